@@ -1,0 +1,146 @@
+/**
+ * Roles and the permission matrix. This file is data: the server and the web UI both read it,
+ * and `roles.test.ts` checks it as a table. Default is deny: a permission not listed for a role
+ * is not granted.
+ */
+export const ROLES = [
+  'system_admin',
+  'bureau_admin',
+  'bureau_staff',
+  'school_leader',
+  'counselor',
+  'head_teacher',
+  'care_teacher',
+  'committee',
+  'student',
+  'parent',
+  'clinician',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'org.read', // see org units (districts, schools, grades, classes, dormitories)
+  'org.write', // create, edit, move, deactivate org units
+  'student.read', // basic student record: name, 学籍号, gender, birth date, class
+  'student.write', // create/edit students, class changes, transfers, graduation
+  'student.sensitive.read', // family circumstances (留守, 单亲 …)
+  'student.sensitive.write',
+  'guardian.read', // guardian names and phones
+  'guardian.write',
+  'staff.read',
+  'staff.write',
+  'roster.import',
+  'roster.export',
+  'account.manage', // create accounts, reset passwords, disable
+  'role.grant',
+  'audit.read',
+  'config.write', // region configuration such as the circumstance list
+  'class.names', // a psych-committee member: names of own classmates only
+  'self.read', // a student their own record, a parent their child's
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** How a role is bound: at an org unit, or through a relationship to one student. */
+export type Binding = 'org' | 'student' | 'org+student' | 'none';
+
+export interface RoleInfo {
+  /** Higher ranks may grant lower ones; nobody grants above their own rank. */
+  rank: number;
+  binding: Binding;
+  /** A second factor (TOTP) is required at sign-in. */
+  mfa: boolean;
+  permissions: readonly Permission[];
+  /** Uses the phone layout by default. */
+  mobile: boolean;
+}
+
+const STAFF_READ: Permission[] = ['org.read', 'student.read', 'roster.export'];
+
+export const ROLE_INFO: Record<Role, RoleInfo> = {
+  system_admin: {
+    rank: 100,
+    binding: 'org',
+    mfa: true,
+    mobile: false,
+    permissions: ['org.read', 'org.write', 'staff.read', 'staff.write', 'account.manage', 'role.grant', 'config.write'],
+  },
+  bureau_admin: {
+    rank: 90,
+    binding: 'org',
+    mfa: true,
+    mobile: false,
+    permissions: [
+      ...STAFF_READ,
+      'org.write',
+      'student.write',
+      'staff.read',
+      'staff.write',
+      'roster.import',
+      'account.manage',
+      'role.grant',
+      'audit.read',
+      'config.write',
+    ],
+  },
+  bureau_staff: {
+    rank: 80,
+    binding: 'org',
+    mfa: true,
+    mobile: false,
+    permissions: [...STAFF_READ, 'staff.read'],
+  },
+  school_leader: {
+    rank: 70,
+    binding: 'org',
+    mfa: false,
+    mobile: false,
+    permissions: [
+      ...STAFF_READ,
+      'org.write',
+      'student.write',
+      'student.sensitive.read',
+      'student.sensitive.write',
+      'guardian.read',
+      'guardian.write',
+      'staff.read',
+      'staff.write',
+      'roster.import',
+      'account.manage',
+      'role.grant',
+      'audit.read',
+    ],
+  },
+  counselor: {
+    rank: 60,
+    binding: 'org',
+    mfa: false,
+    mobile: false,
+    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'staff.read'],
+  },
+  head_teacher: {
+    rank: 50,
+    binding: 'org',
+    mfa: false,
+    mobile: false,
+    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write'],
+  },
+  care_teacher: {
+    rank: 40,
+    binding: 'student',
+    mfa: false,
+    mobile: true,
+    permissions: ['student.read', 'guardian.read'],
+  },
+  clinician: { rank: 30, binding: 'none', mfa: false, mobile: false, permissions: [] },
+  committee: { rank: 20, binding: 'org+student', mfa: false, mobile: true, permissions: ['class.names', 'self.read'] },
+  parent: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read'] },
+  student: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read'] },
+};
+
+export function roleHas(role: Role, permission: Permission): boolean {
+  return ROLE_INFO[role].permissions.includes(permission);
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}

@@ -1,0 +1,40 @@
+import path from 'node:path';
+
+/** Configuration comes from the environment only (DESIGN.md §5); defaults suit a laptop. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** seed the demo city on an empty database */
+  demo: boolean;
+  /** serve the built web UI from this folder when it exists */
+  webDist: string | undefined;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  lockoutFailures: number;
+  lockoutMinutes: number;
+  /** cookies get `Secure` (behind TLS) */
+  secureCookies: boolean;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  const demoEnv = env.XINYU_DEMO;
+  return {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl,
+    dataDir: path.resolve(env.XINYU_DATA_DIR ?? './data'),
+    // on by default for the embedded database (seeding only ever happens when it is empty)
+    demo: demoEnv === undefined ? !databaseUrl : demoEnv === '1' || demoEnv === 'true',
+    webDist: env.XINYU_WEB_DIST,
+    sessionIdleMinutes: Number(env.XINYU_SESSION_IDLE_MINUTES ?? 30),
+    sessionAbsoluteHours: Number(env.XINYU_SESSION_ABSOLUTE_HOURS ?? 12),
+    lockoutFailures: Number(env.XINYU_LOCKOUT_FAILURES ?? 5),
+    lockoutMinutes: Number(env.XINYU_LOCKOUT_MINUTES ?? 15),
+    secureCookies: env.XINYU_SECURE_COOKIES === '1',
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'pg' | 'pglite';
+  close(): Promise<void>;
+}
+
+// Same JS types from both drivers: dates as 'YYYY-MM-DD' strings, bigint and numeric as numbers.
+const asString = (v: string) => v;
+const asNumber = (v: string) => Number(v);
+pg.types.setTypeParser(1082, asString);
+pg.types.setTypeParser(20, asNumber);
+pg.types.setTypeParser(1700, asNumber);
+
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir?: string; poolSize?: number }): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    pool.on('error', () => undefined); // an idle client losing its server must not crash the process
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    return { db, kind: 'pg', close: () => pool.end() };
+  }
+  if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
+  const client = await PGlite.create(opts.dataDir ?? 'memory://', {
+    parsers: { 1082: asString, 20: asNumber, 1700: asNumber },
+  });
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return { db, kind: 'pglite', close: () => client.close() };
+}
+
+/** Finds the migration folder whether we run from src (tsx) or from the bundle in dist. */
+export function migrationsFolder(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const rel of ['../../drizzle', '../drizzle', './drizzle']) {
+    const dir = path.resolve(here, rel);
+    if (fs.existsSync(path.join(dir, 'meta', '_journal.json'))) return dir;
+  }
+  throw new Error(`migrations folder not found near ${here}`);
+}
+
+/** Applies pending migrations; on PostgreSQL under an advisory lock so several app servers can start at once. */
+export async function migrate(database: Database): Promise<void> {
+  const folder = migrationsFolder();
+  if (database.kind === 'pglite') {
+    await migratePglite(database.db as never, { migrationsFolder: folder });
+    return;
+  }
+  // a dedicated connection keeps the session lock for the whole migration
+  const pool = (database.db as unknown as { $client: pg.Pool }).$client;
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock(7318001)');
+    await migratePg(drizzlePg(client), { migrationsFolder: folder });
+  } finally {
+    await client.query('select pg_advisory_unlock(7318001)').catch(() => undefined);
+    client.release();
+  }
+}
+
+/** Number of migrations in the folder vs applied: /readyz is ready only when they match. */
+export async function migrationsApplied(db: Db): Promise<boolean> {
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
+    entries: unknown[];
+  };
+  const r = await rows<{ n: number }>(db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  return (r[0]?.n ?? 0) >= journal.entries.length;
+}
+
+/** Raw SQL returning rows, the same shape on both drivers. */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

@@ -1,0 +1,5 @@
+// Every module's tables, for drizzle-kit and for typed queries.
+export * from '../modules/org/tables.js';
+export * from '../modules/auth/tables.js';
+export * from '../modules/access/tables.js';
+export * from '../modules/audit/tables.js';
