@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { migrationsApplied, rows } from './db/client.js';
+import { sql } from 'drizzle-orm';
+import { registerAccessHook } from './http/access-hook.js';
+import type { Deps, RouteAccess } from './http/context.js';
+import { AppError } from './http/errors.js';
+import { appendAudit } from './modules/audit/service.js';
+import { accessRoutes } from './modules/access/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { orgRoutes } from './modules/org/routes.js';
+import { peopleRoutes } from './modules/org/people-routes.js';
+import { importRoutes } from './modules/org/import-routes.js';
+
+z.config(z.locales.zhCN());
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  /** every /api/v1 route and the access it declared (the access-matrix tests walk this) */
+  routeAccess: Map<string, RouteAccess>;
+}
+
+/** Turns zod issues into { field: message } with dotted paths. */
+function fieldsOf(error: { validation: { instancePath: string; message?: string; params?: Record<string, unknown> }[] }) {
+  const fields: Record<string, string> = {};
+  for (const v of error.validation) {
+    const issue = v.params?.issue as { code?: string; keys?: string[] } | undefined;
+    if (issue?.code === 'unrecognized_keys' && issue.keys) {
+      for (const k of issue.keys) fields[k] = '不允许的字段';
+      continue;
+    }
+    const key = v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '_';
+    fields[key] ??= v.message ?? '无效';
+  }
+  return fields;
+}
+
+export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Promise<BuiltApp> {
+  const app = Fastify({
+    logger: opts.logger ? { level: deps.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] } : false,
+    trustProxy: process.env.XINYU_TRUST_PROXY === '1',
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // external plugins
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Xinyu 心育 API', version: '1', description: '区域中小学心理健康教育云平台' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'xinyu_sid' } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  // app plugins
+  const routeAccess = registerAccessHook(app, deps);
+  app.setErrorHandler(async (error: FastifyError, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      return reply.status(400).send({ error: { code: 'invalid_input', message: '输入有误，请检查标出的字段', fields: fieldsOf(error) } });
+    }
+    if (error instanceof AppError) {
+      if ((error.statusCode === 403 || error.statusCode === 404) && req.caller) {
+        // every refusal is audited, without saying more to the caller
+        await appendAudit(deps.db, {
+          actorId: req.caller.accountId,
+          actorName: req.caller.displayName,
+          action: 'access.denied',
+          outcome: 'denied',
+          ip: req.ip,
+          orgPath: req.caller.assignments[0]?.orgPath ?? null,
+          detail: { route: `${req.method} ${req.routeOptions.url ?? req.url}`, code: error.code },
+        }, deps.clock()).catch((e: unknown) => req.log.error(e));
+      }
+      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } });
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      const message = status === 413 ? '文件或请求过大' : status === 415 ? '不支持的内容类型' : '请求无效';
+      return reply.status(status).send({ error: { code: error.code?.toLowerCase() ?? 'bad_request', message } });
+    }
+    req.log.error(error);
+    return reply.status(500).send({ error: { code: 'internal', message: '服务器内部错误，请稍后重试' } });
+  });
+
+  // the public contract (DESIGN.md §5)
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await rows(deps.db, sql`select 1`);
+      if (!(await migrationsApplied(deps.db))) return reply.status(503).send({ status: 'migrating' });
+      return { status: 'ready' };
+    } catch {
+      return reply.status(503).send({ status: 'database unavailable' });
+    }
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  // domain modules
+  await app.register(authRoutes(deps), { prefix: '/api/v1' });
+  await app.register(accessRoutes(deps), { prefix: '/api/v1' });
+  await app.register(orgRoutes(deps), { prefix: '/api/v1' });
+  await app.register(peopleRoutes(deps), { prefix: '/api/v1' });
+  await app.register(importRoutes(deps), { prefix: '/api/v1' });
+  await app.register(auditRoutes(deps), { prefix: '/api/v1' });
+
+  // the web UI, when built: static files, and index.html for client-side routes
+  const webDist = deps.config.webDist ?? path.resolve(import.meta.dirname, '../../web/dist');
+  const hasWeb = fs.existsSync(path.join(webDist, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false });
+  app.setNotFoundHandler((req, reply) => {
+    if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');
+    return reply.status(404).send({ error: { code: 'not_found', message: '未找到' } });
+  });
+  return { app, routeAccess };
+}

@@ -1,0 +1,48 @@
+import { loadConfig } from './config.js';
+import { migrate, openDatabase } from './db/client.js';
+import { buildApp } from './app.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoTotpSecrets, isEmpty, seedDemo } from './seed/demo.js';
+
+/** Starts Xinyu: migrate, seed the demo city on an empty database, serve API and web UI. */
+async function main() {
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  console.log(`数据库 database: ${database.kind === 'pg' ? 'PostgreSQL (DATABASE_URL)' : `嵌入式 PGlite ${config.dataDir}`}`);
+  await migrate(database);
+  const deps = { db: database.db, dbKind: database.kind, config, clock: () => new Date() };
+  if (config.demo && (await isEmpty(database.db))) {
+    const t0 = Date.now();
+    const seeded = await seedDemo(database.db, new Date());
+    console.log(`已生成演示数据 demo city seeded: ${seeded.schools} 所学校 schools, ${seeded.students} 名学生 students in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const { app } = await buildApp(deps, { logger: true });
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://${config.host}:${config.port}`;
+  const lines = [`\n心育 Xinyu 已启动 is running at ${url}`];
+  const secrets = await demoTotpSecrets(database.db);
+  if (config.demo || secrets.length) {
+    lines.push(`演示账号 demo accounts (password 密码: ${DEMO_PASSWORD}):`);
+    for (const a of DEMO_ACCOUNTS) lines.push(`  ${a.username.padEnd(15)} ${a.role}`);
+    for (const s of secrets) lines.push(`  TOTP secret for ${s.username}: ${s.secret}  (add it to an authenticator app, or: npm run cli -- totp ${s.secret})`);
+  }
+  console.log(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info(`${signal}: finishing in-flight requests, refusing new ones`);
+    const force = setTimeout(() => process.exit(1), 10000);
+    force.unref();
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,236 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { needsMfa, PERMISSIONS, roleHas, type contracts } from '@xinyu/core';
+import { and, eq, lt, or, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Caller, Deps } from '../../http/context.js';
+import { AppError, badRequest } from '../../http/errors.js';
+import { loadAssignments } from '../access/service.js';
+import { appendAudit } from '../audit/service.js';
+import { burnVerifyTime, hashPassword, verifyPassword } from './passwords.js';
+import { accounts, loginThrottle, sessions } from './tables.js';
+import { matchTotp, newTotpSecret, totpUri } from './totp.js';
+
+export const SESSION_COOKIE = 'xinyu_sid';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const invalidCredentials = () => new AppError(401, 'invalid_credentials', '账号或密码错误');
+
+type LoginBody = z.infer<typeof contracts.LoginBody>;
+
+interface LoginContext {
+  ip: string;
+  userAgent: string | undefined;
+  /** the session the browser still carried, dropped at login so the id rotates */
+  previousToken: string | undefined;
+}
+
+/**
+ * Signs in by username, 学籍号 or phone. Every failure before the second factor answers the same
+ * 401, takes about as long, and counts towards the lockout of that login name, existing or not.
+ */
+export async function login(deps: Deps, body: LoginBody, ctx: LoginContext): Promise<{ token: string; caller: Caller }> {
+  const { db, config } = deps;
+  const now = deps.clock();
+  const loginKey = body.login.trim().toLowerCase();
+  const audit = (outcome: 'ok' | 'failed' | 'denied', detail: Record<string, unknown>, actor?: { id: string; name: string }) =>
+    appendAudit(db, {
+      actorId: actor?.id ?? null,
+      actorName: actor?.name ?? null,
+      action: 'auth.login',
+      objectType: 'account',
+      objectId: actor?.id ?? null,
+      outcome,
+      ip: ctx.ip,
+      detail: { login: body.login.slice(0, 64), ...detail },
+    }, now);
+
+  const throttle = (await db.select().from(loginThrottle).where(eq(loginThrottle.login, loginKey)))[0];
+  if (throttle?.lockedUntil && throttle.lockedUntil > now) {
+    await burnVerifyTime(body.password);
+    await audit('denied', { reason: 'locked' });
+    throw new AppError(401, 'locked', `登录失败次数过多，账号已暂时锁定，请 ${config.lockoutMinutes} 分钟后再试`);
+  }
+
+  const found = await db
+    .select()
+    .from(accounts)
+    .where(or(sql`lower(${accounts.username}) = ${loginKey}`, eq(accounts.phone, body.login.trim()), eq(accounts.studentNo, body.login.trim().toUpperCase())));
+  const account = found.length === 1 ? found[0] : undefined;
+  let passwordOk = false;
+  if (account) passwordOk = await verifyPassword(account.passwordHash, body.password);
+  else await burnVerifyTime(body.password);
+
+  const recordFailure = async (reason: string) => {
+    const failures = (throttle && (!throttle.lockedUntil || throttle.lockedUntil <= now) ? throttle.failures : 0) + 1;
+    const lockedUntil = failures >= config.lockoutFailures ? new Date(now.getTime() + config.lockoutMinutes * 60000) : null;
+    await db
+      .insert(loginThrottle)
+      .values({ login: loginKey, failures: lockedUntil ? 0 : failures, lockedUntil, updatedAt: now })
+      .onConflictDoUpdate({ target: loginThrottle.login, set: { failures: lockedUntil ? 0 : failures, lockedUntil, updatedAt: now } });
+    await audit('failed', { reason, ...(lockedUntil ? { locked: true } : {}) }, account ? { id: account.id, name: account.displayName } : undefined);
+  };
+
+  if (!account || !passwordOk || account.disabled) {
+    await recordFailure(!account ? 'unknown_login' : account.disabled ? 'disabled' : 'bad_password');
+    throw invalidCredentials();
+  }
+
+  const assignments = await loadAssignments(db, account.id);
+  const roles = assignments.map((a) => a.role);
+  let totpStepUsed: number | null = null;
+  if (needsMfa(roles) && account.totpSecret) {
+    if (!body.totp) {
+      await audit('denied', { reason: 'mfa_required' }, { id: account.id, name: account.displayName });
+      throw new AppError(401, 'mfa_required', '请输入身份验证器中的 6 位动态验证码');
+    }
+    totpStepUsed = matchTotp(account.totpSecret, body.totp, now, account.totpLastStep);
+    if (totpStepUsed === null) {
+      await recordFailure('bad_totp');
+      throw new AppError(401, 'invalid_totp', '动态验证码错误或已使用');
+    }
+  }
+
+  await db.delete(loginThrottle).where(eq(loginThrottle.login, loginKey));
+  if (totpStepUsed !== null) await db.update(accounts).set({ totpLastStep: totpStepUsed }).where(eq(accounts.id, account.id));
+  if (ctx.previousToken) await db.delete(sessions).where(eq(sessions.id, sha256(ctx.previousToken)));
+  // expired sessions of this account are swept at each sign-in
+  await db.delete(sessions).where(and(eq(sessions.accountId, account.id), lt(sessions.expiresAt, now)));
+
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const sessionId = sha256(token);
+  await db.insert(sessions).values({
+    id: sessionId,
+    accountId: account.id,
+    csrfToken,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + config.sessionAbsoluteHours * 3600000),
+    ip: ctx.ip,
+    userAgent: ctx.userAgent?.slice(0, 300) ?? null,
+  });
+  await audit('ok', {}, { id: account.id, name: account.displayName });
+  const caller = await loadCaller(deps, token, ctx.ip);
+  if (!caller) throw new Error('session vanished right after login');
+  return { token, caller };
+}
+
+/** Resolves a session token to its caller, or null when absent, idle too long, expired or disabled. */
+export async function loadCaller(deps: Deps, token: string, ip: string): Promise<Caller | null> {
+  const { db, config } = deps;
+  const now = deps.clock();
+  const id = sha256(token);
+  const found = await db
+    .select({ session: sessions, account: accounts })
+    .from(sessions)
+    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
+    .where(eq(sessions.id, id));
+  const row = found[0];
+  if (!row) return null;
+  const idleLimit = new Date(row.session.lastSeenAt.getTime() + config.sessionIdleMinutes * 60000);
+  if (row.account.disabled || row.session.expiresAt <= now || idleLimit <= now) {
+    await db.delete(sessions).where(eq(sessions.id, id));
+    return null;
+  }
+  // touching the session once a minute is enough for the idle timeout
+  if (now.getTime() - row.session.lastSeenAt.getTime() > 60000) {
+    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+  }
+  const assignments = await loadAssignments(db, row.account.id);
+  const roles = [...new Set(assignments.map((a) => a.role))];
+  return {
+    accountId: row.account.id,
+    username: row.account.username,
+    displayName: row.account.displayName,
+    regionId: row.account.regionId,
+    sessionId: id,
+    csrfToken: row.session.csrfToken,
+    mustChangePassword: row.account.mustChangePassword,
+    totpEnabled: row.account.totpSecret != null,
+    mfaEnrolmentPending: needsMfa(roles) && row.account.totpSecret == null,
+    locale: row.account.locale,
+    assignments,
+    roles,
+    ip,
+  };
+}
+
+export function toMe(caller: Caller): z.infer<typeof contracts.Me> {
+  return {
+    account: {
+      id: caller.accountId,
+      username: caller.username,
+      displayName: caller.displayName,
+      mustChangePassword: caller.mustChangePassword,
+      totpEnabled: caller.totpEnabled,
+      mfaRequired: needsMfa(caller.roles),
+      locale: caller.locale,
+    },
+    roles: caller.assignments.map((a) => ({
+      id: a.id,
+      role: a.role,
+      orgUnitId: a.orgUnitId,
+      orgUnitName: a.orgUnitName,
+      orgPath: a.orgPath,
+      studentId: a.studentId,
+      studentName: a.studentName,
+    })),
+    permissions: PERMISSIONS.filter((p) => caller.roles.some((r) => roleHas(r, p))),
+    csrfToken: caller.csrfToken,
+  };
+}
+
+export async function logout(deps: Deps, caller: Caller): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    await tx.delete(sessions).where(eq(sessions.id, caller.sessionId));
+    await appendAudit(tx, { actorId: caller.accountId, actorName: caller.displayName, action: 'auth.logout', objectType: 'account', objectId: caller.accountId, ip: caller.ip }, deps.clock());
+  });
+}
+
+/** Changing the password ends every session of the account but the current one. */
+export async function changePassword(deps: Deps, caller: Caller, currentPassword: string, newPassword: string): Promise<void> {
+  const account = (await deps.db.select().from(accounts).where(eq(accounts.id, caller.accountId)))[0];
+  if (!account || !(await verifyPassword(account.passwordHash, currentPassword))) {
+    throw badRequest('当前密码不正确', { currentPassword: '当前密码不正确' });
+  }
+  if (currentPassword === newPassword) throw badRequest('新密码不能与当前密码相同', { newPassword: '新密码不能与当前密码相同' });
+  const passwordHash = await hashPassword(newPassword);
+  const now = deps.clock();
+  await deps.db.transaction(async (tx) => {
+    await tx.update(accounts).set({ passwordHash, mustChangePassword: false, passwordChangedAt: now }).where(eq(accounts.id, caller.accountId));
+    await tx.delete(sessions).where(and(eq(sessions.accountId, caller.accountId), sql`${sessions.id} <> ${caller.sessionId}`));
+    await appendAudit(tx, { actorId: caller.accountId, actorName: caller.displayName, action: 'auth.password.change', objectType: 'account', objectId: caller.accountId, ip: caller.ip }, now);
+  });
+}
+
+/** TOTP enrolment, step 1: a new secret is kept (not yet active) until a code from it is confirmed. */
+const pendingSecrets = new Map<string, { secret: string; at: number }>();
+
+export function startTotp(deps: Deps, caller: Caller): { secret: string; uri: string } {
+  const secret = newTotpSecret();
+  pendingSecrets.set(caller.sessionId, { secret, at: deps.clock().getTime() });
+  return { secret, uri: totpUri(secret, caller.username) };
+}
+
+export async function confirmTotp(deps: Deps, caller: Caller, code: string): Promise<void> {
+  const pending = pendingSecrets.get(caller.sessionId);
+  const now = deps.clock();
+  if (!pending || now.getTime() - pending.at > 10 * 60000) throw badRequest('请先生成新的密钥', { code: '密钥已过期，请重新开始绑定' });
+  const step = matchTotp(pending.secret, code, now, null);
+  if (step === null) throw badRequest('验证码不正确', { code: '验证码不正确，请检查手机时间后重试' });
+  pendingSecrets.delete(caller.sessionId);
+  await deps.db.transaction(async (tx) => {
+    await tx.update(accounts).set({ totpSecret: pending.secret, totpLastStep: step }).where(eq(accounts.id, caller.accountId));
+    await appendAudit(tx, { actorId: caller.accountId, actorName: caller.displayName, action: 'auth.totp.enrol', objectType: 'account', objectId: caller.accountId, ip: caller.ip }, now);
+  });
+}
+
+/** Removing the second factor needs the password; roles that require one must enrol again at once. */
+export async function disableTotp(deps: Deps, caller: Caller, password: string): Promise<void> {
+  const account = (await deps.db.select().from(accounts).where(eq(accounts.id, caller.accountId)))[0];
+  if (!account || !(await verifyPassword(account.passwordHash, password))) throw badRequest('密码不正确', { password: '密码不正确' });
+  await deps.db.transaction(async (tx) => {
+    await tx.update(accounts).set({ totpSecret: null, totpLastStep: null }).where(eq(accounts.id, caller.accountId));
+    await appendAudit(tx, { actorId: caller.accountId, actorName: caller.displayName, action: 'auth.totp.reset', objectType: 'account', objectId: caller.accountId, ip: caller.ip }, deps.clock());
+  });
+}

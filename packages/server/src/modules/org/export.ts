@@ -1,0 +1,40 @@
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Db } from '../../db/client.js';
+
+export interface SheetColumn<R> {
+  header: string;
+  width: number;
+  value: (r: R) => string | number | Date | null;
+}
+
+/**
+ * Streams rows of a query into an .xlsx, a page at a time (keyset by `id`), so an export of a
+ * whole city stays within bounded memory.
+ */
+export function streamXlsx<R extends { id: string }>(db: Db, sheetName: string, columns: SheetColumn<R>[], query: (afterId: string | null, limit: number) => SQL): PassThrough {
+  const out = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+  const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
+  sheet.getRow(1).font = { bold: true };
+  void (async () => {
+    let after: string | null = null;
+    for (;;) {
+      const page: R[] = await rows<R>(db, query(after, 2000));
+      for (const r of page) sheet.addRow(columns.map((c) => c.value(r))).commit();
+      if (page.length < 2000) break;
+      after = page[page.length - 1]!.id;
+    }
+    sheet.commit();
+    await workbook.commit();
+  })().catch((e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))));
+  return out;
+}
+
+export const afterId = (alias: string, id: string | null): SQL => (id ? sql`and ${sql.raw(alias)}.id > ${id}` : sql``);
+
+export function contentDisposition(fileName: string): string {
+  return `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
