@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { PERMISSIONS, ROLE_INFO, ROLES, roleHas, type Permission, type Role } from './roles.js';
+import { canGrant, minimalPrefixes, needsMfa, scopeFor, scopeIncludes } from './scope.js';
+
+// The permission matrix as a table: each row is a role, each listed permission granted, all others denied.
+const MATRIX: Record<Role, Permission[]> = {
+  system_admin: ['org.read', 'org.write', 'staff.read', 'staff.write', 'account.manage', 'role.grant', 'config.write'],
+  bureau_admin: ['org.read', 'student.read', 'roster.export', 'org.write', 'student.write', 'staff.read', 'staff.write', 'roster.import', 'account.manage', 'role.grant', 'audit.read', 'config.write'],
+  bureau_staff: ['org.read', 'student.read', 'roster.export', 'staff.read'],
+  school_leader: ['org.read', 'student.read', 'roster.export', 'org.write', 'student.write', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'staff.read', 'staff.write', 'roster.import', 'account.manage', 'role.grant', 'audit.read'],
+  counselor: ['org.read', 'student.read', 'roster.export', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'staff.read'],
+  head_teacher: ['org.read', 'student.read', 'roster.export', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write'],
+  care_teacher: ['student.read', 'guardian.read'],
+  committee: ['class.names', 'self.read'],
+  student: ['self.read'],
+  parent: ['self.read'],
+  clinician: [],
+};
+
+describe('permission matrix', () => {
+  for (const role of ROLES) {
+    for (const permission of PERMISSIONS) {
+      const expected = MATRIX[role].includes(permission);
+      it(`${role} ${expected ? 'has' : 'lacks'} ${permission}`, () => {
+        expect(roleHas(role, permission)).toBe(expected);
+      });
+    }
+  }
+
+  it('students, parents and committee members never get sensitive or list permissions', () => {
+    for (const role of ['student', 'parent', 'committee'] as const) {
+      for (const p of ['student.read', 'student.sensitive.read', 'guardian.read', 'roster.export', 'audit.read'] as const) expect(roleHas(role, p)).toBe(false);
+    }
+  });
+
+  it('second factor is required exactly for bureau and admin roles', () => {
+    expect(ROLES.filter((r) => ROLE_INFO[r].mfa)).toEqual(['system_admin', 'bureau_admin', 'bureau_staff']);
+    expect(needsMfa(['school_leader', 'counselor'])).toBe(false);
+    expect(needsMfa(['counselor', 'bureau_staff'])).toBe(true);
+  });
+});
+
+describe('scopes', () => {
+  const leader = { role: 'school_leader' as const, orgPath: '/1/2/53/' };
+  const head = { role: 'head_teacher' as const, orgPath: '/1/2/53/54/55/' };
+  const care = { role: 'care_teacher' as const, studentId: 's-1' };
+  const committee = { role: 'committee' as const, orgPath: '/1/2/53/54/55/', studentId: 's-9' };
+
+  it.each([
+    { who: 'leader', a: [leader], p: 'student.read', paths: ['/1/2/53/'], ids: [] },
+    { who: 'head teacher', a: [head], p: 'student.sensitive.read', paths: ['/1/2/53/54/55/'], ids: [] },
+    { who: 'care teacher', a: [care], p: 'student.read', paths: [], ids: ['s-1'] },
+    { who: 'care teacher (sensitive)', a: [care], p: 'student.sensitive.read', paths: [], ids: [] },
+    { who: 'committee (names)', a: [committee], p: 'class.names', paths: ['/1/2/53/54/55/'], ids: [] },
+    { who: 'committee (self)', a: [committee], p: 'self.read', paths: [], ids: ['s-9'] },
+    { who: 'committee (students)', a: [committee], p: 'student.read', paths: [], ids: [] },
+    { who: 'leader + head teacher', a: [leader, head], p: 'student.read', paths: ['/1/2/53/'], ids: [] },
+  ] as const)('$who with $p', ({ a, p, paths, ids }) => {
+    const s = scopeFor(a, p);
+    expect(s.orgPaths).toEqual(paths);
+    expect(s.studentIds).toEqual(ids);
+  });
+
+  it('prefix match is on whole path segments', () => {
+    const s = scopeFor([{ role: 'school_leader', orgPath: '/1/5/' }], 'student.read');
+    expect(scopeIncludes(s, '/1/5/9/')).toBe(true);
+    expect(scopeIncludes(s, '/1/50/9/')).toBe(false);
+    expect(scopeIncludes(s, '/1/')).toBe(false);
+  });
+
+  it('minimal prefixes drop covered paths', () => {
+    expect(minimalPrefixes(['/1/2/3/', '/1/2/', '/1/4/', '/1/2/'])).toEqual(['/1/2/', '/1/4/']);
+  });
+});
+
+describe('granting roles', () => {
+  const leader = { accountId: 'L', assignments: [{ role: 'school_leader' as const, orgPath: '/1/2/53/' }] };
+  const bureau = { accountId: 'B', assignments: [{ role: 'bureau_admin' as const, orgPath: '/1/' }] };
+  it.each([
+    { by: leader, to: 'X', role: 'head_teacher', at: '/1/2/53/54/55/', ok: true, reason: undefined },
+    { by: leader, to: 'X', role: 'school_leader', at: '/1/2/53/', ok: true, reason: undefined },
+    { by: leader, to: 'X', role: 'bureau_admin', at: '/1/2/53/', ok: false, reason: 'rank' },
+    { by: leader, to: 'X', role: 'counselor', at: '/1/2/60/', ok: false, reason: 'no_permission' },
+    { by: leader, to: 'L', role: 'counselor', at: '/1/2/53/', ok: false, reason: 'self' },
+    { by: bureau, to: 'X', role: 'system_admin', at: '/1/', ok: false, reason: 'rank' },
+    { by: bureau, to: 'X', role: 'bureau_staff', at: '/1/3/', ok: true, reason: undefined },
+  ] as const)('$role at $at by $by.accountId → $ok', ({ by, to, role, at, ok, reason }) => {
+    const d = canGrant(by, to, role, at);
+    expect(d.ok).toBe(ok);
+    if (!d.ok) expect(d.reason).toBe(reason);
+  });
+});
