@@ -1,0 +1,160 @@
+import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
+import { Button, Dropdown, Grid, Layout, Menu, Result, Space, Typography } from 'antd';
+import type { MenuProps } from 'antd';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  CloudUploadOutlined,
+  HomeOutlined,
+  IdcardOutlined,
+  LogoutOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import type { Permission } from '@xinyu/core';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { Loading } from '../components/Loading';
+import { useCan, useMe, useSession } from './session';
+
+const HomePage = lazy(() => import('../pages/home/HomePage'));
+const OrgTreePage = lazy(() => import('../pages/org/OrgTreePage'));
+const UnitPage = lazy(() => import('../pages/org/UnitPage'));
+const StudentListPage = lazy(() => import('../pages/org/StudentListPage'));
+const StudentProfilePage = lazy(() => import('../pages/org/StudentProfilePage'));
+const StaffListPage = lazy(() => import('../pages/org/StaffListPage'));
+const ImportPage = lazy(() => import('../pages/org/ImportPage'));
+const AuditPage = lazy(() => import('../pages/audit/AuditPage'));
+const AccountsPage = lazy(() => import('../pages/access/AccountsPage'));
+const SettingsPage = lazy(() => import('../pages/auth/SettingsPage'));
+
+interface NavItem {
+  key: string;
+  path: string;
+  icon: ReactNode;
+  label: string;
+  perm?: Permission;
+}
+
+export function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <Result
+      status="404"
+      title="404"
+      subTitle={t('app.notFound')}
+      extra={
+        <Link to="/">
+          <Button type="primary">{t('app.backHome')}</Button>
+        </Link>
+      }
+    />
+  );
+}
+
+function Guard({ perm, children }: { perm: Permission; children: ReactNode }) {
+  const can = useCan();
+  return can(perm) ? children : <NotFound />;
+}
+
+export default function DesktopApp() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const can = useCan();
+  const { logout } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const screens = Grid.useBreakpoint();
+  const [collapsed, setCollapsed] = useState(false);
+
+  const nav = useMemo<NavItem[]>(
+    () =>
+      [
+        { key: 'home', path: '/', icon: <HomeOutlined />, label: t('menu.home') },
+        { key: 'org', path: '/org', icon: <ApartmentOutlined />, label: t('menu.org'), perm: 'org.read' as const },
+        { key: 'students', path: '/students', icon: <TeamOutlined />, label: t('menu.students'), perm: 'student.read' as const },
+        { key: 'staff', path: '/staff', icon: <IdcardOutlined />, label: t('menu.staff'), perm: 'staff.read' as const },
+        { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, label: t('menu.imports'), perm: 'roster.import' as const },
+        { key: 'accounts', path: '/accounts', icon: <UserOutlined />, label: t('menu.accounts'), perm: 'account.manage' as const },
+        { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('menu.audit'), perm: 'audit.read' as const },
+        { key: 'settings', path: '/settings', icon: <SettingOutlined />, label: t('menu.settings') },
+      ].filter((n) => !n.perm || can(n.perm)),
+    [t, can],
+  );
+
+  const selected =
+    nav
+      .filter((n) => n.path !== '/' && location.pathname.startsWith(n.path))
+      .sort((a, b) => b.path.length - a.path.length)[0]?.key ?? (location.pathname === '/' ? 'home' : '');
+
+  const userMenu: MenuProps['items'] = [
+    { key: 'settings', icon: <SettingOutlined />, label: t('app.settings'), onClick: () => void navigate('/settings') },
+    { key: 'logout', icon: <LogoutOutlined />, label: t('app.logout'), onClick: () => void logout(), danger: true },
+  ];
+
+  const narrow = !screens.md;
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider
+        collapsible
+        collapsed={narrow ? true : collapsed}
+        onCollapse={setCollapsed}
+        collapsedWidth={narrow ? 0 : 64}
+        breakpoint="md"
+        theme="light"
+        width={208}
+        style={{ borderRight: '1px solid #f0f0f0' }}
+        data-testid="sider"
+      >
+        <div className="xy-brand" style={{ height: 56, padding: '0 20px' }}>
+          <span style={{ color: '#1677ff', fontSize: 22 }}>心</span>
+          {!collapsed && t('app.name')}
+        </div>
+        <Menu
+          mode="inline"
+          selectedKeys={[selected]}
+          data-testid="main-menu"
+          items={nav.map((n) => ({ key: n.key, icon: n.icon, label: <Link to={n.path} data-testid={`menu-${n.key}`}>{n.label}</Link> }))}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header
+          style={{ background: '#fff', padding: '0 16px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0', gap: 8 }}
+        >
+          <Typography.Text type="secondary" ellipsis style={{ minWidth: 0 }}>
+            {t('app.fullName')}
+          </Typography.Text>
+          <Space>
+            <LanguageSwitch />
+            <Dropdown menu={{ items: userMenu }} placement="bottomRight">
+              <Button type="text" icon={<UserOutlined />} data-testid="user-menu">
+                {me.account.displayName}
+              </Button>
+            </Dropdown>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: narrow ? 12 : 24, minWidth: 0 }}>
+          <Suspense fallback={<Loading />}>
+            <Routes>
+              <Route path="/" element={<HomePage />} />
+              <Route path="/org" element={<Guard perm="org.read"><OrgTreePage /></Guard>} />
+              <Route path="/org/units/:id" element={<Guard perm="org.read"><UnitPage /></Guard>} />
+              <Route path="/students" element={<Guard perm="student.read"><StudentListPage /></Guard>} />
+              <Route path="/students/:id" element={<Guard perm="student.read"><StudentProfilePage /></Guard>} />
+              <Route path="/staff" element={<Guard perm="staff.read"><StaffListPage /></Guard>} />
+              <Route path="/imports" element={<Guard perm="roster.import"><ImportPage /></Guard>} />
+              <Route path="/accounts" element={<Guard perm="account.manage"><AccountsPage /></Guard>} />
+              <Route path="/audit" element={<Guard perm="audit.read"><AuditPage /></Guard>} />
+              <Route path="/settings" element={<SettingsPage />} />
+              <Route path="/m/*" element={<Navigate to="/" replace />} />
+              <Route path="*" element={<NotFound />} />
+            </Routes>
+          </Suspense>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,48 @@
+import { lazy, Suspense } from 'react';
+import { HomeOutlined, SettingOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { Navigate, NavLink, Route, Routes } from 'react-router-dom';
+import { Loading } from '../components/Loading';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { useMe } from './session';
+
+const MobileHome = lazy(() => import('../pages/self/MobileHome'));
+const MobileSettings = lazy(() => import('../pages/self/MobileSettings'));
+
+/** The phone layout for students, parents, psych-committee members and care teachers. */
+export default function MobileApp() {
+  const { t } = useTranslation();
+  const me = useMe();
+  return (
+    <div className="xy-mobile" data-testid="mobile-layout">
+      <header className="xy-mobile-header">
+        <div className="xy-brand" style={{ fontSize: 17, minWidth: 0 }}>
+          <span>心</span>
+          <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
+            {t('app.name')} · {me.account.displayName}
+          </span>
+        </div>
+        <LanguageSwitch />
+      </header>
+      <main className="xy-mobile-main">
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/m" element={<MobileHome />} />
+            <Route path="/m/settings" element={<MobileSettings />} />
+            <Route path="*" element={<Navigate to="/m" replace />} />
+          </Routes>
+        </Suspense>
+      </main>
+      <nav className="xy-mobile-nav">
+        <NavLink to="/m" end data-testid="mnav-home">
+          <HomeOutlined />
+          {t('self.home')}
+        </NavLink>
+        <NavLink to="/m/settings" data-testid="mnav-settings">
+          <SettingOutlined />
+          {t('self.settings')}
+        </NavLink>
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+import { Button, Input, Select, Space, Table, Tag } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import type { ColumnsType } from 'antd/es/table';
+import { useTranslation } from 'react-i18next';
+import { STAFF_POSTS } from '@xinyu/core';
+import { api, apiUrl } from '../api/client';
+import type { Paged, Staff } from '../api/types';
+import { useAsync } from '../app/useAsync';
+import { useQueryState } from '../app/useQueryState';
+import { useCan } from '../app/session';
+import { ErrorBox } from './ErrorBox';
+import { OrgUnitSelect } from './OrgUnitSelect';
+
+const KEYS = ['sq', 'sunit', 'post', 'spage', 'spageSize'] as const;
+
+export function StaffTable({ orgUnitId }: { orgUnitId?: number }) {
+  const { t } = useTranslation();
+  const can = useCan();
+  const [f, setF] = useQueryState(KEYS);
+  const page = Number(f.spage ?? 1);
+  const pageSize = Number(f.spageSize ?? 20);
+  const unit = orgUnitId ?? (f.sunit ? Number(f.sunit) : undefined);
+  const filters = { q: f.sq, orgUnitId: unit, post: f.post };
+  const { data, error, loading, reload } = useAsync(
+    (signal) => api.get<Paged<Staff>>('/staff', { ...filters, page, pageSize }, { signal }),
+    [f.sq, unit, f.post, page, pageSize],
+  );
+  const columns: ColumnsType<Staff> = [
+    { title: t('staff.name'), dataIndex: 'name', width: 100 },
+    { title: t('staff.staffNo'), dataIndex: 'staffNo', width: 110 },
+    { title: t('staff.phone'), dataIndex: 'phone', width: 130 },
+    { title: t('staff.school'), dataIndex: 'schoolName', ellipsis: true },
+    { title: t('staff.subject'), dataIndex: 'subject', width: 90 },
+    {
+      title: t('staff.posts'),
+      dataIndex: 'posts',
+      render: (posts: Staff['posts']) => (
+        <Space size={[4, 4]} wrap>
+          {posts.map((p, i) => (
+            <Tag key={i} color={p.post === 'head_teacher' ? 'blue' : p.post.startsWith('counselor') ? 'purple' : 'default'}>
+              {t(`staffPost.${p.post}`)}
+              {p.className ? ` · ${p.className}` : ''}
+            </Tag>
+          ))}
+        </Space>
+      ),
+    },
+    { title: t('staff.username'), dataIndex: 'username', width: 130 },
+  ];
+  return (
+    <Space orientation="vertical" size={12} style={{ width: '100%' }}>
+      <Space wrap>
+        <Input.Search allowClear defaultValue={f.sq} placeholder={t('staff.searchPlaceholder')} onSearch={(q) => setF({ sq: q, spage: 1 })} style={{ width: 220 }} data-testid="staff-search" />
+        {orgUnitId === undefined && <OrgUnitSelect value={unit} onChange={(id) => setF({ sunit: id, spage: 1 })} maxKind="school" placeholder={t('org.selectUnit')} />}
+        <Select
+          allowClear
+          placeholder={t('staff.post')}
+          value={f.post}
+          onChange={(v?: string) => setF({ post: v, spage: 1 })}
+          options={STAFF_POSTS.map((p) => ({ value: p, label: t(`staffPost.${p}`) }))}
+          style={{ width: 150 }}
+        />
+        {can('roster.export') && (
+          <Button icon={<DownloadOutlined />} href={apiUrl('/staff/export', filters)}>
+            {t('common.export')}
+          </Button>
+        )}
+      </Space>
+      {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
+      <Table<Staff>
+        rowKey="id"
+        size="middle"
+        loading={loading}
+        columns={columns}
+        dataSource={data?.items ?? []}
+        scroll={{ x: 900 }}
+        data-testid="staff-table"
+        pagination={{
+          current: page,
+          pageSize,
+          total: data?.total ?? 0,
+          showSizeChanger: true,
+          showTotal: (total) => t('common.total', { total }),
+          onChange: (p, ps) => setF({ spage: p, spageSize: ps === 20 ? undefined : ps }),
+        }}
+      />
+    </Space>
+  );
+}

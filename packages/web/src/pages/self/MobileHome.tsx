@@ -1,0 +1,103 @@
+import { Card, Descriptions, Empty, List, Space, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import type { Items, Paged, StudentSummary } from '../../api/types';
+import { hasRole, useCan, useMe } from '../../app/session';
+import { useAsync } from '../../app/useAsync';
+import { ErrorBox } from '../../components/ErrorBox';
+
+function StudentCard({ s }: { s: StudentSummary }) {
+  const { t } = useTranslation();
+  return (
+    <Card
+      size="small"
+      data-testid="self-student-card"
+      title={
+        <Space wrap>
+          <span>{s.name}</span>
+          <Tag color={s.status === 'active' ? 'green' : 'default'}>{t(`studentStatus.${s.status}`)}</Tag>
+        </Space>
+      }
+    >
+      <Descriptions
+        size="small"
+        column={1}
+        items={[
+          { key: 'no', label: t('student.studentNo'), children: <span className="xy-break">{s.studentNo}</span> },
+          { key: 's', label: t('student.school'), children: s.schoolName },
+          { key: 'c', label: t('student.class'), children: [s.gradeName, s.className].filter(Boolean).join(' ') || '—' },
+          { key: 'g', label: t('student.gender'), children: t(`gender.${s.gender}`) },
+          { key: 'b', label: t('student.birthDate'), children: s.birthDate },
+          { key: 'bo', label: t('student.boarding'), children: s.boarding ? `${t('student.boardingYes')}${s.dormitory ? ` · ${s.dormitory}` : ''}` : t('student.boardingNo') },
+        ]}
+      />
+    </Card>
+  );
+}
+
+function SelfSection() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const { data, error, reload, loading } = useAsync((signal) => api.get<Items<StudentSummary>>('/me/students', undefined, { signal }), []);
+  const parentOnly = hasRole(me, 'parent') && !hasRole(me, 'student') && !hasRole(me, 'committee');
+  return (
+    <section data-testid="self-section">
+      <Typography.Title level={5}>{parentOnly ? t('self.myChildren') : t('self.myInfo')}</Typography.Title>
+      {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
+      {!loading && data?.items.length === 0 && <Empty description={t('self.empty')} />}
+      <Space orientation="vertical" size={12} style={{ width: '100%' }}>
+        {data?.items.map((s) => <StudentCard key={s.id} s={s} />)}
+      </Space>
+    </section>
+  );
+}
+
+function ClassmatesSection() {
+  const { t } = useTranslation();
+  const { data, error, reload, loading } = useAsync((signal) => api.get<Items<{ id: string; name: string }>>('/me/class-names', undefined, { signal }), []);
+  return (
+    <section data-testid="classmates-section">
+      <Typography.Title level={5}>{t('self.classmates')}</Typography.Title>
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+        {t('self.classmatesHint')}
+      </Typography.Paragraph>
+      {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
+      <Card size="small">
+        <List
+          loading={loading}
+          grid={{ gutter: 8, column: 3 }}
+          dataSource={data?.items ?? []}
+          locale={{ emptyText: t('self.empty') }}
+          renderItem={(c) => <List.Item style={{ marginBottom: 8, textAlign: 'center' }}>{c.name}</List.Item>}
+          data-testid="classmates-list"
+        />
+      </Card>
+    </section>
+  );
+}
+
+function CareSection() {
+  const { t } = useTranslation();
+  const { data, error, reload } = useAsync((signal) => api.get<Paged<StudentSummary>>('/students', { pageSize: 100 }, { signal }), []);
+  return (
+    <section data-testid="care-section">
+      <Typography.Title level={5}>{t('self.myStudents')}</Typography.Title>
+      {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
+      {data?.items.length === 0 && <Empty description={t('self.empty')} />}
+      <Space orientation="vertical" size={12} style={{ width: '100%' }}>
+        {data?.items.map((s) => <StudentCard key={s.id} s={s} />)}
+      </Space>
+    </section>
+  );
+}
+
+export default function MobileHome() {
+  const can = useCan();
+  return (
+    <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="mobile-home">
+      {can('self.read') && <SelfSection />}
+      {can('class.names') && <ClassmatesSection />}
+      {can('student.read') && <CareSection />}
+    </Space>
+  );
+}
