@@ -37,12 +37,14 @@ export interface BuiltApp {
 }
 
 /** Turns zod issues into { field: message } with dotted paths. */
-function fieldsOf(error: { validation: { instancePath: string; message?: string; params?: Record<string, unknown> }[] }) {
+function fieldsOf(error: { validation: { keyword: string; instancePath: string; message?: string; params?: Record<string, unknown> }[] }) {
   const fields: Record<string, string> = {};
   for (const v of error.validation) {
-    const issue = v.params?.issue as { code?: string; keys?: string[] } | undefined;
-    if (issue?.code === 'unrecognized_keys' && issue.keys) {
-      for (const k of issue.keys) fields[k] = '不允许的字段';
+    const keys = v.params?.keys;
+    if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+      // mass assignment (schoolId, role …) is refused by name
+      const prefix = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      for (const k of keys) fields[prefix ? `${prefix}.${String(k)}` : String(k)] = '不允许的字段';
       continue;
     }
     const key = v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '_';

@@ -35,7 +35,8 @@ export function registerAccessHook(app: FastifyInstance, deps: Deps): Map<string
     for (const m of [route.method].flat()) if (m !== 'HEAD') declared.set(`${m} ${route.url}`, access);
   });
 
-  app.addHook('preHandler', async (req: FastifyRequest, _reply: FastifyReply) => {
+  // preValidation: a caller without access learns nothing, not even which inputs are valid
+  app.addHook('preValidation', async (req: FastifyRequest, _reply: FastifyReply) => {
     const access = req.routeOptions.config?.access;
     if (!access || !req.url.startsWith('/api/v1')) return;
     const token = req.cookies[SESSION_COOKIE];
