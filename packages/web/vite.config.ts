@@ -1,12 +1,13 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// The API server (packages/server) listens on port 3000; the dev server proxies /api to it.
+// The API server (packages/server) listens on port 3000; the dev server proxies /api to it
+// (XINYU_API_URL points it elsewhere).
 export default defineConfig({
   plugins: [react()],
   server: {
     port: 5173,
-    proxy: { '/api': { target: 'http://127.0.0.1:3000', changeOrigin: false } },
+    proxy: { '/api': { target: process.env.XINYU_API_URL ?? 'http://127.0.0.1:3000', changeOrigin: false } },
   },
   build: {
     outDir: 'dist',

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { App, Button, Card, Col, Descriptions, Empty, Input, List, Popconfirm, Row, Space, Switch, Tag, Tree, Typography } from 'antd';
+import { App, Button, Card, Col, Descriptions, Empty, Input, Popconfirm, Row, Space, Switch, Table, Tag, Tree, Typography } from 'antd';
 import { EditOutlined, PlusOutlined, SwapOutlined, StopOutlined, CheckCircleOutlined, ExportOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -57,14 +57,17 @@ function Dormitories({ unit, canWrite }: { unit: OrgUnit; canWrite: boolean }) {
   return (
     <Card size="small" title={t('org.dormitories')}>
       {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
-      <List
+      <Table<Dormitory>
         size="small"
+        rowKey="id"
         loading={loading}
         dataSource={data?.items ?? []}
+        pagination={{ pageSize: 10, hideOnSinglePage: true }}
         locale={{ emptyText: t('common.none') }}
-        renderItem={(d) => (
-          <List.Item extra={<Typography.Text type="secondary">{d.studentCount}</Typography.Text>}>{d.name}</List.Item>
-        )}
+        columns={[
+          { title: t('org.dormName'), dataIndex: 'name' },
+          { title: t('org.studentCount'), dataIndex: 'studentCount', width: 100 },
+        ]}
       />
       {canWrite && (
         <Space.Compact style={{ marginTop: 8 }}>
@@ -180,7 +183,10 @@ export default function OrgTreePage() {
 
   const tree = useMemo(() => buildTree(units, { includeInactive: showInactive }), [units, showInactive]);
   const shown = useMemo(() => (q.trim() ? filterTree(tree, q.trim()) : tree), [tree, q]);
-  const defaultExpanded = useMemo(() => units.filter((u) => u.kind === 'city' || u.kind === 'district').map((u) => u.id), [units]);
+  const defaultExpanded = useMemo(() => {
+    const schools = units.filter((u) => u.kind === 'school').length;
+    return units.filter((u) => u.kind === 'city' || u.kind === 'district' || (schools <= 2 && u.kind === 'school')).map((u) => u.id);
+  }, [units]);
   const selected = units.find((u) => u.id === selectedId) ?? null;
   const children = selected ? units.filter((u) => u.parentId === selected.id && (showInactive || u.active)) : [];
 

@@ -1,4 +1,4 @@
-import { Card, Descriptions, Empty, List, Space, Tag, Typography } from 'antd';
+import { Card, Descriptions, Empty, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { Items, Paged, StudentSummary } from '../../api/types';
@@ -62,15 +62,18 @@ function ClassmatesSection() {
         {t('self.classmatesHint')}
       </Typography.Paragraph>
       {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
-      <Card size="small">
-        <List
-          loading={loading}
-          grid={{ gutter: 8, column: 3 }}
-          dataSource={data?.items ?? []}
-          locale={{ emptyText: t('self.empty') }}
-          renderItem={(c) => <List.Item style={{ marginBottom: 8, textAlign: 'center' }}>{c.name}</List.Item>}
-          data-testid="classmates-list"
-        />
+      <Card size="small" loading={loading}>
+        {data?.items.length === 0 ? (
+          <Empty description={t('self.empty')} />
+        ) : (
+          <div style={{ display: 'grid', gridTemplateColumns: 'repeat(3, minmax(0, 1fr))', gap: 8 }} data-testid="classmates-list">
+            {data?.items.map((c) => (
+              <div key={c.id} style={{ textAlign: 'center', padding: '4px 0', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                {c.name}
+              </div>
+            ))}
+          </div>
+        )}
       </Card>
     </section>
   );
