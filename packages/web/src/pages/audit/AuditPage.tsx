@@ -25,7 +25,7 @@ export default function AuditPage() {
     { title: t('audit.seq'), dataIndex: 'seq', width: 80 },
     { title: t('audit.at'), dataIndex: 'at', width: 170, render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm:ss') },
     { title: t('audit.actor'), dataIndex: 'actorName', width: 120, render: (v: string | null) => v ?? '—' },
-    { title: t('audit.action'), dataIndex: 'action', width: 180, render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
+    { title: t('audit.action'), dataIndex: 'action', width: 220, render: (v: string) => <Typography.Text code style={{ whiteSpace: 'nowrap' }}>{v}</Typography.Text> },
     { title: t('audit.objectType'), dataIndex: 'objectType', width: 110, render: (v: string | null) => v ?? '—' },
     { title: t('audit.objectId'), dataIndex: 'objectId', width: 160, ellipsis: true, render: (v: string | null) => v ?? '—' },
     {

@@ -62,7 +62,7 @@ function JobView({ job }: { job: ImportJob }) {
             showIcon
             data-testid="import-rejected"
             title={t('imports.rejected', { count: job.errorCount })}
-            description={job.message ?? undefined}
+            description={job.errors.length === 0 ? (job.message ?? undefined) : undefined}
           />
           <Table<RowError>
             size="small"
@@ -210,6 +210,7 @@ export default function ImportPage() {
               </Button>
             </Space>
           </Form.Item>
+          <div data-testid="import-upload">
           <Upload.Dragger
             accept=".xlsx,.csv"
             multiple={false}
@@ -219,7 +220,6 @@ export default function ImportPage() {
               void upload(file);
               return false;
             }}
-            data-testid="import-upload"
           >
             <p className="ant-upload-drag-icon">
               <InboxOutlined />
@@ -227,6 +227,7 @@ export default function ImportPage() {
             <p className="ant-upload-text">{t('imports.upload')}</p>
             <p className="ant-upload-hint">{t('imports.uploadHint')}</p>
           </Upload.Dragger>
+          </div>
         </Form>
       </Card>
       {job && (

@@ -1,0 +1,207 @@
+/**
+ * The browser suite. Run by e2e/run.mjs, which starts a server on a fresh demo database and sets
+ * E2E_BASE. Prints one line per test and a closing "N passed, N failed".
+ */
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import ExcelJS from '../packages/server/src/lib/exceljs.js';
+import type { Browser, Page } from 'playwright-core';
+import { assert, BASE, launch, login } from './lib.js';
+
+interface Test {
+  name: string;
+  run: (browser: Browser) => Promise<void>;
+}
+const tests: Test[] = [];
+const test = (name: string, run: Test['run']) => tests.push({ name, run });
+
+async function withPage<T>(browser: Browser, opts: { width?: number; height?: number }, fn: (page: Page) => Promise<T>): Promise<T> {
+  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1366, height: opts.height ?? 860 } });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);
+  try {
+    return await fn(page);
+  } catch (e) {
+    const shot = path.join(os.tmpdir(), `xinyu-e2e-failure-${Date.now()}.png`);
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+    throw new Error(`${e instanceof Error ? e.message : String(e)} (screenshot: ${shot})`);
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function rosterFile(rows: (string | number)[][]): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('学生名册');
+  ws.addRow(['江城区实验中学 2026 级学生花名册']); // a title row above the header, as schools write them
+  ws.addRow(['学籍号', '姓名', '性别', '出生日期', '年级', '班级', '是否住校', '监护人姓名', '监护人关系', '监护人电话']);
+  for (const r of rows) ws.addRow(r);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xinyu-roster-')), '七年级新生名册.xlsx');
+  await wb.xlsx.writeFile(file);
+  return file;
+}
+
+async function uploadRoster(page: Page, file: string): Promise<string> {
+  await page.locator('[data-testid="import-upload"] input[type=file]').setInputFiles(file);
+  const job = page.locator('[data-testid="import-job"][data-status="done"], [data-testid="import-job"][data-status="rejected"], [data-testid="import-job"][data-status="failed"]');
+  await job.waitFor({ timeout: 60000 });
+  return (await job.getAttribute('data-status')) ?? '';
+}
+
+async function searchStudents(page: Page, q: string): Promise<string[]> {
+  await page.goto(`${BASE}/students?q=${encodeURIComponent(q)}`);
+  await page.getByTestId('student-table').waitFor();
+  await page.locator('[data-testid="student-table"] .ant-spin-spinning').waitFor({ state: 'detached' }).catch(() => undefined);
+  await page.waitForTimeout(300);
+  return page.locator('[data-testid="student-table"] [data-testid="student-link"]').allTextContents();
+}
+
+test('school leader: roster with a bad row is rejected with row and column named, then the fixed file imports', async (browser) => {
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    const stamp = String(Date.now()).slice(-8);
+    const good = [
+      [`E2E${stamp}01`, '测试甲', '男', '2013-09-01', '七年级', '1班', '否', '测试父', '父亲', '13800000001'],
+      [`E2E${stamp}02`, '测试乙', '女', '2013-10-12', '七年级', '1班', '否', '测试母', '母亲', '13800000002'],
+      [`E2E${stamp}03`, '测试丙', '女', '2014-01-20', '七年级', '2班', '否', '测试祖父', '祖父', '13800000003'],
+    ];
+    const bad = good.map((r) => [...r]);
+    bad[1]![2] = '未知'; // gender: spreadsheet row 4 (title row, header row, then data)
+
+    await page.getByTestId('menu-imports').click();
+    await page.getByTestId('import-page').waitFor();
+    const status1 = await uploadRoster(page, await rosterFile(bad));
+    assert(status1 === 'rejected', `bad file: expected rejected, got ${status1}`);
+    const errorsText = await page.getByTestId('import-errors').innerText();
+    assert(/\b4\b/.test(errorsText), `error table should name row 4: ${errorsText}`);
+    assert(errorsText.includes('性别'), `error table should name the column 性别: ${errorsText}`);
+    assert((await page.getByTestId('import-rejected').innerText()).length > 0, 'rejection message shown');
+    assert((await searchStudents(page, `E2E${stamp}`)).length === 0, 'nothing imported from the rejected file');
+
+    await page.goto(`${BASE}/imports`);
+    const status2 = await uploadRoster(page, await rosterFile(good));
+    assert(status2 === 'done', `fixed file: expected done, got ${status2}`);
+    const doneText = await page.getByTestId('import-done').innerText();
+    assert(doneText.includes('3'), `done message should count 3 new: ${doneText}`);
+    const names = await searchStudents(page, `E2E${stamp}`);
+    assert(names.length === 3 && names.includes('测试乙'), `expected the 3 imported students, found ${names.join(',')}`);
+
+    await page.locator('[data-testid="student-link"]', { hasText: '测试乙' }).click();
+    await page.getByTestId('student-profile').waitFor();
+    assert((await page.getByTestId('student-name').innerText()) === '测试乙', 'profile of the imported student');
+    assert((await page.getByTestId('student-guardians').innerText()).includes('测试母'), 'guardian imported');
+  });
+});
+
+test('menu follows the role: head teacher has no import, accounts or audit', async (browser) => {
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'head.teacher');
+    await page.getByTestId('main-menu').waitFor();
+    assert((await page.getByTestId('menu-students').count()) === 1, 'head teacher sees students');
+    for (const k of ['imports', 'accounts', 'audit']) assert((await page.getByTestId(`menu-${k}`).count()) === 0, `head teacher must not see menu ${k}`);
+    await page.goto(`${BASE}/audit`);
+    assert((await page.getByTestId('audit-page').count()) === 0, 'audit page is not shown to a head teacher');
+  });
+});
+
+test('city admin signs in with the TOTP step and sees the whole city', async (browser) => {
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'city.admin');
+    await page.getByTestId('home-page').waitFor();
+    await page.getByTestId('menu-org').click();
+    await page.getByTestId('org-tree').waitFor();
+    const tree = await page.getByTestId('org-tree').innerText();
+    assert(tree.includes('区') && tree.includes('县'), `org tree shows districts: ${tree.slice(0, 200)}`);
+    await page.getByTestId('menu-audit').click();
+    await page.getByTestId('audit-table').waitFor();
+    await page.waitForTimeout(500);
+    assert((await page.getByTestId('audit-table').innerText()).includes('auth.login'), 'audit log lists logins');
+  });
+});
+
+test('wrong password shows the same message and stays on the login page', async (browser) => {
+  await withPage(browser, {}, async (page) => {
+    await page.goto(`${BASE}/login`);
+    await page.getByTestId('login-username').fill('school.leader');
+    await page.getByTestId('login-password').fill('wrong-password-1');
+    await page.getByTestId('login-submit').click();
+    const msg = await page.getByTestId('login-error').innerText();
+    await page.getByTestId('login-username').fill('nobody.at.all');
+    await page.getByTestId('login-submit').click();
+    await page.waitForTimeout(800);
+    const msg2 = await page.getByTestId('login-error').innerText();
+    assert(msg.length > 0 && msg === msg2, `same message for wrong login and wrong password: "${msg}" vs "${msg2}"`);
+  });
+});
+
+test('an account whose password was reset must change it before anything else', async (browser) => {
+  let oneTime = '';
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    await page.goto(`${BASE}/accounts?q=counselor`);
+    const row = page.locator('[data-testid="accounts-table"] tr', { hasText: 'counselor' });
+    await row.getByTestId('account-reset').click();
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    oneTime = (await page.getByTestId('reset-password-value').innerText()).trim();
+    assert(oneTime.length >= 8, `one-time password shown: ${oneTime}`);
+  });
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'counselor', oneTime);
+    await page.getByTestId('forced-password').waitFor();
+    await page.goto(`${BASE}/students`);
+    assert((await page.getByTestId('student-table').count()) === 0, 'no student list before the password is changed');
+    await page.getByTestId('forced-password').waitFor();
+    await page.getByTestId('pw-current').fill(oneTime);
+    await page.getByTestId('pw-new').fill('Changed@2026x');
+    await page.getByTestId('pw-confirm').fill('Changed@2026x');
+    await page.getByTestId('pw-submit').click();
+    await page.getByTestId('student-table').waitFor(); // the page asked for before is shown now
+  });
+});
+
+for (const user of ['student', 'parent', 'committee']) {
+  test(`${user}: phone pages fit a 375 px screen`, async (browser) => {
+    await withPage(browser, { width: 375, height: 740 }, async (page) => {
+      await login(page, user);
+      await page.getByTestId('mobile-home').waitFor();
+      await page.getByTestId('self-student-card').first().waitFor();
+      if (user === 'committee') await page.locator('[data-testid="classmates-list"] div').first().waitFor();
+      const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      assert(sw <= iw, `no horizontal scroll at 375 px (scrollWidth ${sw})`);
+      await page.getByTestId('mnav-settings').click();
+      await page.getByTestId('password-form').waitFor();
+      const [sw2] = await page.evaluate(() => [document.documentElement.scrollWidth]);
+      assert(sw2 <= 375, `settings page fits (scrollWidth ${sw2})`);
+    });
+  });
+}
+
+test('language switch shows English', async (browser) => {
+  await withPage(browser, {}, async (page) => {
+    await page.goto(`${BASE}/login`);
+    await page.getByTestId('lang-switch').click();
+    await page.locator('.ant-select-item-option', { hasText: 'English' }).click();
+    await page.getByText('Sign in', { exact: true }).first().waitFor();
+  });
+});
+
+const only = process.argv[2];
+const browser = await launch();
+let passed = 0;
+let failed = 0;
+for (const t of tests) {
+  if (only && !t.name.includes(only)) continue;
+  const started = Date.now();
+  try {
+    await t.run(browser);
+    passed++;
+    console.log(`  ✓ ${t.name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`  ✗ ${t.name}\n    ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+await browser.close();
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
