@@ -1,5 +1,5 @@
 import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
-import { Button, Dropdown, Grid, Layout, Menu, Result, Space, Typography } from 'antd';
+import { Button, Drawer, Dropdown, Grid, Layout, Menu, Result, Space, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import {
   ApartmentOutlined,
@@ -8,6 +8,7 @@ import {
   HomeOutlined,
   IdcardOutlined,
   LogoutOutlined,
+  MenuOutlined,
   SettingOutlined,
   TeamOutlined,
   UserOutlined,
@@ -68,6 +69,7 @@ export default function DesktopApp() {
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
   const [collapsed, setCollapsed] = useState(false);
+  const [drawer, setDrawer] = useState(false);
 
   const nav = useMemo<NavItem[]>(
     () =>
@@ -96,37 +98,46 @@ export default function DesktopApp() {
 
   const narrow = !screens.md;
 
+  const menu = (
+    <Menu
+      mode="inline"
+      selectedKeys={[selected]}
+      data-testid="main-menu"
+      onClick={() => setDrawer(false)}
+      items={nav.map((n) => ({ key: n.key, icon: n.icon, label: <Link to={n.path} data-testid={`menu-${n.key}`}>{n.label}</Link> }))}
+    />
+  );
+  const brand = (
+    <div className="xy-brand" style={{ height: 56, padding: '0 20px' }}>
+      <span style={{ color: '#1677ff', fontSize: 22 }}>心</span>
+      {(narrow || !collapsed) && t('app.name')}
+    </div>
+  );
+
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider
-        collapsible
-        collapsed={narrow ? true : collapsed}
-        onCollapse={setCollapsed}
-        collapsedWidth={narrow ? 0 : 64}
-        breakpoint="md"
-        theme="light"
-        width={208}
-        style={{ borderRight: '1px solid #f0f0f0' }}
-        data-testid="sider"
-      >
-        <div className="xy-brand" style={{ height: 56, padding: '0 20px' }}>
-          <span style={{ color: '#1677ff', fontSize: 22 }}>心</span>
-          {!collapsed && t('app.name')}
-        </div>
-        <Menu
-          mode="inline"
-          selectedKeys={[selected]}
-          data-testid="main-menu"
-          items={nav.map((n) => ({ key: n.key, icon: n.icon, label: <Link to={n.path} data-testid={`menu-${n.key}`}>{n.label}</Link> }))}
-        />
-      </Layout.Sider>
+      {narrow ? (
+        <Drawer open={drawer} onClose={() => setDrawer(false)} placement="left" size={240} styles={{ body: { padding: 0 } }} closable={false}>
+          {brand}
+          {menu}
+        </Drawer>
+      ) : (
+        <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} theme="light" width={208} style={{ borderRight: '1px solid #f0f0f0' }} data-testid="sider">
+          {brand}
+          {menu}
+        </Layout.Sider>
+      )}
       <Layout>
         <Layout.Header
           style={{ background: '#fff', padding: '0 16px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0', gap: 8 }}
         >
-          <Typography.Text type="secondary" ellipsis style={{ minWidth: 0 }}>
-            {t('app.fullName')}
-          </Typography.Text>
+          {narrow ? (
+            <Button type="text" icon={<MenuOutlined />} onClick={() => setDrawer(true)} aria-label="menu" data-testid="menu-toggle" />
+          ) : (
+            <Typography.Text type="secondary" ellipsis style={{ minWidth: 0 }}>
+              {t('app.fullName')}
+            </Typography.Text>
+          )}
           <Space>
             <LanguageSwitch />
             <Dropdown menu={{ items: userMenu }} placement="bottomRight">
