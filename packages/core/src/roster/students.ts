@@ -86,6 +86,21 @@ export class StudentRosterValidator {
   readonly rows: StudentRosterRow[] = [];
   readonly errors: RowError[] = [];
   private readonly seen = new Map<string, number>();
+  // a roster repeats a handful of grade and class names thousands of times
+  private readonly gradeCache = new Map<string, number | null>();
+  private readonly classCache = new Map<string, number | null>();
+
+  private gradeOf(text: string): number | null {
+    let v = this.gradeCache.get(text);
+    if (v === undefined) this.gradeCache.set(text, (v = parseGradeLevel(text)));
+    return v;
+  }
+
+  private classOf(text: string): number | null {
+    let v = this.classCache.get(text);
+    if (v === undefined) this.classCache.set(text, (v = parseClassNumber(text)));
+    return v;
+  }
 
   constructor(
     private readonly match: HeaderMatch<StudentField>,
@@ -141,7 +156,7 @@ export class StudentRosterValidator {
 
     const classText = text('className');
     const gradeText = text('grade');
-    let gradeLevel = gradeText ? parseGradeLevel(gradeText) : null;
+    let gradeLevel = gradeText ? this.gradeOf(gradeText) : null;
     if (gradeLevel === null && !gradeText) {
       // "初一(3)班" or "七年级3班" carries the grade in the class column
       const g = /^(.+?(年级|[一二三]))[(（]?\d/.exec(classText);
@@ -151,7 +166,7 @@ export class StudentRosterValidator {
     else if (gradeLevel === null) fail('grade', '年级', `“${gradeText}”无法识别，可写作 七年级 或 初一`);
     else if (!this.options.gradeLevels.includes(gradeLevel)) fail('grade', '年级', `本校没有“${gradeText || classText}”这个年级`);
 
-    const classNo = classText ? parseClassNumber(classText) : null;
+    const classNo = classText ? this.classOf(classText) : null;
     if (!classText) fail('className', '班级', '不能为空');
     else if (classNo === null || classNo > 99) fail('className', '班级', `“${classText}”无法识别，可写作 3班 或 (3)班`);
 

@@ -35,6 +35,17 @@ export interface ImportActor {
 }
 
 const MAX_STORED_ERRORS = 1000;
+
+/** Phase timings on stderr when XINYU_IMPORT_TIMING=1 (the benchmark sets it). */
+function phaseTimer() {
+  let t = performance.now();
+  return (phase: string) => {
+    if (process.env.XINYU_IMPORT_TIMING !== '1') return;
+    const now = performance.now();
+    process.stderr.write(`    [import] ${phase}: ${((now - t) / 1000).toFixed(2)} s\n`);
+    t = now;
+  };
+}
 const CHUNK = 5000;
 
 /** Live progress of jobs running in this process (the database row is updated at phase ends). */
@@ -197,6 +208,7 @@ async function importStudents(deps: Deps, job: JobRow, opts: { school: Unit; fil
   const school = opts.school;
   const levels = SCHOOL_GRADE_LEVELS[school.schoolKind as SchoolKind] ?? [];
   let validator: StudentRosterValidator | null = null;
+  const lap = phaseTimer();
   await scanFile(db, job.id, opts.filePath, opts.format, STUDENT_COLUMNS, (match) => {
     validator = new StudentRosterValidator(match, { gradeLevels: levels, schoolYear: schoolYearOf(deps.clock()) });
     return validator;
@@ -220,6 +232,7 @@ async function importStudents(deps: Deps, job: JobRow, opts: { school: Unit; fil
     }
     if (r.dormitory && !school.boarding) errors.push({ row: r.row, column: '宿舍', message: '本校不是寄宿制学校，不能填写宿舍' });
   }
+  lap('read and validate');
   if (errors.length) reject(errors);
 
   await setJob(db, job.id, { status: 'writing', phase: '写入数据', processedRows: 0 });
@@ -251,6 +264,7 @@ async function importStudents(deps: Deps, job: JobRow, opts: { school: Unit; fil
       done += n;
       live.set(job.id, { ...live.get(job.id), processedRows: Math.min(done, list.length) });
     };
+    lap('classes, compare');
     for (let i = 0; i < inserts.length; i += CHUNK) {
       const part = inserts.slice(i, i + CHUNK);
       const ids = part.map(() => randomUUID());
@@ -279,12 +293,17 @@ async function importStudents(deps: Deps, job: JobRow, opts: { school: Unit; fil
       await insertHistory(tx, school.regionId, moved.map((p) => ({ studentId: p.e.id, kind: p.e.school_id !== school.id ? 'transfer' : p.e.status !== 'active' ? 'status' : 'class_change', from: p.e.class_id, to: classOf(p.r) })), opts.actor.accountId, now);
       progress(part.length);
     }
+    lap('students and history');
     const touched = new Set(updates.map((u) => u.e.id));
-    const guardianChanged = await syncGuardians(tx, school.regionId, list, idOf);
-    const circumstanceChanged = await syncLeftBehind(tx, school.regionId, list, idOf, opts.actor.accountId);
+    const guardianChanged = await syncGuardians(tx, school.regionId, list, idOf, new Set(existing.keys()));
+    lap('guardians');
+    const circumstanceChanged = await syncLeftBehind(tx, school.regionId, list, idOf, new Set(existing.keys()), opts.actor.accountId);
+    lap('left-behind');
+    // a student whose only change is a guardian or the left-behind flag counts as updated
+    const existingIds = new Set([...existing.values()].map((e) => e.id));
     let extraUpdated = 0;
     for (const id of new Set([...guardianChanged, ...circumstanceChanged])) {
-      if (!touched.has(id) && [...existing.values()].some((e) => e.id === id)) extraUpdated += 1;
+      if (!touched.has(id) && existingIds.has(id)) extraUpdated += 1;
     }
     const result = { created: inserts.length, updated: updates.length + extraUpdated, unchanged: unchangedStudents - extraUpdated };
     await appendAudit(tx, {
@@ -299,6 +318,7 @@ async function importStudents(deps: Deps, job: JobRow, opts: { school: Unit; fil
     }, now);
     return result;
   });
+  lap('audit and commit');
   return { ...counts, processedRows: list.length, totalRows: list.length };
 }
 
@@ -353,14 +373,17 @@ async function ensureDormitories(tx: Db, school: Unit, list: StudentRosterRow[])
 }
 
 /** Guardians are matched to a student by name: a new name adds a guardian, a changed phone or relation updates it. */
-async function syncGuardians(tx: Db, regionId: number, list: StudentRosterRow[], idOf: Map<string, string>): Promise<Set<string>> {
+async function syncGuardians(tx: Db, regionId: number, list: StudentRosterRow[], idOf: Map<string, string>, existed: Set<string>): Promise<Set<string>> {
   const changed = new Set<string>();
   const withGuardian = list.filter((r) => r.guardian);
   for (let i = 0; i < withGuardian.length; i += CHUNK) {
     const part = withGuardian.slice(i, i + CHUNK);
-    const ids = part.map((r) => idOf.get(r.studentNo)!);
-    const links = await rows<{ student_id: string; guardian_id: string; name: string; phone: string | null; relation: string }>(tx, sql`select sg.student_id, sg.guardian_id, g.name, g.phone, sg.relation
-      from student_guardians sg join guardians g on g.id = sg.guardian_id where sg.student_id = any(${sql.param(ids)}::uuid[])`);
+    // students created by this import have no guardians yet: only look up the others
+    const ids = part.filter((r) => existed.has(r.studentNo)).map((r) => idOf.get(r.studentNo)!);
+    const links = ids.length
+      ? await rows<{ student_id: string; guardian_id: string; name: string; phone: string | null; relation: string }>(tx, sql`select sg.student_id, sg.guardian_id, g.name, g.phone, sg.relation
+          from student_guardians sg join guardians g on g.id = sg.guardian_id where sg.student_id = any(${sql.param(ids)}::uuid[])`)
+      : [];
     const byStudent = new Map<string, typeof links>();
     for (const l of links) byStudent.set(l.student_id, [...(byStudent.get(l.student_id) ?? []), l]);
     const newGuardians: { id: string; studentId: string; name: string; phone: string | null; relation: string; primary: boolean }[] = [];
@@ -404,13 +427,13 @@ async function syncGuardians(tx: Db, regionId: number, list: StudentRosterRow[],
 }
 
 /** 是否留守儿童: 是 adds the left-behind circumstance, 否 removes it, empty leaves it as it is. */
-async function syncLeftBehind(tx: Db, regionId: number, list: StudentRosterRow[], idOf: Map<string, string>, actorId: string | null): Promise<Set<string>> {
+async function syncLeftBehind(tx: Db, regionId: number, list: StudentRosterRow[], idOf: Map<string, string>, existed: Set<string>, actorId: string | null): Promise<Set<string>> {
   const changed = new Set<string>();
   const stated = list.filter((r) => r.leftBehind !== undefined);
   for (let i = 0; i < stated.length; i += CHUNK) {
     const part = stated.slice(i, i + CHUNK);
-    const ids = part.map((r) => idOf.get(r.studentNo)!);
-    const have = new Set((await rows<{ student_id: string }>(tx, sql`select student_id from student_circumstances where code = 'left_behind' and student_id = any(${sql.param(ids)}::uuid[])`)).map((r) => r.student_id));
+    const known = part.filter((r) => existed.has(r.studentNo)).map((r) => idOf.get(r.studentNo)!);
+    const have = new Set(known.length ? (await rows<{ student_id: string }>(tx, sql`select student_id from student_circumstances where code = 'left_behind' and student_id = any(${sql.param(known)}::uuid[])`)).map((r) => r.student_id) : []);
     const add = part.filter((r) => r.leftBehind && !have.has(idOf.get(r.studentNo)!)).map((r) => idOf.get(r.studentNo)!);
     const remove = part.filter((r) => r.leftBehind === false && have.has(idOf.get(r.studentNo)!)).map((r) => idOf.get(r.studentNo)!);
     if (add.length) {

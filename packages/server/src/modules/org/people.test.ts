@@ -221,7 +221,7 @@ describe('exports', () => {
     const res = await as['head.teacher']!.get('/api/v1/students/export');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
-    const ExcelJS = (await import('exceljs')).default;
+    const ExcelJS = (await import('../../lib/exceljs.js')).default;
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const sheet = wb.worksheets[0]!;
