@@ -15,10 +15,14 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-background-networking', '--headless', '--disable-dev-shm-usage'] });
 }
 
+export function totpFor(secret: string): string {
+  return generateTOTP(decodeBase32IgnorePadding(secret), 30, 6);
+}
+
 export function totp(user: string): string {
   const secret = secrets[user];
   if (!secret) throw new Error(`no TOTP secret printed for ${user}`);
-  return generateTOTP(decodeBase32IgnorePadding(secret), 30, 6);
+  return totpFor(secret);
 }
 
 /** Signs in through the login form (and the TOTP step when the account needs it). */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import ExcelJS from '../packages/server/src/lib/exceljs.js';
 import type { Browser, Page } from 'playwright-core';
-import { assert, BASE, launch, login } from './lib.js';
+import { assert, BASE, launch, login, totpFor } from './lib.js';
 
 interface Test {
   name: string;
@@ -157,6 +157,49 @@ test('an account whose password was reset must change it before anything else', 
     await page.getByTestId('pw-confirm').fill('Changed@2026x');
     await page.getByTestId('pw-submit').click();
     await page.getByTestId('student-table').waitFor(); // the page asked for before is shown now
+  });
+});
+
+test('a new bureau staff member changes the one-time password, then must enrol TOTP in the UI', async (browser) => {
+  let target = { username: '', password: '' };
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'city.admin');
+    // grant bureau_staff at the city to care.teacher (no other test signs in as it), through the
+    // API with the page's session (the grant form itself needs a tree picker)
+    const granted = await page.evaluate(async () => {
+      const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string; roles: { orgUnitId: number | null }[] };
+      const accounts = (await (await fetch('/api/v1/accounts?q=care.teacher')).json()) as { items: { id: string; username: string }[] };
+      const target = accounts.items.find((a) => a.username === 'care.teacher');
+      if (!target) return 'care.teacher not found';
+      const pw = await fetch(`/api/v1/accounts/${target.id}/reset-password`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: '{}' });
+      if (!pw.ok) return `reset ${pw.status} ${await pw.text()}`;
+      sessionStorage.setItem('e2e.target', JSON.stringify(await pw.json()));
+      const r = await fetch(`/api/v1/accounts/${target.id}/roles`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: JSON.stringify({ role: 'bureau_staff', orgUnitId: me.roles[0]?.orgUnitId }),
+      });
+      return r.ok ? 'ok' : `${r.status} ${await r.text()}`;
+    });
+    assert(granted === 'ok', `grant bureau_staff: ${granted}`);
+    target = JSON.parse((await page.evaluate(() => sessionStorage.getItem('e2e.target'))) ?? '{}') as { username: string; password: string };
+  });
+  await withPage(browser, {}, async (page) => {
+    await login(page, target.username, target.password);
+    await page.getByTestId('forced-password').waitFor();
+    await page.getByTestId('pw-current').fill(target.password);
+    await page.getByTestId('pw-new').fill('Bureau@2026x');
+    await page.getByTestId('pw-confirm').fill('Bureau@2026x');
+    await page.getByTestId('pw-submit').click();
+    await page.getByTestId('forced-totp').waitFor();
+    await page.getByTestId('totp-start').click();
+    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+    assert(/^[A-Z2-7]{16,}$/.test(secret), `secret shown as text: ${secret}`);
+    assert((await page.getByTestId('totp-uri').innerText()).startsWith('otpauth://'), 'otpauth uri shown');
+    await page.getByTestId('totp-code').locator('input').first().click();
+    await page.keyboard.type(totpFor(secret));
+    await page.getByTestId('totp-confirm').click();
+    await page.getByTestId('home-page').waitFor();
   });
 });
 
