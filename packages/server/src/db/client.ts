@@ -33,12 +33,56 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return { db, kind: 'pg', close: () => pool.end() };
   }
-  if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
-  const client = await PGlite.create(opts.dataDir ?? 'memory://', {
-    parsers: { 1082: asString, 20: asNumber, 1700: asNumber },
-  });
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return { db, kind: 'pglite', close: () => client.close() };
+  const unlock = opts.dataDir ? lockDataDir(opts.dataDir) : () => undefined;
+  try {
+    const client = await PGlite.create(opts.dataDir ?? 'memory://', {
+      parsers: { 1082: asString, 20: asNumber, 1700: asNumber },
+    });
+    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    return {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        await client.close();
+        unlock();
+      },
+    };
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+}
+
+/**
+ * PGlite is a single process's database: two processes opening one directory corrupt it. A lock
+ * file with our pid refuses the second one (a lock left by a dead process is taken over).
+ */
+function lockDataDir(dir: string): () => void {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, '.xinyu.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(file, 'utf8'));
+      if (pid && isAlive(pid)) {
+        throw new Error(`数据目录 ${dir} 正被另一个 Xinyu 进程（pid ${pid}）使用，请先停止它 (the data directory is in use by process ${pid})`);
+      }
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`cannot lock ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Finds the migration folder whether we run from src (tsx) or from the bundle in dist. */

@@ -21,7 +21,7 @@ describe('readXlsxRows', () => {
     second.addRow(['not me']);
     const first = wb.addWorksheet('名单');
     // tab order: make 名单 the first tab although it was created second
-    wb.worksheets.forEach((ws) => (ws.orderNo = ws.name === '名单' ? 0 : 1));
+    for (const ws of wb.worksheets) (ws as unknown as { orderNo: number }).orderNo = ws.name === '名单' ? 0 : 1;
     first.getCell('A1').value = '学籍号';
     first.getCell('C1').value = { richText: [{ text: '出生' }, { text: '日期', font: { bold: true } }] };
     first.getCell('A2').value = 'G0001';

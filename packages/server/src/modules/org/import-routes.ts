@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import ExcelJS from '../../lib/exceljs.js';
-import { contracts, STAFF_COLUMNS, STUDENT_COLUMNS } from '@xinyu/core';
+import { contracts, scopeFor, scopeIncludes, STAFF_COLUMNS, STUDENT_COLUMNS } from '@xinyu/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/access-hook.js';
@@ -68,7 +68,13 @@ export const importRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
       fileName: file.filename.slice(0, 200),
       filePath: tmp,
       format,
-      actor: { accountId: caller.accountId, name: caller.displayName, ip: caller.ip },
+      actor: {
+        accountId: caller.accountId,
+        name: caller.displayName,
+        ip: caller.ip,
+        mayWriteSensitive: scopeIncludes(scopeFor(caller.assignments, 'student.sensitive.write'), school.path),
+        mayWriteGuardians: scopeIncludes(scopeFor(caller.assignments, 'guardian.write'), school.path),
+      },
     });
     return toImportJob(job, caller.accountId);
   });

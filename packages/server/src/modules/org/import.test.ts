@@ -135,6 +135,13 @@ describe('roster import', () => {
     expect((await lb.get(`/api/v1/imports/${job.id}`)).statusCode).toBe(404);
   });
 
+  it('an importer without the sensitive permission cannot slip circumstances or guardians in through a file', async () => {
+    const district = await env.login('district.admin');
+    const job = await finished(district, (await upload(district, await rosterXlsx(good), 'bureau.xlsx')).json().id);
+    expect(job.status).toBe('rejected');
+    expect(job.errors.map((e: { row: number; column: string }) => `${e.row}:${e.column}`)).toEqual(['3:是否留守儿童', '3:家长姓名', '3:与学生关系', '3:家长手机号']);
+  });
+
   it('imports staff with posts and one-time passwords for the importer', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('教职工');

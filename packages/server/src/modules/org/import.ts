@@ -32,6 +32,9 @@ export interface ImportActor {
   accountId: string | null;
   name: string;
   ip: string | null;
+  /** may write family circumstances (是否留守儿童) and guardians at this school */
+  mayWriteSensitive: boolean;
+  mayWriteGuardians: boolean;
 }
 
 const MAX_STORED_ERRORS = 1000;
@@ -150,7 +153,7 @@ async function scanFile<F extends string>(
   filePath: string,
   format: SheetFormat,
   specs: Parameters<typeof findHeader<F>>[1],
-  makeValidator: (match: Extract<ReturnType<typeof findHeader<F>>, { ok: true }>['match']) => { add(row: number, cells: Cell[]): boolean },
+  makeValidator: (match: Extract<ReturnType<typeof findHeader<F>>, { ok: true }>['match'], headerRow: number) => { add(row: number, cells: Cell[]): boolean },
 ): Promise<number> {
   const head: { rowNumber: number; cells: Cell[] }[] = [];
   let validator: { add(row: number, cells: Cell[]): boolean } | null = null;
@@ -163,7 +166,7 @@ async function scanFile<F extends string>(
     const found = findHeader(head.map((h) => h.cells), specs);
     if (!found.ok) throw new Rejected([{ row: head[0]?.rowNumber ?? 1, column: '表头', message: found.message }], found.message);
     headerRow = head[found.match.headerIndex]!.rowNumber;
-    validator = makeValidator(found.match);
+    validator = makeValidator(found.match, headerRow);
     head.forEach(feed);
   };
   for await (const r of readSheet(filePath, format)) {
@@ -208,13 +211,23 @@ async function importStudents(deps: Deps, job: JobRow, opts: { school: Unit; fil
   const school = opts.school;
   const levels = SCHOOL_GRADE_LEVELS[school.schoolKind as SchoolKind] ?? [];
   let validator: StudentRosterValidator | null = null;
+  const permissionErrors: RowError[] = [];
   const lap = phaseTimer();
-  await scanFile(db, job.id, opts.filePath, opts.format, STUDENT_COLUMNS, (match) => {
+  await scanFile(db, job.id, opts.filePath, opts.format, STUDENT_COLUMNS, (match, headerRow) => {
+    // an import writes nothing the importer could not write by hand
+    const refuse = (fields: (keyof typeof match.columns)[], message: string) => {
+      for (const f of fields) {
+        const i = match.columns[f];
+        if (i !== undefined) permissionErrors.push({ row: headerRow, column: match.headers[i] || f, message });
+      }
+    };
+    if (!opts.actor.mayWriteSensitive) refuse(['leftBehind'], '您没有登记家庭情况的权限，请删除此列后再导入');
+    if (!opts.actor.mayWriteGuardians) refuse(['guardianName', 'guardianRelation', 'guardianPhone'], '您没有登记监护人的权限，请删除此列后再导入');
     validator = new StudentRosterValidator(match, { gradeLevels: levels, schoolYear: schoolYearOf(deps.clock()) });
     return validator;
   });
   const v = validator as unknown as StudentRosterValidator;
-  const errors = [...v.errors];
+  const errors = [...permissionErrors, ...v.errors];
   const list = v.rows;
 
   // checks against the database: a 学籍号 already enrolled at another school is a transfer, not an import
