@@ -19,9 +19,18 @@ export function totpFor(secret: string): string {
   return generateTOTP(decodeBase32IgnorePadding(secret), 30, 6);
 }
 
-export function totp(user: string): string {
+const lastStep = new Map<string, number>();
+
+/** A fresh code for a demo account; the server refuses a code twice, so wait for the next step. */
+export async function totp(user: string): Promise<string> {
   const secret = secrets[user];
   if (!secret) throw new Error(`no TOTP secret printed for ${user}`);
+  let step = Math.floor(Date.now() / 30000);
+  if (lastStep.get(user) === step) {
+    await new Promise((r) => setTimeout(r, (step + 1) * 30000 - Date.now() + 500));
+    step = Math.floor(Date.now() / 30000);
+  }
+  lastStep.set(user, step);
   return totpFor(secret);
 }
 
@@ -36,7 +45,7 @@ export async function login(page: Page, user: string, password = PASSWORD): Prom
   await Promise.race([totpBox.waitFor({ timeout: 15000 }), done.first().waitFor({ timeout: 15000 })]);
   if (await totpBox.isVisible()) {
     await totpBox.locator('input').first().click();
-    await page.keyboard.type(totp(user));
+    await page.keyboard.type(await totp(user));
     await done.first().waitFor({ timeout: 15000 });
   }
 }
