@@ -21,6 +21,7 @@ import { registerAccessHook } from './http/access-hook.js';
 import type { Deps, RouteAccess } from './http/context.js';
 import { AppError } from './http/errors.js';
 import { appendAudit } from './modules/audit/service.js';
+import { homePath } from './modules/access/service.js';
 import { accessRoutes } from './modules/access/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
@@ -103,7 +104,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
           action: 'access.denied',
           outcome: 'denied',
           ip: req.ip,
-          orgPath: req.caller.assignments[0]?.orgPath ?? null,
+          orgPath: homePath(req.caller.assignments),
           detail: { route: `${req.method} ${req.routeOptions.url ?? req.url}`, code: error.code },
         }, deps.clock()).catch((e: unknown) => req.log.error(e));
       }

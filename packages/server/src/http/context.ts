@@ -17,6 +17,8 @@ export interface CallerAssignment extends Assignment {
   orgUnitName: string | null;
   studentId: string | null;
   studentName: string | null;
+  /** the unit's path, or for a relationship role the student's */
+  homePath: string | null;
 }
 
 /** The signed-in account behind a request, with its roles resolved to org paths. */

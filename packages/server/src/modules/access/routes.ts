@@ -10,7 +10,7 @@ import { appendAudit } from '../audit/service.js';
 import { generateInitialPassword, hashPassword } from '../auth/passwords.js';
 import { accounts, sessions } from '../auth/tables.js';
 import { orgUnits, students } from '../org/tables.js';
-import { inScope, scopeOf } from './service.js';
+import { homePath, inScope, scopeOf } from './service.js';
 import { roleAssignments } from './tables.js';
 
 const E = contracts.ErrorBody;
@@ -42,7 +42,7 @@ function assertOutranks(caller: Caller, target: { id: string; max_rank: number |
 
 export const accessRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   const audit = (caller: Caller, action: string, objectId: string, detail: Record<string, unknown> = {}, db: Db = deps.db) =>
-    appendAudit(db, { actorId: caller.accountId, actorName: caller.displayName, ip: caller.ip, action, objectType: 'account', objectId, orgPath: caller.assignments.find((a) => a.orgPath)?.orgPath ?? null, detail }, deps.clock());
+    appendAudit(db, { actorId: caller.accountId, actorName: caller.displayName, ip: caller.ip, action, objectType: 'account', objectId, orgPath: homePath(caller.assignments), detail }, deps.clock());
 
   app.get('/accounts', {
     config: { access: 'account.manage' },

@@ -17,6 +17,7 @@ export async function loadAssignments(db: Db, accountId: string): Promise<Caller
       orgUnitName: orgUnits.name,
       studentId: roleAssignments.studentId,
       studentName: students.name,
+      homePath: sql<string | null>`coalesce(${orgUnits.path}, ${students.orgPath})`,
     })
     .from(roleAssignments)
     .leftJoin(orgUnits, eq(orgUnits.id, roleAssignments.orgUnitId))
@@ -50,6 +51,11 @@ export function inScope(scope: Scope, pathColumn: AnyColumn | SQL, studentIdColu
   }
   if (!parts.length) return sql`false`;
   return sql`(${sql.join(parts, sql` or `)})`;
+}
+
+/** Where audit rows about this caller's own actions are filed: their first unit (or their student's). */
+export function homePath(assignments: readonly CallerAssignment[]): string | null {
+  return assignments.find((a) => a.homePath)?.homePath ?? null;
 }
 
 /** Is the region root (the city) inside this scope? Such callers may see region-wide rows. */

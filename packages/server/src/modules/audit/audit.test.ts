@@ -63,4 +63,16 @@ describe('audit log', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields).toHaveProperty('from');
   });
+
+  it('exports what the viewer shows as xlsx', async () => {
+    const leader = await env.login('school.leader');
+    const total = (await leader.get('/api/v1/audit?outcome=ok&pageSize=1')).json<{ total: number }>().total;
+    const res = await leader.get('/api/v1/audit/export?outcome=ok');
+    expect(res.statusCode).toBe(200);
+    const ExcelJS = (await import('../../lib/exceljs.js')).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    expect(wb.worksheets[0]!.rowCount - 1).toBe(total + 1); // the export records itself first
+    expect((await (await env.login('counselor')).get('/api/v1/audit/export')).statusCode).toBe(403);
+  });
 });

@@ -127,20 +127,25 @@ export async function verifyAuditChain(db: Db, batch = 5000): Promise<VerifyResu
 type AuditQuery = z.infer<typeof contracts.AuditQuery>;
 
 /**
- * The audit viewer. A row is visible when its org path lies in one of `scopePaths`; rows with no
- * path (such as failed sign-ins with unknown login names) only to region-wide viewers.
+ * The audit viewer's filter. A row is visible when its org path lies in one of `scopePaths`; rows
+ * with no path (such as failed sign-ins with unknown login names) only to region-wide viewers.
  */
-export async function listAudit(db: Db, query: AuditQuery, scopePaths: string[], regionWide: boolean) {
+export function auditFilter(query: Omit<AuditQuery, 'page' | 'pageSize'>, scopePaths: string[], regionWide: boolean): SQL {
   const conds: SQL[] = [];
   if (query.action) conds.push(ilike(auditLog.action, `%${query.action}%`));
   if (query.outcome) conds.push(eq(auditLog.outcome, query.outcome));
   if (query.actor) conds.push(or(ilike(auditLog.actorName, `%${query.actor}%`), eq(auditLog.actorId, query.actor))!);
   if (query.objectId) conds.push(eq(auditLog.objectId, query.objectId));
+  // dates are China Standard Time days
   if (query.from) conds.push(gte(auditLog.at, new Date(`${query.from}T00:00:00+08:00`)));
   if (query.to) conds.push(lt(auditLog.at, new Date(new Date(`${query.to}T00:00:00+08:00`).getTime() + 86400000)));
   const inScope = sql`${auditLog.orgPath} like any(${sql.param(scopePaths.map((p) => `${p}%`))}::text[])`;
   conds.push(regionWide ? or(inScope, sql`${auditLog.orgPath} is null`)! : inScope);
-  const where = conds.length ? and(...conds) : undefined;
+  return and(...conds)!;
+}
+
+export async function listAudit(db: Db, query: AuditQuery, scopePaths: string[], regionWide: boolean) {
+  const where = auditFilter(query, scopePaths, regionWide);
   const [items, count] = await Promise.all([
     db.select().from(auditLog).where(where).orderBy(desc(auditLog.seq)).limit(query.pageSize).offset((query.page - 1) * query.pageSize),
     db.select({ n: sql<number>`count(*)::int` }).from(auditLog).where(where),

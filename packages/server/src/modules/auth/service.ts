@@ -4,7 +4,7 @@ import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest } from '../../http/errors.js';
-import { loadAssignments } from '../access/service.js';
+import { homePath, loadAssignments } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { burnVerifyTime, hashPassword, verifyPassword } from './passwords.js';
 import { accounts, loginThrottle, sessions } from './tables.js';
@@ -32,8 +32,10 @@ export async function login(deps: Deps, body: LoginBody, ctx: LoginContext): Pro
   const { db, config } = deps;
   const now = deps.clock();
   const loginKey = body.login.trim().toLowerCase();
-  const audit = (outcome: 'ok' | 'failed' | 'denied', detail: Record<string, unknown>, actor?: { id: string; name: string }) =>
-    appendAudit(db, {
+  const audit = async (outcome: 'ok' | 'failed' | 'denied', detail: Record<string, unknown>, actor?: { id: string; name: string }) => {
+    // a sign-in of a known account is filed under its unit, so that unit's auditors see it
+    const home = actor ? homePath(await loadAssignments(db, actor.id)) : null;
+    await appendAudit(db, {
       actorId: actor?.id ?? null,
       actorName: actor?.name ?? null,
       action: 'auth.login',
@@ -41,8 +43,10 @@ export async function login(deps: Deps, body: LoginBody, ctx: LoginContext): Pro
       objectId: actor?.id ?? null,
       outcome,
       ip: ctx.ip,
+      orgPath: home ?? null,
       detail: { login: body.login.slice(0, 64), ...detail },
     }, now);
+  };
 
   const throttle = (await db.select().from(loginThrottle).where(eq(loginThrottle.login, loginKey)))[0];
   if (throttle?.lockedUntil && throttle.lockedUntil > now) {
@@ -203,24 +207,28 @@ export async function changePassword(deps: Deps, caller: Caller, currentPassword
   });
 }
 
-/** TOTP enrolment, step 1: a new secret is kept (not yet active) until a code from it is confirmed. */
-const pendingSecrets = new Map<string, { secret: string; at: number }>();
-
-export function startTotp(deps: Deps, caller: Caller): { secret: string; uri: string } {
+/**
+ * TOTP enrolment, step 1: a new secret is kept on the session (not yet active) until a code from
+ * it is confirmed; sessions live in the database, so any app server can finish the enrolment.
+ */
+export async function startTotp(deps: Deps, caller: Caller): Promise<{ secret: string; uri: string }> {
   const secret = newTotpSecret();
-  pendingSecrets.set(caller.sessionId, { secret, at: deps.clock().getTime() });
+  await deps.db.update(sessions).set({ totpPending: secret, totpPendingAt: deps.clock() }).where(eq(sessions.id, caller.sessionId));
   return { secret, uri: totpUri(secret, caller.username) };
 }
 
 export async function confirmTotp(deps: Deps, caller: Caller, code: string): Promise<void> {
-  const pending = pendingSecrets.get(caller.sessionId);
+  const pending = (await deps.db.select({ secret: sessions.totpPending, at: sessions.totpPendingAt }).from(sessions).where(eq(sessions.id, caller.sessionId)))[0];
   const now = deps.clock();
-  if (!pending || now.getTime() - pending.at > 10 * 60000) throw badRequest('请先生成新的密钥', { code: '密钥已过期，请重新开始绑定' });
+  if (!pending?.secret || !pending.at || now.getTime() - pending.at.getTime() > 10 * 60000) {
+    throw badRequest('请先生成新的密钥', { code: '密钥已过期，请重新开始绑定' });
+  }
   const step = matchTotp(pending.secret, code, now, null);
   if (step === null) throw badRequest('验证码不正确', { code: '验证码不正确，请检查手机时间后重试' });
-  pendingSecrets.delete(caller.sessionId);
+  const secret = pending.secret;
   await deps.db.transaction(async (tx) => {
-    await tx.update(accounts).set({ totpSecret: pending.secret, totpLastStep: step }).where(eq(accounts.id, caller.accountId));
+    await tx.update(accounts).set({ totpSecret: secret, totpLastStep: step }).where(eq(accounts.id, caller.accountId));
+    await tx.update(sessions).set({ totpPending: null, totpPendingAt: null }).where(eq(sessions.id, caller.sessionId));
     await appendAudit(tx, { actorId: caller.accountId, actorName: caller.displayName, action: 'auth.totp.enrol', objectType: 'account', objectId: caller.accountId, ip: caller.ip }, now);
   });
 }

@@ -38,6 +38,9 @@ export const sessions = pgTable(
     id: text('id').primaryKey(), // sha256 of the cookie token
     accountId: uuid('account_id').notNull().references(() => accounts.id),
     csrfToken: text('csrf_token').notNull(),
+    /** a TOTP secret being enrolled, active only once a code from it is confirmed */
+    totpPending: text('totp_pending'),
+    totpPendingAt: timestamp('totp_pending_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),

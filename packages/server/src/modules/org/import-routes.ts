@@ -11,7 +11,7 @@ import { callerOf } from '../../http/access-hook.js';
 import type { Deps } from '../../http/context.js';
 import { badRequest, notFound } from '../../http/errors.js';
 import { scopeOf } from '../access/service.js';
-import { contentDisposition } from './export.js';
+import { contentDisposition } from '../../lib/xlsx-export.js';
 import { getImportJob, listImportJobs, startImport, toImportJob } from './import.js';
 import { unitInScope } from './service.js';
 import { formatOf } from './spreadsheet.js';

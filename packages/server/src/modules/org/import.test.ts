@@ -71,7 +71,7 @@ describe('roster import', () => {
   it('a good file imports students, classes, guardians and the left-behind flag; the same file again changes nothing', async () => {
     const res = await upload(leader, await rosterXlsx(good), '花名册.xlsx');
     const job = await finished(leader, res.json().id);
-    expect(job).toMatchObject({ status: 'done', created: 3, updated: 0, unchanged: 0, totalRows: 3 });
+    expect(job).toMatchObject({ status: 'done', created: 3, updated: 0, unchanged: 0, totalRows: 3, message: '新建了 1 个班级：七年级4班' });
     const s = await rows<{ name: string; birth_date: string; class_name: string; grade: number }>(env.deps.db, sql`select s.name, s.birth_date, c.name as class_name, g.grade_level as grade
       from students s join org_units c on c.id = s.class_id join org_units g on g.id = c.parent_id where s.student_no like 'G2013%70000_' or s.student_no = 'G20120120800003' order by s.student_no`);
     expect(s).toEqual([

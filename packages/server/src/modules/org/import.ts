@@ -250,7 +250,7 @@ async function importStudents(deps: Deps, job: JobRow, opts: { school: Unit; fil
 
   await setJob(db, job.id, { status: 'writing', phase: '写入数据', processedRows: 0 });
   const counts = await db.transaction(async (tx) => {
-    const classIds = await ensureClasses(tx, school, list);
+    const { classes: classIds, created: newClasses } = await ensureClasses(tx, school, list);
     const dormIds = await ensureDormitories(tx, school, list);
     const now = deps.clock();
     const inserts: StudentRosterRow[] = [];
@@ -318,7 +318,13 @@ async function importStudents(deps: Deps, job: JobRow, opts: { school: Unit; fil
     for (const id of new Set([...guardianChanged, ...circumstanceChanged])) {
       if (!touched.has(id) && existingIds.has(id)) extraUpdated += 1;
     }
-    const result = { created: inserts.length, updated: updates.length + extraUpdated, unchanged: unchangedStudents - extraUpdated };
+    const result = {
+      created: inserts.length,
+      updated: updates.length + extraUpdated,
+      unchanged: unchangedStudents - extraUpdated,
+      // classes named in the file that the school did not have are created: say which
+      message: newClasses.length ? `新建了 ${newClasses.length} 个班级：${newClasses.slice(0, 30).join('、')}${newClasses.length > 30 ? ' 等' : ''}` : null,
+    };
     await appendAudit(tx, {
       actorId: opts.actor.accountId,
       actorName: opts.actor.name,
@@ -327,7 +333,7 @@ async function importStudents(deps: Deps, job: JobRow, opts: { school: Unit; fil
       objectType: 'import_job',
       objectId: job.id,
       orgPath: school.path,
-      detail: { fileName: job.fileName, rows: list.length, ...result },
+      detail: { fileName: job.fileName, rows: list.length, created: result.created, updated: result.updated, unchanged: result.unchanged, newClasses },
     }, now);
     return result;
   });
@@ -344,7 +350,7 @@ async function insertHistory(tx: Db, regionId: number, list: { studentId: string
 }
 
 /** Grades and classes named in the file that the school does not have yet are created. */
-async function ensureClasses(tx: Db, school: Unit, list: { gradeLevel: number; classNo: number }[]): Promise<Map<string, number>> {
+async function ensureClasses(tx: Db, school: Unit, list: { gradeLevel: number; classNo: number }[]): Promise<{ classes: Map<string, number>; created: string[] }> {
   const units = await tx.select().from(orgUnits).where(sql`${orgUnits.path} like ${`${school.path}%`} and ${orgUnits.kind} in ('grade','class')`);
   const grades = new Map<number, Unit>();
   for (const u of units) if (u.kind === 'grade' && u.gradeLevel != null) grades.set(u.gradeLevel, u);
@@ -354,6 +360,7 @@ async function ensureClasses(tx: Db, school: Unit, list: { gradeLevel: number; c
     const g = units.find((x) => x.id === u.parentId);
     if (g?.gradeLevel != null) classes.set(`${g.gradeLevel}-${u.classNo}`, u.id);
   }
+  const created: string[] = [];
   const needed = new Map<string, { gradeLevel: number; classNo: number }>();
   for (const r of list) needed.set(`${r.gradeLevel}-${r.classNo}`, r);
   for (const [key, n] of [...needed].sort((a, b) => a[1].gradeLevel - b[1].gradeLevel || a[1].classNo - b[1].classNo)) {
@@ -368,8 +375,9 @@ async function ensureClasses(tx: Db, school: Unit, list: { gradeLevel: number; c
     const [c] = await tx.insert(orgUnits).values({ regionId: school.regionId, kind: 'class', parentId: grade.id, path: '', name: className(n.classNo), classNo: n.classNo }).returning();
     await tx.update(orgUnits).set({ path: `${grade.path}${c!.id}/` }).where(eq(orgUnits.id, c!.id));
     classes.set(key, c!.id);
+    created.push(`${grade.name}${c!.name}`);
   }
-  return classes;
+  return { classes, created };
 }
 
 async function ensureDormitories(tx: Db, school: Unit, list: StudentRosterRow[]): Promise<Map<string, number>> {

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { callerOf } from '../../http/access-hook.js';
 import type { Deps } from '../../http/context.js';
 import { appendAudit } from '../audit/service.js';
-import { afterId, contentDisposition, streamXlsx } from './export.js';
+import { homePath } from '../access/service.js';
+import { afterId, contentDisposition, streamXlsx } from '../../lib/xlsx-export.js';
 import { auditActor } from './service.js';
 import { createStaff, listStaff, staffFilter } from './staff.js';
 import {
@@ -42,7 +43,7 @@ export const peopleRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
   }, async (req, reply) => {
     const caller = callerOf(req);
     const where = await studentFilter(deps.db, caller, req.query, 'roster.export');
-    await appendAudit(deps.db, { ...auditActor(caller), action: 'student.export', objectType: 'student_list', orgPath: caller.assignments[0]?.orgPath ?? null, detail: { filters: req.query } }, deps.clock());
+    await appendAudit(deps.db, { ...auditActor(caller), action: 'student.export', objectType: 'student_list', orgPath: homePath(caller.assignments), detail: { filters: req.query } }, deps.clock());
     type R = { id: string; student_no: string; name: string; gender: 'male' | 'female'; birth_date: string; school_name: string; grade_name: string | null; class_name: string | null; enrolment_year: number; boarding: boolean; dormitory: string | null; status: keyof typeof STATUS };
     const stream = streamXlsx<R>(deps.db, '学生名单', [
       { header: '学籍号', width: 22, value: (r) => r.student_no },
@@ -59,7 +60,7 @@ export const peopleRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
     ], (after, limit) => sql`select s.id, s.student_no, s.name, s.gender, s.birth_date, sch.name as school_name, g.name as grade_name, c.name as class_name,
         s.enrolment_year, s.boarding, d.name as dormitory, s.status
       from students s join org_units sch on sch.id = s.school_id left join org_units c on c.id = s.class_id left join org_units g on g.id = c.parent_id
-      left join dormitories d on d.id = s.dormitory_id where ${where} ${afterId('s', after)} order by s.id limit ${limit}`);
+      left join dormitories d on d.id = s.dormitory_id where ${where} ${afterId('s.id', after)} order by s.id limit ${limit}`);
     return reply.header('content-type', xlsx).header('content-disposition', contentDisposition('学生名单.xlsx')).send(stream);
   });
 
@@ -134,7 +135,7 @@ export const peopleRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
   }, async (req, reply) => {
     const caller = callerOf(req);
     const where = await staffFilter(deps.db, caller, req.query);
-    await appendAudit(deps.db, { ...auditActor(caller), action: 'staff.export', objectType: 'staff_list', orgPath: caller.assignments[0]?.orgPath ?? null, detail: { filters: req.query } }, deps.clock());
+    await appendAudit(deps.db, { ...auditActor(caller), action: 'staff.export', objectType: 'staff_list', orgPath: homePath(caller.assignments), detail: { filters: req.query } }, deps.clock());
     type R = { id: string; staff_no: string | null; name: string; gender: 'male' | 'female' | null; phone: string; school_name: string; subject: string | null; posts: string | null };
     const stream = streamXlsx<R>(deps.db, '教职工名单', [
       { header: '工号', width: 12, value: (r) => r.staff_no },
@@ -146,7 +147,7 @@ export const peopleRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
       { header: '任教学科', width: 10, value: (r) => r.subject },
     ], (after, limit) => sql`select t.id, t.staff_no, t.name, t.gender, t.phone, sch.name as school_name, t.subject,
         (select string_agg(p.post, ',' order by p.id) from staff_posts p where p.staff_id = t.id) as posts
-      from staff t join org_units sch on sch.id = t.school_id where ${where} ${afterId('t', after)} order by t.id limit ${limit}`);
+      from staff t join org_units sch on sch.id = t.school_id where ${where} ${afterId('t.id', after)} order by t.id limit ${limit}`);
     return reply.header('content-type', xlsx).header('content-disposition', contentDisposition('教职工名单.xlsx')).send(stream);
   });
 };

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
-import ExcelJS from '../../lib/exceljs.js';
+import ExcelJS from './exceljs.js';
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '../../db/client.js';
+import { rows, type Db } from '../db/client.js';
 
 export interface SheetColumn<R> {
   header: string;
@@ -13,14 +13,14 @@ export interface SheetColumn<R> {
  * Streams rows of a query into an .xlsx, a page at a time (keyset by `id`), so an export of a
  * whole city stays within bounded memory.
  */
-export function streamXlsx<R extends { id: string }>(db: Db, sheetName: string, columns: SheetColumn<R>[], query: (afterId: string | null, limit: number) => SQL): PassThrough {
+export function streamXlsx<R extends { id: string | number }>(db: Db, sheetName: string, columns: SheetColumn<R>[], query: (afterId: R['id'] | null, limit: number) => SQL): PassThrough {
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
   sheet.getRow(1).font = { bold: true };
   void (async () => {
-    let after: string | null = null;
+    let after: R['id'] | null = null;
     for (;;) {
       const page: R[] = await rows<R>(db, query(after, 2000));
       for (const r of page) sheet.addRow(columns.map((c) => c.value(r))).commit();
@@ -33,7 +33,7 @@ export function streamXlsx<R extends { id: string }>(db: Db, sheetName: string, 
   return out;
 }
 
-export const afterId = (alias: string, id: string | null): SQL => (id ? sql`and ${sql.raw(alias)}.id > ${id}` : sql``);
+export const afterId = (column: string, id: string | number | null): SQL => (id !== null ? sql`and ${sql.raw(column)} > ${id}` : sql``);
 
 export function contentDisposition(fileName: string): string {
   return `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
