@@ -89,6 +89,16 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
+  // graceful shutdown: once closing, each response in flight ends its connection, so the server
+  // does not wait on keep-alive sockets that fall idle after close() began
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   // app plugins
   const routeAccess = registerAccessHook(app, deps);
   app.setErrorHandler(async (error: FastifyError, req, reply) => {

@@ -1,6 +1,7 @@
 import { loadConfig } from './config.js';
 import { migrate, openDatabase } from './db/client.js';
 import { buildApp } from './app.js';
+import { failAbandonedImports } from './modules/org/import.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoTotpSecrets, isEmpty, seedDemo } from './seed/demo.js';
 
 /** Starts Xinyu: migrate, seed the demo city on an empty database, serve API and web UI. */
@@ -10,6 +11,7 @@ async function main() {
   console.log(`数据库 database: ${database.kind === 'pg' ? 'PostgreSQL (DATABASE_URL)' : `嵌入式 PGlite ${config.dataDir}`}`);
   await migrate(database);
   const deps = { db: database.db, dbKind: database.kind, config, clock: () => new Date() };
+  await failAbandonedImports(database.db, new Date());
   if (config.demo && (await isEmpty(database.db))) {
     const t0 = Date.now();
     const seeded = await seedDemo(database.db, new Date());

@@ -520,3 +520,14 @@ export async function listImportJobs(db: Db, schoolIds: number[]): Promise<JobRo
 export async function getImportJob(db: Db, id: string): Promise<JobRow | undefined> {
   return (await db.select().from(importJobs).where(and(eq(importJobs.id, id))))[0];
 }
+
+/**
+ * Jobs a stopped process left running wrote nothing (the write is one transaction): mark them
+ * failed at start. Ten minutes keeps other instances' live jobs alone.
+ */
+export async function failAbandonedImports(db: Db, now: Date): Promise<void> {
+  await db
+    .update(importJobs)
+    .set({ status: 'failed', phase: '导入中断，未导入任何数据', message: '服务重启导致导入中断，请重新上传文件', finishedAt: now })
+    .where(sql`${importJobs.status} in ('queued', 'validating', 'writing') and ${importJobs.createdAt} < ${new Date(now.getTime() - 10 * 60000)}`);
+}
