@@ -82,7 +82,7 @@ export const students = pgTable(
     uniqueIndex('students_region_no_uq').on(t.regionId, t.studentNo),
     index('students_org_path_idx').on(sql`${t.orgPath} text_pattern_ops`),
     index('students_class_idx').on(t.classId),
-    index('students_name_idx').on(t.name),
+    // no index on name: search is by substring (like '%…%'), which a b-tree cannot serve
   ],
 );
 
