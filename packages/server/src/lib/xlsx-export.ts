@@ -38,3 +38,15 @@ export const afterId = (column: string, id: string | number | null): SQL => (id 
 export function contentDisposition(fileName: string): string {
   return `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
+
+/** A small list (hundreds or a few thousand rows, already in memory) as an .xlsx buffer. */
+export async function xlsxBuffer<R>(sheetName: string, columns: SheetColumn<R>[], items: R[]): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
+  sheet.getRow(1).font = { bold: true };
+  for (const r of items) sheet.addRow(columns.map((c) => c.value(r)));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -43,6 +43,20 @@ describe('organisation tree', () => {
   });
 });
 
+describe('unit list export', () => {
+  it('exports the schools the caller sees, with their student counts', async () => {
+    const res = await district.get('/api/v1/org/export?kind=school');
+    expect(res.statusCode).toBe(200);
+    const ExcelJS = (await import('../../lib/exceljs.js')).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0]!;
+    const schools = (await tree(district)).filter((u) => u.kind === 'school');
+    expect(sheet.rowCount - 1).toBe(schools.length);
+    expect(sheet.getRow(2).getCell(4).value).toBe('临江市 / 江城区');
+  });
+});
+
 describe('creating, moving and deactivating units', () => {
   it('a leader adds a class to a grade of their school, not a school anywhere', async () => {
     const grade = (await tree(leader)).find((u) => u.kind === 'grade' && u.name === '八年级')!;
