@@ -21,6 +21,15 @@ export type ResetPasswordResult = z.infer<typeof contracts.ResetPasswordResult>;
 export type GrantRoleBody = z.input<typeof contracts.GrantRoleBody>;
 export type CreateOrgUnitBody = z.input<typeof contracts.CreateOrgUnitBody>;
 export type UpdateOrgUnitBody = z.input<typeof contracts.UpdateOrgUnitBody>;
+export type CreateStudentBody = z.input<typeof contracts.CreateStudentBody>;
+export type UpdateStudentBody = z.input<typeof contracts.UpdateStudentBody>;
+export type CreateStaffBody = z.input<typeof contracts.CreateStaffBody>;
+export type CreateCircumstanceCategoryBody = z.input<typeof contracts.CreateCircumstanceCategoryBody>;
+/** POST /staff: the new account, with its one-time password (null when the phone already had an account). */
+export interface CreateStaffResult {
+  username: string;
+  password: string | null;
+}
 export type ErrorBody = contracts.ErrorBody;
 
 export interface Paged<T> {

@@ -10,6 +10,7 @@ import {
   LogoutOutlined,
   MenuOutlined,
   SettingOutlined,
+  TagsOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -30,6 +31,7 @@ const ImportPage = lazy(() => import('../pages/org/ImportPage'));
 const AuditPage = lazy(() => import('../pages/audit/AuditPage'));
 const AccountsPage = lazy(() => import('../pages/access/AccountsPage'));
 const SettingsPage = lazy(() => import('../pages/auth/SettingsPage'));
+const CircumstanceCategoriesPage = lazy(() => import('../pages/config/CircumstanceCategoriesPage'));
 
 interface NavItem {
   key: string;
@@ -81,6 +83,7 @@ export default function DesktopApp() {
         { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, label: t('menu.imports'), perm: 'roster.import' as const },
         { key: 'accounts', path: '/accounts', icon: <UserOutlined />, label: t('menu.accounts'), perm: 'account.manage' as const },
         { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('menu.audit'), perm: 'audit.read' as const },
+        { key: 'circumstances', path: '/config/circumstances', icon: <TagsOutlined />, label: t('menu.circumstances'), perm: 'config.write' as const },
         { key: 'settings', path: '/settings', icon: <SettingOutlined />, label: t('menu.settings') },
       ].filter((n) => !n.perm || can(n.perm)),
     [t, can],
@@ -159,6 +162,7 @@ export default function DesktopApp() {
               <Route path="/imports" element={<Guard perm="roster.import"><ImportPage /></Guard>} />
               <Route path="/accounts" element={<Guard perm="account.manage"><AccountsPage /></Guard>} />
               <Route path="/audit" element={<Guard perm="audit.read"><AuditPage /></Guard>} />
+              <Route path="/config/circumstances" element={<Guard perm="config.write"><CircumstanceCategoriesPage /></Guard>} />
               <Route path="/settings" element={<SettingsPage />} />
               <Route path="/m/*" element={<Navigate to="/" replace />} />
               <Route path="*" element={<NotFound />} />

@@ -115,3 +115,27 @@ export function ancestors(units: OrgUnit[], unit: OrgUnit): OrgUnit[] {
   }
   return out;
 }
+
+/** The school a unit belongs to (the unit itself when it is one). */
+export function schoolOf(units: OrgUnit[], unitId: number | null | undefined): OrgUnit | undefined {
+  if (unitId == null) return undefined;
+  const byId = new Map(units.map((u) => [u.id, u]));
+  let u = byId.get(unitId);
+  while (u && u.kind !== 'school') u = u.parentId === null ? undefined : byId.get(u.parentId);
+  return u;
+}
+
+/** The grade level of a class (from its grade) or of a grade. */
+export function gradeLevelOf(units: OrgUnit[], unitId: number | null | undefined): number | undefined {
+  if (unitId == null) return undefined;
+  const u = units.find((x) => x.id === unitId);
+  if (!u) return undefined;
+  if (u.gradeLevel !== null) return u.gradeLevel;
+  const parent = units.find((x) => x.id === u.parentId);
+  return parent?.kind === 'grade' ? (parent.gradeLevel ?? undefined) : undefined;
+}
+
+/** The school year now: it starts in the autumn (from August, as the server's roster import counts it). */
+export function currentSchoolYear(now = new Date()): number {
+  return now.getMonth() >= 7 ? now.getFullYear() : now.getFullYear() - 1;
+}

@@ -16,12 +16,15 @@ interface Props {
   includeInactive?: boolean;
   testId?: string;
   disabledIds?: number[];
+  /** Only this unit and the units below it (e.g. the classes of one school). */
+  withinId?: number;
 }
 
-export function OrgUnitSelect({ value, onChange, selectableKinds, maxKind, placeholder, allowClear = true, style, includeInactive = false, testId, disabledIds }: Props) {
+export function OrgUnitSelect({ value, onChange, selectableKinds, maxKind, placeholder, allowClear = true, style, includeInactive = false, testId, disabledIds, withinId }: Props) {
   const { units, loading } = useOrgTree();
   const treeData = useMemo(() => {
-    const tree = buildTree(units, { maxKind, selectableKinds, includeInactive });
+    const scoped = withinId === undefined ? units : units.filter((u) => u.path.includes(`/${withinId}/`));
+    const tree = buildTree(scoped, { maxKind, selectableKinds, includeInactive });
     if (disabledIds?.length) {
       const dis = new Set(disabledIds);
       const walk = (nodes: typeof tree) => {
@@ -33,7 +36,7 @@ export function OrgUnitSelect({ value, onChange, selectableKinds, maxKind, place
       walk(tree);
     }
     return tree;
-  }, [units, maxKind, selectableKinds, includeInactive, disabledIds]);
+  }, [units, maxKind, selectableKinds, includeInactive, disabledIds, withinId]);
   return (
     <TreeSelect<number>
       data-testid={testId}
@@ -46,7 +49,7 @@ export function OrgUnitSelect({ value, onChange, selectableKinds, maxKind, place
       placeholder={placeholder}
       style={{ minWidth: 220, ...style }}
       popupMatchSelectWidth={false}
-      treeDefaultExpandAll={units.length < 60}
+      treeDefaultExpandAll={units.length < 60 || withinId !== undefined}
     />
   );
 }

@@ -1,5 +1,6 @@
+import { useState } from 'react';
 import { Button, Input, Select, Space, Table, Tag } from 'antd';
-import { DownloadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { STAFF_POSTS } from '@xinyu/core';
@@ -10,12 +11,15 @@ import { useQueryState } from '../app/useQueryState';
 import { useCan } from '../app/session';
 import { ErrorBox } from './ErrorBox';
 import { OrgUnitSelect } from './OrgUnitSelect';
+import { StaffFormModal } from './StaffFormModal';
 
 const KEYS = ['sq', 'sunit', 'post', 'spage', 'spageSize'] as const;
 
-export function StaffTable({ orgUnitId }: { orgUnitId?: number }) {
+/** The staff list; with staff.write a new staff member form (`newSchoolId`: the school it starts with). */
+export function StaffTable({ orgUnitId, newSchoolId }: { orgUnitId?: number; newSchoolId?: number }) {
   const { t } = useTranslation();
   const can = useCan();
+  const [creating, setCreating] = useState(false);
   const [f, setF] = useQueryState(KEYS);
   const page = Number(f.spage ?? 1);
   const pageSize = Number(f.spageSize ?? 20);
@@ -65,6 +69,11 @@ export function StaffTable({ orgUnitId }: { orgUnitId?: number }) {
             {t('common.export')}
           </Button>
         )}
+        {can('staff.write') && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="staff-new">
+            {t('staff.new')}
+          </Button>
+        )}
       </Space>
       {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
       <Table<Staff>
@@ -82,6 +91,15 @@ export function StaffTable({ orgUnitId }: { orgUnitId?: number }) {
           showSizeChanger: true,
           showTotal: (total) => t('common.total', { total }),
           onChange: (p, ps) => setF({ spage: p, spageSize: ps === 20 ? undefined : ps }),
+        }}
+      />
+      <StaffFormModal
+        open={creating}
+        schoolId={newSchoolId}
+        onClose={() => setCreating(false)}
+        onSaved={() => {
+          setCreating(false);
+          reload();
         }}
       />
     </Space>

@@ -1,23 +1,33 @@
-import { Button, Input, Select, Space, Table, Tag } from 'antd';
-import { DownloadOutlined } from '@ant-design/icons';
+import { useState } from 'react';
+import { Alert, App, Button, Input, Select, Space, Table, Tag } from 'antd';
+import { DownloadOutlined, PlusOutlined, TrophyOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { STUDENT_STATUSES } from '@xinyu/core';
-import { api, apiUrl } from '../api/client';
+import { api, apiUrl, errorMessage } from '../api/client';
 import type { Paged, StudentSummary } from '../api/types';
 import { useAsync } from '../app/useAsync';
 import { useQueryState } from '../app/useQueryState';
 import { useCan } from '../app/session';
 import { ErrorBox } from './ErrorBox';
 import { OrgUnitSelect } from './OrgUnitSelect';
+import { StudentFormModal } from './StudentFormModal';
 
 const KEYS = ['q', 'orgUnitId', 'gender', 'boarding', 'status', 'page', 'pageSize'] as const;
 
-/** The student list with search, filters and server-side pagination. `orgUnitId` fixes the unit. */
-export function StudentTable({ orgUnitId }: { orgUnitId?: number }) {
+/**
+ * The student list with search, filters and server-side pagination. `orgUnitId` fixes the unit;
+ * `newClassId` is the class a new student starts in (a class page). With student.write: a new
+ * student form, and row selection for graduating students.
+ */
+export function StudentTable({ orgUnitId, newClassId }: { orgUnitId?: number; newClassId?: number }) {
   const { t } = useTranslation();
+  const { message, modal } = App.useApp();
+  const navigate = useNavigate();
   const can = useCan();
+  const canWrite = can('student.write');
+  const [creating, setCreating] = useState(false);
   const [f, setF] = useQueryState(KEYS);
   const page = Number(f.page ?? 1);
   const pageSize = Number(f.pageSize ?? 20);
@@ -27,6 +37,29 @@ export function StudentTable({ orgUnitId }: { orgUnitId?: number }) {
     (signal) => api.get<Paged<StudentSummary>>('/students', { ...filters, page, pageSize }, { signal }),
     [f.q, unit, f.gender, f.boarding, f.status, page, pageSize],
   );
+  // the selection belongs to one view of the list: another filter or page starts afresh
+  const view = JSON.stringify([f.q, unit, f.gender, f.boarding, f.status, page, pageSize]);
+  const [selection, setSelection] = useState<{ view: string; ids: string[] }>({ view, ids: [] });
+  const selected = selection.view === view ? selection.ids : [];
+
+  function graduate() {
+    const ids = selected;
+    modal.confirm({
+      title: t('student.graduateConfirmTitle', { count: ids.length }),
+      content: t('student.graduateConfirmBody'),
+      okText: t('student.graduate'),
+      okButtonProps: { 'data-testid': 'graduate-ok' },
+      onOk: () =>
+        api
+          .post<{ graduated: number }>('/students/graduate', { studentIds: ids })
+          .then((r) => {
+            void message.success(t('student.graduated', { count: r.graduated }));
+            setSelection({ view, ids: [] });
+            reload();
+          })
+          .catch((e: unknown) => void message.error(errorMessage(e))),
+    });
+  }
 
   const columns: ColumnsType<StudentSummary> = [
     { title: t('student.studentNo'), dataIndex: 'studentNo', width: 150, render: (v: string, s) => <Link to={`/students/${s.id}`}>{v}</Link> },
@@ -102,7 +135,29 @@ export function StudentTable({ orgUnitId }: { orgUnitId?: number }) {
             {t('common.export')}
           </Button>
         )}
+        {canWrite && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="student-new">
+            {t('student.new')}
+          </Button>
+        )}
       </Space>
+      {selected.length > 0 && (
+        <Alert
+          type="info"
+          title={t('student.selected', { count: selected.length })}
+          data-testid="student-selection"
+          action={
+            <Space>
+              <Button size="small" onClick={() => setSelection({ view, ids: [] })}>
+                {t('student.clearSelection')}
+              </Button>
+              <Button size="small" type="primary" icon={<TrophyOutlined />} onClick={graduate} data-testid="student-graduate">
+                {t('student.graduate')}
+              </Button>
+            </Space>
+          }
+        />
+      )}
       {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
       <Table<StudentSummary>
         rowKey="id"
@@ -112,6 +167,16 @@ export function StudentTable({ orgUnitId }: { orgUnitId?: number }) {
         dataSource={data?.items ?? []}
         scroll={{ x: 960 }}
         data-testid="student-table"
+        rowSelection={
+          canWrite
+            ? {
+                selectedRowKeys: selected,
+                onChange: (keys) => setSelection({ view, ids: keys.map(String) }),
+                // graduation applies to students in school
+                getCheckboxProps: (s) => ({ disabled: s.status !== 'active' }),
+              }
+            : undefined
+        }
         pagination={{
           current: page,
           pageSize,
@@ -122,6 +187,17 @@ export function StudentTable({ orgUnitId }: { orgUnitId?: number }) {
           onChange: (p, ps) => setF({ page: p, pageSize: ps === 20 ? undefined : ps }),
         }}
       />
+      {creating && (
+        <StudentFormModal
+          open
+          classId={newClassId}
+          onClose={() => setCreating(false)}
+          onSaved={(s) => {
+            setCreating(false);
+            void navigate(`/students/${s.id}`);
+          }}
+        />
+      )}
     </Space>
   );
 }

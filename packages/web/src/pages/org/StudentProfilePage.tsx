@@ -11,6 +11,7 @@ import { useAsync } from '../../app/useAsync';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { OrgUnitSelect } from '../../components/OrgUnitSelect';
+import { StudentFormModal } from '../../components/StudentFormModal';
 
 function MoveForm({ student, onDone }: { student: StudentDetail; onDone: () => void }) {
   const { t } = useTranslation();
@@ -156,7 +157,7 @@ export default function StudentProfilePage() {
   const can = useCan();
   const id = useParams().id ?? '';
   const { data: s, error, loading, reload } = useAsync((signal) => api.get<StudentDetail>(`/students/${id}`, undefined, { signal }), [id]);
-  const [modal, setModal] = useState<'guardian' | 'circ' | null>(null);
+  const [modal, setModal] = useState<'guardian' | 'circ' | 'edit' | null>(null);
 
   if (loading && !s) return <Loading />;
   if (error !== undefined || !s) return <ErrorBox error={error} onRetry={reload} />;
@@ -171,8 +172,17 @@ export default function StudentProfilePage() {
             <Typography.Text type="secondary" style={{ fontWeight: 'normal' }}>
               {s.studentNo}
             </Typography.Text>
-            <Tag color={s.status === 'active' ? 'green' : 'default'}>{t(`studentStatus.${s.status}`)}</Tag>
+            <Tag color={s.status === 'active' ? 'green' : 'default'} data-testid="student-status-tag">
+              {t(`studentStatus.${s.status}`)}
+            </Tag>
           </Space>
+        }
+        extra={
+          can('student.write') && (
+            <Button icon={<EditOutlined />} onClick={() => setModal('edit')} data-testid="student-edit">
+              {t('common.edit')}
+            </Button>
+          )
         }
       >
         <Descriptions
@@ -302,6 +312,17 @@ export default function StudentProfilePage() {
           reload();
         }}
       />
+      {modal === 'edit' && (
+        <StudentFormModal
+          open
+          student={s}
+          onClose={() => setModal(null)}
+          onSaved={() => {
+            setModal(null);
+            reload();
+          }}
+        />
+      )}
       {modal === 'circ' && (
         <CircumstancesModal
           student={s}

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import type { OrgUnit } from '../../api/types';
-import { ancestors, useOrgTree } from '../../app/orgTree';
+import { ancestors, schoolOf, useOrgTree } from '../../app/orgTree';
 import { useCan } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
 import { ErrorBox } from '../../components/ErrorBox';
@@ -26,8 +26,8 @@ export default function UnitPage() {
   const children = units.filter((u) => u.parentId === unit.id && u.active);
 
   const tabs = [];
-  if (can('student.read')) tabs.push({ key: 'students', label: t('org.students'), children: <StudentTable orgUnitId={unit.id} /> });
-  if (can('staff.read') && unit.kind !== 'grade') tabs.push({ key: 'staff', label: t('org.staff'), children: <StaffTable orgUnitId={unit.id} /> });
+  if (can('student.read')) tabs.push({ key: 'students', label: t('org.students'), children: <StudentTable orgUnitId={unit.id} newClassId={unit.kind === 'class' ? unit.id : undefined} /> });
+  if (can('staff.read') && unit.kind !== 'grade') tabs.push({ key: 'staff', label: t('org.staff'), children: <StaffTable orgUnitId={unit.id} newSchoolId={schoolOf([...units, unit], unit.id)?.id} /> });
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid={`unit-page-${unit.kind}`}>
