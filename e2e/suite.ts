@@ -94,6 +94,76 @@ test('school leader: roster with a bad row is rejected with row and column named
   });
 });
 
+test('school leader: a student created in 七年级2班 through the form (bad 学籍号 refused first), edited, graduated, found under 已毕业', async (browser) => {
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    const classId = await page.evaluate(async () => {
+      const tree = (await (await fetch('/api/v1/org/tree')).json()) as { items: { id: number; kind: string; parentId: number | null; name: string }[] };
+      const grade = tree.items.find((u) => u.kind === 'grade' && u.name === '七年级');
+      return tree.items.find((u) => u.kind === 'class' && u.parentId === grade?.id && u.name === '2班')?.id ?? null;
+    });
+    assert(classId, 'the leader sees 七年级2班');
+    await page.goto(`${BASE}/org/units/${classId}`);
+    await page.getByTestId('unit-page-class').waitFor();
+    const existingNo = (await page.locator('[data-testid="student-table"] [data-testid="student-no-link"]').first().innerText()).trim();
+
+    await page.getByTestId('student-new').click();
+    const form = page.getByTestId('student-form');
+    await form.waitFor();
+    const noError = form.locator('.ant-form-item', { has: page.getByTestId('student-form-no') }).locator('.ant-form-item-explain-error');
+    // a malformed number is caught on the form
+    await page.getByTestId('student-form-no').fill('A!');
+    await page.getByTestId('student-form-ok').click();
+    await noError.first().waitFor();
+    // the class is the page's, the enrolment year follows its grade (七年级: this school year)
+    const now = new Date();
+    const schoolYear = now.getMonth() >= 7 ? now.getFullYear() : now.getFullYear() - 1;
+    assert((await form.innerText()).includes('七年级 2班'), 'class preselected on the class page');
+    assert((await page.getByTestId('student-form-year').inputValue()) === String(schoolYear), `enrolment year ${schoolYear} by default`);
+    await page.getByTestId('student-form-name').fill('表单新生');
+    await page.getByTestId('student-form-gender').getByText('女').click();
+    const birth = page.locator('[data-testid="student-form-birth"] input, input[data-testid="student-form-birth"]').first();
+    await birth.click();
+    await birth.fill('2014-03-15');
+    await birth.press('Enter');
+    // a number already taken in the region: the server's field error lands on the 学籍号 field
+    await page.getByTestId('student-form-no').fill(existingNo);
+    await page.getByTestId('student-form-ok').click();
+    await noError.filter({ hasText: '学籍号' }).first().waitFor();
+    assert(await form.isVisible(), 'the form stays open on a server field error');
+
+    const no = `F${String(Date.now()).slice(-9)}`;
+    await page.getByTestId('student-form-no').fill(no);
+    await page.getByTestId('student-form-ok').click();
+    await page.getByTestId('student-profile').waitFor();
+    assert((await page.getByTestId('student-name').innerText()) === '表单新生', 'taken to the new profile');
+    const profile = await page.getByTestId('student-profile').innerText();
+    assert(profile.includes('2014-03-15') && profile.includes('2班') && profile.includes(String(schoolYear)), `profile shows what was entered: ${profile.slice(0, 300)}`);
+
+    assert((await searchStudents(page, no)).includes('表单新生'), 'the new student is in the list');
+    await page.locator('[data-testid="student-link"]', { hasText: '表单新生' }).click();
+    await page.getByTestId('student-edit').click();
+    await page.getByTestId('student-form-name').fill('表单新生改');
+    await page.getByTestId('student-form-ok').click();
+    await page.getByTestId('student-name').filter({ hasText: '表单新生改' }).waitFor();
+
+    await searchStudents(page, no);
+    await page.locator('[data-testid="student-table"] tbody tr', { hasText: no }).locator('input[type=checkbox]').check();
+    await page.getByTestId('student-graduate').click();
+    const confirm = page.locator('.ant-modal-confirm');
+    assert((await confirm.innerText()).includes('停用'), 'the confirmation says accounts will be disabled');
+    await page.getByTestId('graduate-ok').click();
+    await confirm.waitFor({ state: 'detached' });
+    await page.locator('[data-testid="student-table"] tbody tr', { hasText: no }).waitFor({ state: 'detached' });
+
+    await page.getByTestId('student-status').click();
+    await page.locator('.ant-select-item-option', { hasText: '已毕业' }).click();
+    await page.waitForURL(/status=graduated/);
+    await page.locator('[data-testid="student-link"]', { hasText: '表单新生改' }).click();
+    await page.getByTestId('student-status-tag').filter({ hasText: '已毕业' }).waitFor();
+  });
+});
+
 test('menu follows the role: head teacher has no import, accounts or audit', async (browser) => {
   await withPage(browser, {}, async (page) => {
     await login(page, 'head.teacher');

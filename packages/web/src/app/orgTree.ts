@@ -63,6 +63,8 @@ export interface UnitNode {
   key: number;
   value: number;
   title: string;
+  /** the name shown once chosen: a class with its grade (七年级 2班) */
+  label: string;
   kind: OrgKind;
   active: boolean;
   unit: OrgUnit;
@@ -83,6 +85,7 @@ export function buildTree(units: OrgUnit[], opts: { maxKind?: OrgKind; selectabl
       key: u.id,
       value: u.id,
       title: u.name,
+      label: u.name,
       kind: u.kind,
       active: u.active,
       unit: u,
@@ -94,6 +97,7 @@ export function buildTree(units: OrgUnit[], opts: { maxKind?: OrgKind; selectabl
     const node = byId.get(u.id)!;
     const parent = u.parentId === null ? undefined : byId.get(u.parentId);
     if (parent) (parent.children ??= []).push(node);
+    if (parent && u.kind === 'class') node.label = `${parent.title} ${u.name}`;
     else roots.push(node);
   }
   const sort = (nodes: UnitNode[]) => {

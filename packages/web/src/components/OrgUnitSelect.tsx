@@ -43,6 +43,7 @@ export function OrgUnitSelect({ value, onChange, selectableKinds, maxKind, place
       value={value ?? undefined}
       onChange={(v) => onChange?.(v ?? undefined)}
       treeData={treeData}
+      treeNodeLabelProp="label"
       loading={loading}
       showSearch={{ treeNodeFilterProp: 'title' }}
       allowClear={allowClear}

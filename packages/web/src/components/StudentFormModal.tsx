@@ -146,13 +146,12 @@ export function StudentFormModal({
           <Form.Item
             name="studentNo"
             label={t('student.studentNo')}
-            extra={t('student.studentNoRule')}
             rules={[
               { required: true, whitespace: true, message: t('common.required') },
               { validator: async (_r, v?: string) => (!v?.trim() || STUDENT_NO_RE.test(v.trim()) ? undefined : Promise.reject(new Error(t('student.studentNoRule')))) },
             ]}
           >
-            <Input maxLength={32} data-testid="student-form-no" />
+            <Input maxLength={32} placeholder={t('student.studentNoRule')} data-testid="student-form-no" />
           </Form.Item>
         )}
         <Form.Item name="name" label={t('student.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>

@@ -62,7 +62,7 @@ export function StudentTable({ orgUnitId, newClassId }: { orgUnitId?: number; ne
   }
 
   const columns: ColumnsType<StudentSummary> = [
-    { title: t('student.studentNo'), dataIndex: 'studentNo', width: 150, render: (v: string, s) => <Link to={`/students/${s.id}`}>{v}</Link> },
+    { title: t('student.studentNo'), dataIndex: 'studentNo', width: 150, render: (v: string, s) => <Link to={`/students/${s.id}`} data-testid="student-no-link">{v}</Link> },
     { title: t('student.name'), dataIndex: 'name', width: 100, render: (v: string, s) => <Link to={`/students/${s.id}`} data-testid="student-link">{v}</Link> },
     { title: t('student.gender'), dataIndex: 'gender', width: 80, render: (g: StudentSummary['gender']) => t(`gender.${g}`) },
     { title: t('student.birthDate'), dataIndex: 'birthDate', width: 110 },
