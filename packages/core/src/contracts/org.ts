@@ -61,6 +61,7 @@ export const StudentSummary = z.object({
   className: z.string().nullable(),
   enrolmentYear: z.number().int(),
   boarding: z.boolean(),
+  dormitoryId: z.number().int().nullable(),
   dormitory: z.string().nullable(),
   status: z.enum(STUDENT_STATUSES),
 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { roleHas } from '@xinyu/core';
+import { roleHas, type Permission } from '@xinyu/core';
 import type { Caller, Deps, RouteAccess } from './context.js';
 import { AppError, forbidden, unauthenticated } from './errors.js';
 import { loadCaller, SESSION_COOKIE } from '../modules/auth/service.js';
@@ -53,7 +53,8 @@ export function registerAccessHook(app: FastifyInstance, deps: Deps): Map<string
     }
     if (access === 'authenticated') return;
     // refusals are audited by the error handler
-    if (!caller.roles.some((r) => roleHas(r, access))) throw forbidden();
+    const anyOf: readonly Permission[] = typeof access === 'string' ? [access] : access;
+    if (!caller.roles.some((r) => anyOf.some((p) => roleHas(r, p)))) throw forbidden();
   });
   return declared;
 }

@@ -39,7 +39,10 @@ export interface Caller {
   ip: string;
 }
 
-/** What a route declares it needs. 'public' routes skip sign-in; 'authenticated' needs only a session. */
-export type RouteAccess = Permission | 'public' | 'authenticated';
+/**
+ * What a route declares it needs: a permission, any of several, 'authenticated' (a session; the
+ * service checks the object) or 'public' (sign-in only).
+ */
+export type RouteAccess = Permission | readonly Permission[] | 'public' | 'authenticated';
 
 export type { Scope };

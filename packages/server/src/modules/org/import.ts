@@ -81,7 +81,7 @@ export function toImportJob(row: JobRow, actorId: string | null): ImportJob {
 }
 
 export function schoolYearOf(now: Date): number {
-  // the school year starts in September (Beijing time is close enough by calendar month)
+  // the school year starts in September; schools prepare its rosters from August (month 7)
   return now.getUTCMonth() >= 7 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
 }
 

@@ -100,7 +100,8 @@ export const peopleRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
   }, async (req) => addGuardian(deps, callerOf(req), req.params.id, req.body));
 
   app.get('/circumstance-categories', {
-    config: { access: 'student.sensitive.read' },
+    // those who record circumstances, and the bureau that configures the list
+    config: { access: ['student.sensitive.read', 'config.write'] },
     schema: { tags: ['students'], summary: '家庭情况类别（含本地区自定义）', response: { 200: z.object({ items: z.array(contracts.CircumstanceCategory) }), 403: E } },
   }, async (req) => ({ items: await listCircumstanceCategories(deps.db, callerOf(req)) }));
 

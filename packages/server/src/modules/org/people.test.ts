@@ -178,6 +178,17 @@ describe('changing students', () => {
     expect((await as['care.teacher']!.put(`/api/v1/students/${ids().caredStudents[0]}/circumstances`, { items: [] })).statusCode).toBe(403);
   });
 
+  it('the category list: readable by those who record circumstances and by the bureau that extends it', async () => {
+    const list = await as['city.admin']!.get('/api/v1/circumstance-categories');
+    expect(list.json().items.filter((c: { builtIn: boolean }) => c.builtIn).map((c: { label: string }) => c.label)).toEqual(['留守', '单亲', '离异', '重组', '特困', '残疾', '精神障碍']);
+    const added = await as['city.admin']!.post('/api/v1/circumstance-categories', { code: 'bereaved', label: '丧亲' });
+    expect(added.statusCode).toBe(200);
+    expect((await as['city.admin']!.post('/api/v1/circumstance-categories', { code: 'bereaved', label: '丧亲' })).statusCode).toBe(409);
+    expect((await as['head.teacher']!.get('/api/v1/circumstance-categories')).json().items.some((c: { code: string }) => c.code === 'bereaved')).toBe(true);
+    expect((await as['school.leader']!.post('/api/v1/circumstance-categories', { code: 'other', label: '其他' })).statusCode).toBe(403);
+    expect((await as.student!.get('/api/v1/circumstance-categories')).statusCode).toBe(403);
+  });
+
   it('graduation keeps the record and disables the student account', async () => {
     const id = ids().committeeStudent;
     expect((await as['leader.b']!.post('/api/v1/students/graduate', { studentIds: [id] })).statusCode).toBe(404);

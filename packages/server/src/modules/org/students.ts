@@ -36,6 +36,7 @@ interface SummaryRow {
   class_name: string | null;
   enrolment_year: number;
   boarding: boolean;
+  dormitory_id: number | null;
   dormitory: string | null;
   status: StudentSummary['status'];
   org_path: string;
@@ -43,7 +44,7 @@ interface SummaryRow {
 
 const SELECT = sql`select s.id, s.student_no, s.name, s.gender, s.birth_date, s.school_id, sch.name as school_name,
     g.id as grade_id, g.name as grade_name, c.id as class_id, c.name as class_name, s.enrolment_year, s.boarding,
-    d.name as dormitory, s.status, s.org_path
+    s.dormitory_id, d.name as dormitory, s.status, s.org_path
   from students s
   join org_units sch on sch.id = s.school_id
   left join org_units c on c.id = s.class_id
@@ -65,6 +66,7 @@ function toSummary(r: SummaryRow): StudentSummary {
     className: r.class_name,
     enrolmentYear: r.enrolment_year,
     boarding: r.boarding,
+    dormitoryId: r.dormitory_id,
     dormitory: r.dormitory,
     status: r.status,
   };
