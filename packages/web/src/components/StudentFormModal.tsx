@@ -59,8 +59,7 @@ export function StudentFormModal({
     (signal) => (schoolId && open ? api.get<Items<Dormitory>>(`/org/units/${schoolId}/dormitories`, undefined, { signal }) : Promise.resolve({ items: [] as Dormitory[] })),
     [schoolId, open],
   );
-  // editing: the profile names the dormitory, the form needs its id (names are unique per school)
-  const initialDormId = editing && student.dormitory ? (dorms.data?.items.find((d) => d.name === student.dormitory)?.id ?? null) : null;
+  const initialDormId = editing ? student.dormitoryId : null;
 
   useEffect(() => {
     if (!open) return;
@@ -92,7 +91,6 @@ export function StudentFormModal({
       const dormitoryId = v.boarding ? (v.dormitoryId ?? null) : null;
       if (editing) {
         const body: UpdateStudentBody = { name: v.name.trim(), gender: v.gender, birthDate: v.birthDate.format('YYYY-MM-DD'), boarding: v.boarding };
-        // the dormitory only when it changed: an unmatched name must not clear the room on file
         if (!v.boarding || dormitoryId !== initialDormId) body.dormitoryId = dormitoryId;
         saved = await api.patch<StudentDetail>(`/students/${student.id}`, body);
         void message.success(t('common.saved'));
