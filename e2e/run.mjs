@@ -82,6 +82,11 @@ try {
     env: { ...process.env, E2E_BASE: base, E2E_TOTP_SECRETS: JSON.stringify(secrets) },
   });
   code = suite.status ?? 1;
+  if (code !== 0) {
+    // the server's side of a failed journey (warnings and errors only: LOG_LEVEL=warn)
+    const tail = out.split('\n').filter((l) => l.trim() && !/TOTP secret|^\s{2}\S+\s/.test(l)).slice(-30);
+    if (tail.length) log(`server output (last ${tail.length} lines):\n${tail.join('\n')}`);
+  }
 } catch (e) {
   console.error(e instanceof Error ? e.message : e);
   code = 1;

@@ -20,12 +20,23 @@ async function withPage<T>(browser: Browser, opts: { width?: number; height?: nu
   const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1366, height: opts.height ?? 860 } });
   const page = await ctx.newPage();
   page.setDefaultTimeout(15000);
+  // what the page saw, printed when a journey fails (CI has no screenshots to look at)
+  const trace: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') trace.push(`console.${m.type()}: ${m.text().slice(0, 300)}`);
+  });
+  page.on('pageerror', (e) => trace.push(`pageerror: ${e.message.slice(0, 300)}`));
+  page.on('requestfailed', (r) => trace.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.url().includes('/api/') && r.status() >= 400) trace.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+  });
   try {
     return await fn(page);
   } catch (e) {
     const shot = path.join(os.tmpdir(), `xinyu-e2e-failure-${Date.now()}.png`);
     await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
-    throw new Error(`${e instanceof Error ? e.message : String(e)} (screenshot: ${shot})`);
+    const seen = trace.length ? `\n    page events:\n      ${trace.slice(-20).join('\n      ')}` : '';
+    throw new Error(`${e instanceof Error ? e.message : String(e)} (screenshot: ${shot})${seen}`);
   } finally {
     await ctx.close();
   }
