@@ -115,12 +115,13 @@ export async function migrate(database: Database): Promise<void> {
 }
 
 /** Number of migrations in the folder vs applied: /readyz is ready only when they match. */
+let migrationCount: number | undefined;
 export async function migrationsApplied(db: Db): Promise<boolean> {
-  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
-    entries: unknown[];
-  };
+  migrationCount ??= (
+    JSON.parse(fs.readFileSync(path.join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
+  ).entries.length;
   const r = await rows<{ n: number }>(db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-  return (r[0]?.n ?? 0) >= journal.entries.length;
+  return (r[0]?.n ?? 0) >= migrationCount;
 }
 
 /** Raw SQL returning rows, the same shape on both drivers. */
