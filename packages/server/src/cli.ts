@@ -4,7 +4,7 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { loadConfig } from './config.js';
-import { migrate, openDatabase } from './db/client.js';
+import { DataDirLockedError, migrate, openDatabase } from './db/client.js';
 import { verifyAuditChain } from './modules/audit/service.js';
 import { totpCode, totpStep } from './modules/auth/totp.js';
 import { startImport } from './modules/org/import.js';
@@ -88,6 +88,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code), (e: unknown) => {
-  console.error(e);
+  console.error(e instanceof DataDirLockedError ? e.message : e);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { loadConfig } from './config.js';
-import { migrate, openDatabase } from './db/client.js';
+import { DataDirLockedError, migrate, openDatabase } from './db/client.js';
 import { buildApp } from './app.js';
 import { failAbandonedImports } from './modules/org/import.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoTotpSecrets, isEmpty, seedDemo } from './seed/demo.js';
@@ -45,6 +45,6 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
-  console.error(e);
+  console.error(e instanceof DataDirLockedError ? e.message : e);
   process.exit(1);
 });

@@ -68,13 +68,16 @@ function lockDataDir(dir: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(fs.readFileSync(file, 'utf8'));
       if (pid && isAlive(pid)) {
-        throw new Error(`数据目录 ${dir} 正被另一个 Xinyu 进程（pid ${pid}）使用，请先停止它 (the data directory is in use by process ${pid})`);
+        throw new DataDirLockedError(`数据目录 ${dir} 正被另一个 Xinyu 进程（pid ${pid}）使用，请先停止它 (the data directory is in use by process ${pid})`);
       }
       fs.rmSync(file, { force: true });
     }
   }
   throw new Error(`cannot lock ${dir}`);
 }
+
+/** Startup errors a person can act on: printed as a sentence, without a stack trace. */
+export class DataDirLockedError extends Error {}
 
 function isAlive(pid: number): boolean {
   try {
