@@ -6,3 +6,4 @@ export * from './roster/columns.js';
 export * from './roster/students.js';
 export * from './roster/staff.js';
 export * as contracts from './contracts/index.js';
+export * from './instruments/index.js';
