@@ -160,3 +160,13 @@ export const CreateStaffBody = z
     posts: z.array(z.object({ post: z.enum(STAFF_POSTS), classId: z.number().int().positive().nullable().optional() })).max(10),
   })
   .strict();
+
+export const UpdateStaffBody = z
+  .object({
+    name: Name(30).optional(),
+    gender: z.enum(['male', 'female']).nullable().optional(),
+    staffNo: z.string().trim().max(32).optional(),
+    subject: z.string().trim().max(20).optional(),
+    posts: z.array(z.object({ post: z.enum(STAFF_POSTS), classId: z.number().int().positive().nullable().optional() })).max(10).optional(),
+  })
+  .strict();

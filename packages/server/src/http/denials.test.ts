@@ -11,6 +11,7 @@ const as: Record<string, Session> = {};
 let target: { id: string; name: string; studentNo: string };
 let headAccountId: string;
 let headAssignmentId: string;
+let headStaffId: string;
 
 beforeAll(async () => {
   env = await setupTestEnv();
@@ -22,6 +23,7 @@ beforeAll(async () => {
   const h = await rows<{ account_id: string; id: string }>(env.deps.db, sql`select ra.account_id, ra.id from role_assignments ra join accounts a on a.id = ra.account_id where a.username = 'head.teacher'`);
   headAccountId = h[0]!.account_id;
   headAssignmentId = h[0]!.id;
+  headStaffId = (await rows<{ id: string }>(env.deps.db, sql`select id from staff where account_id = ${headAccountId}`))[0]!.id;
 });
 afterAll(async () => env?.close());
 
@@ -40,6 +42,8 @@ const calls: Record<string, Call> = {
   'export staff of school A': ['GET', () => `/api/v1/staff/export?orgUnitId=${env.ids.schoolA}`],
   'add staff to school A': ['POST', () => '/api/v1/staff', () => ({ schoolId: env.ids.schoolA, name: '某某', phone: '13300000000', posts: [] })],
   'import into school A': ['GET', () => `/api/v1/imports?schoolId=${env.ids.schoolA}`],
+  'change the head teacher’s posts': ['PATCH', () => `/api/v1/staff/${headStaffId}`, () => ({ posts: [] })],
+  'deactivate the head teacher': ['POST', () => `/api/v1/staff/${headStaffId}/deactivate`],
   'reset the head teacher’s password': ['POST', () => `/api/v1/accounts/${headAccountId}/reset-password`],
   'disable the head teacher': ['POST', () => `/api/v1/accounts/${headAccountId}/disable`],
   'enable the head teacher': ['POST', () => `/api/v1/accounts/${headAccountId}/enable`],
@@ -51,7 +55,7 @@ const calls: Record<string, Call> = {
 
 // who may not touch class A's student (or school A's people) through each call
 const outsiders = ['leader.other', 'head.other', 'care.teacher', 'student', 'parent', 'committee', 'clinician'];
-const counselorMayNot = ['edit a student', 'move a student', 'graduate a student', 'add a guardian', 'add staff to school A', 'import into school A', 'reset the head teacher’s password', 'disable the head teacher', 'enable the head teacher', 'grant the head teacher a role', 'revoke the head teacher’s role', 'search accounts of school A', 'read the audit of school A'];
+const counselorMayNot = ['change the head teacher’s posts', 'deactivate the head teacher', 'edit a student', 'move a student', 'graduate a student', 'add a guardian', 'add staff to school A', 'import into school A', 'reset the head teacher’s password', 'disable the head teacher', 'enable the head teacher', 'grant the head teacher a role', 'revoke the head teacher’s role', 'search accounts of school A', 'read the audit of school A'];
 
 const cases: [string, string][] = [];
 for (const who of outsiders) for (const what of Object.keys(calls)) cases.push([who, what]);
@@ -86,6 +90,8 @@ describe('refusals', () => {
     expect(t[0]).toEqual({ name: target.name, class_id: env.ids.classA, status: 'active' });
     const head = await rows<{ n: number }>(env.deps.db, sql`select count(*)::int as n from role_assignments where id = ${headAssignmentId}`);
     expect(head[0]!.n).toBe(1);
+    const headStaff = await rows<{ active: boolean; posts: number }>(env.deps.db, sql`select active, (select count(*)::int from staff_posts where staff_id = ${headStaffId}) as posts from staff where id = ${headStaffId}`);
+    expect(headStaff[0]).toEqual({ active: true, posts: 2 });
     expect((await env.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'head.teacher', password: 'Xinyu@demo1' } })).statusCode).toBe(200);
   });
 });

@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/service.js';
 import { homePath } from '../access/service.js';
 import { afterId, contentDisposition, streamXlsx } from '../../lib/xlsx-export.js';
 import { auditActor } from './service.js';
-import { createStaff, listStaff, staffFilter } from './staff.js';
+import { createStaff, deactivateStaff, listStaff, staffFilter, updateStaff } from './staff.js';
 import {
   addCircumstanceCategory,
   addGuardian,
@@ -129,6 +129,19 @@ export const peopleRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
     config: { access: 'staff.write' },
     schema: { tags: ['staff'], summary: '新增教职工（自动开通账号，返回一次性初始密码）', body: contracts.CreateStaffBody, response: { 200: z.object({ username: z.string(), password: z.string().nullable() }), ...errors } },
   }, async (req) => createStaff(deps, callerOf(req), req.body));
+
+  app.patch('/staff/:id', {
+    config: { access: 'staff.write' },
+    schema: { tags: ['staff'], summary: '修改教职工（岗位变更同步角色）', params: contracts.IdParam, body: contracts.UpdateStaffBody, response: { 200: contracts.Staff, ...errors } },
+  }, async (req) => updateStaff(deps, callerOf(req), req.params.id, req.body));
+
+  app.post('/staff/:id/deactivate', {
+    config: { access: 'staff.write' },
+    schema: { tags: ['staff'], summary: '停用教职工（离职：撤销岗位角色、停用账号，保留记录）', params: contracts.IdParam, response: { 200: contracts.Ok, ...errors } },
+  }, async (req) => {
+    await deactivateStaff(deps, callerOf(req), req.params.id);
+    return { ok: true as const };
+  });
 
   app.get('/staff/export', {
     config: { access: 'staff.read' },

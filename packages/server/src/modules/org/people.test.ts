@@ -226,6 +226,28 @@ describe('staff', () => {
   });
 });
 
+describe('editing and deactivating staff', () => {
+  it('a leader changes a teacher’s posts and the roles follow; outsiders and self-edits are refused; leaving disables the account', async () => {
+    const created = await as['school.leader']!.post('/api/v1/staff', { schoolId: ids().schoolA, name: '调岗老师', phone: '13700002222', posts: [{ post: 'subject_teacher' }] });
+    const { username, password } = created.json<{ username: string; password: string }>();
+    const id = (await as['school.leader']!.get('/api/v1/staff?q=13700002222')).json().items[0].id as string;
+    expect((await as['leader.b']!.patch(`/api/v1/staff/${id}`, { name: '外校改名' })).statusCode).toBe(404);
+    expect((await as['school.leader']!.patch(`/api/v1/staff/${id}`, { posts: [{ post: 'head_teacher', classId: ids().classB }] })).statusCode).toBe(400);
+    const res = await as['school.leader']!.patch(`/api/v1/staff/${id}`, { subject: '心理', posts: [{ post: 'head_teacher', classId: ids().classA2 }, { post: 'counselor_part' }] });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().posts.map((p: { post: string }) => p.post).sort()).toEqual(['counselor_part', 'head_teacher']);
+    const login = await env.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: username, password } });
+    expect(login.json().roles.map((r: { role: string }) => r.role).sort()).toEqual(['counselor', 'head_teacher']);
+    const leaderStaff = (await as['school.leader']!.get('/api/v1/staff?post=leader')).json().items.find((t: { username: string | null }) => t.username === 'school.leader');
+    expect((await as['school.leader']!.patch(`/api/v1/staff/${leaderStaff.id}`, { posts: [] })).statusCode).toBe(403);
+    expect((await as['school.leader']!.post(`/api/v1/staff/${id}/deactivate`)).statusCode).toBe(200);
+    const after = await env.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: username, password } });
+    expect(after.statusCode).toBe(401);
+    expect((await as['school.leader']!.get('/api/v1/staff?q=13700002222')).json().total).toBe(0);
+    expect((await as['school.leader']!.patch(`/api/v1/staff/${id}`, { name: '再改' })).statusCode).toBe(409);
+  });
+});
+
 describe('exports', () => {
   it('exports what the caller may see as xlsx, and audits it', async () => {
     const before = await auditCount();

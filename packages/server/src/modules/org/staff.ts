@@ -3,12 +3,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
-import { badRequest, conflict, notFound } from '../../http/errors.js';
+import { AppError, badRequest, conflict, notFound } from '../../http/errors.js';
 import { inScope, scopeOf } from '../access/service.js';
 import { roleAssignments } from '../access/tables.js';
 import { appendAudit } from '../audit/service.js';
 import { generateInitialPassword, hashPassword } from '../auth/passwords.js';
-import { accounts } from '../auth/tables.js';
+import { accounts, sessions } from '../auth/tables.js';
 import { auditActor, unitInScope } from './service.js';
 import { orgUnits, staff, staffPosts } from './tables.js';
 
@@ -159,5 +159,51 @@ export async function createStaff(deps: Deps, caller: Caller, body: z.infer<type
     await appendAudit(tx, { ...auditActor(caller), action: 'staff.create', objectType: 'staff', objectId: body.phone, orgPath: school.path, detail: { posts: body.posts.map((p) => p.post) } }, deps.clock());
     const cred = result.credentials[0];
     return { username: cred?.username ?? body.phone, password: cred?.password ?? null };
+  });
+}
+
+async function staffInScope(db: Db, caller: Caller, id: string) {
+  const scope = scopeOf(caller, 'staff.write');
+  const found = await db.select().from(staff).where(and(eq(staff.id, id), inScope(scope, staff.orgPath)));
+  if (!found[0]) throw notFound();
+  const school = (await db.select().from(orgUnits).where(eq(orgUnits.id, found[0].schoolId)))[0]!;
+  return { row: found[0], school };
+}
+
+/** Edits a staff member; new posts replace the old ones and the roles they give follow. */
+export async function updateStaff(deps: Deps, caller: Caller, id: string, body: z.infer<typeof contracts.UpdateStaffBody>) {
+  const { row, school } = await staffInScope(deps.db, caller, id);
+  if (!row.active) throw conflict('该教职工已停用', { id: '已停用的教职工不能修改' });
+  // nobody changes the roles they hold themselves
+  if (body.posts && row.accountId === caller.accountId) throw new AppError(403, 'forbidden', '不能修改自己的岗位');
+  const currentPosts = body.posts ?? (await deps.db.select({ post: staffPosts.post, classId: staffPosts.classId }).from(staffPosts).where(eq(staffPosts.staffId, id)));
+  await deps.db.transaction(async (tx) => {
+    await upsertStaff(tx, school, [{
+      name: body.name ?? row.name,
+      gender: body.gender === undefined ? row.gender : body.gender,
+      phone: row.phone,
+      staffNo: body.staffNo ?? row.staffNo ?? undefined,
+      subject: body.subject ?? row.subject ?? undefined,
+      posts: currentPosts,
+    }], caller.accountId);
+    await appendAudit(tx, { ...auditActor(caller), action: 'staff.update', objectType: 'staff', objectId: id, orgPath: school.path, detail: { fields: Object.keys(body) } }, deps.clock());
+  });
+  const list = await listStaff(deps.db, caller, { q: row.phone, orgUnitId: school.id, page: 1, pageSize: 1 });
+  return list.items[0]!;
+}
+
+/** A member who leaves: inactive, posts and the roles they gave removed, account disabled; the record stays. */
+export async function deactivateStaff(deps: Deps, caller: Caller, id: string): Promise<void> {
+  const { row, school } = await staffInScope(deps.db, caller, id);
+  if (row.accountId === caller.accountId) throw new AppError(403, 'forbidden', '不能停用自己');
+  await deps.db.transaction(async (tx) => {
+    await tx.update(staff).set({ active: false }).where(eq(staff.id, id));
+    await tx.delete(staffPosts).where(eq(staffPosts.staffId, id));
+    if (row.accountId) {
+      await tx.delete(roleAssignments).where(and(eq(roleAssignments.accountId, row.accountId), sql`${roleAssignments.orgUnitId} in (select id from org_units where path like ${`${school.path}%`})`));
+      await tx.update(accounts).set({ disabled: true }).where(eq(accounts.id, row.accountId));
+      await tx.delete(sessions).where(eq(sessions.accountId, row.accountId));
+    }
+    await appendAudit(tx, { ...auditActor(caller), action: 'staff.deactivate', objectType: 'staff', objectId: id, orgPath: school.path }, deps.clock());
   });
 }
