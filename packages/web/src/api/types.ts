@@ -23,6 +23,7 @@ export type CreateOrgUnitBody = z.input<typeof contracts.CreateOrgUnitBody>;
 export type UpdateOrgUnitBody = z.input<typeof contracts.UpdateOrgUnitBody>;
 export type CreateStudentBody = z.input<typeof contracts.CreateStudentBody>;
 export type UpdateStudentBody = z.input<typeof contracts.UpdateStudentBody>;
+export type UpdateStaffBody = z.input<typeof contracts.UpdateStaffBody>;
 export type CreateStaffBody = z.input<typeof contracts.CreateStaffBody>;
 export type CreateCircumstanceCategoryBody = z.input<typeof contracts.CreateCircumstanceCategoryBody>;
 /** POST /staff: the new account, with its one-time password (null when the phone already had an account). */

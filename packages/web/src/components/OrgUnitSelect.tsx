@@ -18,9 +18,10 @@ interface Props {
   disabledIds?: number[];
   /** Only this unit and the units below it (e.g. the classes of one school). */
   withinId?: number;
+  disabled?: boolean;
 }
 
-export function OrgUnitSelect({ value, onChange, selectableKinds, maxKind, placeholder, allowClear = true, style, includeInactive = false, testId, disabledIds, withinId }: Props) {
+export function OrgUnitSelect({ value, onChange, selectableKinds, maxKind, placeholder, allowClear = true, style, includeInactive = false, testId, disabledIds, withinId, disabled = false }: Props) {
   const { units, loading } = useOrgTree();
   const treeData = useMemo(() => {
     const scoped = withinId === undefined ? units : units.filter((u) => u.path.includes(`/${withinId}/`));
@@ -47,6 +48,7 @@ export function OrgUnitSelect({ value, onChange, selectableKinds, maxKind, place
       loading={loading}
       showSearch={{ treeNodeFilterProp: 'title' }}
       allowClear={allowClear}
+      disabled={disabled}
       placeholder={placeholder}
       style={{ minWidth: 220, ...style }}
       popupMatchSelectWidth={false}

@@ -3,7 +3,7 @@ import { App, Checkbox, Form, Input, Modal, Radio, Space, Typography } from 'ant
 import { useTranslation } from 'react-i18next';
 import { STAFF_POSTS, type StaffPost } from '@xinyu/core';
 import { api } from '../api/client';
-import type { CreateStaffBody, CreateStaffResult } from '../api/types';
+import type { CreateStaffBody, CreateStaffResult, Staff, UpdateStaffBody } from '../api/types';
 import { applyFormErrors } from '../app/formErrors';
 import { useOrgTree } from '../app/orgTree';
 import { OrgUnitSelect } from './OrgUnitSelect';
@@ -30,10 +30,10 @@ function fieldOf(apiName: string): string | undefined {
 const PHONE_RE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
 /**
- * New staff member (POST /staff). The server opens an account and answers its one-time password,
- * which is shown once in a result dialog.
+ * New staff member (POST /staff): the server opens an account and answers its one-time password,
+ * shown once in a result dialog. With `staff`, edits that member (PATCH; school and phone fixed).
  */
-export function StaffFormModal({ open, schoolId, onClose, onSaved }: { open: boolean; schoolId?: number; onClose: () => void; onSaved: () => void }) {
+export function StaffFormModal({ open, schoolId, staff, onClose, onSaved }: { open: boolean; schoolId?: number; staff?: Staff; onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const [form] = Form.useForm<StaffFormValues>();
@@ -48,9 +48,22 @@ export function StaffFormModal({ open, schoolId, onClose, onSaved }: { open: boo
   useEffect(() => {
     if (!open) return;
     form.resetFields();
-    form.setFieldsValue({ posts: [], ...(initialSchool ? { schoolId: initialSchool } : {}) });
+    if (staff) {
+      form.setFieldsValue({
+        schoolId: staff.schoolId,
+        name: staff.name,
+        gender: staff.gender ?? undefined,
+        phone: staff.phone,
+        staffNo: staff.staffNo ?? undefined,
+        subject: staff.subject ?? undefined,
+        posts: [...new Set(staff.posts.map((p) => p.post))],
+        headClassId: staff.posts.find((p) => p.post === 'head_teacher')?.classId ?? undefined,
+      });
+    } else {
+      form.setFieldsValue({ posts: [], ...(initialSchool ? { schoolId: initialSchool } : {}) });
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open, schoolId, form]);
+  }, [open, schoolId, staff?.id, form]);
 
   useEffect(() => {
     if (open && initialSchool && form.getFieldValue('schoolId') === undefined && !form.isFieldTouched('schoolId')) form.setFieldsValue({ schoolId: initialSchool });
@@ -87,11 +100,21 @@ export function StaffFormModal({ open, schoolId, onClose, onSaved }: { open: boo
     const v = await form.validateFields();
     setBusy(true);
     try {
+      const posts = v.posts.map((post) => (post === 'head_teacher' ? { post, classId: v.headClassId ?? null } : { post }));
+      if (staff) {
+        const patch: UpdateStaffBody = { name: v.name.trim(), gender: v.gender ?? null, posts };
+        if (v.staffNo?.trim()) patch.staffNo = v.staffNo.trim();
+        if (v.subject?.trim()) patch.subject = v.subject.trim();
+        await api.patch<Staff>(`/staff/${staff.id}`, patch);
+        void message.success(t('staff.saved'));
+        onSaved();
+        return;
+      }
       const body: CreateStaffBody = {
         schoolId: v.schoolId,
         name: v.name.trim(),
         phone: v.phone.trim(),
-        posts: v.posts.map((post) => (post === 'head_teacher' ? { post, classId: v.headClassId ?? null } : { post })),
+        posts,
       };
       if (v.gender) body.gender = v.gender;
       if (v.staffNo?.trim()) body.staffNo = v.staffNo.trim();
@@ -110,7 +133,7 @@ export function StaffFormModal({ open, schoolId, onClose, onSaved }: { open: boo
   return (
     <Modal
       open={open}
-      title={t('staff.new')}
+      title={staff ? t('staff.edit') : t('staff.new')}
       onCancel={onClose}
       onOk={() => void submit().catch(() => undefined)}
       confirmLoading={busy}
@@ -128,7 +151,7 @@ export function StaffFormModal({ open, schoolId, onClose, onSaved }: { open: boo
         }}
       >
         <Form.Item name="schoolId" label={t('staff.school')} rules={[{ required: true, message: t('common.required') }]}>
-          <OrgUnitSelect selectableKinds={['school']} maxKind="school" style={{ width: '100%' }} testId="staff-form-school" />
+          <OrgUnitSelect selectableKinds={['school']} maxKind="school" style={{ width: '100%' }} testId="staff-form-school" disabled={!!staff} />
         </Form.Item>
         <div style={{ display: 'flex', gap: 16, flexWrap: 'wrap' }}>
           <Form.Item name="name" label={t('staff.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]} style={{ flex: '1 1 180px' }}>
@@ -153,7 +176,7 @@ export function StaffFormModal({ open, schoolId, onClose, onSaved }: { open: boo
             ]}
             style={{ flex: '1 1 180px' }}
           >
-            <Input maxLength={20} inputMode="tel" data-testid="staff-form-phone" />
+            <Input maxLength={20} inputMode="tel" data-testid="staff-form-phone" disabled={!!staff} />
           </Form.Item>
           <Form.Item name="staffNo" label={t('staff.staffNo')} style={{ flex: '1 1 120px' }}>
             <Input maxLength={32} placeholder={t('staff.staffNoPlaceholder')} />

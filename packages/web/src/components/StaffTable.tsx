@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { Button, Input, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Input, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { STAFF_POSTS } from '@xinyu/core';
-import { api, apiUrl } from '../api/client';
+import { api, apiUrl, errorMessage } from '../api/client';
 import type { Paged, Staff } from '../api/types';
 import { useAsync } from '../app/useAsync';
 import { useQueryState } from '../app/useQueryState';
@@ -19,7 +19,9 @@ const KEYS = ['sq', 'sunit', 'post', 'spage', 'spageSize'] as const;
 export function StaffTable({ orgUnitId, newSchoolId }: { orgUnitId?: number; newSchoolId?: number }) {
   const { t } = useTranslation();
   const can = useCan();
+  const { message } = App.useApp();
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Staff | undefined>(undefined);
   const [f, setF] = useQueryState(KEYS);
   const page = Number(f.spage ?? 1);
   const pageSize = Number(f.spageSize ?? 20);
@@ -50,6 +52,38 @@ export function StaffTable({ orgUnitId, newSchoolId }: { orgUnitId?: number; new
       ),
     },
     { title: t('staff.username'), dataIndex: 'username', width: 130 },
+    ...(can('staff.write')
+      ? [
+          {
+            title: t('staff.actions'),
+            key: 'actions',
+            width: 130,
+            render: (_v: unknown, s: Staff) => (
+              <Space size={0}>
+                <Button type="link" size="small" onClick={() => setEditing(s)} data-testid="staff-edit">
+                  {t('staff.editAction')}
+                </Button>
+                <Popconfirm
+                  title={t('staff.deactivateConfirm')}
+                  onConfirm={async () => {
+                    try {
+                      await api.post(`/staff/${s.id}/deactivate`);
+                      void message.success(t('staff.deactivated'));
+                      reload();
+                    } catch (e) {
+                      void message.error(errorMessage(e));
+                    }
+                  }}
+                >
+                  <Button type="link" size="small" danger data-testid="staff-deactivate">
+                    {t('staff.deactivate')}
+                  </Button>
+                </Popconfirm>
+              </Space>
+            ),
+          },
+        ]
+      : []),
   ];
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%' }}>
@@ -64,7 +98,7 @@ export function StaffTable({ orgUnitId, newSchoolId }: { orgUnitId?: number; new
           options={STAFF_POSTS.map((p) => ({ value: p, label: t(`staffPost.${p}`) }))}
           style={{ width: 150 }}
         />
-        {can('roster.export') && (
+        {can('staff.read') && (
           <Button icon={<DownloadOutlined />} href={apiUrl('/staff/export', filters)}>
             {t('common.export')}
           </Button>
@@ -94,11 +128,16 @@ export function StaffTable({ orgUnitId, newSchoolId }: { orgUnitId?: number; new
         }}
       />
       <StaffFormModal
-        open={creating}
+        open={creating || editing !== undefined}
         schoolId={newSchoolId}
-        onClose={() => setCreating(false)}
+        staff={editing}
+        onClose={() => {
+          setCreating(false);
+          setEditing(undefined);
+        }}
         onSaved={() => {
           setCreating(false);
+          setEditing(undefined);
           reload();
         }}
       />

@@ -240,6 +240,13 @@ const enUS: Messages = {
     phoneInvalid: 'Not a valid phone number',
     staffNoPlaceholder: 'Optional',
     subjectPlaceholder: 'e.g. Chinese, Maths, Mental health',
+    edit: 'Edit staff member',
+    actions: 'Actions',
+    editAction: 'Edit',
+    deactivate: 'Deactivate',
+    deactivateConfirm: 'This removes the roles of their posts and disables their account; the record is kept. Deactivate?',
+    deactivated: 'Deactivated',
+    saved: 'Saved',
   },
   circumstances: {
     title: 'Circumstance categories',

@@ -226,6 +226,13 @@ const zhCN = {
     phoneInvalid: '不是有效的电话号码',
     staffNoPlaceholder: '选填',
     subjectPlaceholder: '如 语文、数学、心理健康',
+    edit: '编辑教职工',
+    actions: '操作',
+    editAction: '编辑',
+    deactivate: '停用',
+    deactivateConfirm: '停用后将撤销其岗位对应的角色并停用登录账号，记录保留。确定停用？',
+    deactivated: '已停用',
+    saved: '已保存',
   },
   circumstances: {
     title: '家庭情况类别',
