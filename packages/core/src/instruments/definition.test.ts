@@ -33,7 +33,7 @@ describe('loadInstrument', () => {
     ['misspelt field', (d) => (at(d.scales[0]).revrese = {}), [{ path: 'scales[0]', message: 'unknown field "revrese"' }]],
     ['bad enum', (d) => (at(d.scales[0]).method = 'median'), [{ path: 'scales[0].method', message: 'must be one of "sum", "mean"' }]],
     ['no items', (d) => (d.items = []), [{ path: 'items', message: 'needs at least 1 entry' }]],
-    ['bad id', (d) => (at(d.items[0]).id = 'a b'), [{ path: 'items[0].id', message: 'ids use letters, digits, _ . - / and start with a letter or digit' }]],
+    ['bad id', (d) => (at(d.items[0]).id = 'a b'), [{ path: 'items[0].id', message: 'ids must be 1–200 characters without spaces' }]],
     ['bad licence url', (d) => ((d.licence as Obj).url = 'not a url'), [{ path: 'licence.url', message: 'is not a valid url' }]],
   ])('shape: %s', (_name, mutate, expected) => {
     const d = clone();

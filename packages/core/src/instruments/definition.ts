@@ -19,7 +19,8 @@ const text = z.string().trim().min(1);
 export const LocalizedTextSchema = z.strictObject({ 'zh-CN': text, 'en-US': text });
 export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
 
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.\-/]*$/, 'ids use letters, digits, _ . - / and start with a letter or digit');
+/** Ids are FHIR linkIds (which may look like "/44250-9"): any text without spaces. */
+const id = z.string().regex(/^\S{1,200}$/, 'ids must be 1–200 characters without spaces');
 
 export const CONDITION_OPERATORS = ['exists', '=', '!=', '>', '>=', '<', '<='] as const;
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
