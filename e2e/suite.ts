@@ -175,6 +175,28 @@ test('school leader: a student created in 七年级2班 through the form (bad �
   });
 });
 
+test('school leader: a subject teacher is made 兼职心理教师 too in the staff list, and is listed under that post', async (browser) => {
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    await page.goto(`${BASE}/staff?sq=${encodeURIComponent('13')}&post=subject_teacher`);
+    const table = page.getByTestId('staff-table');
+    await table.waitFor();
+    // a plain subject teacher (one post) becomes 兼职心理教师 as well
+    const row = table.locator('tr', { hasNot: page.locator('text=班主任') }).filter({ has: page.getByTestId('staff-edit') }).first();
+    const name = (await row.locator('td').first().textContent())?.trim() ?? '';
+    await row.getByTestId('staff-edit').click();
+    await page.getByTestId('staff-form').waitFor();
+    await page.getByTestId('staff-form-posts').getByText('兼职心理教师').click();
+    await page.getByTestId('staff-form-ok').click();
+    await page.getByTestId('staff-form').waitFor({ state: 'detached' });
+    await page.goto(`${BASE}/staff?sq=${encodeURIComponent(name)}&post=counselor_part`);
+    await table.waitFor();
+    await page.locator('[data-testid="staff-table"] .ant-spin-spinning').waitFor({ state: 'detached' }).catch(() => undefined);
+    const names = await table.locator('tbody tr td:first-child').allTextContents();
+    assert(names.some((n) => n.trim() === name), `${name} should now be listed as 兼职心理教师, got ${names.join(',')}`);
+  });
+});
+
 test('menu follows the role: head teacher has no import, accounts or audit', async (browser) => {
   await withPage(browser, {}, async (page) => {
     await login(page, 'head.teacher');
