@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { answersFromFhirResponse, fhirLinkIds, fromFhirQuestionnaire, InstrumentDefinitionError, loadInstrument, ResponseMismatchError, scoreResponse } from '@xinyu/core';
 import { loadConfig } from './config.js';
 import { DataDirLockedError, migrate, openDatabase } from './db/client.js';
 import { verifyAuditChain } from './modules/audit/service.js';
@@ -15,6 +16,8 @@ const USAGE = `用法 usage: npm run cli -- <command>
   audit verify                               检查审计日志哈希链 verify the audit hash chain
   import-roster FILE --school CODE [--kind students|staff]
                                              导入学生（或教职工）名单 import a roster
+  score QUESTIONNAIRE.json RESPONSE.json [--grade N] [--gender male|female]
+                                             离线计分 score a FHIR QuestionnaireResponse (prints JSON)
   totp SECRET                                显示当前动态验证码 print the current TOTP code`;
 
 async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
@@ -25,6 +28,67 @@ async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => P
     return await fn(database);
   } finally {
     await database.close();
+  }
+}
+
+function readJson(file: string): unknown {
+  if (!fs.existsSync(file)) throw new CliError(`找不到文件 file not found: ${file}`, 1);
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new CliError(`不是有效的 JSON not valid JSON: ${file}: ${(e as Error).message}`, 1);
+  }
+}
+
+class CliError extends Error {
+  constructor(message: string, readonly code: number) {
+    super(message);
+  }
+}
+
+/**
+ * `score`: a FHIR R4 Questionnaire (or a Xinyu definition JSON) and a QuestionnaireResponse →
+ * scale scores, bands, critical items and validity flags as JSON on stdout. Scores in the response
+ * are ignored and recomputed. Exit 1: file missing or not JSON; 2: invalid questionnaire or a
+ * response that does not match it.
+ */
+function scoreFiles(questionnaireFile: string, responseFile: string, args: string[]): number {
+  try {
+    const qJson = readJson(path.resolve(questionnaireFile));
+    const rJson = readJson(path.resolve(responseFile));
+    const isFhir = typeof qJson === 'object' && qJson !== null && (qJson as { resourceType?: unknown }).resourceType === 'Questionnaire';
+    const def = isFhir ? fromFhirQuestionnaire(qJson) : loadInstrument(qJson);
+    const ref = (rJson as { questionnaire?: unknown }).questionnaire;
+    const url = (qJson as { url?: unknown }).url;
+    if (isFhir && typeof ref === 'string' && typeof url === 'string') {
+      const canonical = ref.split('|')[0]!;
+      if (canonical !== url && !canonical.endsWith(`Questionnaire/${def.id}`)) {
+        throw new ResponseMismatchError([{ itemId: '(root)', message: `the response answers ${ref}, not ${url}` }]);
+      }
+    }
+    const read = answersFromFhirResponse(def, rJson);
+    const known = isFhir ? fhirLinkIds(qJson) : new Set<string>();
+    const strangers = read.ignored.filter((l) => !known.has(l));
+    if (strangers.length) throw new ResponseMismatchError(strangers.map((itemId) => ({ itemId, message: 'no such item in the questionnaire' })));
+    const grade = flag(args, '--grade');
+    const gender = flag(args, '--gender');
+    if ((grade !== undefined && !/^\d{1,2}$/.test(grade)) || (gender !== undefined && gender !== 'male' && gender !== 'female')) {
+      throw new CliError(USAGE, 1);
+    }
+    const respondent = { ...(grade ? { gradeLevel: Number(grade) } : {}), ...(gender ? { gender: gender as 'male' | 'female' } : {}) };
+    const result = scoreResponse(def, { answers: read.answers, ...(read.submittedAt ? { submittedAt: read.submittedAt } : {}), respondent });
+    console.log(JSON.stringify({ ...result, ignoredItems: read.ignored }, null, 2));
+    return 0;
+  } catch (e) {
+    if (e instanceof CliError) {
+      console.error(e.message);
+      return e.code;
+    }
+    if (e instanceof InstrumentDefinitionError || e instanceof ResponseMismatchError) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
   }
 }
 
@@ -78,6 +142,9 @@ async function main(argv: string[]): Promise<number> {
       console.log(`导入完成 imported ${job.totalRows} rows into ${school.name} in ${((Date.now() - t0) / 1000).toFixed(1)} s: 新增 created ${job.created}, 更新 updated ${job.updated}, 未变 unchanged ${job.unchanged}`);
       return 0;
     });
+  }
+  if (cmd === 'score' && sub && rest[0]) {
+    return scoreFiles(sub, rest[0], rest.slice(1));
   }
   if (cmd === 'totp' && sub) {
     console.log(totpCode(sub, totpStep(new Date())));
