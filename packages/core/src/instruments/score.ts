@@ -173,8 +173,7 @@ export function scoreResponse(def: InstrumentDefinition, response: ResponseInput
   const scales: ScaleResult[] = def.scales.map((scale) => {
     const active = scale.items.filter((i) => enabled.has(i));
     const answered = active.filter((i) => given.has(i));
-    const result: ScaleResult = { id: scale.id, raw: null, band: null, answered: answered.length, of: active.length };
-    if (scale.norms) result.normed = null;
+    const result: ScaleResult = { id: scale.id, raw: null, ...(scale.norms ? { normed: null } : {}), band: null, answered: answered.length, of: active.length };
     if (answered.length < active.length) {
       notes.push(`${scale.id}: not scored, ${active.length - answered.length} item(s) unanswered`);
       return result;
