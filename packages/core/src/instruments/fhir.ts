@@ -258,7 +258,8 @@ export function fromFhirQuestionnaire(json: unknown): InstrumentDefinition {
   if (ext) {
     try {
       const parsed: unknown = JSON.parse(String(ext.valueString));
-      if (isObj(parsed)) extra = parsed;
+      // only what FHIR has no element for; items always come from the Questionnaire itself
+      if (isObj(parsed)) extra = Object.fromEntries(Object.entries(parsed).filter(([k]) => ['instructions', 'licence', 'audience', 'scales', 'critical', 'validity'].includes(k)));
     } catch {
       throw new InstrumentDefinitionError([{ path: 'extension', message: `the ${XINYU_SCORING_EXTENSION} extension is not valid JSON` }]);
     }
