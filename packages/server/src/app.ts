@@ -28,6 +28,7 @@ import { authRoutes } from './modules/auth/routes.js';
 import { orgRoutes } from './modules/org/routes.js';
 import { peopleRoutes } from './modules/org/people-routes.js';
 import { importRoutes } from './modules/org/import-routes.js';
+import { notifyRoutes } from './modules/notify/routes.js';
 
 z.config(z.locales.zhCN());
 
@@ -149,6 +150,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   await app.register(peopleRoutes(deps), { prefix: '/api/v1' });
   await app.register(importRoutes(deps), { prefix: '/api/v1' });
   await app.register(auditRoutes(deps), { prefix: '/api/v1' });
+  await app.register(notifyRoutes(deps), { prefix: '/api/v1' });
 
   // the web UI, when built: static files, and index.html for client-side routes
   const webDist = deps.config.webDist ?? path.resolve(import.meta.dirname, '../../web/dist');

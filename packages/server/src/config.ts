@@ -16,6 +16,9 @@ export interface Config {
   lockoutMinutes: number;
   /** cookies get `Secure` (behind TLS) */
   secureCookies: boolean;
+  /** notification events are POSTed here (signed with the secret) when set */
+  webhookUrl: string | undefined;
+  webhookSecret: string | undefined;
   logLevel: string;
 }
 
@@ -35,6 +38,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockoutFailures: Number(env.XINYU_LOCKOUT_FAILURES ?? 5),
     lockoutMinutes: Number(env.XINYU_LOCKOUT_MINUTES ?? 15),
     secureCookies: env.XINYU_SECURE_COOKIES === '1',
+    webhookUrl: env.XINYU_WEBHOOK_URL || undefined,
+    webhookSecret: env.XINYU_WEBHOOK_SECRET || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -1,6 +1,7 @@
 import { loadConfig } from './config.js';
 import { DataDirLockedError, migrate, openDatabase } from './db/client.js';
 import { buildApp } from './app.js';
+import { startJobs } from './jobs/scheduler.js';
 import { failAbandonedImports } from './modules/org/import.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoTotpSecrets, isEmpty, seedDemo } from './seed/demo.js';
 
@@ -19,6 +20,7 @@ async function main() {
   }
   const { app } = await buildApp(deps, { logger: true });
   await app.listen({ port: config.port, host: config.host });
+  const stopJobs = startJobs(deps, (msg, err) => app.log.error({ err }, msg));
   const url = `http://${config.host}:${config.port}`;
   const lines = [`\n心育 Xinyu 已启动 is running at ${url}`];
   const secrets = await demoTotpSecrets(database.db);
@@ -37,6 +39,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10000);
     force.unref();
     await app.close();
+    await stopJobs();
     await database.close();
     process.exit(0);
   };

@@ -137,6 +137,21 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
   student: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read'] },
 };
 
+/** The seeds' words for each role. */
+export const ROLE_LABEL: Record<Role, string> = {
+  system_admin: '系统管理员',
+  bureau_admin: '教育局管理员',
+  bureau_staff: '教育局工作人员',
+  school_leader: '学校领导',
+  counselor: '心理教师',
+  head_teacher: '班主任',
+  care_teacher: '包保教师',
+  committee: '心理委员',
+  student: '学生',
+  parent: '家长',
+  clinician: '医院医生',
+};
+
 export function roleHas(role: Role, permission: Permission): boolean {
   return ROLE_INFO[role].permissions.includes(permission);
 }

@@ -1,4 +1,4 @@
-import { canGrant, contracts, ROLE_INFO, scopeFor, type Role } from '@xinyu/core';
+import { canGrant, contracts, ROLE_INFO, ROLE_LABEL, scopeFor, type Role } from '@xinyu/core';
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { callerOf } from '../../http/access-hook.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, notFound } from '../../http/errors.js';
 import { appendAudit } from '../audit/service.js';
+import { notify } from '../notify/service.js';
 import { generateInitialPassword, hashPassword } from '../auth/passwords.js';
 import { accounts, sessions } from '../auth/tables.js';
 import { orgUnits, students } from '../org/tables.js';
@@ -80,6 +81,7 @@ export const accessRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
       await tx.update(accounts).set({ passwordHash, mustChangePassword: true, passwordChangedAt: deps.clock() }).where(eq(accounts.id, target.id));
       await tx.delete(sessions).where(eq(sessions.accountId, target.id));
       await audit(caller, 'account.password.reset', target.id, {}, tx);
+      await notify(tx, deps, { regionId: caller.regionId, accountIds: [target.id], kind: 'account.password.reset', title: '您的密码已由管理员重置', body: `操作人：${caller.displayName}。如非您本人申请，请联系学校或教育局管理员。`, link: '/settings' }, deps.clock());
     });
     return { username: target.username, password };
   });
@@ -128,7 +130,10 @@ export const accessRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
     if (!decision.ok) throw new AppError(403, 'forbidden', decision.reason === 'self' ? '不能给自己授予角色' : '不能授予高于自己级别的角色');
     await deps.db.transaction(async (tx) => {
       const dup = await tx.select().from(roleAssignments).where(and(eq(roleAssignments.accountId, target.id), eq(roleAssignments.role, role), orgUnitId != null ? eq(roleAssignments.orgUnitId, orgUnitId) : sql`${roleAssignments.orgUnitId} is null`, studentId != null ? eq(roleAssignments.studentId, studentId) : sql`${roleAssignments.studentId} is null`));
-      if (!dup.length) await tx.insert(roleAssignments).values({ regionId: caller.regionId, accountId: target.id, role, orgUnitId: orgUnitId ?? null, studentId: studentId ?? null, grantedBy: caller.accountId });
+      if (!dup.length) {
+        await tx.insert(roleAssignments).values({ regionId: caller.regionId, accountId: target.id, role, orgUnitId: orgUnitId ?? null, studentId: studentId ?? null, grantedBy: caller.accountId });
+        await notify(tx, deps, { regionId: caller.regionId, accountIds: [target.id], kind: 'role.grant', title: `您获得了新的角色：${ROLE_LABEL[role]}`, body: `授予人：${caller.displayName}`, link: '/' }, deps.clock());
+      }
       await audit(caller, 'role.grant', target.id, { role, orgUnitId, studentId }, tx);
     });
     return { ok: true as const };

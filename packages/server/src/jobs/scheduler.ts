@@ -1,0 +1,38 @@
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../db/client.js';
+import type { Deps } from '../http/context.js';
+import { deliverOutbox } from '../modules/notify/service.js';
+
+/**
+ * Runs `fn` only if no other server holds the job's advisory lock (taken for the transaction, so it
+ * is released however the job ends). Returns false when another server is running it.
+ */
+export async function runExclusive(db: Db, lockKey: number, fn: (tx: Db) => Promise<void>): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const got = await rows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${lockKey}) as ok`);
+    if (!got[0]?.ok) return false;
+    // the job works in this transaction (embedded PGlite has one connection: a second would wait forever)
+    await fn(tx);
+    return true;
+  });
+}
+
+const JOBS: { name: string; lockKey: number; everyMs: number; run: (deps: Deps, tx: Db) => Promise<unknown> }[] = [
+  { name: 'outbox delivery', lockKey: 7318101, everyMs: 10_000, run: (deps, tx) => deliverOutbox(deps, { db: tx }) },
+];
+
+/** Starts the scheduled jobs; the returned function stops them and waits for a running one. */
+export function startJobs(deps: Deps, log: (msg: string, err?: unknown) => void): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const timers = JOBS.map((job) =>
+    setInterval(() => {
+      running = running
+        .then(() => runExclusive(deps.db, job.lockKey, async (tx) => void (await job.run(deps, tx))))
+        .catch((e: unknown) => log(`job ${job.name} failed`, e));
+    }, job.everyMs),
+  );
+  return async () => {
+    for (const t of timers) clearInterval(t);
+    await running;
+  };
+}

@@ -1,0 +1,140 @@
+import { createHmac } from 'node:crypto';
+import type { contracts } from '@xinyu/core';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { rows, type Db } from '../../db/client.js';
+import type { Caller, Deps } from '../../http/context.js';
+import { notFound } from '../../http/errors.js';
+import { notifications, outbox } from './tables.js';
+
+export interface NotifyInput {
+  regionId: number;
+  accountIds: string[];
+  kind: string;
+  title: string;
+  body?: string | null;
+  link?: string | null;
+  objectType?: string | null;
+  objectId?: string | null;
+}
+
+/**
+ * Puts a message in each recipient's inbox and, when a webhook is configured, an event in the
+ * outbox. Call it inside the transaction of the change it reports: both commit or neither does.
+ * The outbox event carries ids and the title, never a body (which may name a student).
+ */
+export async function notify(tx: Db, deps: Pick<Deps, 'config'>, input: NotifyInput, now: Date): Promise<void> {
+  const recipients = [...new Set(input.accountIds)];
+  if (!recipients.length) return;
+  await tx.insert(notifications).values(recipients.map((accountId) => ({
+    regionId: input.regionId,
+    accountId,
+    kind: input.kind,
+    title: input.title,
+    body: input.body ?? null,
+    link: input.link ?? null,
+    objectType: input.objectType ?? null,
+    objectId: input.objectId ?? null,
+    createdAt: now,
+  })));
+  if (deps.config.webhookUrl) {
+    await tx.insert(outbox).values({
+      regionId: input.regionId,
+      channel: 'webhook',
+      event: input.kind,
+      payload: { event: input.kind, title: input.title, link: input.link ?? null, objectType: input.objectType ?? null, objectId: input.objectId ?? null, recipients, at: now.toISOString() },
+      nextAttemptAt: now,
+      createdAt: now,
+    });
+  }
+}
+
+type Query = z.infer<typeof contracts.NotificationQuery>;
+
+/** A caller's own inbox; nobody reads anyone else's. */
+export async function listInbox(db: Db, caller: Caller, q: Query) {
+  const where = and(eq(notifications.accountId, caller.accountId), q.unread === 'true' ? isNull(notifications.readAt) : undefined);
+  const [items, total] = await Promise.all([
+    db.select().from(notifications).where(where).orderBy(desc(notifications.createdAt), desc(notifications.id)).limit(q.pageSize).offset((q.page - 1) * q.pageSize),
+    db.select({ n: sql<number>`count(*)::int` }).from(notifications).where(where),
+  ]);
+  return {
+    items: items.map((n) => ({ id: n.id, kind: n.kind, title: n.title, body: n.body, link: n.link, createdAt: n.createdAt.toISOString(), readAt: n.readAt ? n.readAt.toISOString() : null })),
+    total: total[0]?.n ?? 0,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
+}
+
+export async function unreadCount(db: Db, caller: Caller): Promise<number> {
+  const r = await db.select({ n: sql<number>`count(*)::int` }).from(notifications).where(and(eq(notifications.accountId, caller.accountId), isNull(notifications.readAt)));
+  return r[0]?.n ?? 0;
+}
+
+export async function markRead(deps: Deps, caller: Caller, id: string | null): Promise<number> {
+  const mine = and(eq(notifications.accountId, caller.accountId), isNull(notifications.readAt), id ? eq(notifications.id, id) : undefined);
+  const updated = await deps.db.update(notifications).set({ readAt: deps.clock() }).where(mine).returning({ id: notifications.id });
+  if (id && !updated.length) {
+    // already read is fine; someone else's (or no such) message is not found
+    const own = await deps.db.select({ id: notifications.id }).from(notifications).where(and(eq(notifications.id, id), eq(notifications.accountId, caller.accountId)));
+    if (!own.length) throw notFound();
+  }
+  return updated.length;
+}
+
+/** Minutes to wait after the n-th failed attempt: 1, 5, 30, then every 2 hours. */
+export function retryDelayMinutes(attempts: number): number {
+  return [1, 5, 30][attempts - 1] ?? 120;
+}
+
+export function signature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/**
+ * Delivers due outbox events to the webhook, oldest first. Rows are locked (skip locked), so
+ * several servers running this at once never send the same row twice in one round.
+ */
+export async function deliverOutbox(deps: Deps, opts: { db?: Db; fetchImpl?: typeof fetch; limit?: number } = {}): Promise<{ delivered: number; failed: number }> {
+  const { webhookUrl, webhookSecret } = deps.config;
+  if (!webhookUrl) return { delivered: 0, failed: 0 };
+  const send = opts.fetchImpl ?? fetch;
+  const now = deps.clock();
+  return (opts.db ?? deps.db).transaction(async (tx) => {
+    const due = await rows<{ id: number; event: string; payload: unknown; attempts: number }>(
+      tx,
+      sql`select id, event, payload, attempts from outbox where delivered_at is null and next_attempt_at <= ${now} order by id limit ${opts.limit ?? 50} for update skip locked`,
+    );
+    let delivered = 0;
+    let failed = 0;
+    for (const row of due) {
+      const body = JSON.stringify({ id: row.id, ...(row.payload as object) });
+      let error: string | null = null;
+      try {
+        const res = await send(webhookUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-xinyu-event': row.event,
+            'x-xinyu-delivery': String(row.id),
+            ...(webhookSecret ? { 'x-xinyu-signature': signature(webhookSecret, body) } : {}),
+          },
+          body,
+          signal: AbortSignal.timeout(5000),
+        });
+        if (!res.ok) error = `HTTP ${res.status}`;
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      if (error === null) {
+        delivered += 1;
+        await tx.update(outbox).set({ deliveredAt: now, attempts: row.attempts + 1, lastError: null }).where(eq(outbox.id, row.id));
+      } else {
+        failed += 1;
+        const attempts = row.attempts + 1;
+        await tx.update(outbox).set({ attempts, lastError: error.slice(0, 500), nextAttemptAt: new Date(now.getTime() + retryDelayMinutes(attempts) * 60000) }).where(eq(outbox.id, row.id));
+      }
+    }
+    return { delivered, failed };
+  });
+}
