@@ -260,6 +260,12 @@ test('an account whose password was reset must change it before anything else', 
     await page.getByTestId('pw-confirm').fill('Changed@2026x');
     await page.getByTestId('pw-submit').click();
     await page.getByTestId('student-table').waitFor(); // the page asked for before is shown now
+    // the reset also left a message in the counselor's inbox
+    await page.getByTestId('notification-bell').click();
+    await page.getByTestId('notifications-page').waitFor();
+    await page.getByTestId('notifications-list').getByText('您的密码已由管理员重置').waitFor();
+    await page.getByTestId('notifications-read-all').click();
+    await page.locator('[data-testid="notifications-list"] .ant-badge-status-processing').waitFor({ state: 'detached' });
   });
 });
 

@@ -10,6 +10,7 @@ export type StudentDetail = contracts.StudentDetail;
 export type Staff = contracts.Staff;
 export type ImportJob = contracts.ImportJob;
 export type AuditEntry = contracts.AuditEntry;
+export type Notification = contracts.Notification;
 export type Account = z.infer<typeof contracts.Account>;
 export type Guardian = z.infer<typeof contracts.Guardian>;
 export type Circumstance = z.infer<typeof contracts.Circumstance>;

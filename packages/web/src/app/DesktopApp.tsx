@@ -18,6 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import type { Permission } from '@xinyu/core';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { NotificationBell } from '../components/NotificationBell';
 import { Loading } from '../components/Loading';
 import { useCan, useMe, useSession } from './session';
 
@@ -32,6 +33,7 @@ const AuditPage = lazy(() => import('../pages/audit/AuditPage'));
 const AccountsPage = lazy(() => import('../pages/access/AccountsPage'));
 const SettingsPage = lazy(() => import('../pages/auth/SettingsPage'));
 const CircumstanceCategoriesPage = lazy(() => import('../pages/config/CircumstanceCategoriesPage'));
+const NotificationsPage = lazy(() => import('../pages/notify/NotificationsPage'));
 
 interface NavItem {
   key: string;
@@ -142,6 +144,7 @@ export default function DesktopApp() {
             </Typography.Text>
           )}
           <Space>
+            <NotificationBell />
             <LanguageSwitch />
             <Dropdown menu={{ items: userMenu }} placement="bottomRight">
               <Button type="text" icon={<UserOutlined />} data-testid="user-menu">
@@ -164,6 +167,7 @@ export default function DesktopApp() {
               <Route path="/audit" element={<Guard perm="audit.read"><AuditPage /></Guard>} />
               <Route path="/config/circumstances" element={<Guard perm="config.write"><CircumstanceCategoriesPage /></Guard>} />
               <Route path="/settings" element={<SettingsPage />} />
+              <Route path="/notifications" element={<NotificationsPage />} />
               <Route path="/m/*" element={<Navigate to="/" replace />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

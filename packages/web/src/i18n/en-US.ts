@@ -348,6 +348,14 @@ const enUS: Messages = {
     home: 'Home',
     settings: 'Settings',
   },
+  notify: {
+    title: 'Messages',
+    all: 'All',
+    unread: 'Unread',
+    readAll: 'Mark all read',
+    markRead: 'Mark read',
+    empty: 'No messages',
+  },
 };
 
 export default enUS;

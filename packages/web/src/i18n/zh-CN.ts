@@ -334,6 +334,14 @@ const zhCN = {
     home: '首页',
     settings: '设置',
   },
+  notify: {
+    title: '我的消息',
+    all: '全部',
+    unread: '未读',
+    readAll: '全部标为已读',
+    markRead: '标为已读',
+    empty: '暂无消息',
+  },
 };
 
 export default zhCN;
