@@ -2,15 +2,11 @@ import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { answersFromFhirResponse, fhirLinkIds, fromFhirQuestionnaire, InstrumentDefinitionError, loadInstrument, ResponseMismatchError, scoreResponse } from '@xinyu/core';
 import { loadConfig } from './config.js';
-import { DataDirLockedError, migrate, openDatabase } from './db/client.js';
-import { verifyAuditChain } from './modules/audit/service.js';
-import { totpCode, totpStep } from './modules/auth/totp.js';
-import { startImport } from './modules/org/import.js';
-import { formatOf } from './modules/org/spreadsheet.js';
-import { orgUnits } from './modules/org/tables.js';
+import { DataDirLockedError } from './db/errors.js';
+import type { Database } from './db/client.js';
+// database modules load only for the commands that use them: `score` and `totp` start fast
 
 const USAGE = `用法 usage: npm run cli -- <command>
   audit verify                               检查审计日志哈希链 verify the audit hash chain
@@ -20,8 +16,9 @@ const USAGE = `用法 usage: npm run cli -- <command>
                                              离线计分 score a FHIR QuestionnaireResponse (prints JSON)
   totp SECRET                                显示当前动态验证码 print the current TOTP code`;
 
-async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  const { migrate, openDatabase } = await import('./db/client.js');
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrate(database);
@@ -101,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...rest] = argv;
   if (cmd === 'audit' && sub === 'verify') {
     return withDb(async ({ db }) => {
+      const { verifyAuditChain } = await import('./modules/audit/service.js');
       const r = await verifyAuditChain(db);
       if (r.ok) {
         console.log(`审计日志完整 audit chain OK: ${r.rows} rows verified`);
@@ -114,12 +112,15 @@ async function main(argv: string[]): Promise<number> {
     const file = path.resolve(sub);
     const code = flag(rest, '--school');
     const kind = (flag(rest, '--kind') ?? 'students') as 'students' | 'staff';
-    const format = formatOf(file);
+    const format = /\.xlsx$/i.test(file) ? 'xlsx' : /\.csv$/i.test(file) ? 'csv' : null;
     if (!code || !format || !fs.existsSync(file) || !['students', 'staff'].includes(kind)) {
       console.error(!fs.existsSync(file) ? `找不到文件 file not found: ${file}` : USAGE);
       return 1;
     }
     return withDb(async ({ db, kind: dbKind }) => {
+      const { eq } = await import('drizzle-orm');
+      const { importJobs, orgUnits } = await import('./modules/org/tables.js');
+      const { startImport } = await import('./modules/org/import.js');
       const school = (await db.select().from(orgUnits).where(eq(orgUnits.code, code)))[0];
       if (!school || school.kind !== 'school') {
         console.error(`没有代码为 ${code} 的学校 no school with code ${code}`);
@@ -132,7 +133,6 @@ async function main(argv: string[]): Promise<number> {
       const jobId = randomUUID();
       const t0 = Date.now();
       await startImport(deps, { jobId, kind, school, fileName: path.basename(file), filePath: tmp, format, actor: { accountId: null, name: 'cli', ip: null, mayWriteSensitive: true, mayWriteGuardians: true }, wait: true });
-      const { importJobs } = await import('./modules/org/tables.js');
       const job = (await db.select().from(importJobs).where(eq(importJobs.id, jobId)))[0]!;
       if (job.status !== 'done') {
         console.error(`${job.phase}：${job.message ?? ''}`);
@@ -147,6 +147,7 @@ async function main(argv: string[]): Promise<number> {
     return scoreFiles(sub, rest[0], rest.slice(1));
   }
   if (cmd === 'totp' && sub) {
+    const { totpCode, totpStep } = await import('./modules/auth/totp.js');
     console.log(totpCode(sub, totpStep(new Date())));
     return 0;
   }

@@ -10,6 +10,9 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as schema from './schema.js';
+import { DataDirLockedError } from './errors.js';
+
+export { DataDirLockedError };
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -75,9 +78,6 @@ function lockDataDir(dir: string): () => void {
   }
   throw new Error(`cannot lock ${dir}`);
 }
-
-/** Startup errors a person can act on: printed as a sentence, without a stack trace. */
-export class DataDirLockedError extends Error {}
 
 function isAlive(pid: number): boolean {
   try {
