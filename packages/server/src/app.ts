@@ -29,6 +29,7 @@ import { orgRoutes } from './modules/org/routes.js';
 import { peopleRoutes } from './modules/org/people-routes.js';
 import { importRoutes } from './modules/org/import-routes.js';
 import { notifyRoutes } from './modules/notify/routes.js';
+import { screeningRoutes } from './modules/screening/routes.js';
 
 z.config(z.locales.zhCN());
 
@@ -59,7 +60,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   const app = Fastify({
     logger: opts.logger ? { level: deps.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] } : false,
     trustProxy: process.env.XINYU_TRUST_PROXY === '1',
-    bodyLimit: 1024 * 1024,
+    bodyLimit: 4 * 1024 * 1024, // a questionnaire definition (SCL-90 with norms) can pass 1 MB
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<ZodTypeProvider>();
@@ -151,6 +152,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   await app.register(importRoutes(deps), { prefix: '/api/v1' });
   await app.register(auditRoutes(deps), { prefix: '/api/v1' });
   await app.register(notifyRoutes(deps), { prefix: '/api/v1' });
+  await app.register(screeningRoutes(deps), { prefix: '/api/v1' });
 
   // the web UI, when built: static files, and index.html for client-side routes
   const webDist = deps.config.webDist ?? path.resolve(import.meta.dirname, '../../web/dist');

@@ -5,11 +5,11 @@ import { canGrant, minimalPrefixes, needsMfa, scopeFor, scopeIncludes } from './
 // The permission matrix as a table: each row is a role, each listed permission granted, all others denied.
 const MATRIX: Record<Role, Permission[]> = {
   system_admin: ['org.read', 'org.write', 'staff.read', 'staff.write', 'account.manage', 'role.grant', 'config.write'],
-  bureau_admin: ['org.read', 'student.read', 'roster.export', 'org.write', 'student.write', 'staff.read', 'staff.write', 'roster.import', 'account.manage', 'role.grant', 'audit.read', 'config.write'],
-  bureau_staff: ['org.read', 'student.read', 'roster.export', 'staff.read'],
-  school_leader: ['org.read', 'student.read', 'roster.export', 'org.write', 'student.write', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'staff.read', 'staff.write', 'roster.import', 'account.manage', 'role.grant', 'audit.read'],
-  counselor: ['org.read', 'student.read', 'roster.export', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'staff.read'],
-  head_teacher: ['org.read', 'student.read', 'roster.export', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write'],
+  bureau_admin: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'instrument.manage', 'org.write', 'student.write', 'staff.read', 'staff.write', 'roster.import', 'account.manage', 'role.grant', 'audit.read', 'config.write'],
+  bureau_staff: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'staff.read'],
+  school_leader: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'org.write', 'student.write', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'staff.read', 'staff.write', 'roster.import', 'account.manage', 'role.grant', 'audit.read'],
+  counselor: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'staff.read'],
+  head_teacher: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write'],
   care_teacher: ['student.read', 'guardian.read'],
   committee: ['class.names', 'self.read'],
   student: ['self.read'],

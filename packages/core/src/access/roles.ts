@@ -37,6 +37,8 @@ export const PERMISSIONS = [
   'config.write', // region configuration such as the circumstance list
   'class.names', // a psych-committee member: names of own classmates only
   'self.read', // a student their own record, a parent their child's
+  'instrument.read', // questionnaire definitions (item text, scoring rules): not about any person
+  'instrument.manage', // import a region's licensed questionnaires
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -54,7 +56,7 @@ export interface RoleInfo {
   mobile: boolean;
 }
 
-const STAFF_READ: Permission[] = ['org.read', 'student.read', 'roster.export'];
+const STAFF_READ: Permission[] = ['org.read', 'student.read', 'roster.export', 'instrument.read'];
 
 export const ROLE_INFO: Record<Role, RoleInfo> = {
   system_admin: {
@@ -80,6 +82,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'role.grant',
       'audit.read',
       'config.write',
+      'instrument.manage',
     ],
   },
   bureau_staff: {

@@ -3,3 +3,4 @@ export * from './auth.js';
 export * from './org.js';
 export * from './admin.js';
 export * from './notify.js';
+export * from './screening.js';

@@ -4,3 +4,4 @@ export * from '../modules/auth/tables.js';
 export * from '../modules/access/tables.js';
 export * from '../modules/audit/tables.js';
 export * from '../modules/notify/tables.js';
+export * from '../modules/screening/tables.js';
