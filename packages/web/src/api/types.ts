@@ -11,6 +11,7 @@ export type Staff = contracts.Staff;
 export type ImportJob = contracts.ImportJob;
 export type AuditEntry = contracts.AuditEntry;
 export type Notification = contracts.Notification;
+export type InstrumentSummary = contracts.InstrumentSummary;
 export type Account = z.infer<typeof contracts.Account>;
 export type Guardian = z.infer<typeof contracts.Guardian>;
 export type Circumstance = z.infer<typeof contracts.Circumstance>;

@@ -13,6 +13,7 @@ import {
   TagsOutlined,
   TeamOutlined,
   UserOutlined,
+  FormOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -34,6 +35,7 @@ const AccountsPage = lazy(() => import('../pages/access/AccountsPage'));
 const SettingsPage = lazy(() => import('../pages/auth/SettingsPage'));
 const CircumstanceCategoriesPage = lazy(() => import('../pages/config/CircumstanceCategoriesPage'));
 const NotificationsPage = lazy(() => import('../pages/notify/NotificationsPage'));
+const InstrumentsPage = lazy(() => import('../pages/screening/InstrumentsPage'));
 
 interface NavItem {
   key: string;
@@ -82,6 +84,7 @@ export default function DesktopApp() {
         { key: 'org', path: '/org', icon: <ApartmentOutlined />, label: t('menu.org'), perm: 'org.read' as const },
         { key: 'students', path: '/students', icon: <TeamOutlined />, label: t('menu.students'), perm: 'student.read' as const },
         { key: 'staff', path: '/staff', icon: <IdcardOutlined />, label: t('menu.staff'), perm: 'staff.read' as const },
+        { key: 'instruments', path: '/instruments', icon: <FormOutlined />, label: t('menu.instruments'), perm: 'instrument.read' as const },
         { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, label: t('menu.imports'), perm: 'roster.import' as const },
         { key: 'accounts', path: '/accounts', icon: <UserOutlined />, label: t('menu.accounts'), perm: 'account.manage' as const },
         { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('menu.audit'), perm: 'audit.read' as const },
@@ -168,6 +171,7 @@ export default function DesktopApp() {
               <Route path="/config/circumstances" element={<Guard perm="config.write"><CircumstanceCategoriesPage /></Guard>} />
               <Route path="/settings" element={<SettingsPage />} />
               <Route path="/notifications" element={<NotificationsPage />} />
+              <Route path="/instruments" element={<Guard perm="instrument.read"><InstrumentsPage /></Guard>} />
               <Route path="/m/*" element={<Navigate to="/" replace />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
