@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import ExcelJS from '../packages/server/src/lib/exceljs.js';
+import { EXAMPLE_MULTIFACTOR } from '@xinyu/core';
 import type { Browser, Page } from 'playwright-core';
 import { assert, BASE, launch, login, totpFor } from './lib.js';
 
@@ -28,7 +29,7 @@ async function withPage<T>(browser: Browser, opts: { width?: number; height?: nu
   page.on('pageerror', (e) => trace.push(`pageerror: ${e.message.slice(0, 300)}`));
   page.on('requestfailed', (r) => trace.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
   page.on('response', (r) => {
-    if (r.url().includes('/api/') && r.status() >= 400) trace.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    if (r.url().includes('/api/')) trace.push(`${new Date().toISOString().slice(11, 23)} ${r.status()} ${r.request().method()} ${r.url().replace(BASE, '')}`);
   });
   try {
     return await fn(page);
@@ -194,6 +195,24 @@ test('school leader: a subject teacher is made 兼职心理教师 too in the sta
     await page.locator('[data-testid="staff-table"] .ant-spin-spinning').waitFor({ state: 'detached' }).catch(() => undefined);
     const names = await table.locator('tbody tr td:first-child').allTextContents();
     assert(names.some((n) => n.trim() === name), `${name} should now be listed as 兼职心理教师, got ${names.join(',')}`);
+  });
+});
+
+test('district admin imports a licensed scale: a broken file is refused with its problems, the fixed one is listed', async (browser) => {
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'district.admin');
+    await page.getByTestId('menu-instruments').click();
+    await page.getByTestId('instruments-page').waitFor();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xinyu-scale-'));
+    const good = { ...EXAMPLE_MULTIFACTOR, id: 'e2e-region-scale', version: '2026.1' };
+    const bad = { ...good, scales: [{ ...good.scales[0]!, items: ['no-such-item'] }] };
+    fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(bad));
+    fs.writeFileSync(path.join(dir, 'good.json'), JSON.stringify(good));
+    await page.getByTestId('instruments-import').click();
+    await page.locator('.ant-modal input[type=file]').setInputFiles(path.join(dir, 'bad.json'));
+    await page.getByTestId('instruments-problems').getByText('no-such-item').first().waitFor();
+    await page.locator('.ant-modal input[type=file]').setInputFiles(path.join(dir, 'good.json'));
+    await page.getByTestId('instruments-table').getByText('e2e-region-scale').waitFor();
   });
 });
 

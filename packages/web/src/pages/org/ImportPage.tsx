@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Form, Progress, Radio, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
@@ -102,6 +102,8 @@ export default function ImportPage() {
   const [kind, setKind] = useState<Kind>('students');
   const [job, setJob] = useState<ImportJob | null>(null);
   const [uploading, setUploading] = useState(false);
+  // the file input may report one choice twice; one upload at a time, decided synchronously
+  const inFlight = useRef(false);
   const effectiveSchool = schoolId ?? (schools.length === 1 ? schools[0]!.id : undefined);
 
   const history = useAsync(
@@ -140,7 +142,8 @@ export default function ImportPage() {
   }, [jobId, running]);
 
   async function upload(file: File) {
-    if (!effectiveSchool) return;
+    if (!effectiveSchool || inFlight.current) return;
+    inFlight.current = true;
     setUploading(true);
     setJob(null);
     try {
@@ -155,6 +158,7 @@ export default function ImportPage() {
     } catch (e) {
       void message.error(errorMessage(e));
     } finally {
+      inFlight.current = false;
       setUploading(false);
     }
   }
