@@ -7,3 +7,4 @@ export * from './roster/students.js';
 export * from './roster/staff.js';
 export * as contracts from './contracts/index.js';
 export * from './instruments/index.js';
+export * from './screening/campaign.js';
