@@ -152,7 +152,7 @@ export const ROLE_LABEL: Record<Role, string> = {
   committee: '心理委员',
   student: '学生',
   parent: '家长',
-  clinician: '医院医生',
+  clinician: '医疗机构医生',
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

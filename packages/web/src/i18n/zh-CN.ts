@@ -1,4 +1,4 @@
-import { SCHOOL_KIND_LABEL, STAFF_POST_LABEL } from '@xinyu/core';
+import { ROLE_LABEL, SCHOOL_KIND_LABEL, STAFF_POST_LABEL } from '@xinyu/core';
 
 /** Simplified Chinese, the default language. en-US.ts must have the same keys (checked by tsc). */
 const zhCN = {
@@ -51,19 +51,7 @@ const zhCN = {
     required: '必填',
     close: '关闭',
   },
-  role: {
-    system_admin: '系统管理员',
-    bureau_admin: '教育局管理员',
-    bureau_staff: '教育局工作人员',
-    school_leader: '学校领导',
-    counselor: '心理教师',
-    head_teacher: '班主任',
-    care_teacher: '包保教师',
-    committee: '心理委员',
-    student: '学生',
-    parent: '家长',
-    clinician: '医疗机构医生',
-  },
+  role: { ...ROLE_LABEL },
   orgKind: { city: '市', district: '区县', school: '学校', grade: '年级', class: '班级' },
   schoolKind: { ...SCHOOL_KIND_LABEL },
   staffPost: { ...STAFF_POST_LABEL },
