@@ -8,3 +8,4 @@ export * from './roster/staff.js';
 export * as contracts from './contracts/index.js';
 export * from './instruments/index.js';
 export * from './screening/campaign.js';
+export * from './warning/screening.js';

@@ -5,15 +5,15 @@ import { canGrant, minimalPrefixes, needsMfa, scopeFor, scopeIncludes } from './
 // The permission matrix as a table: each row is a role, each listed permission granted, all others denied.
 const MATRIX: Record<Role, Permission[]> = {
   system_admin: ['org.read', 'org.write', 'staff.read', 'staff.write', 'account.manage', 'role.grant', 'config.write'],
-  bureau_admin: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'instrument.manage', 'org.write', 'student.write', 'staff.read', 'staff.write', 'roster.import', 'account.manage', 'role.grant', 'audit.read', 'config.write'],
-  bureau_staff: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'staff.read'],
-  school_leader: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'org.write', 'student.write', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'staff.read', 'staff.write', 'roster.import', 'account.manage', 'role.grant', 'audit.read'],
-  counselor: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'staff.read'],
-  head_teacher: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write'],
+  bureau_admin: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'instrument.manage', 'org.write', 'student.write', 'staff.read', 'staff.write', 'roster.import', 'account.manage', 'role.grant', 'audit.read', 'config.write', 'screening.manage', 'screening.progress', 'screening.signoff', 'screening.report'],
+  bureau_staff: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'staff.read', 'screening.progress', 'screening.results', 'screening.signoff', 'screening.report', 'alert.read'],
+  school_leader: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'org.write', 'student.write', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'staff.read', 'staff.write', 'roster.import', 'account.manage', 'role.grant', 'audit.read', 'screening.manage', 'screening.release', 'screening.progress', 'screening.consent', 'screening.results', 'screening.report', 'alert.read'],
+  counselor: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'staff.read', 'screening.manage', 'screening.release', 'screening.progress', 'screening.consent', 'screening.results', 'screening.recheck', 'screening.report', 'alert.read'],
+  head_teacher: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe'],
   care_teacher: ['student.read', 'guardian.read'],
   committee: ['class.names', 'self.read'],
-  student: ['self.read'],
-  parent: ['self.read'],
+  student: ['self.read', 'screening.answer'],
+  parent: ['self.read', 'consent.give'],
   clinician: [],
 };
 
@@ -29,7 +29,7 @@ describe('permission matrix', () => {
 
   it('students, parents and committee members never get sensitive or list permissions', () => {
     for (const role of ['student', 'parent', 'committee'] as const) {
-      for (const p of ['student.read', 'student.sensitive.read', 'guardian.read', 'roster.export', 'audit.read'] as const) expect(roleHas(role, p)).toBe(false);
+      for (const p of ['student.read', 'student.sensitive.read', 'guardian.read', 'roster.export', 'audit.read', 'screening.results', 'screening.progress', 'alert.read'] as const) expect(roleHas(role, p)).toBe(false);
     }
   });
 

@@ -39,6 +39,18 @@ export const PERMISSIONS = [
   'self.read', // a student their own record, a parent their child's
   'instrument.read', // questionnaire definitions (item text, scoring rules): not about any person
   'instrument.manage', // import a region's licensed questionnaires
+  'screening.manage', // create, edit, publish and close screening campaigns owned by one's unit
+  'screening.release', // release a published campaign to one's school's classes
+  'screening.progress', // completion figures and the names of students who have not finished (never answers)
+  'screening.consent', // record a guardian's consent from a paper form
+  'screening.results', // individual scores, bands, validity and warning levels
+  'screening.observe', // a head teacher's observation of a flagged student (sees no score)
+  'screening.recheck', // the counselor's re-check interview (复检) and level decision
+  'screening.signoff', // a district's review and sign-off of a school's re-checks
+  'screening.report', // aggregate reports (small cells suppressed outside the school)
+  'screening.answer', // a student answering their own screening
+  'consent.give', // a parent consenting for their own child
+  'alert.read', // warning records
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -83,6 +95,10 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'audit.read',
       'config.write',
       'instrument.manage',
+      'screening.manage',
+      'screening.progress',
+      'screening.signoff',
+      'screening.report',
     ],
   },
   bureau_staff: {
@@ -90,7 +106,8 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     binding: 'org',
     mfa: true,
     mobile: false,
-    permissions: [...STAFF_READ, 'staff.read'],
+    // the bureau's designated screening staff (e.g. 心理教研员) see their region's results
+    permissions: [...STAFF_READ, 'staff.read', 'screening.progress', 'screening.results', 'screening.signoff', 'screening.report', 'alert.read'],
   },
   school_leader: {
     rank: 70,
@@ -111,6 +128,13 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'account.manage',
       'role.grant',
       'audit.read',
+      'screening.manage',
+      'screening.release',
+      'screening.progress',
+      'screening.consent',
+      'screening.results',
+      'screening.report',
+      'alert.read',
     ],
   },
   counselor: {
@@ -118,14 +142,28 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     binding: 'org',
     mfa: false,
     mobile: false,
-    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'staff.read'],
+    permissions: [
+      ...STAFF_READ,
+      'student.sensitive.read',
+      'student.sensitive.write',
+      'guardian.read',
+      'staff.read',
+      'screening.manage',
+      'screening.release',
+      'screening.progress',
+      'screening.consent',
+      'screening.results',
+      'screening.recheck',
+      'screening.report',
+      'alert.read',
+    ],
   },
   head_teacher: {
     rank: 50,
     binding: 'org',
     mfa: false,
     mobile: false,
-    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write'],
+    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe'],
   },
   care_teacher: {
     rank: 40,
@@ -136,8 +174,8 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
   },
   clinician: { rank: 30, binding: 'none', mfa: false, mobile: false, permissions: [] },
   committee: { rank: 20, binding: 'org+student', mfa: false, mobile: true, permissions: ['class.names', 'self.read'] },
-  parent: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read'] },
-  student: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read'] },
+  parent: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'consent.give'] },
+  student: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'screening.answer'] },
 };
 
 /** The seeds' words for each role. */

@@ -5,3 +5,4 @@ export * from '../modules/access/tables.js';
 export * from '../modules/audit/tables.js';
 export * from '../modules/notify/tables.js';
 export * from '../modules/screening/tables.js';
+export * from '../modules/warning/tables.js';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Questionnaires a region imported (its licensed scales). Built-ins live in code
@@ -21,4 +21,176 @@ export const instruments = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('instruments_region_key_version_uq').on(t.regionId, t.key, t.version), index('instruments_region_idx').on(t.regionId, sql`${t.key}`)],
+);
+
+const at = (name: string) => timestamp(name, { withTimezone: true });
+
+/**
+ * A screening campaign (测评活动), owned by a city, district or school unit. The plan says which
+ * instruments each grade answers; `version` counts edits after publication (kept in
+ * campaign_versions).
+ */
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionId: integer('region_id').notNull(),
+    ownerUnitId: integer('owner_unit_id').notNull(),
+    ownerPath: text('owner_path').notNull(),
+    title: text('title').notNull(),
+    purpose: text('purpose').notNull(),
+    status: text('status', { enum: ['draft', 'published', 'closed'] }).notNull().default('draft'),
+    version: integer('version').notNull().default(1),
+    plan: jsonb('plan').notNull(),
+    targetUnitIds: integer('target_unit_ids').array().notNull(),
+    /** the targets' org paths: who may see and release it is a prefix match on these */
+    targetPaths: text('target_paths').array().notNull(),
+    windowStart: date('window_start', { mode: 'string' }).notNull(),
+    windowEnd: date('window_end', { mode: 'string' }).notNull(),
+    reminderDays: integer('reminder_days').array().notNull(),
+    consentForAll: boolean('consent_for_all').notNull().default(false),
+    createdBy: uuid('created_by'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    publishedAt: at('published_at'),
+    closedAt: at('closed_at'),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('campaigns_region_idx').on(t.regionId, t.status)],
+);
+
+/** Each edit after publication: the campaign as it was before, who changed it and why. */
+export const campaignVersions = pgTable(
+  'campaign_versions',
+  {
+    campaignId: uuid('campaign_id').notNull().references(() => campaigns.id),
+    version: integer('version').notNull(),
+    snapshot: jsonb('snapshot').notNull(),
+    changed: text('changed').array().notNull(),
+    reason: text('reason'),
+    editedBy: uuid('edited_by'),
+    editedByName: text('edited_by_name'),
+    editedAt: at('edited_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.version] })],
+);
+
+/** A school's release of a campaign to one class, with the class code for shared computer-room PCs. */
+export const campaignReleases = pgTable(
+  'campaign_releases',
+  {
+    campaignId: uuid('campaign_id').notNull().references(() => campaigns.id),
+    classId: integer('class_id').notNull(),
+    schoolId: integer('school_id').notNull(),
+    classCode: text('class_code').notNull(),
+    releasedBy: uuid('released_by'),
+    releasedByName: text('released_by_name'),
+    releasedAt: at('released_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.classId] }), uniqueIndex('campaign_releases_code_uq').on(t.classCode)],
+);
+
+/** A guardian's consent for one student and campaign, given in the parent's account or from a paper form. */
+export const screeningConsents = pgTable(
+  'screening_consents',
+  {
+    campaignId: uuid('campaign_id').notNull(),
+    studentId: uuid('student_id').notNull(),
+    regionId: integer('region_id').notNull(),
+    decision: text('decision', { enum: ['granted', 'refused'] }).notNull(),
+    method: text('method', { enum: ['parent_account', 'paper_form'] }).notNull(),
+    guardianName: text('guardian_name'),
+    formDate: date('form_date', { mode: 'string' }),
+    note: text('note'),
+    recordedBy: uuid('recorded_by'),
+    recordedByName: text('recorded_by_name'),
+    recordedAt: at('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.studentId] })],
+);
+
+/**
+ * One student's answers to one instrument of a campaign: a draft while `in_progress` (autosaved),
+ * then `submitted` with its score. `client_id` makes a submit idempotent; `attempt` grows when a
+ * counselor sends an invalid response back for a re-test. Like student_history, no foreign keys:
+ * this is the hot path of a screening (see docs/architecture.md).
+ */
+export const screeningResponses = pgTable(
+  'screening_responses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionId: integer('region_id').notNull(),
+    campaignId: uuid('campaign_id').notNull(),
+    studentId: uuid('student_id').notNull(),
+    instrumentKey: text('instrument_key').notNull(),
+    instrumentVersion: text('instrument_version').notNull(),
+    attempt: smallint('attempt').notNull().default(1),
+    status: text('status', { enum: ['in_progress', 'submitted', 'superseded'] }).notNull(),
+    answers: jsonb('answers').notNull(),
+    clientId: uuid('client_id'),
+    /** where the student was when answering, for reports; scope follows the student's current record */
+    schoolId: integer('school_id').notNull(),
+    classId: integer('class_id'),
+    gradeLevel: smallint('grade_level'),
+    gender: text('gender', { enum: ['male', 'female'] }).notNull(),
+    startedAt: at('started_at').notNull(),
+    submittedAt: at('submitted_at'),
+    durationSeconds: integer('duration_seconds'),
+    score: jsonb('score'),
+    warningLevel: text('warning_level', { enum: ['none', 'yellow', 'orange', 'red'] }),
+    valid: boolean('valid'),
+    /** set when the submission's audit row has been appended (in batches, off the hot path) */
+    auditedAt: at('audited_at'),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('screening_responses_attempt_uq').on(t.campaignId, t.studentId, t.instrumentKey, t.attempt),
+    uniqueIndex('screening_responses_client_uq').on(t.clientId),
+    index('screening_responses_student_idx').on(t.studentId, t.submittedAt),
+    index('screening_responses_campaign_class_idx').on(t.campaignId, t.classId),
+    index('screening_responses_unaudited_idx').on(t.submittedAt).where(sql`${t.auditedAt} is null and ${t.status} = 'submitted'`),
+  ],
+);
+
+/**
+ * The re-check (复检) of a student flagged by a campaign: the head teacher's observation, the
+ * counselor's interview and decision on the final level.
+ */
+export const screeningFollowUps = pgTable(
+  'screening_follow_ups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionId: integer('region_id').notNull(),
+    campaignId: uuid('campaign_id').notNull(),
+    studentId: uuid('student_id').notNull(),
+    schoolId: integer('school_id').notNull(),
+    initialLevel: text('initial_level', { enum: ['yellow', 'orange', 'red'] }).notNull(),
+    observation: text('observation'),
+    observedBy: uuid('observed_by'),
+    observedByName: text('observed_by_name'),
+    observedAt: at('observed_at'),
+    interview: text('interview'),
+    interviewDate: date('interview_date', { mode: 'string' }),
+    decision: text('decision', { enum: ['confirm', 'lower', 'raise', 'clear'] }),
+    finalLevel: text('final_level', { enum: ['none', 'yellow', 'orange', 'red'] }),
+    reason: text('reason'),
+    decidedBy: uuid('decided_by'),
+    decidedByName: text('decided_by_name'),
+    decidedAt: at('decided_at'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('screening_follow_ups_uq').on(t.campaignId, t.studentId), index('screening_follow_ups_school_idx').on(t.schoolId, t.campaignId)],
+);
+
+/** A district's review and sign-off of one school's re-checks in a campaign. */
+export const screeningSignOffs = pgTable(
+  'screening_sign_offs',
+  {
+    campaignId: uuid('campaign_id').notNull(),
+    schoolId: integer('school_id').notNull(),
+    signedBy: uuid('signed_by').notNull(),
+    signedByName: text('signed_by_name').notNull(),
+    note: text('note'),
+    signedAt: at('signed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.schoolId] })],
 );
