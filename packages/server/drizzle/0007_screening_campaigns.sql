@@ -147,11 +147,11 @@ CREATE UNIQUE INDEX "campaign_releases_code_uq" ON "campaign_releases" USING btr
 CREATE INDEX "campaigns_region_idx" ON "campaigns" USING btree ("region_id","status");--> statement-breakpoint
 CREATE UNIQUE INDEX "screening_follow_ups_uq" ON "screening_follow_ups" USING btree ("campaign_id","student_id");--> statement-breakpoint
 CREATE INDEX "screening_follow_ups_school_idx" ON "screening_follow_ups" USING btree ("school_id","campaign_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "screening_responses_attempt_uq" ON "screening_responses" USING btree ("campaign_id","student_id","instrument_key","attempt");--> statement-breakpoint
+CREATE UNIQUE INDEX "screening_responses_live_uq" ON "screening_responses" USING btree ("campaign_id","student_id","instrument_key") WHERE "screening_responses"."status" <> 'superseded';--> statement-breakpoint
 CREATE UNIQUE INDEX "screening_responses_client_uq" ON "screening_responses" USING btree ("client_id");--> statement-breakpoint
 CREATE INDEX "screening_responses_student_idx" ON "screening_responses" USING btree ("student_id","submitted_at");--> statement-breakpoint
 CREATE INDEX "screening_responses_campaign_class_idx" ON "screening_responses" USING btree ("campaign_id","class_id");--> statement-breakpoint
-CREATE INDEX "screening_responses_unaudited_idx" ON "screening_responses" USING btree ("submitted_at") WHERE "screening_responses"."audited_at" is null and "screening_responses"."status" = 'submitted';--> statement-breakpoint
+CREATE INDEX "screening_responses_unaudited_idx" ON "screening_responses" USING btree ("submitted_at") WHERE "screening_responses"."audited_at" is null and "screening_responses"."submitted_at" is not null;--> statement-breakpoint
 CREATE INDEX "alert_events_alert_idx" ON "alert_events" USING btree ("alert_id","at");--> statement-breakpoint
 CREATE UNIQUE INDEX "alerts_source_uq" ON "alerts" USING btree ("source","source_ref");--> statement-breakpoint
 CREATE INDEX "alerts_school_idx" ON "alerts" USING btree ("school_id","status","created_at");--> statement-breakpoint

@@ -31,24 +31,31 @@ const GradeBand = z.object({ gradeLevels: z.array(z.number().int().min(1).max(12
 export const CampaignStatus = z.enum(['draft', 'published', 'closed']);
 export const WarningLevel = z.enum(['none', 'yellow', 'orange', 'red']);
 
+const campaignShape = {
+  title: z.string().trim().min(2).max(100),
+  purpose: z.string().trim().min(10, '请说明测评目的（至少 10 个字），学生和家长会看到').max(2000),
+  plan: z.array(GradeBand).min(1).max(12),
+  /** org units whose students take part: the owner unit itself when empty */
+  targetUnitIds: z.array(z.number().int().positive()).max(500),
+  window: z.object({ start: z.iso.date(), end: z.iso.date() }).strict(),
+  /** days before the window closes on which unfinished students and their teachers are reminded */
+  reminderDaysBeforeEnd: z.array(z.number().int().min(0).max(60)).max(5),
+  /** consent for every student; students under 14 always need it */
+  consentForAll: z.boolean(),
+};
+
 /** Everything an author edits; edits after publication become a new version. */
 export const CampaignFields = z
   .object({
-    title: z.string().trim().min(2).max(100),
-    purpose: z.string().trim().min(10, '请说明测评目的（至少 10 个字），学生和家长会看到').max(2000),
-    plan: z.array(GradeBand).min(1).max(12),
-    /** org units whose students take part: the owner unit itself when empty */
-    targetUnitIds: z.array(z.number().int().positive()).max(500).default([]),
-    window: z.object({ start: z.iso.date(), end: z.iso.date() }).strict(),
-    /** days before the window closes on which unfinished students and their teachers are reminded */
-    reminderDaysBeforeEnd: z.array(z.number().int().min(0).max(60)).max(5).default([3, 1]),
-    /** consent for every student; students under 14 always need it */
-    consentForAll: z.boolean().default(false),
+    ...campaignShape,
+    targetUnitIds: campaignShape.targetUnitIds.default([]),
+    reminderDaysBeforeEnd: campaignShape.reminderDaysBeforeEnd.default([3, 1]),
+    consentForAll: campaignShape.consentForAll.default(false),
   })
   .strict();
 
 export const CreateCampaignBody = CampaignFields.extend({ ownerUnitId: z.number().int().positive() }).strict();
-export const EditCampaignBody = CampaignFields.partial().extend({ reason: z.string().trim().max(500).optional() }).strict();
+export const EditCampaignBody = z.object(campaignShape).partial().extend({ reason: z.string().trim().max(500).optional() }).strict();
 
 export const Campaign = z.object({
   id: z.uuid(),

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/client.js';
 import type { Deps } from '../http/context.js';
 import { deliverOutbox } from '../modules/notify/service.js';
+import { auditSubmissions } from '../modules/screening/answering.js';
 
 /**
  * Runs `fn` only if no other server holds the job's advisory lock (taken for the transaction, so it
@@ -19,6 +20,7 @@ export async function runExclusive(db: Db, lockKey: number, fn: (tx: Db) => Prom
 
 const JOBS: { name: string; lockKey: number; everyMs: number; run: (deps: Deps, tx: Db) => Promise<unknown> }[] = [
   { name: 'outbox delivery', lockKey: 7318101, everyMs: 10_000, run: (deps, tx) => deliverOutbox(deps, { db: tx }) },
+  { name: 'audit of screening submissions', lockKey: 7318102, everyMs: 2_000, run: (deps, tx) => auditSubmissions(deps, tx) },
 ];
 
 /** Starts the scheduled jobs; the returned function stops them and waits for a running one. */

@@ -100,23 +100,28 @@ export async function login(deps: Deps, body: LoginBody, ctx: LoginContext): Pro
   // expired sessions of this account are swept at each sign-in
   await db.delete(sessions).where(and(eq(sessions.accountId, account.id), lt(sessions.expiresAt, now)));
 
-  const token = randomBytes(32).toString('base64url');
-  const csrfToken = randomBytes(24).toString('base64url');
-  const sessionId = sha256(token);
-  await db.insert(sessions).values({
-    id: sessionId,
-    accountId: account.id,
-    csrfToken,
-    createdAt: now,
-    lastSeenAt: now,
-    expiresAt: new Date(now.getTime() + config.sessionAbsoluteHours * 3600000),
-    ip: ctx.ip,
-    userAgent: ctx.userAgent?.slice(0, 300) ?? null,
-  });
+  const token = await openSession(deps, account.id, { ip: ctx.ip, userAgent: ctx.userAgent }, config.sessionAbsoluteHours);
   await audit('ok', {}, { id: account.id, name: account.displayName });
   const caller = await loadCaller(deps, token, ctx.ip);
   if (!caller) throw new Error('session vanished right after login');
   return { token, caller };
+}
+
+/** Creates a session and returns its token (the cookie value); only the token's hash is stored. */
+export async function openSession(deps: Deps, accountId: string, ctx: { ip: string; userAgent: string | undefined }, hours: number): Promise<string> {
+  const now = deps.clock();
+  const token = randomBytes(32).toString('base64url');
+  await deps.db.insert(sessions).values({
+    id: sha256(token),
+    accountId,
+    csrfToken: randomBytes(24).toString('base64url'),
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + hours * 3600000),
+    ip: ctx.ip,
+    userAgent: ctx.userAgent?.slice(0, 300) ?? null,
+  });
+  return token;
 }
 
 /** Resolves a session token to its caller, or null when absent, idle too long, expired or disabled. */

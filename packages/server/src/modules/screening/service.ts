@@ -33,14 +33,30 @@ export async function listInstruments(db: Db, caller: Caller): Promise<Summary[]
   ];
 }
 
-/** A definition by key and version: a built-in, or one of the caller's region; else 404. */
-export async function getInstrument(db: Db, caller: Caller, key: string, version: string): Promise<InstrumentDefinition> {
+/**
+ * Imported definitions never change once stored (a new version is a new row), so they are cached
+ * for the answering hot path; at most a few hundred per region.
+ */
+const definitionCache = new Map<string, InstrumentDefinition>();
+
+/** A definition by key and version: a built-in, or one imported by the region; else 404. */
+export async function getInstrumentInRegion(db: Db, regionId: number, key: string, version: string): Promise<InstrumentDefinition> {
   const builtin = BUILTIN_INSTRUMENTS[key];
   if (builtin && builtin.version === version) return builtin;
-  const found = await db.select().from(instruments).where(and(eq(instruments.regionId, caller.regionId), eq(instruments.key, key), eq(instruments.version, version)));
+  const cacheKey = `${regionId}|${key}|${version}`;
+  const cached = definitionCache.get(cacheKey);
+  if (cached) return cached;
+  const found = await db.select().from(instruments).where(and(eq(instruments.regionId, regionId), eq(instruments.key, key), eq(instruments.version, version)));
   if (!found[0]) throw notFound();
   // stored definitions were validated on import; loading again guards against hand edits
-  return loadInstrument(found[0].definition);
+  const def = loadInstrument(found[0].definition);
+  if (definitionCache.size > 1000) definitionCache.clear();
+  definitionCache.set(cacheKey, def);
+  return def;
+}
+
+export function getInstrument(db: Db, caller: Caller, key: string, version: string): Promise<InstrumentDefinition> {
+  return getInstrumentInRegion(db, caller.regionId, key, version);
 }
 
 /**

@@ -110,8 +110,8 @@ export const screeningConsents = pgTable(
 
 /**
  * One student's answers to one instrument of a campaign: a draft while `in_progress` (autosaved),
- * then `submitted` with its score. `client_id` makes a submit idempotent; `attempt` grows when a
- * counselor sends an invalid response back for a re-test. Like student_history, no foreign keys:
+ * then `submitted` with its score. `client_id` makes a submit idempotent. When a counselor sends an
+ * invalid response back for a re-test it becomes `superseded` and the next one has `attempt` + 1. Like student_history, no foreign keys:
  * this is the hot path of a screening (see docs/architecture.md).
  */
 export const screeningResponses = pgTable(
@@ -143,11 +143,12 @@ export const screeningResponses = pgTable(
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('screening_responses_attempt_uq').on(t.campaignId, t.studentId, t.instrumentKey, t.attempt),
+    // one live response per student, campaign and instrument; superseded ones stay for the record
+    uniqueIndex('screening_responses_live_uq').on(t.campaignId, t.studentId, t.instrumentKey).where(sql`${t.status} <> 'superseded'`),
     uniqueIndex('screening_responses_client_uq').on(t.clientId),
     index('screening_responses_student_idx').on(t.studentId, t.submittedAt),
     index('screening_responses_campaign_class_idx').on(t.campaignId, t.classId),
-    index('screening_responses_unaudited_idx').on(t.submittedAt).where(sql`${t.auditedAt} is null and ${t.status} = 'submitted'`),
+    index('screening_responses_unaudited_idx').on(t.submittedAt).where(sql`${t.auditedAt} is null and ${t.submittedAt} is not null`),
   ],
 );
 
