@@ -44,3 +44,39 @@ export interface Paged<T> {
 export interface Items<T> {
   items: T[];
 }
+
+// --- screening ---------------------------------------------------------------------------------
+export type Campaign = z.infer<typeof contracts.Campaign>;
+export type CampaignVersion = z.infer<typeof contracts.CampaignVersion>;
+export type CreateCampaignBody = z.input<typeof contracts.CreateCampaignBody>;
+export type EditCampaignBody = z.input<typeof contracts.EditCampaignBody>;
+export type Release = z.infer<typeof contracts.Release>;
+export type ConsentRow = z.infer<typeof contracts.ConsentRow>;
+export type RecordConsentBody = z.input<typeof contracts.RecordConsentBody>;
+export type MyTask = z.infer<typeof contracts.MyTask>;
+export type AnswerSheet = z.infer<typeof contracts.AnswerSheet>;
+export type SubmitBody = z.input<typeof contracts.SubmitBody>;
+export type SubmitAck = z.infer<typeof contracts.SubmitAck>;
+export type Completion = z.infer<typeof contracts.Completion>;
+export type CompletionRow = z.infer<typeof contracts.CompletionRow>;
+export type PendingStudent = z.infer<typeof contracts.PendingStudent> & { className: string };
+export type ResultRow = z.infer<typeof contracts.ResultRow>;
+export type ResponseDetail = z.infer<typeof contracts.ResponseDetail>;
+export type FollowUp = z.infer<typeof contracts.FollowUp>;
+export type InterviewBody = z.input<typeof contracts.InterviewBody>;
+export type SignOff = z.infer<typeof contracts.SignOff>;
+export type Report = z.infer<typeof contracts.Report>;
+export type ReportBreakdown = z.infer<typeof contracts.ReportBreakdown>;
+export type Alert = z.infer<typeof contracts.Alert>;
+export type WarningLevel = z.infer<typeof contracts.WarningLevel>;
+/** GET /my/consents: a parent's pending consent requests */
+export interface ConsentRequest {
+  campaignId: string;
+  title: string;
+  purpose: string;
+  window: { start: string; end: string };
+  studentId: string;
+  studentName: string;
+  decision: 'granted' | 'refused' | null;
+  decidedAt: string | null;
+}

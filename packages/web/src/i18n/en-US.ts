@@ -1,7 +1,14 @@
 import type { Messages } from './zh-CN';
+import { campaignsEn } from './campaigns';
+import { resultsEn } from './results';
+import { answeringEn } from './answering';
 
 /** English. Same keys as zh-CN.ts (tsc checks it). */
 const enUS: Messages = {
+  // screening pages keep their messages in their own files (one per area)
+  campaigns: campaignsEn,
+  results: resultsEn,
+  answering: answeringEn,
   app: {
     name: 'Xinyu',
     fullName: 'Xinyu · Student Mental Health Platform',

@@ -1,7 +1,14 @@
 import { ROLE_LABEL, SCHOOL_KIND_LABEL, STAFF_POST_LABEL } from '@xinyu/core';
+import { campaignsZh } from './campaigns';
+import { resultsZh } from './results';
+import { answeringZh } from './answering';
 
 /** Simplified Chinese, the default language. en-US.ts must have the same keys (checked by tsc). */
 const zhCN = {
+  // screening pages keep their messages in their own files (one per area)
+  campaigns: campaignsZh,
+  results: resultsZh,
+  answering: answeringZh,
   app: {
     name: '心育',
     fullName: '心育 · 学生心理健康服务平台',
