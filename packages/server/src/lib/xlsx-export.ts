@@ -40,12 +40,40 @@ export function contentDisposition(fileName: string): string {
 }
 
 /** A small list (hundreds or a few thousand rows, already in memory) as an .xlsx buffer. */
-export async function xlsxBuffer<R>(sheetName: string, columns: SheetColumn<R>[], items: R[]): Promise<Buffer> {
+export function xlsxBuffer<R>(sheetName: string, columns: SheetColumn<R>[], items: R[]): Promise<Buffer> {
+  return xlsxWorkbook([sheet({ name: sheetName, columns, items })]);
+}
+
+export interface SheetSpec<R> {
+  name: string;
+  /** lines above the header, e.g. a title and notes */
+  preamble?: string[];
+  columns: SheetColumn<R>[];
+  items: R[];
+}
+
+/** A sheet with its cells computed, so sheets of different row types fit in one workbook. */
+export interface SheetCells {
+  name: string;
+  preamble: string[];
+  columns: { header: string; width: number }[];
+  rows: (string | number | Date | null)[][];
+}
+
+export function sheet<R>(spec: SheetSpec<R>): SheetCells {
+  return { name: spec.name, preamble: spec.preamble ?? [], columns: spec.columns, rows: spec.items.map((r) => spec.columns.map((c) => c.value(r))) };
+}
+
+/** Several small sheets in one workbook. */
+export async function xlsxWorkbook(sheets: SheetCells[]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
-  sheet.getRow(1).font = { bold: true };
-  for (const r of items) sheet.addRow(columns.map((c) => c.value(r)));
+  for (const spec of sheets) {
+    const ws = workbook.addWorksheet(spec.name, { views: [{ state: 'frozen', ySplit: spec.preamble.length + 1 }] });
+    for (const line of spec.preamble) ws.addRow([line]);
+    ws.addRow(spec.columns.map((c) => c.header)).font = { bold: true };
+    spec.columns.forEach((c, i) => (ws.getColumn(i + 1).width = c.width));
+    for (const r of spec.rows) ws.addRow(r);
+  }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 

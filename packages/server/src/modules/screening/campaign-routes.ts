@@ -22,7 +22,7 @@ import {
   releaseToClasses,
   transitionCampaign,
 } from './campaigns.js';
-import { campaignReport } from './reports.js';
+import { campaignReport, reportWorkbook } from './reports.js';
 import { completion, listFollowUps, listResults, listSignOffs, observe, pendingStudents, recordInterview, remind, responseDetail, sendToRetest, signOff, studentScreeningHistory } from './results.js';
 
 const E = contracts.ErrorBody;
@@ -254,4 +254,13 @@ export const campaignRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app)
     config: { access: 'screening.report' },
     schema: { tags, summary: '测评报告：参与率与等级分布（校外查看时少于 5 人的格子不显示）', params: IdParam, querystring: contracts.ReportQuery, response: { 200: contracts.Report, ...errors } },
   }, async (req) => campaignReport(deps, callerOf(req), req.params.id, req.query.unitId));
+
+  app.get('/screening/campaigns/:id/report.xlsx', {
+    config: { access: 'screening.report' },
+    schema: { tags, summary: '导出测评报告（.xlsx，校外少于 5 人的格子显示为“<5”）', params: IdParam, querystring: contracts.ReportQuery },
+  }, async (req, reply) => {
+    const report = await campaignReport(deps, callerOf(req), req.params.id, req.query.unitId);
+    const buf = await reportWorkbook(report);
+    return reply.header('content-type', XLSX_TYPE).header('content-disposition', contentDisposition(`${report.campaign.title}-${report.unit.name}-测评报告.xlsx`)).send(buf);
+  });
 };

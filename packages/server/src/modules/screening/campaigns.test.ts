@@ -239,6 +239,23 @@ describe('who sees what afterwards', () => {
     expect(outside.byGender.every((g: { total: number | null }) => g.total === null || g.total >= 5 || g.total === 0)).toBe(true);
     expect((await district.get(`/api/v1/screening/campaigns/${campaignId}/report?unitId=${env.ids.schoolC}`)).statusCode).toBe(404);
   });
+
+  it('the report exports to .xlsx with the same suppression', async () => {
+    const ExcelJS = (await import('../../lib/exceljs.js')).default;
+    const cellsOf = async (s: Session) => {
+      const res = await s.get(`/api/v1/screening/campaigns/${campaignId}/report.xlsx?unitId=${env.ids.schoolA}`);
+      expect(res.statusCode).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+      const rows: unknown[][] = [];
+      wb.getWorksheet('概况')!.eachRow((r) => rows.push((r.values as unknown[]).slice(1)));
+      return rows;
+    };
+    expect(await cellsOf(leader)).toContainEqual(['橙色（中度）', 1]);
+    const outside = await cellsOf(await env.login('district.admin'));
+    expect(outside).toContainEqual(['橙色（中度）', '<5']);
+    expect(outside.flat().join(' ')).toContain('少于 5 人');
+  });
 });
 
 describe('shared computer-room PCs', () => {

@@ -13,6 +13,7 @@ import type { Caller, Deps } from '../../http/context.js';
 import { scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { auditActor } from '../org/service.js';
+import { sheet, xlsxWorkbook } from '../../lib/xlsx-export.js';
 import { orgUnits } from '../org/tables.js';
 import { campaignFor } from './campaigns.js';
 import { targetStudents, unitFor } from './results.js';
@@ -127,4 +128,47 @@ export async function campaignReport(deps: Deps, caller: Caller, id: string, uni
     byLeftBehind: breakdown(g.groups, 'leftBehind', yesNo('留守', '非留守'), inside, ['yes', 'no']),
     previous,
   };
+}
+
+const LEVEL_HEADERS: { level: WarningLevel; header: string }[] = [
+  { level: 'none', header: '无预警' },
+  { level: 'yellow', header: '黄色（轻度）' },
+  { level: 'orange', header: '橙色（中度）' },
+  { level: 'red', header: '红色（重度）' },
+];
+const cell = (n: number | null) => (n === null ? '<5' : n);
+
+/** The report as a workbook: a summary sheet and one sheet per breakdown, suppressed cells shown as "<5". */
+export async function reportWorkbook(report: Report): Promise<Buffer> {
+  const title = `${report.campaign.title} · ${report.unit.name}`;
+  const notes = [
+    title,
+    `测评时间：${report.campaign.window.start} 至 ${report.campaign.window.end}；筛查结果，非诊断。`,
+    ...(report.suppressed ? ['为保护学生隐私，少于 5 人的格子显示为“<5”。'] : []),
+  ];
+  const columns = [
+    { header: '分组', width: 20, value: (b: Breakdown) => b.label },
+    { header: '完成人数', width: 10, value: (b: Breakdown) => cell(b.total) },
+    ...LEVEL_HEADERS.map((l) => ({ header: l.header, width: 14, value: (b: Breakdown) => cell(b.levels[l.level]) })),
+  ];
+  const p = report.participation;
+  const summary: { label: string; value: string | number }[] = [
+    { label: '应测人数', value: p.students },
+    { label: '完成人数', value: p.completed },
+    { label: '完成率', value: p.students ? `${((100 * p.completed) / p.students).toFixed(1)}%` : '—' },
+    { label: '无效答卷（待重测）', value: p.invalid },
+    ...LEVEL_HEADERS.map((l) => ({ label: l.header, value: cell(report.levels[l.level]) })),
+    ...(report.previous
+      ? [{ label: '上次测评', value: report.previous.title }, { label: '上次完成人数', value: report.previous.completed }, ...LEVEL_HEADERS.map((l) => ({ label: `上次${l.header}`, value: cell(report.previous!.levels[l.level]) }))]
+      : []),
+  ];
+  return xlsxWorkbook([
+    sheet({ name: '概况', preamble: notes, columns: [{ header: '项目', width: 22, value: (r: (typeof summary)[number]) => r.label }, { header: '数值', width: 30, value: (r: (typeof summary)[number]) => r.value }], items: summary }),
+    sheet({ name: '按单位', preamble: notes, columns, items: report.byUnit }),
+    sheet({ name: '按年级', preamble: notes, columns, items: report.byGrade }),
+    sheet({ name: '按性别', preamble: notes, columns, items: report.byGender }),
+    sheet({ name: '按学校类型', preamble: notes, columns, items: report.bySchoolKind }),
+    sheet({ name: '按住校', preamble: notes, columns, items: report.byBoarding }),
+    sheet({ name: '按留守', preamble: notes, columns, items: report.byLeftBehind }),
+  ]);
 }
