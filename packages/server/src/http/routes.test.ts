@@ -20,9 +20,9 @@ describe('routes', () => {
     await app.close();
   });
 
-  it('only sign-in is public', async () => {
+  it('only sign-in is public (by password, or by class code in a computer room)', async () => {
     const { app, routeAccess } = await buildApp(env.deps);
-    expect([...routeAccess].filter(([, a]) => a === 'public').map(([k]) => k)).toEqual(['POST /api/v1/auth/login']);
+    expect([...routeAccess].filter(([, a]) => a === 'public').map(([k]) => k).sort()).toEqual(['POST /api/v1/auth/class-code', 'POST /api/v1/auth/login']);
     await app.close();
   });
 
