@@ -195,3 +195,17 @@ export const screeningSignOffs = pgTable(
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.schoolId] })],
 );
+
+/** Scheduled reminders already sent: one row per campaign and day, so a reminder goes out once. */
+export const campaignReminders = pgTable(
+  'campaign_reminders',
+  {
+    campaignId: uuid('campaign_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    students: integer('students').notNull(),
+    guardians: integer('guardians').notNull(),
+    teachers: integer('teachers').notNull(),
+    sentAt: at('sent_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.day] })],
+);
