@@ -116,7 +116,7 @@ export const ValidityRulesSchema = z.strictObject({
    */
   straightLining: z.strictObject({ minItems: z.number().int().min(2), items: z.array(id).min(2).optional() }).optional(),
   /**
-   * InstrumentItem pairs that should agree (`same`) or mirror each other (`opposite`, compared after
+   * Item pairs that should agree (`same`) or mirror each other (`opposite`, compared after
    * mirroring the second item's score within its option range). A pair is inconsistent when the
    * scores differ by more than `maxDifference`; flagged when more than `tolerance` (default 0)
    * pairs are inconsistent.

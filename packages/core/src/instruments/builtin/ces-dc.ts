@@ -1,5 +1,5 @@
 /**
- * CES-DC, the Center for Epidemiological Studies Depression InstrumentScale for Children (Weissman,
+ * CES-DC, the Center for Epidemiological Studies Depression Scale for Children (Weissman,
  * Orvaschel & Padian 1980), 20 items for ages 6–17. Items 4, 8, 12 and 16 are worded positively and
  * scored in reverse; a total over 15 suggests significant depressive symptoms (Weissman et al.).
  * The Chinese wording is Xinyu's own translation (see docs/instruments.md).
@@ -39,7 +39,7 @@ const TEXTS: [string, string][] = [
 export const CES_DC: InstrumentDefinition = {
   id: 'ces-dc',
   version: '1.0.0',
-  title: { 'zh-CN': '流调中心儿童抑郁量表（CES-DC）', 'en-US': 'Center for Epidemiological Studies Depression InstrumentScale for Children (CES-DC)' },
+  title: { 'zh-CN': '流调中心儿童抑郁量表（CES-DC）', 'en-US': 'Center for Epidemiological Studies Depression Scale for Children (CES-DC)' },
   description: {
     'zh-CN': '20 个条目的儿童青少年抑郁症状筛查量表，总分 0–60，第 4、8、12、16 题反向计分。筛查结果，非诊断。',
     'en-US': 'A 20-item screen for depressive symptoms in children and adolescents, total 0–60; items 4, 8, 12 and 16 are reverse-scored. A screening result, not a diagnosis.',
@@ -51,7 +51,7 @@ export const CES_DC: InstrumentDefinition = {
   licence: {
     text: {
       'zh-CN': 'Weissman MM, Orvaschel H, Padian N. J Nerv Ment Dis 1980;168(12):736–740。由美国国立精神卫生研究所（NIMH）流调中心抑郁量表改编，作为公有领域量表被广泛转载（如 Bright Futures 心理健康工具包），使用无需许可。中文措辞为心育平台自译，未经单独的信效度验证。',
-      'en-US': "Weissman MM, Orvaschel H, Padian N. J Nerv Ment Dis 1980;168(12):736–740. Adapted from the NIMH Center for Epidemiologic Studies Depression InstrumentScale and widely reproduced as a public-domain instrument (e.g. the Bright Futures mental-health toolkit); no permission needed. The Chinese wording is Xinyu's own translation and has not been separately validated.",
+      'en-US': "Weissman MM, Orvaschel H, Padian N. J Nerv Ment Dis 1980;168(12):736–740. Adapted from the NIMH Center for Epidemiologic Studies Depression Scale and widely reproduced as a public-domain instrument (e.g. the Bright Futures mental-health toolkit); no permission needed. The Chinese wording is Xinyu's own translation and has not been separately validated.",
     },
   },
   audience: { gradeLevels: [4, 5, 6, 7, 8, 9], minAge: 6, maxAge: 17 },
@@ -70,4 +70,6 @@ export const CES_DC: InstrumentDefinition = {
       ],
     },
   ],
+  // Xinyu's data-quality rule, not part of the published instrument: under about 2 s an item is not read
+  validity: { minSeconds: 40 },
 };

@@ -95,9 +95,11 @@ export const PHQ9: InstrumentDefinition = {
       operator: '>',
       value: 0,
       level: 'red',
-      label: { 'zh-CN': '第 9 题（自伤或轻生念头）非零', 'en-US': 'InstrumentItem 9 (thoughts of death or self-harm) above 0' },
+      label: { 'zh-CN': '第 9 题（自伤或轻生念头）非零', 'en-US': 'Item 9 (thoughts of death or self-harm) above 0' },
     },
   ],
+  // Xinyu's data-quality rule, not part of the published instrument: under about 2 s an item is not read
+  validity: { minSeconds: 20 },
 };
 
 export const GAD7: InstrumentDefinition = {
@@ -135,4 +137,6 @@ export const GAD7: InstrumentDefinition = {
       ],
     },
   ],
+  // Xinyu's data-quality rule, not part of the published instrument: under about 2 s an item is not read
+  validity: { minSeconds: 15 },
 };
