@@ -14,6 +14,7 @@ import {
   TeamOutlined,
   UserOutlined,
   FormOutlined,
+  ScheduleOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -36,6 +37,8 @@ const SettingsPage = lazy(() => import('../pages/auth/SettingsPage'));
 const CircumstanceCategoriesPage = lazy(() => import('../pages/config/CircumstanceCategoriesPage'));
 const NotificationsPage = lazy(() => import('../pages/notify/NotificationsPage'));
 const InstrumentsPage = lazy(() => import('../pages/screening/InstrumentsPage'));
+const CampaignListPage = lazy(() => import('../pages/screening/CampaignListPage'));
+const CampaignPage = lazy(() => import('../pages/screening/CampaignPage'));
 
 interface NavItem {
   key: string;
@@ -85,6 +88,7 @@ export default function DesktopApp() {
         { key: 'students', path: '/students', icon: <TeamOutlined />, label: t('menu.students'), perm: 'student.read' as const },
         { key: 'staff', path: '/staff', icon: <IdcardOutlined />, label: t('menu.staff'), perm: 'staff.read' as const },
         { key: 'instruments', path: '/instruments', icon: <FormOutlined />, label: t('menu.instruments'), perm: 'instrument.read' as const },
+        { key: 'campaigns', path: '/screening/campaigns', icon: <ScheduleOutlined />, label: t('campaigns.menu'), perm: 'screening.progress' as const },
         { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, label: t('menu.imports'), perm: 'roster.import' as const },
         { key: 'accounts', path: '/accounts', icon: <UserOutlined />, label: t('menu.accounts'), perm: 'account.manage' as const },
         { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('menu.audit'), perm: 'audit.read' as const },
@@ -172,6 +176,8 @@ export default function DesktopApp() {
               <Route path="/settings" element={<SettingsPage />} />
               <Route path="/notifications" element={<NotificationsPage />} />
               <Route path="/instruments" element={<Guard perm="instrument.read"><InstrumentsPage /></Guard>} />
+              <Route path="/screening/campaigns" element={<Guard perm="screening.progress"><CampaignListPage /></Guard>} />
+              <Route path="/screening/campaigns/:id" element={<Guard perm="screening.progress"><CampaignPage /></Guard>} />
               <Route path="/m/*" element={<Navigate to="/" replace />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
