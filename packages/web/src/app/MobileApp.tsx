@@ -1,13 +1,15 @@
 import { lazy, Suspense } from 'react';
-import { HomeOutlined, SettingOutlined } from '@ant-design/icons';
+import { FormOutlined, HomeOutlined, SettingOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes } from 'react-router-dom';
 import { Loading } from '../components/Loading';
 import { LanguageSwitch } from '../components/LanguageSwitch';
-import { useMe } from './session';
+import { hasRole, useMe } from './session';
 
 const MobileHome = lazy(() => import('../pages/self/MobileHome'));
 const MobileSettings = lazy(() => import('../pages/self/MobileSettings'));
+const ScreeningTasksPage = lazy(() => import('../pages/self/ScreeningTasksPage'));
+const AnswerPage = lazy(() => import('../pages/self/AnswerPage'));
 
 /** The phone layout for students, parents, psych-committee members and care teachers. */
 export default function MobileApp() {
@@ -29,6 +31,8 @@ export default function MobileApp() {
           <Routes>
             <Route path="/m" element={<MobileHome />} />
             <Route path="/m/settings" element={<MobileSettings />} />
+            <Route path="/m/screening" element={<ScreeningTasksPage />} />
+            <Route path="/m/screening/:campaignId/:key" element={<AnswerPage />} />
             <Route path="*" element={<Navigate to="/m" replace />} />
           </Routes>
         </Suspense>
@@ -38,6 +42,12 @@ export default function MobileApp() {
           <HomeOutlined />
           {t('self.home')}
         </NavLink>
+        {hasRole(me, 'student') && (
+          <NavLink to="/m/screening" data-testid="mnav-screening">
+            <FormOutlined />
+            {t('answering.nav')}
+          </NavLink>
+        )}
         <NavLink to="/m/settings" data-testid="mnav-settings">
           <SettingOutlined />
           {t('self.settings')}

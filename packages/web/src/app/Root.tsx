@@ -8,6 +8,7 @@ import { Loading } from '../components/Loading';
 import { isMobileUser, needsPasswordChange, needsTotpEnrolment, SessionProvider, useSession } from './session';
 
 const LoginPage = lazy(() => import('../pages/auth/LoginPage'));
+const ClassCodeLoginPage = lazy(() => import('../pages/auth/ClassCodeLoginPage'));
 const ForcedPasswordPage = lazy(() => import('../pages/auth/ForcedPages').then((m) => ({ default: m.ForcedPasswordPage })));
 const ForcedTotpPage = lazy(() => import('../pages/auth/ForcedPages').then((m) => ({ default: m.ForcedTotpPage })));
 const DesktopApp = lazy(() => import('./DesktopApp'));
@@ -21,6 +22,7 @@ function Gate(): ReactNode {
     return (
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/class-code" element={<ClassCodeLoginPage />} />
         <Route
           path="*"
           element={<Navigate to={`/login${location.pathname !== '/' ? `?next=${encodeURIComponent(location.pathname + location.search)}` : ''}`} replace />}
@@ -31,6 +33,8 @@ function Gate(): ReactNode {
   const me = state.me;
   if (needsPasswordChange(me)) return <ForcedPasswordPage />;
   if (needsTotpEnrolment(me)) return <ForcedTotpPage />;
+  // computer room: shows who is signed in on the shared PC (continue or sign out), or moves on after signing in
+  if (location.pathname === '/class-code') return <ClassCodeLoginPage />;
   if (location.pathname === '/login') {
     const next = new URLSearchParams(location.search).get('next');
     return <Navigate to={next?.startsWith('/') ? next : '/'} replace />;

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Space, Typography } from 'antd';
 import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { api, ApiError, errorMessage } from '../../api/client';
 import type { Me } from '../../api/types';
 import { useSession } from '../../app/session';
@@ -66,6 +67,11 @@ export default function LoginPage() {
             <Button type="primary" htmlType="submit" block size="large" loading={busy} data-testid="login-submit">
               {t('login.submit')}
             </Button>
+            <div style={{ textAlign: 'center', marginTop: 16 }}>
+              <Link to="/class-code" data-testid="login-classcode-link">
+                {t('answering.classCodeLink')}
+              </Link>
+            </div>
           </Form>
         ) : (
           <Form

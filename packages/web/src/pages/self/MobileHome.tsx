@@ -5,6 +5,8 @@ import type { Items, Paged, StudentSummary } from '../../api/types';
 import { hasRole, useCan, useMe } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
 import { ErrorBox } from '../../components/ErrorBox';
+import { ConsentSection } from './ConsentSection';
+import { ScreeningHomeCard } from './screening/ScreeningHomeCard';
 
 function StudentCard({ s }: { s: StudentSummary }) {
   const { t } = useTranslation();
@@ -96,8 +98,11 @@ function CareSection() {
 
 export default function MobileHome() {
   const can = useCan();
+  const me = useMe();
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="mobile-home">
+      {hasRole(me, 'student') && <ScreeningHomeCard />}
+      {can('consent.give') && <ConsentSection />}
       {can('self.read') && <SelfSection />}
       {can('class.names') && <ClassmatesSection />}
       {can('student.read') && <CareSection />}
