@@ -15,6 +15,7 @@ import {
   UserOutlined,
   FormOutlined,
   ScheduleOutlined,
+  WarningOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -39,6 +40,8 @@ const NotificationsPage = lazy(() => import('../pages/notify/NotificationsPage')
 const InstrumentsPage = lazy(() => import('../pages/screening/InstrumentsPage'));
 const CampaignListPage = lazy(() => import('../pages/screening/CampaignListPage'));
 const CampaignPage = lazy(() => import('../pages/screening/CampaignPage'));
+const ResponseReportPage = lazy(() => import('../pages/screening/ResponseReportPage'));
+const AlertsPage = lazy(() => import('../pages/screening/AlertsPage'));
 
 interface NavItem {
   key: string;
@@ -89,6 +92,7 @@ export default function DesktopApp() {
         { key: 'staff', path: '/staff', icon: <IdcardOutlined />, label: t('menu.staff'), perm: 'staff.read' as const },
         { key: 'instruments', path: '/instruments', icon: <FormOutlined />, label: t('menu.instruments'), perm: 'instrument.read' as const },
         { key: 'campaigns', path: '/screening/campaigns', icon: <ScheduleOutlined />, label: t('campaigns.menu'), perm: 'screening.progress' as const },
+        { key: 'alerts', path: '/screening/alerts', icon: <WarningOutlined />, label: t('results.menu.alerts'), perm: 'alert.read' as const },
         { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, label: t('menu.imports'), perm: 'roster.import' as const },
         { key: 'accounts', path: '/accounts', icon: <UserOutlined />, label: t('menu.accounts'), perm: 'account.manage' as const },
         { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('menu.audit'), perm: 'audit.read' as const },
@@ -178,6 +182,8 @@ export default function DesktopApp() {
               <Route path="/instruments" element={<Guard perm="instrument.read"><InstrumentsPage /></Guard>} />
               <Route path="/screening/campaigns" element={<Guard perm="screening.progress"><CampaignListPage /></Guard>} />
               <Route path="/screening/campaigns/:id" element={<Guard perm="screening.progress"><CampaignPage /></Guard>} />
+              <Route path="/screening/responses/:id" element={<Guard perm="screening.results"><ResponseReportPage /></Guard>} />
+              <Route path="/screening/alerts/:id?" element={<Guard perm="alert.read"><AlertsPage /></Guard>} />
               <Route path="/m/*" element={<Navigate to="/" replace />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

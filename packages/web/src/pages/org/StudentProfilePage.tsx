@@ -12,6 +12,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { OrgUnitSelect } from '../../components/OrgUnitSelect';
 import { StudentFormModal } from '../../components/StudentFormModal';
+import StudentScreeningHistory from '../screening/results/StudentScreeningHistory';
 
 function MoveForm({ student, onDone }: { student: StudentDetail; onDone: () => void }) {
   const { t } = useTranslation();
@@ -302,6 +303,7 @@ export default function StudentProfilePage() {
           </Card>
         </Col>
       </Row>
+      {can('screening.results') && <StudentScreeningHistory studentId={s.id} />}
       <GuardianModal
         studentId={s.id}
         open={modal === 'guardian'}
