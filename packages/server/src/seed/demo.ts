@@ -10,6 +10,7 @@ import { newTotpSecret } from '../modules/auth/totp.js';
 import { schoolYearOf } from '../modules/org/import.js';
 import { circumstanceCategories } from '../modules/org/tables.js';
 import { givenName, mobile, pick, rng, surname } from './names.js';
+import { seedScreeningHistory } from './demo-screening.js';
 
 export const DEMO_PASSWORD = 'Xinyu@demo1';
 
@@ -90,7 +91,7 @@ type UnitRow = { id: number; regionId: number; kind: string; parentId: number | 
  * Seeds the demo city: three districts and municipal schools, 20 schools of every kind, about
  * 10,000 students with guardians, staff in every post, and one demo account per role.
  */
-export async function seedDemo(db: Db, now: Date, opts: { scale?: number } = {}): Promise<{ students: number; schools: number }> {
+export async function seedDemo(db: Db, now: Date, opts: { scale?: number; screeningHistory?: boolean } = {}): Promise<{ students: number; schools: number }> {
   const r = rng(20251125);
   const scale = opts.scale ?? 1;
   const schoolYear = schoolYearOf(now);
@@ -317,7 +318,9 @@ export async function seedDemo(db: Db, now: Date, opts: { scale?: number } = {})
       g(demo.parent, 'parent', null, theStudent.id),
       g(demo.clinician, 'clinician', null),
     ]);
-    await appendAudit(tx, { action: 'system.seed.demo', objectType: 'region', objectId: String(regionId), orgPath: city.path, detail: { students: students.length, schools: schools.length, staff: staffRows.length } }, now);
+    // the full demo also has a closed screening from the start of the school year (tests start without)
+    const history = (opts.screeningHistory ?? scale === 1) ? await seedScreeningHistory(tx, { regionId, cityId: city.id, cityPath: city.path, schoolYear, r, now }) : null;
+    await appendAudit(tx, { action: 'system.seed.demo', objectType: 'region', objectId: String(regionId), orgPath: city.path, detail: { students: students.length, schools: schools.length, staff: staffRows.length, screeningResponses: history?.responses ?? 0 } }, now);
     return { students: students.length, schools: schools.length };
   });
 }

@@ -2,8 +2,8 @@
  * Class, school, district and city reports of a campaign: participation, warning levels by unit,
  * grade, gender, school kind, boarding and left-behind status, and the change since the previous
  * campaign. Outside a school, every count of 1–4 students is suppressed (core `suppressRow`).
- * A student's level is the highest of their valid responses, or the re-check's final level;
- * invalid responses are counted apart, never in the distribution.
+ * A student's level is the highest of their responses, or the re-check's final level; a student
+ * with an invalid response is counted apart (on the re-test list), never in the distribution.
  */
 import { suppress, suppressRow, SCHOOL_KIND_LABEL, type contracts, type WarningLevel } from '@xinyu/core';
 import { sql } from 'drizzle-orm';
@@ -39,7 +39,7 @@ async function grouped(db: Db, c: CampaignRow, unit: UnitRow): Promise<{ groups:
   const list = await rows<Grouped & { students: number; completed: number; invalid: number }>(db, sql`
     with t as (${targetStudents(c, unit)}),
     per as (
-      select r.student_id, bool_and(not r.valid) as invalid,
+      select r.student_id, bool_or(not r.valid) as invalid,
         max(case r.warning_level when 'red' then 3 when 'orange' then 2 when 'yellow' then 1 else 0 end) filter (where r.valid) as lvl
       from screening_responses r where r.campaign_id = ${c.id} and r.status = 'submitted' group by r.student_id
     ),
@@ -60,7 +60,7 @@ async function grouped(db: Db, c: CampaignRow, unit: UnitRow): Promise<{ groups:
     group by grouping sets ((child, lvl), (grade, lvl), (gender, lvl), (school_kind, lvl), (boarding, lvl), (left_behind, lvl), (lvl))`);
   const totals = await rows<{ students: number; completed: number; invalid: number }>(db, sql`
     with t as (${targetStudents(c, unit)}),
-    inv as (select student_id from screening_responses where campaign_id = ${c.id} and status = 'submitted' group by student_id having bool_and(not valid))
+    inv as (select student_id from screening_responses where campaign_id = ${c.id} and status = 'submitted' group by student_id having bool_or(not valid))
     select count(*)::int as students, count(*) filter (where completed)::int as completed, count(*) filter (where completed and id in (select student_id from inv))::int as invalid from t`);
   return { groups: list, ...totals[0]! };
 }
