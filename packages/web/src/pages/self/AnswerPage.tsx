@@ -97,6 +97,15 @@ function Sheet({ sheet }: { sheet: AnswerSheet }) {
     if (phase.kind === 'done' || phase.kind === 'refused') stopSaving();
   }, [phase.kind, stopSaving]);
 
+  // computer-room keyboards: digits choose an option, Enter goes on (set below for the item screen)
+  const onKey = useRef<((e: KeyboardEvent) => void) | null>(null);
+  onKey.current = null;
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => onKey.current?.(e);
+    window.addEventListener('keydown', h);
+    return () => window.removeEventListener('keydown', h);
+  }, []);
+
   if (phase.kind === 'done') return <ThankYou title={sheet.title} onShown={onDone} />;
   if (phase.kind === 'refused') return <Refused message={phase.message} />;
 
@@ -133,6 +142,7 @@ function Sheet({ sheet }: { sheet: AnswerSheet }) {
             {resuming ? t('answering.resume') : t('answering.start')}
           </Button>
         </div>
+        <div className="xy-ans-spacer" />
       </div>
     );
   }
@@ -208,6 +218,23 @@ function Sheet({ sheet }: { sheet: AnswerSheet }) {
   const canNext = answered || !item.required;
   const busy = submitState.kind === 'sending';
 
+  onKey.current = (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || busy || e.repeat) return;
+    const el = e.target instanceof HTMLElement ? e.target : null;
+    const typing = !!el && ((el instanceof HTMLInputElement && el.type !== 'radio') || el instanceof HTMLTextAreaElement || el.isContentEditable || el.getAttribute('role') === 'combobox');
+    if (typing || document.querySelector('.ant-modal-wrap, .ant-select-dropdown:not(.ant-select-dropdown-hidden)')) return;
+    const n = /^[1-9]$/.test(e.key) ? Number(e.key) : 0;
+    const option = n ? item.options[n - 1] : undefined;
+    if (option) {
+      e.preventDefault();
+      choose(option.value);
+    } else if (e.key === 'Enter' && !(el instanceof HTMLButtonElement || el instanceof HTMLAnchorElement) && canNext) {
+      e.preventDefault();
+      if (isLast) void submit();
+      else go(index + 1);
+    }
+  };
+
   return (
     <div className="xy-ans" data-testid="answer-page" data-item={item.id}>
       {top}
@@ -273,6 +300,7 @@ function Sheet({ sheet }: { sheet: AnswerSheet }) {
           </Button>
         )}
       </div>
+      <div className="xy-ans-spacer" />
     </div>
   );
 }
