@@ -5,8 +5,7 @@ export const answeringZh = {
   // tasks
   tasksEmpty: '目前没有需要完成的测评',
   purpose: '测评说明',
-  window: '作答时间',
-  windowRange: '{{start}} 至 {{end}}',
+  windowLine: '作答时间：{{start}} 至 {{end}}',
   items: '{{count}} 题',
   status: {
     not_started: '未开始',
@@ -105,8 +104,7 @@ export const answeringEn: typeof answeringZh = {
   nav: 'Screening',
   tasksEmpty: 'No screenings to complete right now',
   purpose: 'About this screening',
-  window: 'Open',
-  windowRange: '{{start}} to {{end}}',
+  windowLine: 'Open: {{start}} to {{end}}',
   items: '{{count}} questions',
   status: {
     not_started: 'Not started',

@@ -52,7 +52,7 @@ function ConsentCard({ c, onChanged }: { c: ConsentRequest; onChanged: () => voi
       <Space orientation="vertical" size={8} style={{ width: '100%' }} className="xy-ans">
         <div style={{ fontWeight: 500 }}>{t('answering.consentChild', { name: c.studentName })}</div>
         <div className="xy-ans-note">
-          <CalendarOutlined /> {t('answering.window')}：{t('answering.windowRange', { start: c.window.start, end: c.window.end })}
+          <CalendarOutlined /> {t('answering.windowLine', { start: c.window.start, end: c.window.end })}
         </div>
         <div>
           <div style={{ fontWeight: 500, fontSize: 14 }}>{t('answering.purpose')}</div>

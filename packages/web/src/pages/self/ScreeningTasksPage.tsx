@@ -60,7 +60,7 @@ function TaskCard({ task }: { task: MyTask }) {
     <Card size="small" data-testid={`task-card-${task.campaignId}`} data-consent={task.consent} title={<span style={{ whiteSpace: 'normal', fontSize: 16 }}>{task.title}</span>}>
       <Space orientation="vertical" size={10} style={{ width: '100%' }}>
         <div className="xy-ans-note">
-          <CalendarOutlined /> {t('answering.window')}：{t('answering.windowRange', { start: task.window.start, end: task.window.end })}
+          <CalendarOutlined /> {t('answering.windowLine', { start: task.window.start, end: task.window.end })}
         </div>
         <div>
           <div style={{ fontWeight: 500, fontSize: 14 }}>{t('answering.purpose')}</div>

@@ -55,7 +55,8 @@ export function useAutosave({ path, startedAt, csrfToken, onRefused }: Options) 
       pending.current ??= answers;
       setStatus('error');
       clearTimer();
-      timer.current = setTimeout(() => void save(), RETRY_MS);
+      // a network or server failure may pass; a refusal of these answers (4xx) waits for the next change
+      if (!(e instanceof ApiError) || e.status === 0 || e.status >= 500) timer.current = setTimeout(() => void save(), RETRY_MS);
       return;
     } finally {
       inFlight.current = false;
