@@ -227,7 +227,21 @@ export default function AlertsPage() {
       ),
     },
     { title: t('results.className'), dataIndex: 'className', width: 100 },
-    { title: t('results.alerts.source'), dataIndex: 'source', width: 100, render: () => t('results.alerts.sourceScreening') },
+    {
+      title: t('results.alerts.source'),
+      dataIndex: 'source',
+      width: 170,
+      render: (_v, a) => (
+        <span>
+          {t('results.alerts.sourceScreening')}
+          {typeof a.evidence.instrument === 'string' && (
+            <Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 6 }}>
+              {a.evidence.instrument}
+            </Typography.Text>
+          )}
+        </span>
+      ),
+    },
     { title: t('results.alerts.status'), dataIndex: 'status', width: 100, render: (s: AlertStatus) => <Tag color={STATUS_COLOR[s]}>{t(`results.alertStatus.${s}`)}</Tag> },
     { title: t('results.alerts.createdAt'), dataIndex: 'createdAt', width: 160, render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm') },
     {
@@ -274,7 +288,7 @@ export default function AlertsPage() {
         loading={loading}
         columns={columns}
         dataSource={data?.items ?? []}
-        scroll={{ x: 820 }}
+        scroll={{ x: 900 }}
         locale={{ emptyText: t('results.alerts.empty') }}
         data-testid="alerts-table"
         onRow={(a) => ({ 'data-testid': `alert-row-${a.id}`, 'data-level': a.level }) as React.HTMLAttributes<HTMLElement>}

@@ -161,6 +161,7 @@ export default function ReportTab({ campaign }: { campaign: Campaign }) {
         stack: 'levels',
         itemStyle: { color: LEVEL_CHART[l] },
         emphasis: { focus: 'series' as const },
+        barMaxWidth: 56,
         animation: false,
         data: by.rows.map((r) => r.levels[l]),
       })),

@@ -57,12 +57,12 @@ export default function ResultsTab({ campaign }: { campaign: Campaign }) {
     {
       title: t('results.student'),
       key: 'student',
-      width: 150,
+      width: 110,
       fixed: 'left',
       render: (_v, r) => (
         <Space orientation="vertical" size={0}>
           <Link to={`/screening/responses/${r.responseId}`} data-testid={`result-link-${r.responseId}`}>
-            {r.name}
+            <FileTextOutlined /> {r.name}
           </Link>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {r.studentNo}
@@ -70,11 +70,11 @@ export default function ResultsTab({ campaign }: { campaign: Campaign }) {
         </Space>
       ),
     },
-    { title: t('results.className'), dataIndex: 'className', width: 90 },
+    { title: t('results.className'), dataIndex: 'className', width: 60 },
     {
       title: t('results.instrument'),
       key: 'instrument',
-      width: 180,
+      width: 140,
       render: (_v, r) => (
         <Space orientation="vertical" size={0}>
           <span>{r.instrument.title}</span>
@@ -84,14 +84,14 @@ export default function ResultsTab({ campaign }: { campaign: Campaign }) {
         </Space>
       ),
     },
-    { title: t('results.warningLevel'), dataIndex: 'warningLevel', width: 90, render: (_v, r) => <LevelTag level={r.warningLevel} testId={`result-level-${r.responseId}`} /> },
-    { title: t('results.scales'), key: 'scales', width: 320, render: (_v, r) => <ScalesCell scales={r.scales} /> },
-    { title: t('results.validity'), key: 'validity', width: 170, render: (_v, r) => <ValidityCell row={r} testId={`result-validity-${r.responseId}`} /> },
-    { title: t('results.critical'), key: 'critical', width: 200, render: (_v, r) => <CriticalCell items={r.critical} /> },
+    { title: t('results.warningLevel'), dataIndex: 'warningLevel', width: 70, render: (_v, r) => <LevelTag level={r.warningLevel} testId={`result-level-${r.responseId}`} /> },
+    { title: t('results.scales'), key: 'scales', width: 270, render: (_v, r) => <ScalesCell scales={r.scales} /> },
+    { title: t('results.validity'), key: 'validity', width: 130, render: (_v, r) => <ValidityCell row={r} testId={`result-validity-${r.responseId}`} /> },
+    { title: t('results.critical'), key: 'critical', width: 140, render: (_v, r) => <CriticalCell items={r.critical} /> },
     {
       title: t('results.finalLevel'),
       key: 'final',
-      width: 110,
+      width: 90,
       render: (_v, r) =>
         r.finalLevel ? (
           <LevelTag level={r.finalLevel} testId={`result-final-${r.responseId}`} />
@@ -101,28 +101,24 @@ export default function ResultsTab({ campaign }: { campaign: Campaign }) {
           '—'
         ),
     },
-    {
-      title: t('results.actions'),
-      key: 'actions',
-      width: 200,
-      fixed: 'right',
-      render: (_v, r) => (
-        <Space size={4} wrap>
-          <Link to={`/screening/responses/${r.responseId}`}>
-            <Button size="small" type="link" icon={<FileTextOutlined />}>
-              {t('results.viewReport')}
-            </Button>
-          </Link>
-          {canRetest && !r.valid && (
-            <Tooltip title={open ? undefined : t('results.results.retestClosed')}>
-              <Button size="small" danger icon={<RedoOutlined />} disabled={!open} onClick={() => retest(r)} data-testid={`retest-${r.responseId}`}>
-                {t('results.results.retest')}
-              </Button>
-            </Tooltip>
-          )}
-        </Space>
-      ),
-    },
+    ...(canRetest
+      ? ([
+          {
+            title: t('results.actions'),
+            key: 'actions',
+            width: 110,
+            fixed: 'right',
+            render: (_v, r) =>
+              r.valid ? null : (
+                <Tooltip title={open ? undefined : t('results.results.retestClosed')}>
+                  <Button size="small" danger icon={<RedoOutlined />} disabled={!open} onClick={() => retest(r)} data-testid={`retest-${r.responseId}`}>
+                    {t('results.results.retest')}
+                  </Button>
+                </Tooltip>
+              ),
+          },
+        ] as ColumnsType<ResultRow>)
+      : []),
   ];
 
   return (
@@ -160,7 +156,7 @@ export default function ResultsTab({ campaign }: { campaign: Campaign }) {
         loading={loading}
         columns={columns}
         dataSource={data?.items ?? []}
-        scroll={{ x: 1500 }}
+        scroll={{ x: canRetest ? 1120 : 1010 }}
         locale={{ emptyText: t('results.results.empty') }}
         data-testid="results-table"
         onRow={(r) => ({ 'data-testid': `result-row-${r.responseId}` }) as React.HTMLAttributes<HTMLElement>}

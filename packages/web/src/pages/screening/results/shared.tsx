@@ -79,20 +79,18 @@ export function ScalesCell({ scales }: { scales: ResultRow['scales'] }) {
   return (
     <Space orientation="vertical" size={0}>
       {scales.map((s) => (
-        <span key={s.id} style={{ whiteSpace: 'nowrap' }}>
-          <Typography.Text strong>{s.name}</Typography.Text> {t('results.raw')} {num(s.raw)}
-          {s.normed !== null && (
-            <>
-              {' · '}
-              {t('results.normed')} {num(s.normed)}
-            </>
-          )}
-          {s.band && (
-            <Tag color={s.level ? LEVEL_TAG[s.level] : 'default'} style={{ marginInlineStart: 6 }}>
-              {s.band}
-            </Tag>
-          )}
-        </span>
+        <div key={s.id}>
+          <span style={{ whiteSpace: 'nowrap', marginInlineEnd: 6 }}>
+            <Typography.Text strong>{s.name}</Typography.Text> {t('results.raw')} {num(s.raw)}
+            {s.normed !== null && (
+              <>
+                {' · '}
+                {t('results.normed')} {num(s.normed)}
+              </>
+            )}
+          </span>
+          {s.band && <Tag color={s.level ? LEVEL_TAG[s.level] : 'default'}>{s.band}</Tag>}
+        </div>
       ))}
     </Space>
   );
