@@ -114,7 +114,6 @@ export default function ClassCodeLoginPage() {
               autoCapitalize="characters"
               spellCheck={false}
               size="large"
-              maxLength={6}
               data-testid="classcode-code"
             />
           </Form.Item>
