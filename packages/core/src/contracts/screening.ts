@@ -165,7 +165,11 @@ export const AnswerSheet = z.object({
       text: z.string(),
       required: z.boolean(),
       options: z.array(z.object({ value: z.string(), label: z.string() })),
-      enableWhen: z.array(z.object({ item: z.string(), operator: z.string(), value: z.union([z.string(), z.number(), z.boolean()]).optional() })).optional(),
+      /**
+       * Skip logic as the page evaluates it: `exists`, `=`, `!=` on option values, and `in` (the
+       * chosen option is one of `values`), which is how comparisons of option scores reach the page.
+       */
+      enableWhen: z.array(z.object({ item: z.string(), operator: z.string(), value: z.union([z.string(), z.number(), z.boolean()]).optional(), values: z.array(z.string()).optional() })).optional(),
       enableBehavior: z.enum(['all', 'any']).optional(),
     }),
   ),

@@ -13,6 +13,7 @@ import {
   type contracts,
   type GradeBandPlan,
   type InstrumentDefinition,
+  type ItemCondition,
   type ScoreResult,
 } from '@xinyu/core';
 import { eq, sql } from 'drizzle-orm';
@@ -86,7 +87,7 @@ function plannedFor(ctx: Context) {
   return ctx.grade_level == null ? [] : instrumentsForGrade(ctx.plan, ctx.grade_level);
 }
 
-export async function myTasks(deps: Deps, caller: Caller): Promise<z.infer<typeof contracts.MyTask>[]> {
+export async function myTasks(deps: Deps, caller: Caller, locale: 'zh-CN' | 'en-US' = 'zh-CN'): Promise<z.infer<typeof contracts.MyTask>[]> {
   const studentId = studentOf(caller);
   const today = cstToday(deps.clock());
   const list = (await contexts(deps.db, studentId)).filter((c) => windowOpen({ start: c.window_start, end: c.window_end }, today) && plannedFor(c).length);
@@ -105,7 +106,7 @@ export async function myTasks(deps: Deps, caller: Caller): Promise<z.infer<typeo
     for (const ref of plannedFor(c)) {
       const def = await getInstrumentInRegion(deps.db, caller.regionId, ref.key, ref.version);
       const p = byKey.get(key(c.campaign_id, ref.key));
-      instruments.push({ key: ref.key, version: ref.version, title: def.title['zh-CN'], itemCount: def.items.length, status: p?.status ?? 'not_started', answered: p?.answered ?? 0 });
+      instruments.push({ key: ref.key, version: ref.version, title: def.title[locale], itemCount: def.items.length, status: p?.status ?? 'not_started', answered: p?.answered ?? 0 });
     }
     out.push({ campaignId: c.campaign_id, title: c.title, purpose: c.purpose, window: { start: c.window_start, end: c.window_end }, consent: consentState(c), instruments });
   }
@@ -149,13 +150,26 @@ export async function answerSheet(deps: Deps, caller: Caller, campaignId: string
       text: item.text[locale],
       required: item.required !== false,
       options: item.options.map((o) => ({ value: o.value, label: o.label[locale] })),
-      ...(item.enableWhen ? { enableWhen: item.enableWhen, enableBehavior: item.enableBehavior ?? 'all' } : {}),
+      ...(item.enableWhen ? { enableWhen: item.enableWhen.map((c) => sheetCondition(def, c)), enableBehavior: item.enableBehavior ?? 'all' } : {}),
     })),
     // a submitted sheet is not shown again: answers are sensitive even to their author's next reader
     answers: submitted ? {} : (saved?.answers ?? {}),
     startedAt: saved ? new Date(saved.started_at).toISOString() : null,
     status: saved?.status ?? 'not_started',
   };
+}
+
+/**
+ * A skip-logic condition for the answer sheet. Comparisons (`>` …) are on option scores, which the
+ * sheet does not carry; they become the list of option values that satisfy them, so the page
+ * decides exactly as the scoring engine does.
+ */
+function sheetCondition(def: InstrumentDefinition, c: ItemCondition): { item: string; operator: string; value?: string | number | boolean; values?: string[] } {
+  if (c.operator === 'exists' || c.operator === '=' || c.operator === '!=') return { item: c.item, operator: c.operator, ...(c.value !== undefined ? { value: c.value } : {}) };
+  const options = def.items.find((i) => i.id === c.item)?.options ?? [];
+  const v = typeof c.value === 'number' ? c.value : Number.NaN;
+  const holds = (s: number) => (c.operator === '>' ? s > v : c.operator === '>=' ? s >= v : c.operator === '<' ? s < v : s <= v);
+  return { item: c.item, operator: 'in', values: options.filter((o) => o.score !== undefined && holds(o.score)).map((o) => o.value) };
 }
 
 /** Answers that do not fit the definition, as field errors (answers.<item>). */
@@ -220,14 +234,14 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
     throw badRequest(`还有 ${score.missing.length} 道题没有回答`, fields);
   }
   const alert = screeningAlert(score);
-  const stored = await deps.db.transaction(async (tx) => {
+  const stored = await storeSubmission(deps, async (tx) => {
     const inserted = await rows<{ id: string }>(tx, sql`
       insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,
         school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)
       values (${caller.regionId}, ${campaignId}, ${ctx.student_id}, ${def.id}, ${def.version},
         (select coalesce(max(attempt), 0) + 1 from screening_responses where campaign_id = ${campaignId} and student_id = ${ctx.student_id} and instrument_key = ${def.id}),
         'submitted', ${JSON.stringify(body.answers)}::jsonb, ${body.clientId}, ${ctx.school_id}, ${ctx.class_id}, ${ctx.grade_level}, ${ctx.gender},
-        ${new Date(startedMs)}, ${now}, ${score.durationSeconds ?? null}, ${JSON.stringify(score)}::jsonb, ${score.warningLevel}, ${score.validity.valid}, ${now})
+        ${new Date(startedMs)}, ${now}, ${score.durationSeconds === undefined ? null : Math.round(score.durationSeconds)}, ${JSON.stringify(score)}::jsonb, ${score.warningLevel}, ${score.validity.valid}, ${now})
       on conflict (campaign_id, student_id, instrument_key) where status <> 'superseded'
       do update set status = 'submitted', answers = excluded.answers, client_id = excluded.client_id, started_at = least(screening_responses.started_at, excluded.started_at),
         submitted_at = excluded.submitted_at, duration_seconds = extract(epoch from excluded.submitted_at - least(screening_responses.started_at, excluded.started_at))::int,
@@ -246,6 +260,17 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
   )[0];
   if (earlier && earlier.client_id === body.clientId) return { status: 'submitted', submittedAt: new Date(earlier.submitted_at).toISOString(), duplicate: true };
   throw new AppError(409, 'already_submitted', '这份问卷已经提交过了，谢谢你');
+}
+
+/** Runs the submit's transaction; a client id already used by another sheet is a clear 409, not a 500. */
+async function storeSubmission<T>(deps: Deps, fn: (tx: Db) => Promise<T>): Promise<T> {
+  try {
+    return await deps.db.transaction(fn);
+  } catch (e) {
+    const text = `${e instanceof Error ? e.message : ''} ${String((e as { cause?: unknown }).cause ?? '')}`;
+    if (text.includes('screening_responses_client_uq')) throw new AppError(409, 'client_id_reused', '提交编号重复，请刷新页面后重新提交');
+    throw e;
+  }
 }
 
 interface AlertInput {

@@ -132,8 +132,8 @@ export const campaignRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app)
 
   app.get('/my/screenings', {
     config: { access: 'screening.answer' },
-    schema: { tags, summary: '学生：我的测评任务', response: { 200: z.object({ items: z.array(contracts.MyTask) }), ...errors } },
-  }, async (req) => ({ items: await myTasks(deps, callerOf(req)) }));
+    schema: { tags, summary: '学生：我的测评任务', querystring: z.object({ locale: z.enum(['zh-CN', 'en-US']).default('zh-CN') }), response: { 200: z.object({ items: z.array(contracts.MyTask) }), ...errors } },
+  }, async (req) => ({ items: await myTasks(deps, callerOf(req), req.query.locale) }));
 
   app.get('/my/screenings/:campaignId/:key', {
     config: { access: 'screening.answer' },

@@ -119,6 +119,9 @@ describe('a student under 14 answers once a guardian consents', () => {
     const sheet = (await student.get(`/api/v1/my/screenings/${campaignId}/phq-9`)).json();
     expect(sheet.items[0].options[0]).toEqual({ value: '0', label: '完全不会' });
     expect(JSON.stringify(sheet)).not.toMatch(/"score"|"bands"|"critical"/);
+    // item 10 is asked when any of items 1–9 scores above 0: the page gets the option values that do
+    const item10 = sheet.items.find((i: { id: string }) => i.id === 'phq9_10');
+    expect(item10.enableWhen[0]).toEqual({ item: 'phq9_1', operator: 'in', values: ['1', '2', '3'] });
     const bad = await student.put(`/api/v1/my/screenings/${campaignId}/phq-9/draft`, { answers: { phq9_1: '7' }, startedAt: started() });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields['answers.phq9_1']).toBeTruthy();
@@ -155,12 +158,18 @@ describe('a student under 14 answers once a guardian consents', () => {
     expect(await inbox(otherCounselor)).toHaveLength(0);
   });
 
-  it('the second instrument completes the student; the sheet no longer shows answers', async () => {
-    const res = await student.post(`/api/v1/my/screenings/${campaignId}/gad-7/submit`, { clientId: randomUUID(), answers: gad([0, 0, 1, 0, 0, 0, 0]), startedAt: started() });
+  it('the second instrument completes the student (time taken rounds to whole seconds); the sheet no longer shows answers', async () => {
+    const phqClientId = (await rows<{ client_id: string }>(env.deps.db, sql`select client_id from screening_responses where instrument_key = 'phq-9'`))[0]!.client_id;
+    const reused = await student.post(`/api/v1/my/screenings/${campaignId}/gad-7/submit`, { clientId: phqClientId, answers: gad([0, 0, 1, 0, 0, 0, 0]), startedAt: started() });
+    expect(reused.statusCode).toBe(409);
+    expect(reused.json().error.code).toBe('client_id_reused');
+    const fractional = new Date(env.clock.now().getTime() - 245_678).toISOString();
+    const res = await student.post(`/api/v1/my/screenings/${campaignId}/gad-7/submit`, { clientId: randomUUID(), answers: gad([0, 0, 1, 0, 0, 0, 0]), startedAt: fractional });
     expect(res.statusCode, res.body).toBe(200);
     const tasks = (await student.get('/api/v1/my/screenings')).json().items;
     expect(tasks[0].instruments.map((i: { status: string }) => i.status)).toEqual(['submitted', 'submitted']);
     expect((await student.get(`/api/v1/my/screenings/${campaignId}/phq-9`)).json()).toMatchObject({ status: 'submitted', answers: {} });
+    expect((await rows<{ d: number }>(env.deps.db, sql`select duration_seconds as d from screening_responses where instrument_key = 'gad-7'`))[0]!.d).toBe(246);
   });
 
   it('every submission is audited exactly once, off the hot path', async () => {

@@ -85,8 +85,9 @@ function TaskCard({ task }: { task: MyTask }) {
 }
 
 export default function ScreeningTasksPage() {
-  const { t } = useTranslation();
-  const { data, error, reload } = useAsync((signal) => api.get<Items<MyTask>>('/my/screenings', undefined, { signal }), []);
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language === 'en-US' ? 'en-US' : 'zh-CN';
+  const { data, error, reload } = useAsync((signal) => api.get<Items<MyTask>>('/my/screenings', { locale }, { signal }), [locale]);
   return (
     <div className="xy-ans" data-testid="screening-tasks">
       <Typography.Title level={5} style={{ marginTop: 0 }}>

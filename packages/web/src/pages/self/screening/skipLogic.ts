@@ -1,8 +1,8 @@
 /**
  * Skip logic of an answer sheet, as the server scores it: items are settled in order (conditions
  * only look back), an item that is hidden counts as unanswered for the items after it, and
- * `>`, `>=`, `<`, `<=` compare numbers (here: the numeric value of the chosen option's `value`,
- * the only number the sheet gives a student).
+ * comparisons of option scores arrive from the server as `in` (the option values that satisfy
+ * them); `>`, `>=`, `<`, `<=`, should a sheet carry them, compare the numeric option value.
  */
 import type { AnswerSheet } from '../../../api/types';
 
@@ -20,6 +20,8 @@ function conditionHolds(c: Condition, chosen: (itemId: string) => string | undef
   const value = chosen(c.item);
   if (c.operator === 'exists') return (value !== undefined) === asBoolean(c.value);
   if (value === undefined) return false;
+  // comparisons of option scores arrive as the option values that satisfy them
+  if (c.operator === 'in') return (c.values ?? []).includes(value);
   switch (c.operator) {
     case '=':
       return value === String(c.value);
