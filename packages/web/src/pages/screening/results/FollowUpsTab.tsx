@@ -271,25 +271,29 @@ export default function FollowUpsTab({ campaign }: { campaign: Campaign }) {
           },
         ] as ColumnsType<FollowUp>)
       : []),
-    {
-      title: t('results.actions'),
-      key: 'actions',
-      width: 150,
-      render: (_v, r) => (
-        <Space orientation="vertical" size={4}>
-          {canObserve && (
-            <Button size="small" icon={<EditOutlined />} onClick={() => setEditing({ kind: 'observation', row: r })} data-testid={`observation-open-${r.studentId}`}>
-              {r.observation ? t('results.followUps.editObservation') : t('results.followUps.addObservation')}
-            </Button>
-          )}
-          {canInterview && (
-            <Button size="small" type={r.decision ? 'default' : 'primary'} icon={<SolutionOutlined />} onClick={() => setEditing({ kind: 'interview', row: r })} data-testid={`interview-open-${r.studentId}`}>
-              {r.decision ? t('results.followUps.editInterview') : t('results.followUps.recordInterview')}
-            </Button>
-          )}
-        </Space>
-      ),
-    },
+    ...((canObserve || canInterview
+      ? [
+        {
+          title: t('results.actions'),
+          key: 'actions',
+          width: 150,
+          render: (_v: unknown, r: FollowUp) => (
+            <Space orientation="vertical" size={4}>
+              {canObserve && (
+                <Button size="small" icon={<EditOutlined />} onClick={() => setEditing({ kind: 'observation', row: r })} data-testid={`observation-open-${r.studentId}`}>
+                  {r.observation ? t('results.followUps.editObservation') : t('results.followUps.addObservation')}
+                </Button>
+              )}
+              {canInterview && (
+                <Button size="small" type={r.decision ? 'default' : 'primary'} icon={<SolutionOutlined />} onClick={() => setEditing({ kind: 'interview', row: r })} data-testid={`interview-open-${r.studentId}`}>
+                  {r.decision ? t('results.followUps.editInterview') : t('results.followUps.recordInterview')}
+                </Button>
+              )}
+            </Space>
+          ),
+        },
+        ]
+      : []) as ColumnsType<FollowUp>),
   ];
 
   return (
