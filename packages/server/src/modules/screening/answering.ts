@@ -234,13 +234,16 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
     throw badRequest(`还有 ${score.missing.length} 道题没有回答`, fields);
   }
   const alert = screeningAlert(score);
+  // answers to items skip logic switched off are not kept: they were never asked
+  const skipped = new Set(score.skipped);
+  const kept = Object.fromEntries(Object.entries(body.answers).filter(([id]) => !skipped.has(id)));
   const stored = await storeSubmission(deps, async (tx) => {
     const inserted = await rows<{ id: string }>(tx, sql`
       insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,
         school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)
       values (${caller.regionId}, ${campaignId}, ${ctx.student_id}, ${def.id}, ${def.version},
         (select coalesce(max(attempt), 0) + 1 from screening_responses where campaign_id = ${campaignId} and student_id = ${ctx.student_id} and instrument_key = ${def.id}),
-        'submitted', ${JSON.stringify(body.answers)}::jsonb, ${body.clientId}, ${ctx.school_id}, ${ctx.class_id}, ${ctx.grade_level}, ${ctx.gender},
+        'submitted', ${JSON.stringify(kept)}::jsonb, ${body.clientId}, ${ctx.school_id}, ${ctx.class_id}, ${ctx.grade_level}, ${ctx.gender},
         ${new Date(startedMs)}, ${now}, ${score.durationSeconds === undefined ? null : Math.round(score.durationSeconds)}, ${JSON.stringify(score)}::jsonb, ${score.warningLevel}, ${score.validity.valid}, ${now})
       on conflict (campaign_id, student_id, instrument_key) where status <> 'superseded'
       do update set status = 'submitted', answers = excluded.answers, client_id = excluded.client_id, started_at = least(screening_responses.started_at, excluded.started_at),

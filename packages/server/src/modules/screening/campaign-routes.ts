@@ -257,7 +257,7 @@ export const campaignRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app)
 
   app.get('/screening/campaigns/:id/report.xlsx', {
     config: { access: 'screening.report' },
-    schema: { tags, summary: '导出测评报告（.xlsx，校外少于 5 人的格子显示为“<5”）', params: IdParam, querystring: contracts.ReportQuery },
+    schema: { tags, summary: '导出测评报告（.xlsx，校外少于 5 人及可据此推算的格子显示为“*”）', params: IdParam, querystring: contracts.ReportQuery },
   }, async (req, reply) => {
     const report = await campaignReport(deps, callerOf(req), req.params.id, req.query.unitId);
     const buf = await reportWorkbook(report);

@@ -61,3 +61,26 @@ describe('a screening history follows the student', () => {
     expect((await rows<{ school_id: number }>(env.deps.db, sql`select school_id from screening_responses where student_id = ${env.ids.committeeStudent}`))[0]!.school_id).toBe(env.ids.schoolA);
   });
 });
+
+describe('answers to skipped items', () => {
+  it('are not kept: item 10 of PHQ-9 is only asked when an item scored above 0', async () => {
+    const created = await counselor.post('/api/v1/screening/campaigns', {
+      ownerUnitId: env.ids.schoolA,
+      title: '跳题测试',
+      purpose: '检查被跳过的题目不会保存答案。',
+      plan: [{ gradeLevels: [7], instruments: [{ key: 'phq-9', version: '1.0.0' }] }],
+      targetUnitIds: [env.ids.classA],
+      window: { start: '2026-11-24', end: '2026-12-04' },
+    });
+    const id = created.json().id as string;
+    await counselor.post(`/api/v1/screening/campaigns/${id}/publish`);
+    await counselor.post(`/api/v1/screening/campaigns/${id}/releases`, { classIds: [env.ids.classA] });
+    await counselor.post(`/api/v1/screening/campaigns/${id}/consents`, { studentId: env.ids.studentSelf, decision: 'granted', guardianName: '家长', formDate: '2026-11-24' });
+    const student = await env.login('student');
+    const zeros = Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => [`phq9_${i}`, '0']));
+    const res = await student.post(`/api/v1/my/screenings/${id}/phq-9/submit`, { clientId: randomUUID(), answers: { ...zeros, phq9_10: 'very' }, startedAt: new Date(env.clock.now().getTime() - 120000).toISOString() });
+    expect(res.statusCode, res.body).toBe(200);
+    const stored = (await rows<{ answers: Record<string, string> }>(env.deps.db, sql`select answers from screening_responses where campaign_id = ${id}`))[0]!.answers;
+    expect(stored).toEqual(zeros);
+  });
+});

@@ -136,15 +136,15 @@ const LEVEL_HEADERS: { level: WarningLevel; header: string }[] = [
   { level: 'orange', header: '橙色（中度）' },
   { level: 'red', header: '红色（重度）' },
 ];
-const cell = (n: number | null) => (n === null ? '<5' : n);
+const cell = (n: number | null) => (n === null ? '*' : n);
 
-/** The report as a workbook: a summary sheet and one sheet per breakdown, suppressed cells shown as "<5". */
+/** The report as a workbook: a summary sheet and one sheet per breakdown, suppressed cells shown as "*". */
 export async function reportWorkbook(report: Report): Promise<Buffer> {
   const title = `${report.campaign.title} · ${report.unit.name}`;
   const notes = [
     title,
     `测评时间：${report.campaign.window.start} 至 ${report.campaign.window.end}；筛查结果，非诊断。`,
-    ...(report.suppressed ? ['为保护学生隐私，少于 5 人的格子显示为“<5”。'] : []),
+    ...(report.suppressed ? ['为保护学生隐私，人数少于 5 的格子及可据此推算的格子显示为“*”。'] : []),
   ];
   const columns = [
     { header: '分组', width: 20, value: (b: Breakdown) => b.label },

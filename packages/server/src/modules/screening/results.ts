@@ -4,7 +4,7 @@
  * sign-off. Results are scoped by the student's current record, so a student's screening history
  * follows them to a new class or school within the region.
  */
-import { instrumentsForGrade, type contracts, type GradeBandPlan, type Permission, type ScoreResult, type WarningLevel } from '@xinyu/core';
+import { instrumentsForGrade, type contracts, type GradeBandPlan, type InstrumentDefinition, type Permission, type ScoreResult, type WarningLevel } from '@xinyu/core';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
@@ -187,8 +187,18 @@ const RESULT_SELECT = sql`select r.id, r.student_id, s.name, s.student_no, k.nam
   join campaigns cp on cp.id = r.campaign_id
   left join screening_follow_ups f on f.campaign_id = r.campaign_id and f.student_id = r.student_id`;
 
-async function toResult(db: Db, regionId: number, r: ResultDbRow): Promise<z.infer<typeof contracts.ResultRow>> {
-  const def = await getInstrumentInRegion(db, regionId, r.instrument_key, r.instrument_version).catch(() => null);
+/** The definitions of the instruments in these rows, each loaded once. */
+async function definitionsOf(db: Db, regionId: number, list: ResultDbRow[]): Promise<Map<string, InstrumentDefinition | null>> {
+  const keys = [...new Set(list.map((r) => `${r.instrument_key}@${r.instrument_version}`))];
+  const defs = await Promise.all(keys.map((k) => {
+    const [key, version] = k.split('@') as [string, string];
+    return getInstrumentInRegion(db, regionId, key, version).catch(() => null);
+  }));
+  return new Map(keys.map((k, i) => [k, defs[i]!]));
+}
+
+function toResult(defs: Map<string, InstrumentDefinition | null>, r: ResultDbRow): z.infer<typeof contracts.ResultRow> {
+  const def = defs.get(`${r.instrument_key}@${r.instrument_version}`) ?? null;
   const scaleName = (id: string) => def?.scales.find((s) => s.id === id)?.name['zh-CN'] ?? id;
   return {
     responseId: r.id,
@@ -224,7 +234,8 @@ export async function listResults(deps: Deps, caller: Caller, id: string, q: z.i
       left join screening_follow_ups f on f.campaign_id = r.campaign_id and f.student_id = r.student_id where ${where}`),
   ]);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'screening.results.read', objectType: 'campaign', objectId: c.id, orgPath: unit.path, detail: { unitId: unit.id, level: q.level ?? null, rows: list.length, studentIds: list.map((r) => r.student_id) } }, deps.clock());
-  return { items: await Promise.all(list.map((r) => toResult(deps.db, caller.regionId, r))), total: total[0]!.n, page: q.page, pageSize: q.pageSize };
+  const defs = await definitionsOf(deps.db, caller.regionId, list);
+  return { items: list.map((r) => toResult(defs, r)), total: total[0]!.n, page: q.page, pageSize: q.pageSize };
 }
 
 /** One response with its answers: the counselor's individual report. Audited. */
@@ -236,7 +247,7 @@ export async function responseDetail(deps: Deps, caller: Caller, responseId: str
   const r = found[0];
   if (!r) throw notFound();
   const def = await getInstrumentInRegion(deps.db, caller.regionId, r.instrument_key, r.instrument_version);
-  const base = await toResult(deps.db, caller.regionId, r);
+  const base = toResult(new Map([[`${r.instrument_key}@${r.instrument_version}`, def]]), r);
   const student = (await deps.db.select({ orgPath: students.orgPath }).from(students).where(eq(students.id, r.student_id)))[0]!;
   await appendAudit(deps.db, { ...auditActor(caller), action: 'screening.response.read', objectType: 'student', objectId: r.student_id, orgPath: student.orgPath, detail: { responseId } }, deps.clock());
   return {
@@ -258,7 +269,8 @@ export async function studentScreeningHistory(deps: Deps, caller: Caller, studen
   if (!student) throw notFound();
   const list = await rows<ResultDbRow & { campaign_title: string }>(deps.db, sql`${RESULT_SELECT} where r.student_id = ${studentId} and r.status = 'submitted' order by r.submitted_at desc`);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'screening.history.read', objectType: 'student', objectId: studentId, orgPath: student.orgPath, detail: { rows: list.length } }, deps.clock());
-  return Promise.all(list.map(async (r) => ({ ...(await toResult(deps.db, caller.regionId, r)), campaignTitle: r.campaign_title })));
+  const defs = await definitionsOf(deps.db, caller.regionId, list);
+  return list.map((r) => ({ ...toResult(defs, r), campaignTitle: r.campaign_title }));
 }
 
 /** Sends an invalid response back: the student answers the instrument again; the old one stays as superseded. */

@@ -98,7 +98,7 @@ export function ScalesCell({ scales }: { scales: ResultRow['scales'] }) {
 
 export const formatScore = num;
 
-/** A count from a report: a number, or "<5" (with the reason) where the API suppressed it. */
+/** A count from a report: a number, or "*" (with the reason) where the API suppressed it. */
 export function Count({ value, testId }: { value: number | null; testId?: string }) {
   const { t } = useTranslation();
   if (value !== null) return <span data-testid={testId}>{value}</span>;
