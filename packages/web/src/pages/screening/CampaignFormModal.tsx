@@ -147,19 +147,7 @@ export function CampaignFormModal({ open, campaign, onClose, onSaved }: { open: 
 
   const instrumentOptions = (instruments.data ?? []).map((i) => {
     const sameKey = (instruments.data ?? []).filter((x) => x.key === i.key).length > 1;
-    return {
-      value: refKey(i),
-      title: i.title[lang],
-      label: (
-        <span>
-          {i.title[lang]}
-          {sameKey ? ` (${i.version})` : ''}
-          <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>
-            {t('campaigns.suitable', { grades: gradesText(i.gradeLevels, t, lang) })}
-          </Typography.Text>
-        </span>
-      ),
-    };
+    return { value: refKey(i), label: sameKey ? `${i.title[lang]} (${i.version})` : i.title[lang], grades: i.gradeLevels };
   });
 
   async function submit() {
@@ -249,8 +237,8 @@ export function CampaignFormModal({ open, campaign, onClose, onSaved }: { open: 
         <Form.Item name="targetUnitIds" label={t('campaigns.targetUnits')} extra={t('campaigns.targetExtra')}>
           <TreeSelect<number[]>
             treeData={targetTree}
-            treeCheckable
-            showCheckedStrategy={TreeSelect.SHOW_PARENT}
+            multiple
+            treeNodeLabelProp="label"
             placeholder={t('campaigns.targetPlaceholder')}
             showSearch={{ treeNodeFilterProp: 'title' }}
             allowClear
@@ -295,6 +283,7 @@ export function CampaignFormModal({ open, campaign, onClose, onSaved }: { open: 
                       <Select
                         mode="multiple"
                         placeholder={t('campaigns.gradePlaceholder')}
+                        optionFilterProp="label"
                         options={GRADES.map((g) => ({ value: g, label: lang === 'en-US' ? `${t('campaigns.grade')} ${g}` : gradeName(g) }))}
                         data-testid={`plan-grades-${i}`}
                       />
@@ -325,7 +314,15 @@ export function CampaignFormModal({ open, campaign, onClose, onSaved }: { open: 
                         mode="multiple"
                         placeholder={t('campaigns.instrumentPlaceholder')}
                         options={instrumentOptions}
-                        optionFilterProp="title"
+                        optionFilterProp="label"
+                        optionRender={(o) => (
+                          <span>
+                            {o.data.label}
+                            <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>
+                              {t('campaigns.suitable', { grades: gradesText(o.data.grades, t, lang) })}
+                            </Typography.Text>
+                          </span>
+                        )}
                         loading={instruments.loading}
                         data-testid={`plan-instruments-${i}`}
                       />

@@ -416,8 +416,9 @@ function ReleaseTab({ campaign }: { campaign: Campaign }) {
                 </div>
                 <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', margin: '6px 0' }}>
                   <span style={{ fontSize: 20, fontWeight: 600 }}>{classLabel(r)}</span>
-                  <span style={{ fontSize: 28, fontFamily: 'monospace', letterSpacing: 6, fontWeight: 700 }}>
-                    {t('campaigns.printTitle')}：{r.classCode}
+                  <span>
+                    <span style={{ fontSize: 16 }}>{t('campaigns.printTitle')}：</span>
+                    <span style={{ fontSize: 28, fontFamily: 'monospace', letterSpacing: 6, fontWeight: 700 }}>{r.classCode}</span>
                   </span>
                 </div>
                 <div style={{ fontSize: 14 }}>{t('campaigns.printInstructions')}</div>
@@ -459,6 +460,13 @@ function CompletionTab({ campaign }: { campaign: Campaign }) {
   if (loading && !data) return <Loading />;
   if (error !== undefined || !data) return <ErrorBox error={error} onRetry={reload} />;
   const unit = data.unit;
+  // a class is named with its grade (七年级1班) where it stands alone
+  const here = units.find((u) => u.id === unit.unitId);
+  const grade = here?.kind === 'class' ? units.find((u) => u.id === here.parentId && u.kind === 'grade') : undefined;
+  const unitName = grade ? `${grade.name}${unit.name}` : unit.name;
+  // grades in grade order (七年级 before 八年级), classes by number
+  const levelOf = (id: number) => units.find((u) => u.id === id)?.gradeLevel ?? 0;
+  const children = [...data.children].sort((a, b) => levelOf(a.unitId) - levelOf(b.unitId) || a.name.localeCompare(b.name, 'zh-CN', { numeric: true }));
 
   const columns: ColumnsType<CompletionRow> = [
     {
@@ -492,7 +500,7 @@ function CompletionTab({ campaign }: { campaign: Campaign }) {
                 </a>
               ),
             })),
-            { title: unit.name },
+            { title: <span data-testid="completion-current">{unitName}</span> },
           ]}
         />
         <Button icon={<DownloadOutlined />} href={apiUrl(`/screening/campaigns/${campaign.id}/pending.xlsx`, { unitId: unit.unitId })} data-testid="pending-export">
@@ -516,7 +524,7 @@ function CompletionTab({ campaign }: { campaign: Campaign }) {
             rowKey="unitId"
             size="small"
             columns={columns}
-            dataSource={data.children}
+            dataSource={children}
             pagination={false}
             loading={loading}
             scroll={{ x: 900 }}
