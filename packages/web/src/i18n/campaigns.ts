@@ -210,7 +210,7 @@ export const campaignsEn: typeof campaignsZh = {
   band: 'Band {{n}}',
   reminderDays: 'Reminders before the end',
   reminderExtra: 'Unfinished students and their head teachers are reminded on these days.',
-  reminderDay: '{{n}} days before',
+  reminderDay: '{{n}} day(s) before',
   reminderDay0: 'On the last day',
   consentForAll: 'Guardian consent for every student',
   consentNote: 'Students under 14 (age on the first day) always need a guardian’s consent; turn this on to require it from older students too.',
