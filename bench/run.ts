@@ -1,7 +1,8 @@
 // `npm run bench -- <name>`: benchmarks print their figures; they never assert timings.
 import { benchImport } from './import.js';
+import { benchScreening } from './screening.js';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { import: benchImport };
+const benches: Record<string, (args: string[]) => Promise<void>> = { import: benchImport, screening: benchScreening };
 
 const [name, ...args] = process.argv.slice(2);
 const run = name ? benches[name] : undefined;

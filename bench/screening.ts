@@ -1,0 +1,533 @@
+// Screening submissions through the real server on real PostgreSQL: a city of 100,000 students
+// (grades 4–9, classes of ~45, each with an account, a student role and a live session), one
+// published campaign giving them CES-DC, and 500 keep-alive clients submitting every answer sheet
+// through POST /api/v1/my/screenings/:campaignId/ces-dc/submit with the cookie and CSRF header.
+// Halfway through the server is killed with SIGKILL and restarted at once; the clients keep
+// retrying with the same client id. At the end the database is checked (one response per student,
+// every acknowledged client id stored once, an alert per warning) and a plain batched INSERT of the
+// same rows is timed as the ceiling.
+// Uses DATABASE_URL's server when set (in a new database), else a temporary PostgreSQL 15 server
+// with fsync on. Options: --students N, --clients N, --workers N (XINYU_WORKERS for the server),
+// --no-kill, --cpu-prof (profiles of the server in the temp dir, kept).
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import pg from 'pg';
+import { BUILTIN_INSTRUMENTS, className, gradeName, screeningAlert, scoreResponse } from '@xinyu/core';
+import { migrate, openDatabase } from '../packages/server/src/db/client.js';
+import { startTempPostgres } from '../packages/server/src/db/temp-postgres.js';
+import { hashPassword } from '../packages/server/src/modules/auth/passwords.js';
+import { cstToday } from '../packages/server/src/modules/screening/campaigns.js';
+import { givenName, rng, surname } from '../packages/server/src/seed/names.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SERVER_DIR = path.join(ROOT, 'packages/server');
+const CES_DC = BUILTIN_INSTRUMENTS['ces-dc']!;
+const GRADES = [4, 5, 6, 7, 8, 9];
+const CLASSES_PER_GRADE = 9;
+const CLASS_SIZE = 45;
+const DISTRICTS = 5;
+
+const opt = (args: string[], name: string, dflt: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) || dflt : dflt;
+};
+const secs = (ms: number) => (ms / 1000).toFixed(1);
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Student {
+  id: string;
+  token: string;
+  csrf: string;
+  clientId: string;
+  body: string;
+  /** the warning the instrument engine gives these answers (computed here, compared with the database) */
+  warns: boolean;
+}
+
+// --- the city ---------------------------------------------------------------------------------
+
+interface Unit { id: number; kind: string; parentId: number | null; path: string; name: string; code: string | null; schoolKind: string | null; gradeLevel: number | null; classNo: number | null }
+
+async function setupCity(pool: pg.Pool, n: number, now: Date): Promise<{ regionId: number; campaignId: string; students: Student[]; classes: number; schools: number }> {
+  const r = rng(20260301);
+  const units: Unit[] = [];
+  let nextId = 1;
+  const add = (u: Omit<Unit, 'id' | 'path'>, parent: Unit | null) => {
+    const id = nextId++;
+    const unit = { ...u, id, path: `${parent?.path ?? '/'}${id}/` };
+    units.push(unit);
+    return unit;
+  };
+  const none = { code: null, schoolKind: null, gradeLevel: null, classNo: null };
+  const city = add({ ...none, kind: 'city', parentId: null, name: '临江市', code: 'BENCH' }, null);
+  const regionId = city.id;
+  const districts = Array.from({ length: DISTRICTS }, (_, d) => add({ ...none, kind: 'district', parentId: city.id, name: `第${d + 1}区`, code: `BD${d + 1}` }, city));
+  const schoolCount = Math.ceil(n / (CLASS_SIZE * GRADES.length * CLASSES_PER_GRADE));
+  const classes: { unit: Unit; schoolId: number; gradeLevel: number }[] = [];
+  for (let s = 0; s < schoolCount; s++) {
+    const district = districts[s % DISTRICTS]!;
+    const school = add({ ...none, kind: 'school', parentId: district.id, name: `临江市第${s + 1}九年制学校`, code: `BS${String(s + 1).padStart(3, '0')}`, schoolKind: 'nine_year' }, district);
+    for (const level of GRADES) {
+      const grade = add({ ...none, kind: 'grade', parentId: school.id, name: gradeName(level, 'nine_year'), gradeLevel: level }, school);
+      for (let c = 1; c <= CLASSES_PER_GRADE; c++) {
+        classes.push({ unit: add({ ...none, kind: 'class', parentId: grade.id, name: className(c), classNo: c }, grade), schoolId: school.id, gradeLevel: level });
+      }
+    }
+  }
+  const col = <T>(f: (u: Unit) => T) => units.map(f);
+  await pool.query(
+    `insert into org_units (id, region_id, kind, parent_id, path, name, code, school_kind, grade_level, class_no) overriding system value
+     select u.id, $1, u.kind, u.parent_id, u.path, u.name, u.code, u.school_kind, u.grade_level, u.class_no
+     from unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[])
+       as u(id, kind, parent_id, path, name, code, school_kind, grade_level, class_no)`,
+    [regionId, col((u) => u.id), col((u) => u.kind), col((u) => u.parentId), col((u) => u.path), col((u) => u.name), col((u) => u.code), col((u) => u.schoolKind), col((u) => u.gradeLevel), col((u) => u.classNo)],
+  );
+  await pool.query(`select setval(pg_get_serial_sequence('org_units', 'id'), (select max(id) from org_units))`);
+
+  // a published campaign, open today in China time, CES-DC for grades 4–9, released to every class
+  const today = cstToday(now);
+  const end = cstToday(new Date(now.getTime() + 14 * 86400000));
+  const campaignId = randomUUID();
+  await pool.query(
+    `insert into campaigns (id, region_id, owner_unit_id, owner_path, title, purpose, status, plan, target_unit_ids, target_paths, window_start, window_end, reminder_days, published_at)
+     values ($1, $2, $3, $4, '2026 年春季学期心理健康测评', '了解学生心理状况，及早发现需要帮助的学生', 'published', $5::jsonb, $6, $7, $8, $9, '{}', now())`,
+    [campaignId, regionId, city.id, city.path, JSON.stringify([{ gradeLevels: GRADES, instruments: [{ key: CES_DC.id, version: CES_DC.version }] }]), [city.id], [city.path], today, end],
+  );
+  await pool.query(
+    `insert into campaign_releases (campaign_id, class_id, school_id, class_code, released_by_name)
+     select $1, u.cid, u.sid, 'B' || lpad(u.cid::text, 7, '0'), '教务处' from unnest($2::int[], $3::int[]) as u(cid, sid)`,
+    [campaignId, classes.map((c) => c.unit.id), classes.map((c) => c.schoolId)],
+  );
+
+  // students with accounts, student roles, live sessions and granted consents, in chunks over two connections
+  const passwordHash = await hashPassword(randomBytes(16).toString('hex'));
+  const schoolYear = now.getUTCMonth() >= 8 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
+  const students: Student[] = [];
+  const expires = new Date(now.getTime() + 12 * 3600000);
+  const CHUNK = 10_000;
+  const chunks: number[] = [];
+  for (let i = 0; i < n; i += CHUNK) chunks.push(i);
+  const rows: { id: string; no: string; name: string; gender: string; birth: string; schoolId: number; classId: number; path: string; ey: number; accountId: string; sessionId: string; csrf: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const cls = classes[i % classes.length]!;
+    const gender = r() < 0.5 ? 'male' : 'female';
+    const birthYear = schoolYear - cls.gradeLevel - 6;
+    const birth = new Date(Date.UTC(birthYear, 8, 1) + Math.floor(r() * 365) * 86400000).toISOString().slice(0, 10);
+    const token = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(24).toString('base64url');
+    const id = randomUUID();
+    const warns = r() < 0.03;
+    const answers: Record<string, string> = {};
+    for (const item of CES_DC.items) {
+      const reverse = ['cesdc_4', 'cesdc_8', 'cesdc_12', 'cesdc_16'].includes(item.id);
+      // most students answer low (reverse-scored items high); a few percent answer high
+      const low = warns ? r() < 0.1 : r() < 0.97;
+      const v = low ? (reverse ? 3 - (r() < 0.7 ? 0 : 1) : r() < 0.7 ? 0 : 1) : reverse ? Math.floor(r() * 2) : 2 + Math.floor(r() * 2);
+      answers[item.id] = String(v);
+    }
+    const startedAt = new Date(now.getTime() - (180 + Math.floor(r() * 600)) * 1000);
+    const expected = scoreResponse(CES_DC, { answers, startedAt, submittedAt: now, respondent: { gender, gradeLevel: cls.gradeLevel } });
+    const clientId = randomUUID();
+    students.push({ id, token, csrf, clientId, body: JSON.stringify({ clientId, answers, startedAt: startedAt.toISOString() }), warns: screeningAlert(expected) !== null });
+    rows.push({
+      id, no: `G${String(i + 1).padStart(9, '0')}`, name: surname(r) + givenName(r, gender), gender, birth, schoolId: cls.schoolId, classId: cls.unit.id, path: cls.unit.path,
+      ey: schoolYear - cls.gradeLevel + 1, accountId: randomUUID(), sessionId: createHash('sha256').update(token).digest('hex'), csrf,
+    });
+  }
+  let cursor = 0;
+  const worker = async () => {
+    const c = await pool.connect();
+    try {
+      while (cursor < chunks.length) {
+        const from = chunks[cursor++]!;
+        const p = rows.slice(from, from + CHUNK);
+        const a = <T>(f: (x: (typeof p)[number]) => T) => p.map(f);
+        await c.query('begin');
+        await c.query(
+          `insert into students (id, region_id, student_no, name, gender, birth_date, school_id, class_id, org_path, enrolment_year)
+           select u.id, $1, u.no, u.name, u.gender, u.birth, u.sid, u.cid, u.path, u.ey
+           from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::int[], $8::int[], $9::text[], $10::int[]) as u(id, no, name, gender, birth, sid, cid, path, ey)`,
+          [regionId, a((x) => x.id), a((x) => x.no), a((x) => x.name), a((x) => x.gender), a((x) => x.birth), a((x) => x.schoolId), a((x) => x.classId), a((x) => x.path), a((x) => x.ey)],
+        );
+        await c.query(
+          `insert into accounts (id, region_id, username, student_no, display_name, password_hash, student_id, password_changed_at)
+           select u.aid, $1, 'stu-' || lower(u.no), u.no, u.name, $2, u.sid, now() from unnest($3::uuid[], $4::text[], $5::text[], $6::uuid[]) as u(aid, no, name, sid)`,
+          [regionId, passwordHash, a((x) => x.accountId), a((x) => x.no), a((x) => x.name), a((x) => x.id)],
+        );
+        await c.query(
+          `insert into role_assignments (region_id, account_id, role, student_id) select $1, u.aid, 'student', u.sid from unnest($2::uuid[], $3::uuid[]) as u(aid, sid)`,
+          [regionId, a((x) => x.accountId), a((x) => x.id)],
+        );
+        await c.query(
+          `insert into sessions (id, account_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent)
+           select u.id, u.aid, u.csrf, now(), now(), $1, '10.0.0.1', 'Mozilla/5.0 (bench)' from unnest($2::text[], $3::uuid[], $4::text[]) as u(id, aid, csrf)`,
+          [expires, a((x) => x.sessionId), a((x) => x.accountId), a((x) => x.csrf)],
+        );
+        await c.query(
+          `insert into screening_consents (campaign_id, student_id, region_id, decision, method, form_date, recorded_by_name)
+           select $1, u.sid, $2, 'granted', 'paper_form', $3, '班主任' from unnest($4::uuid[]) as u(sid)`,
+          [campaignId, regionId, today, a((x) => x.id)],
+        );
+        await c.query('commit');
+      }
+    } catch (e) {
+      await c.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  // students were last active within the past minute (the server touches a session once a minute)
+  await pool.query(`update sessions set last_seen_at = now() - random() * interval '60 seconds'`);
+  await pool.query('vacuum analyze');
+  return { regionId, campaignId, students, classes: classes.length, schools: schoolCount };
+}
+
+// --- the server -------------------------------------------------------------------------------
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+/** Bundles the server like `npm run build` does (dist/main.js), into a git-ignored folder of its own. */
+async function bundleServer(): Promise<string> {
+  const outdir = path.join(SERVER_DIR, '.tmp', 'bench-server');
+  const pkg = JSON.parse(fs.readFileSync(path.join(SERVER_DIR, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  await build({
+    entryPoints: [path.join(SERVER_DIR, 'src/main.ts')],
+    outdir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: true,
+    external: Object.keys(pkg.dependencies ?? {}),
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return path.join(outdir, 'main.js');
+}
+
+class Server {
+  child: ChildProcess | null = null;
+  exited: Promise<void> = Promise.resolve();
+  constructor(private readonly main: string, private readonly env: NodeJS.ProcessEnv, private readonly logFile: string, private readonly nodeArgs: string[]) {}
+
+  start(): void {
+    const out = fs.openSync(this.logFile, 'a');
+    // its own process group, so SIGKILL reaches every process of the server (cluster workers too)
+    const child = spawn(process.execPath, [...this.nodeArgs, this.main], { env: this.env, stdio: ['ignore', out, out], detached: true, cwd: ROOT });
+    fs.closeSync(out);
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+  }
+
+  signal(sig: NodeJS.Signals): void {
+    if (this.child?.pid && this.child.exitCode === null && this.child.signalCode === null) {
+      try {
+        process.kill(-this.child.pid, sig);
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.signal('SIGTERM');
+    const t = setTimeout(() => this.signal('SIGKILL'), 15000);
+    await this.exited;
+    clearTimeout(t);
+  }
+}
+
+function get(port: number, urlPath: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, timeout: 1000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => req.destroy());
+  });
+}
+
+async function waitReady(port: number, server: Server, logFile: string, limitMs = 60000): Promise<void> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < limitMs) {
+    if ((await get(port, '/readyz')) === 200) return;
+    if (server.child && (server.child.exitCode !== null || server.child.signalCode !== null)) break;
+    await sleep(20);
+  }
+  throw new Error(`server did not become ready:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+}
+
+// --- the clients ------------------------------------------------------------------------------
+
+interface Outcome {
+  status: number;
+  body: string;
+}
+
+function post(agent: http.Agent, port: number, urlPath: string, headers: http.OutgoingHttpHeaders, body: string): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) }, timeout: 30000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export async function benchScreening(args: string[]): Promise<void> {
+  const n = opt(args, '--students', 100_000);
+  const clients = opt(args, '--clients', 500);
+  const workers = opt(args, '--workers', 0);
+  const kill = !args.includes('--no-kill');
+  const cpuProf = args.includes('--cpu-prof');
+  const tAll = performance.now();
+  const pgServer = process.env.DATABASE_URL ? null : await startTempPostgres({ durable: true });
+  const adminUrl = process.env.DATABASE_URL ?? pgServer!.adminUrl;
+  const dbName = `xinyu_bench_${randomUUID().slice(0, 8)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  const dbUrl = url.toString();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xinyu-bench-'));
+  const pool = new pg.Pool({ connectionString: dbUrl, max: 4 });
+  pool.on('error', () => undefined); // idle connections end when the database is dropped
+  let server: Server | null = null;
+  try {
+    // --- 1. setup ---
+    const t0 = performance.now();
+    const database = await openDatabase({ databaseUrl: dbUrl });
+    await migrate(database);
+    await database.close();
+    const version = (await pool.query<{ v: string }>('select version() as v')).rows[0]!.v.split(' on ')[0];
+    const city = await setupCity(pool, n, new Date());
+    const setupMs = performance.now() - t0;
+    console.log(`screening submission bench on ${version}${pgServer ? ' (temporary server, fsync on)' : ''}, ${os.cpus().length} CPUs`);
+    console.log(`  setup: ${fmt(n)} students in ${city.schools} schools / ${fmt(city.classes)} classes (grades 4–9), accounts, student roles, sessions, consents, one published campaign (CES-DC) released to every class: ${secs(setupMs)} s`);
+
+    // --- 2. the server ---
+    const tb = performance.now();
+    const main = await bundleServer();
+    const port = await freePort();
+    const logFile = path.join(tmp, 'server.log');
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', XINYU_DEMO: '0', XINYU_DATA_DIR: path.join(tmp, 'data'), NODE_ENV: 'production' };
+    if (workers) env.XINYU_WORKERS = String(workers);
+    else delete env.XINYU_WORKERS;
+    const profDir = path.join(tmp, 'cpu-prof');
+    const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+    server = new Server(main, env, logFile, nodeArgs);
+    server.start();
+    await waitReady(port, server, logFile);
+    console.log(`  server: bundled and started (PORT ${port}${workers ? `, XINYU_WORKERS=${workers}` : ''}) in ${secs(performance.now() - tb)} s; log ${logFile}`);
+
+    // --- 3. the clients ---
+    const order = Uint32Array.from({ length: n }, (_, i) => i);
+    const shuffle = rng(99);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(shuffle() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const agent = new http.Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
+    const urlPath = `/api/v1/my/screenings/${city.campaignId}/${CES_DC.id}/submit`;
+    const latencies = new Float64Array(n);
+    const doneAt = new Float64Array(n);
+    const acked: { clientId: string; studentId: string }[] = [];
+    const conflicts: { clientId: string; studentId: string }[] = [];
+    const failures: string[] = [];
+    let next = 0;
+    let done = 0;
+    let retries = 0;
+    let networkErrors = 0;
+    let serverErrors = 0;
+    let duplicateAcks = 0;
+    let killAt = NaN;
+    let readyAt = NaN;
+    let restart: Promise<void> | null = null;
+    const tStart = performance.now();
+
+    const restartServer = async () => {
+      killAt = performance.now();
+      server!.signal('SIGKILL');
+      await server!.exited;
+      server = new Server(main, env, logFile, nodeArgs);
+      server.start();
+      await waitReady(port, server, logFile);
+      readyAt = performance.now();
+      console.log(`  killed (SIGKILL) at ${secs(killAt - tStart)} s after ${fmt(done)} acknowledgements; restarted and ready after ${((readyAt - killAt) / 1000).toFixed(2)} s`);
+    };
+
+    const client = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= n) return;
+        const s = city.students[order[i]!]!;
+        const headers = { cookie: `xinyu_sid=${s.token}`, 'x-csrf-token': s.csrf, 'content-type': 'application/json' };
+        for (let attempt = 1; ; attempt++) {
+          const ts = performance.now();
+          let out: Outcome | null = null;
+          try {
+            out = await post(agent, port, urlPath, headers, s.body);
+          } catch {
+            networkErrors++;
+          }
+          if (out && out.status === 200) {
+            const te = performance.now();
+            const ack = JSON.parse(out.body) as { duplicate: boolean };
+            if (ack.duplicate) duplicateAcks++;
+            latencies[done] = te - ts;
+            doneAt[done] = te - tStart;
+            done++;
+            acked.push({ clientId: s.clientId, studentId: s.id });
+            if (kill && !restart && done >= n / 2) restart = restartServer();
+            break;
+          }
+          if (out && out.status === 409 && out.body.includes('already_submitted')) {
+            conflicts.push({ clientId: s.clientId, studentId: s.id });
+            break;
+          }
+          if (out && out.status < 500) {
+            failures.push(`${out.status} ${out.body.slice(0, 200)}`);
+            break;
+          }
+          if (out) serverErrors++;
+          retries++;
+          await sleep(Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random()));
+        }
+      }
+    };
+
+    const progress = setInterval(() => {
+      const t = performance.now() - tStart;
+      console.log(`    ${secs(t).padStart(6)} s  ${fmt(done).padStart(7)} acknowledged  ${fmt(retries)} retries`);
+    }, 10000);
+    await Promise.all(Array.from({ length: clients }, client));
+    clearInterval(progress);
+    const loadMs = performance.now() - tStart;
+    await restart;
+    agent.destroy();
+    const unaudited = (await pool.query<{ n: number }>(`select count(*)::int as n from screening_responses where audited_at is null`)).rows[0]!.n;
+    await server.stop();
+    server = null;
+    console.log(`  load: ${fmt(done)} acknowledged in ${secs(loadMs)} s (${fmt(n - unaudited)} already audited by the batch job when the load ended)`);
+    if (failures.length) console.log(`  unexpected answers: ${failures.length}, e.g. ${failures.slice(0, 3).join(' | ')}`);
+
+    // --- 5. verification ---
+    const q = async (text: string, values: unknown[] = []) => (await pool.query<{ n: number }>(text, values)).rows[0]!.n;
+    const cid = city.campaignId;
+    const checks: [string, boolean, string][] = [];
+    const check = (name: string, ok: boolean, detail: string) => checks.push([name, ok, detail]);
+    const total = await q(`select count(*)::int as n from screening_responses where campaign_id = $1`, [cid]);
+    const submitted = await q(`select count(*)::int as n from screening_responses where campaign_id = $1 and status = 'submitted'`, [cid]);
+    const distinct = await q(`select count(distinct student_id)::int as n from screening_responses where campaign_id = $1 and status = 'submitted'`, [cid]);
+    const dupStudents = await q(`select count(*)::int as n from (select student_id from screening_responses where campaign_id = $1 group by student_id, instrument_key having count(*) > 1) d`, [cid]);
+    check('one submitted response per student', total === n && submitted === n && distinct === n && dupStudents === 0, `${fmt(submitted)} submitted of ${fmt(total)} rows, ${fmt(distinct)} students, ${dupStudents} students with more than one`);
+    const ackIds = acked.map((a) => a.clientId);
+    const ackStudents = acked.map((a) => a.studentId);
+    const ackFound = await q(`select count(*)::int as n from unnest($1::uuid[], $2::uuid[]) as a(cid, sid) join screening_responses r on r.client_id = a.cid and r.student_id = a.sid and r.status = 'submitted'`, [ackIds, ackStudents]);
+    const ackRows = await q(`select count(*)::int as n from unnest($1::uuid[]) as a(cid) join screening_responses r on r.client_id = a.cid`, [ackIds]);
+    check('every acknowledged client id stored exactly once', ackFound === acked.length && ackRows === acked.length, `${fmt(acked.length)} acknowledged, ${fmt(ackFound)} found with their student, ${fmt(ackRows)} rows`);
+    const orphans = await q(`select count(*)::int as n from screening_responses r left join students s on s.id = r.student_id where s.id is null`);
+    check('no response without its student', orphans === 0, `${orphans} orphans`);
+    const lostAcks = conflicts.length ? await q(`select count(*)::int as n from unnest($1::uuid[]) as a(cid) join screening_responses r on r.client_id = a.cid`, [conflicts.map((c) => c.clientId)]) : 0;
+    check('no 409 for a sheet this client stored (lost ack)', lostAcks === 0 && conflicts.length === 0, `${conflicts.length} answered 409 already_submitted, ${lostAcks} of them stored under the same client id`);
+    const warned = await q(`select count(*)::int as n from screening_responses where campaign_id = $1 and warning_level in ('yellow', 'orange', 'red')`, [cid]);
+    const expected = city.students.filter((s) => s.warns).length;
+    const alerted = await q(`select count(*)::int as n from alerts a join screening_responses r on r.id::text = a.source_ref where a.source = 'screening' and r.warning_level in ('yellow', 'orange', 'red')`);
+    const alertRows = await q(`select count(*)::int as n from alerts where source = 'screening'`);
+    const alertDup = await q(`select count(*)::int as n from (select source_ref from alerts group by source, source_ref having count(*) > 1) d`);
+    check('one alert per response with a warning', warned === expected && alerted === warned && alertRows === warned && alertDup === 0, `${fmt(warned)} warnings (${fmt(expected)} expected by scoring the answers here), ${fmt(alerted)} alerts on them, ${fmt(alertRows)} alerts in all, ${alertDup} duplicated source_ref`);
+    const followUps = await q(`select count(*)::int as n from screening_follow_ups where campaign_id = $1`, [cid]);
+    check('one follow-up per warned student', followUps === warned, `${fmt(followUps)} follow-ups`);
+
+    // --- 6. the ceiling: the same rows, plain INSERTs of 1,000 rows on 4 connections ---
+    await pool.query(`create table screening_responses_ceiling (like screening_responses including all)`);
+    const cols = (await pool.query<{ c: string }>(`select column_name as c from information_schema.columns where table_name = 'screening_responses' and table_schema = current_schema() order by ordinal_position`)).rows.map((r) => r.c);
+    const all = (await pool.query({ text: `select ${cols.map((c) => `${c}::text`).join(', ')} from screening_responses`, rowMode: 'array' })).rows as (string | null)[][];
+    const BATCH = 1000;
+    const batches: { text: string; values: (string | null)[] }[] = [];
+    for (let i = 0; i < all.length; i += BATCH) {
+      const part = all.slice(i, i + BATCH);
+      const tuples = part.map((_, r) => `(${cols.map((__, c) => `$${r * cols.length + c + 1}`).join(', ')})`);
+      batches.push({ text: `insert into screening_responses_ceiling (${cols.join(', ')}) values ${tuples.join(', ')}`, values: part.flat() });
+    }
+    let bi = 0;
+    const tc = performance.now();
+    await Promise.all(Array.from({ length: 4 }, async () => {
+      while (bi < batches.length) await pool.query(batches[bi++]!);
+    }));
+    const ceilingMs = performance.now() - tc;
+    const ceiling = all.length / (ceilingMs / 1000);
+
+    // --- 7. figures ---
+    const lat = latencies.slice(0, done).sort();
+    const windowStart = killAt;
+    const windowEnd = readyAt + 2000 - tStart;
+    let steadyCount = 0;
+    for (let i = 0; i < done; i++) {
+      const t = doneAt[i]!;
+      if (!(t >= windowStart - tStart && t < windowEnd)) steadyCount++;
+    }
+    const steadyMs = kill ? loadMs - (windowEnd - (windowStart - tStart)) : loadMs;
+    const rate = done / (loadMs / 1000);
+    const steadyRate = steadyCount / (steadyMs / 1000);
+    const ms = (v: number) => `${v.toFixed(0)} ms`;
+    const table: [string, string][] = [
+      ['submissions/s, whole run', `${fmt(rate)} (${fmt(done)} in ${secs(loadMs)} s)`],
+      ['submissions/s, steady', kill ? `${fmt(steadyRate)} (excluding ${secs(windowEnd - (windowStart - tStart))} s from the kill to 2 s after ready)` : fmt(steadyRate)],
+      ['latency p50 / p95 / p99 / max', `${ms(percentile(lat, 50))} / ${ms(percentile(lat, 95))} / ${ms(percentile(lat, 99))} / ${ms(lat[lat.length - 1] ?? NaN)}`],
+      ['ceiling: plain INSERT, 1,000 rows × 4 conns', `${fmt(ceiling)} rows/s (${fmt(all.length)} rows in ${secs(ceilingMs)} s)`],
+      ['whole run / ceiling', `${((rate / ceiling) * 100).toFixed(1)} %`],
+      ['kill → ready', kill ? `${((readyAt - killAt) / 1000).toFixed(2)} s` : 'no kill'],
+      ['retries (network errors / 5xx)', `${fmt(retries)} (${fmt(networkErrors)} / ${fmt(serverErrors)})`],
+      ['duplicate acks (stored earlier, replayed)', fmt(duplicateAcks)],
+      ['lost acks (409 for an own stored sheet)', fmt(lostAcks)],
+      ['duplicated responses in the database', fmt(Math.max(0, total - distinct))],
+    ];
+    const w = Math.max(...table.map(([k]) => k.length));
+    console.log(`  checks:`);
+    for (const [name, ok, detail] of checks) console.log(`    ${ok ? 'OK  ' : 'FAIL'} ${name}: ${detail}`);
+    console.log(`  results (${clients} keep-alive clients${workers ? `, ${workers} server workers` : ', one server process'}):`);
+    for (const [k, v] of table) console.log(`    ${k.padEnd(w)}  ${v}`);
+    const met = rate >= 2000 && percentile(lat, 99) < 300 && lostAcks === 0 && total === distinct && checks.every((c) => c[1]);
+    console.log(`  target: ≥ 2,000 submissions/s, p99 < 300 ms, no lost or duplicated response: ${met ? 'met' : 'NOT met'}`);
+    if (cpuProf) console.log(`  CPU profiles of the server (a killed one writes none): ${profDir}`);
+    console.log(`  total bench time ${secs(performance.now() - tAll)} s`);
+  } finally {
+    await server?.stop();
+    await pool.end();
+    await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
+    await admin.end();
+    await pgServer?.stop();
+    if (!cpuProf) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
