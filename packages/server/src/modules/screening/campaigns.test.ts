@@ -80,6 +80,8 @@ describe('a campaign from draft to release', () => {
     const versions = (await leader.get(`/api/v1/screening/campaigns/${campaignId}/versions`)).json().items;
     expect(versions).toEqual([expect.objectContaining({ version: 1, reason: '部分学校期中考试，延长一周', changed: ['window'] })]);
     expect((await leader.patch(`/api/v1/screening/campaigns/${campaignId}`, { title: '改名', reason: 'x' })).statusCode).toBe(404);
+    // no targets means the owner unit, as at creation: not a change, no new version
+    expect((await city.patch(`/api/v1/screening/campaigns/${campaignId}`, { targetUnitIds: [] })).json()).toMatchObject({ version: 2 });
   });
 
   it('the school releases it to a class once; the head teacher and other schools cannot', async () => {

@@ -217,6 +217,8 @@ export async function editCampaign(deps: Deps, caller: Caller, id: string, body:
   if (!campaignAllows(c.status, 'edit')) throw conflict('活动已结束，不能再修改');
   const before = snapshot(c);
   const { reason, ...changes } = body;
+  // no targets means the owner unit, as at creation: sending [] is not a change
+  if (changes.targetUnitIds && !changes.targetUnitIds.length) changes.targetUnitIds = [c.ownerUnitId];
   const merged: Fields = { ...before, plan: before.plan as GradeBandPlan[], ...changes } as Fields;
   const changed = (Object.keys(changes) as (keyof Fields)[]).filter((k) => JSON.stringify(changes[k]) !== JSON.stringify(before[k]));
   if (!changed.length) return (await toCampaigns(deps.db, caller, [c]))[0]!;
@@ -372,8 +374,23 @@ export async function releaseToClasses(deps: Deps, caller: Caller, id: string, c
 
 // --- guardian consent ------------------------------------------------------------------------------
 
+/** Whether a student (by class path and grade) is one the campaign asks to answer. */
+function campaignCovers(c: CampaignRow, classPath: string, gradeLevel: number | null): boolean {
+  return c.targetPaths.some((t) => classPath.startsWith(t)) && gradeLevel != null && instrumentsForGrade(c.plan as GradeBandPlan[], gradeLevel).length > 0;
+}
+
+/** A class in the caller's scope for `permission`, with its grade level; 404 otherwise. */
+async function classFor(db: Db, caller: Caller, classId: number, permission: Permission): Promise<ClassRow> {
+  const found = await classesUnder(db, sql`c.id = ${classId} and ${inScope(scopeOf(caller, permission), sql`c.path`)}`);
+  if (!found[0]) throw notFound();
+  return found[0];
+}
+
 export async function listConsents(db: Db, caller: Caller, id: string, classId: number) {
   const c = await campaignFor(db, caller, id, 'screening.consent');
+  const k = await classFor(db, caller, classId, 'screening.consent');
+  // a class the campaign does not ask to answer has nobody to consent for
+  if (!campaignCovers(c, k.path, k.grade_level)) return [];
   const scope = scopeOf(caller, 'screening.consent');
   const list = await db
     .select({ s: students, k: screeningConsents })
@@ -381,16 +398,16 @@ export async function listConsents(db: Db, caller: Caller, id: string, classId: 
     .leftJoin(screeningConsents, and(eq(screeningConsents.studentId, students.id), eq(screeningConsents.campaignId, c.id)))
     .where(and(eq(students.classId, classId), eq(students.status, 'active'), inScope(scope, students.orgPath)))
     .orderBy(students.name);
-  return list.map(({ s, k }) => ({
+  return list.map(({ s, k: consent }) => ({
     studentId: s.id,
     name: s.name,
     studentNo: s.studentNo,
     needsConsent: needsGuardianConsent(s.birthDate, c.windowStart, c.consentForAll),
-    decision: k?.decision ?? null,
-    method: k?.method ?? null,
-    guardianName: k?.guardianName ?? null,
-    recordedBy: k?.recordedByName ?? null,
-    recordedAt: k?.recordedAt.toISOString() ?? null,
+    decision: consent?.decision ?? null,
+    method: consent?.method ?? null,
+    guardianName: consent?.guardianName ?? null,
+    recordedBy: consent?.recordedByName ?? null,
+    recordedAt: consent?.recordedAt.toISOString() ?? null,
   }));
 }
 
@@ -406,8 +423,11 @@ async function storeConsent(deps: Deps, caller: Caller, c: CampaignRow, student:
 /** A school records a guardian's decision from a signed paper form (who signed, on which date). */
 export async function recordPaperConsent(deps: Deps, caller: Caller, id: string, body: z.infer<typeof contracts.RecordConsentBody>): Promise<void> {
   const c = await campaignFor(deps.db, caller, id, 'screening.consent');
-  const student = (await deps.db.select().from(students).where(and(eq(students.id, body.studentId), inScope(scopeOf(caller, 'screening.consent'), students.orgPath))))[0];
-  if (!student) throw notFound();
+  const student = (await deps.db.select().from(students).where(and(eq(students.id, body.studentId), eq(students.status, 'active'), inScope(scopeOf(caller, 'screening.consent'), students.orgPath))))[0];
+  if (!student?.classId) throw notFound();
+  const k = await classFor(deps.db, caller, student.classId, 'screening.consent');
+  if (!campaignCovers(c, k.path, k.grade_level)) throw badRequest('该学生不在本次测评的范围内', { studentId: '该学生所在班级或年级不参加本次测评' });
+  if (c.status === 'closed') throw conflict('活动已结束');
   if (body.formDate > cstToday(deps.clock())) throw badRequest('签字日期不能晚于今天', { formDate: '签字日期不能晚于今天' });
   await storeConsent(deps, caller, c, student, { decision: body.decision, method: 'paper_form', guardianName: body.guardianName, formDate: body.formDate, note: body.note ?? null });
 }

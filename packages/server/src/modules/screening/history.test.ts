@@ -36,6 +36,13 @@ describe('a school runs its own campaign', () => {
     expect((await counselorB.get('/api/v1/screening/campaigns')).json().items).toEqual([]);
     expect((await counselor.post(`/api/v1/screening/campaigns/${campaignId}/releases`, { classIds: [env.ids.classA2] })).statusCode).toBe(400);
     expect((await counselor.post(`/api/v1/screening/campaigns/${campaignId}/releases`, { classIds: [env.ids.classA] })).json()).toEqual({ released: 1 });
+    // consent is only asked of students the campaign covers
+    const outside = await counselor.post(`/api/v1/screening/campaigns/${campaignId}/consents`, { studentId: env.ids.otherClassStudent, decision: 'granted', guardianName: '家长', formDate: '2026-11-24' });
+    expect(outside.statusCode).toBe(400);
+    expect((await counselor.get(`/api/v1/screening/campaigns/${campaignId}/consents?classId=${env.ids.classA2}`)).json().items).toEqual([]);
+    // sending no targets again is not a change (no version, no reason asked)
+    const same = await counselor.patch(`/api/v1/screening/campaigns/${campaignId}`, { targetUnitIds: [env.ids.classA] });
+    expect(same.json()).toMatchObject({ version: 1 });
   });
 });
 

@@ -92,6 +92,9 @@ export async function completion(db: Db, caller: Caller, id: string, unitId: num
   const paths = grouped.map((g) => g.child).filter((p): p is string => !!p && p !== unit.path);
   const names = paths.length ? await db.select().from(orgUnits).where(sql`${orgUnits.path} = any(${sql.param(paths)}::text[])`) : [];
   const byPath = new Map(names.map((u) => [u.path, u]));
+  // grades in school order (七年级 before 八年级), classes by number, the rest by name
+  const rank = new Map(names.map((u) => [u.id, (u.gradeLevel ?? 0) * 1000 + (u.classNo ?? 0)]));
+  const order = (id: number) => rank.get(id) ?? 0;
   const row = (u: { id: number; name: string; kind: string }, g: (typeof grouped)[number] | undefined): CompletionRow => ({
     unitId: u.id,
     name: u.name,
@@ -106,7 +109,7 @@ export async function completion(db: Db, caller: Caller, id: string, unitId: num
   const children = unit.kind === 'class' ? [] : grouped.flatMap((g) => {
     const u = g.child ? byPath.get(g.child) : undefined;
     return u ? [row(u, g)] : [];
-  }).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  }).sort((a, b) => order(a.unitId) - order(b.unitId) || a.name.localeCompare(b.name, 'zh-CN'));
   return { unit: row(unit, total), children };
 }
 
