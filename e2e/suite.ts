@@ -331,6 +331,199 @@ test('a new bureau staff member changes the one-time password, then must enrol T
   });
 });
 
+/** Picks options in an antd Select by typing each label and pressing Enter. */
+async function pick(page: Page, testId: string, labels: string[]): Promise<void> {
+  await page.getByTestId(testId).click();
+  for (const label of labels) {
+    await page.keyboard.type(label);
+    // the dropdown of a previous pick may still be closing: look for this label's option
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: label }).first().waitFor();
+    await page.keyboard.press('Enter');
+  }
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('.ant-select-dropdown:not(.ant-select-dropdown-hidden)'), undefined, { timeout: 5000 }).catch(() => undefined);
+}
+
+/** The session's CSRF token and a JSON call to the API from inside the page. */
+async function apiInPage<T>(page: Page, method: string, url: string, body?: unknown): Promise<T> {
+  return page.evaluate(
+    async ([m, u, b]) => {
+      const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string };
+      const r = await fetch(u as string, { method: m as string, headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, ...(b === undefined ? {} : { body: JSON.stringify(b) }) });
+      if (!r.ok) throw new Error(`${m as string} ${u as string}: ${r.status} ${await r.text()}`);
+      return (await r.json()) as unknown;
+    },
+    [method, url, body] as const,
+  ) as Promise<T>;
+}
+
+test('screening: the city publishes, the school releases, a parent consents, the student answers on a phone (reload, double submit), the counselor sees the red warning, the head teacher sees completion only, another school sees nothing', async (browser) => {
+  const stamp = String(Date.now()).slice(-6);
+  const title = `E2E 心理测评 ${stamp}`;
+  const day = (offset: number) => new Date(Date.now() + 8 * 3600000 + offset * 86400000).toISOString().slice(0, 10);
+  let campaignId = '';
+  let classId = 0;
+  let studentId = '';
+  let studentName = '';
+  let otherSchool = { username: '', password: '' };
+
+  // 1. city.admin creates the campaign in the form and publishes it
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'city.admin');
+    await page.getByTestId('menu-campaigns').click();
+    await page.getByTestId('campaign-list-page').waitFor();
+    await page.getByTestId('campaign-create').click();
+    await page.getByTestId('campaign-form').waitFor();
+    await page.getByTestId('campaign-title').fill(title);
+    await page.getByTestId('campaign-purpose').fill('了解七年级学生的心理健康状况，及早发现需要帮助的同学（浏览器测试）。');
+    const dates = page.locator('[data-testid="campaign-form"] .ant-picker-range input');
+    await dates.nth(0).click();
+    await dates.nth(0).fill(day(-1));
+    await page.keyboard.press('Enter');
+    await dates.nth(1).fill(day(14));
+    await page.keyboard.press('Enter');
+    await pick(page, 'plan-grades-0', ['七年级']);
+    await pick(page, 'plan-instruments-0', ['PHQ-9']);
+    await page.getByTestId('campaign-form-ok').click();
+    await page.getByTestId('campaign-page').waitFor();
+    campaignId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    assert(/^[0-9a-f-]{36}$/.test(campaignId), `campaign page url: ${page.url()}`);
+    await page.getByTestId('campaign-publish').click();
+    await page.getByTestId('campaign-publish-ok').click();
+    await page.locator('[data-testid="campaign-status"]', { hasText: '进行中' }).waitFor();
+    // another school's counselor, made here for step 6
+    const tree = await apiInPage<{ items: { id: number; code: string | null }[] }>(page, 'GET', '/api/v1/org/tree');
+    const schoolC = tree.items.find((u) => u.code === 'S0303');
+    assert(schoolC, 'school S0303 in the tree');
+    otherSchool = await apiInPage<{ username: string; password: string }>(page, 'POST', '/api/v1/staff', { schoolId: schoolC.id, name: `测试心理${stamp.slice(-2)}`, phone: `139${stamp}99`.slice(0, 11), posts: [{ post: 'counselor_full' }] });
+    assert(otherSchool.password, 'a one-time password for the new counselor');
+  });
+
+  // 2. school.leader releases it to 七年级1班 and gets the class code
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    const tree = await apiInPage<{ items: { id: number; kind: string; parentId: number | null; name: string }[] }>(page, 'GET', '/api/v1/org/tree');
+    const grade = tree.items.find((u) => u.kind === 'grade' && u.name === '七年级');
+    classId = tree.items.find((u) => u.kind === 'class' && u.parentId === grade?.id && u.name === '1班')?.id ?? 0;
+    assert(classId, '七年级1班 found');
+    await page.goto(`${BASE}/screening/campaigns/${campaignId}?tab=release`);
+    await page.getByTestId('release-table').waitFor();
+    await page.getByTestId(`release-check-${classId}`).click();
+    await page.getByTestId('release-submit').click();
+    const code = (await page.getByTestId(`class-code-${classId}`).innerText()).trim();
+    assert(/^[A-Z2-9]{6}$/.test(code), `a class code is shown: ${code}`);
+  });
+
+  // 3. the parent consents on a phone
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'parent');
+    const child = (await apiInPage<{ items: { id: string; name: string }[] }>(page, 'GET', '/api/v1/me/students')).items[0];
+    studentId = child?.id ?? '';
+    studentName = child?.name ?? '';
+    const card = page.getByTestId(`consent-${campaignId}-${studentId}`);
+    await card.waitFor();
+    await card.getByTestId('consent-grant').click();
+    await page.getByTestId('consent-confirm').click();
+    await page.locator(`[data-testid="consent-${campaignId}-${studentId}"][data-decision="granted"]`).waitFor();
+  });
+
+  // 4. the student answers on a 375 px phone: reload half-way, then a double click on submit
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'student');
+    await page.getByTestId('mnav-screening').click();
+    await page.getByTestId(`task-${campaignId}-phq-9`).click();
+    await page.getByTestId('answer-start').click();
+    const answer = async (value: string) => {
+      const n = await page.getByTestId('answer-progress').getAttribute('data-n');
+      await page.getByTestId(`answer-option-${value}`).click();
+      await page.locator(`[data-testid="answer-option-${value}"][data-checked="true"]`).waitFor();
+      return n;
+    };
+    for (const v of ['1', '0', '1', '0']) {
+      await answer(v);
+      await page.getByTestId('answer-next').click();
+    }
+    await page.locator('[data-testid="answer-progress"][data-n="5"]').waitFor();
+    await page.locator('[data-testid="autosave-status"][data-status="saved"]').waitFor({ timeout: 10000 });
+    await page.reload();
+    // the sheet resumes at the first unanswered item with the saved answers
+    await page.locator('[data-testid="answer-progress"][data-n="5"]').waitFor();
+    await page.getByTestId('answer-prev').click();
+    await page.locator('[data-testid="answer-option-0"][data-checked="true"]').waitFor();
+    await page.getByTestId('answer-next').click();
+    for (const v of ['0', '0', '1', '0', '1']) {
+      await answer(v); // item 9 (thoughts of self-harm) answered 好几天: a critical item
+      await page.getByTestId('answer-next').click();
+    }
+    // item 10 (how difficult) is asked because an item scored above 0
+    await page.locator('[data-testid="answer-progress"][data-n="10"]').waitFor();
+    await page.getByTestId('answer-option-somewhat').click();
+    const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert(sw <= iw, `the answer page fits 375 px (scrollWidth ${sw})`);
+    await page.getByTestId('answer-submit').dblclick();
+    await page.getByTestId('thank-you').waitFor();
+    const thanks = await page.getByTestId('thank-you').innerText();
+    assert(!/红色|橙色|黄色|预警|分数|得分|PHQ-9 总分|重度|中度|轻度/.test(thanks), `the thank-you page shows no score or label: ${thanks}`);
+    await page.getByTestId('help-resources').waitFor();
+  });
+
+  // 5. the counselor sees one response, red, with the critical item, and the red warning
+  let responseId = '';
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'counselor');
+    const results = await apiInPage<{ total: number; items: { responseId: string; studentId: string; warningLevel: string; critical: unknown[] }[] }>(page, 'GET', `/api/v1/screening/campaigns/${campaignId}/results`);
+    assert(results.total === 1, `one stored response after a reload and a double submit, found ${results.total}`);
+    responseId = results.items[0]!.responseId;
+    await page.goto(`${BASE}/screening/campaigns/${campaignId}?tab=results`);
+    await page.getByTestId('results-table').waitFor();
+    const level = await page.getByTestId(`result-level-${responseId}`).innerText();
+    assert(level.includes('红'), `the result shows a red level: ${level}`);
+    await page.getByTestId('menu-alerts').click();
+    await page.getByTestId('alerts-table').waitFor();
+    await page.locator('[data-testid^="alert-row-"][data-level="red"]').first().waitFor();
+    const bell = await apiInPage<{ items: { kind: string }[] }>(page, 'GET', '/api/v1/notifications');
+    assert(bell.items.some((n) => n.kind === 'screening.critical'), 'the counselor was notified of the critical item');
+    await page.goto(`${BASE}/screening/responses/${responseId}`);
+    await page.getByTestId('response-disclaimer').waitFor();
+  });
+
+  // 6. the head teacher sees completion of the class, never a score
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'head.teacher');
+    await page.goto(`${BASE}/screening/campaigns/${campaignId}?tab=completion`);
+    await page.getByTestId('completion-tab').waitFor();
+    await page.getByTestId(`completion-row-${classId}`).first().waitFor();
+    await page.getByTestId('pending-list').waitFor();
+    assert((await page.locator('[data-testid="campaign-tab-results"], [data-testid="results-tab"], [data-testid="report-tab"]').count()) === 0, 'no result or report tab for the head teacher');
+    const text = await page.locator('body').innerText();
+    assert(!text.includes('红色') && !/PHQ-9.*\d+ 分/.test(text), 'no level or score on the head teacher’s page');
+    await page.goto(`${BASE}/screening/responses/${responseId}`);
+    await page.getByText('页面不存在或无权访问').waitFor();
+  });
+
+  // 7. a counselor of another school sees none of it
+  await withPage(browser, {}, async (page) => {
+    await login(page, otherSchool.username, otherSchool.password);
+    await page.getByTestId('forced-password').waitFor();
+    await page.getByTestId('pw-current').fill(otherSchool.password);
+    await page.getByTestId('pw-new').fill('School@2026c');
+    await page.getByTestId('pw-confirm').fill('School@2026c');
+    await page.getByTestId('pw-submit').click();
+    await page.getByTestId('home-page').waitFor();
+    await page.goto(`${BASE}/screening/campaigns/${campaignId}?tab=results`);
+    await page.getByTestId('results-table').waitFor();
+    await page.waitForTimeout(500);
+    assert((await page.locator(`[data-testid="result-row-${responseId}"]`).count()) === 0, 'another school does not see the result');
+    await page.goto(`${BASE}/screening/alerts`);
+    await page.getByTestId('alerts-table').waitFor();
+    await page.waitForTimeout(500);
+    // their own school's warnings from the demo's earlier screening are listed; none about our student
+    assert(!(await page.getByTestId('alerts-table').innerText()).includes(studentName), 'another school sees no warning about the student');
+    const direct = await page.evaluate(async (id) => (await fetch(`/api/v1/screening/responses/${id}`)).status, responseId);
+    assert(direct === 404, `the response is not found for another school (got ${direct})`);
+  });
+});
+
 for (const user of ['student', 'parent', 'committee']) {
   test(`${user}: phone pages fit a 375 px screen`, async (browser) => {
     await withPage(browser, { width: 375, height: 740 }, async (page) => {
