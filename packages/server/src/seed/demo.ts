@@ -96,7 +96,7 @@ export async function seedDemo(db: Db, now: Date, opts: { scale?: number; screen
   const scale = opts.scale ?? 1;
   const schoolYear = schoolYearOf(now);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const reserve = async (seq: string, n: number) =>
       (await rows<{ id: number }>(tx, sql`select nextval(pg_get_serial_sequence(${seq}, 'id'))::int as id from generate_series(1, ${n})`)).map((x) => x.id);
 
@@ -323,6 +323,9 @@ export async function seedDemo(db: Db, now: Date, opts: { scale?: number; screen
     await appendAudit(tx, { action: 'system.seed.demo', objectType: 'region', objectId: String(regionId), orgPath: city.path, detail: { students: students.length, schools: schools.length, staff: staffRows.length, screeningResponses: history?.responses ?? 0 } }, now);
     return { students: students.length, schools: schools.length };
   });
+  // fresh statistics, so the first queries get good plans (embedded PGlite runs no autovacuum)
+  await db.execute(sql`analyze`);
+  return result;
 }
 
 /** The TOTP secrets of demo accounts that need a second factor, for printing at start. */

@@ -38,10 +38,11 @@ async function grouped(db: Db, c: CampaignRow, unit: UnitRow): Promise<{ groups:
   const depth = unit.path.split('/').filter(Boolean).length;
   const list = await rows<Grouped & { students: number; completed: number; invalid: number }>(db, sql`
     with t as (${targetStudents(c, unit)}),
-    per as (
+    per as materialized (
       select r.student_id, bool_or(not r.valid) as invalid,
         max(case r.warning_level when 'red' then 3 when 'orange' then 2 when 'yellow' then 1 else 0 end) filter (where r.valid) as lvl
-      from screening_responses r where r.campaign_id = ${c.id} and r.status = 'submitted' group by r.student_id
+      from screening_responses r join students s2 on s2.id = r.student_id and s2.org_path like ${`${unit.path}%`}
+      where r.campaign_id = ${c.id} and r.status = 'submitted' group by r.student_id
     ),
     d as (
       select substring(t.path from ${`^(/(?:\\d+/){${depth + 1}})`}) as child, t.gl::text as grade, t.gender, coalesce(sch.school_kind, '') as school_kind,
@@ -60,7 +61,8 @@ async function grouped(db: Db, c: CampaignRow, unit: UnitRow): Promise<{ groups:
     group by grouping sets ((child, lvl), (grade, lvl), (gender, lvl), (school_kind, lvl), (boarding, lvl), (left_behind, lvl), (lvl))`);
   const totals = await rows<{ students: number; completed: number; invalid: number }>(db, sql`
     with t as (${targetStudents(c, unit)}),
-    inv as (select student_id from screening_responses where campaign_id = ${c.id} and status = 'submitted' group by student_id having bool_or(not valid))
+    inv as materialized (select r.student_id from screening_responses r join students s2 on s2.id = r.student_id and s2.org_path like ${`${unit.path}%`}
+      where r.campaign_id = ${c.id} and r.status = 'submitted' group by r.student_id having bool_or(not r.valid))
     select count(*)::int as students, count(*) filter (where completed)::int as completed, count(*) filter (where completed and id in (select student_id from inv))::int as invalid from t`);
   return { groups: list, ...totals[0]! };
 }

@@ -56,9 +56,11 @@ export function targetStudents(c: CampaignRow, unit: UnitRow, extraWhere: SQL = 
       from org_units k left join org_units g on g.id = k.parent_id and g.kind = 'grade'
       where k.kind = 'class' and k.path like ${`${unit.path}%`} and k.path like any(${sql.param(c.targetPaths.map((t) => `${t}%`))}::text[])
     ),
-    resp as (
-      select student_id, count(*) filter (where status = 'submitted')::int as submitted, count(*)::int as started
-      from screening_responses where campaign_id = ${c.id} and status <> 'superseded' group by student_id
+    -- materialized: computed once, then hash-joined (without statistics the planner would re-run it per student)
+    resp as materialized (
+      select r.student_id, count(*) filter (where r.status = 'submitted')::int as submitted, count(*)::int as started
+      from screening_responses r join students s2 on s2.id = r.student_id and s2.org_path like ${`${unit.path}%`}
+      where r.campaign_id = ${c.id} and r.status <> 'superseded' group by r.student_id
     )
     select s.id, s.name, s.student_no, s.gender, s.boarding, s.school_id, cls.path, cls.name as class_name, cls.id as class_id, cls.gl,
       (r.class_id is not null) as released,
