@@ -10,7 +10,7 @@
 // with fsync on. Options: --students N, --clients N, --workers N (XINYU_WORKERS for the server),
 // --no-kill, --cpu-prof (profiles of the server in the temp dir, kept).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -277,6 +277,66 @@ async function waitReady(port: number, server: Server, logFile: string, limitMs 
   throw new Error(`server did not become ready:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
 }
 
+// --- CPU used per submission, by process (robust to other load on the machine, unlike rates) ----
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime (ms), process group and start time (ticks since boot) of a process, from /proc. */
+function procStat(pid: number): { cpuMs: number; pgrp: number; start: number } | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // fields after the name: state(3) ppid(4) pgrp(5) … utime(14) stime(15) … starttime(22)
+    return { cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK, pgrp: Number(f[2]), start: Number(f[19]) };
+  } catch {
+    return null;
+  }
+}
+
+class CpuMeter {
+  private readonly seen = new Map<number, { kind: 'server' | 'postgres'; first: number; last: number }>();
+  private readonly bootTicksAtStart: number;
+  private readonly client0 = process.cpuUsage();
+  constructor() {
+    const uptime = Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    this.bootTicksAtStart = uptime * CLK_TCK;
+  }
+
+  /** Samples the server's process groups and the database's processes (pids from pg_stat_activity). */
+  async sample(serverGroups: number[], pool: pg.Pool, dbName: string): Promise<void> {
+    const pgPids = (await pool.query<{ pid: number }>(`select pid from pg_stat_activity where datname = $1 or backend_type in ('walwriter', 'checkpointer', 'background writer', 'autovacuum launcher', 'autovacuum worker')`, [dbName]).catch(() => ({ rows: [] }))).rows.map((r) => r.pid);
+    const record = (pid: number, kind: 'server' | 'postgres') => {
+      const st = procStat(pid);
+      if (!st) return;
+      const known = this.seen.get(pid);
+      if (known) known.last = st.cpuMs;
+      // a process started during the measurement counts from zero
+      else this.seen.set(pid, { kind, first: st.start > this.bootTicksAtStart ? 0 : st.cpuMs, last: st.cpuMs });
+    };
+    for (const pid of pgPids) record(pid, 'postgres');
+    for (const name of fs.readdirSync('/proc')) {
+      const pid = Number(name);
+      if (!pid) continue;
+      const st = procStat(pid);
+      if (st && serverGroups.includes(st.pgrp)) record(pid, 'server');
+    }
+  }
+
+  totals(): { server: number; postgres: number; client: number } {
+    const out = { server: 0, postgres: 0, client: 0 };
+    for (const v of this.seen.values()) out[v.kind] += v.last - v.first;
+    const c = process.cpuUsage(this.client0);
+    out.client = (c.user + c.system) / 1000;
+    return out;
+  }
+}
+
 // --- the clients ------------------------------------------------------------------------------
 
 interface Outcome {
@@ -373,14 +433,19 @@ export async function benchScreening(args: string[]): Promise<void> {
     let killAt = NaN;
     let readyAt = NaN;
     let restart: Promise<void> | null = null;
+    const serverGroups = [server.child!.pid!];
+    const cpu = new CpuMeter();
+    await cpu.sample(serverGroups, pool, dbName);
     const tStart = performance.now();
 
     const restartServer = async () => {
+      await cpu.sample(serverGroups, pool, dbName);
       killAt = performance.now();
       server!.signal('SIGKILL');
       await server!.exited;
       server = new Server(main, env, logFile, nodeArgs);
       server.start();
+      serverGroups.push(server.child!.pid!);
       await waitReady(port, server, logFile);
       readyAt = performance.now();
       console.log(`  killed (SIGKILL) at ${secs(killAt - tStart)} s after ${fmt(done)} acknowledgements; restarted and ready after ${((readyAt - killAt) / 1000).toFixed(2)} s`);
@@ -426,12 +491,16 @@ export async function benchScreening(args: string[]): Promise<void> {
       }
     };
 
+    const sampler = setInterval(() => void cpu.sample(serverGroups, pool, dbName), 1000);
     const progress = setInterval(() => {
       const t = performance.now() - tStart;
       console.log(`    ${secs(t).padStart(6)} s  ${fmt(done).padStart(7)} acknowledged  ${fmt(retries)} retries`);
     }, 10000);
     await Promise.all(Array.from({ length: clients }, client));
     clearInterval(progress);
+    clearInterval(sampler);
+    await cpu.sample(serverGroups, pool, dbName);
+    const cpuMs = cpu.totals();
     const loadMs = performance.now() - tStart;
     await restart;
     agent.destroy();
@@ -507,6 +576,7 @@ export async function benchScreening(args: string[]): Promise<void> {
       ['latency p50 / p95 / p99 / max', `${ms(percentile(lat, 50))} / ${ms(percentile(lat, 95))} / ${ms(percentile(lat, 99))} / ${ms(lat[lat.length - 1] ?? NaN)}`],
       ['ceiling: plain INSERT, 1,000 rows × 4 conns', `${fmt(ceiling)} rows/s (${fmt(all.length)} rows in ${secs(ceilingMs)} s)`],
       ['whole run / ceiling', `${((rate / ceiling) * 100).toFixed(1)} %`],
+      ['CPU per submission: server / PostgreSQL / clients', `${(cpuMs.server / done).toFixed(2)} / ${(cpuMs.postgres / done).toFixed(2)} / ${(cpuMs.client / done).toFixed(2)} ms (${secs(cpuMs.server + cpuMs.postgres + cpuMs.client)} CPU-s in ${secs(loadMs)} s on ${os.cpus().length} CPUs)`],
       ['kill → ready', kill ? `${((readyAt - killAt) / 1000).toFixed(2)} s` : 'no kill'],
       ['retries (network errors / 5xx)', `${fmt(retries)} (${fmt(networkErrors)} / ${fmt(serverErrors)})`],
       ['duplicate acks (stored earlier, replayed)', fmt(duplicateAcks)],

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { needsMfa, PERMISSIONS, roleHas, type contracts } from '@xinyu/core';
-import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { and, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
-import type { Caller, Deps } from '../../http/context.js';
+import type { Db } from '../../db/client.js';
+import type { Caller, CallerAssignment, Deps } from '../../http/context.js';
 import { AppError, badRequest } from '../../http/errors.js';
 import { homePath, loadAssignments } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
@@ -124,40 +126,71 @@ export async function openSession(deps: Deps, accountId: string, ctx: { ip: stri
   return token;
 }
 
-/** Resolves a session token to its caller, or null when absent, idle too long, expired or disabled. */
+const dialect = new PgDialect();
+
+/** Raw SQL as a named prepared statement: on PostgreSQL parsed and planned once per connection, not on every request. */
+async function prepared<T>(db: Db, name: string, query: SQL): Promise<T[]> {
+  const result = (await db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false).execute()) as { rows: T[] };
+  return result.rows;
+}
+
+/**
+ * Resolves a session token to its caller, or null when absent, idle too long, expired or disabled.
+ * One statement on every request: the session, its account, the account's role assignments (as
+ * `loadAssignments` returns them) and, once a minute, the touch of a valid session for the idle
+ * timeout.
+ */
 export async function loadCaller(deps: Deps, token: string, ip: string): Promise<Caller | null> {
   const { db, config } = deps;
   const now = deps.clock();
   const id = sha256(token);
-  const found = await db
-    .select({ session: sessions, account: accounts })
-    .from(sessions)
-    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
-    .where(eq(sessions.id, id));
+  const idleCutoff = new Date(now.getTime() - config.sessionIdleMinutes * 60000);
+  // touching the session once a minute is enough for the idle timeout
+  const touchCutoff = new Date(now.getTime() - 60000);
+  const found = await prepared<{
+    valid: boolean;
+    csrf_token: string;
+    account_id: string;
+    username: string;
+    display_name: string;
+    region_id: number;
+    must_change_password: boolean;
+    totp_enabled: boolean;
+    locale: string;
+    assignments: CallerAssignment[];
+  }>(db, 'xinyu_load_caller', sql`
+    with touched as (
+      update sessions t set last_seen_at = ${now} from accounts ta
+      where t.id = ${id} and ta.id = t.account_id and not ta.disabled and t.expires_at > ${now} and t.last_seen_at > ${idleCutoff} and t.last_seen_at < ${touchCutoff}
+      returning t.id
+    )
+    select (not a.disabled and s.expires_at > ${now} and s.last_seen_at > ${idleCutoff}) as valid,
+      s.csrf_token, a.id as account_id, a.username, a.display_name, a.region_id, a.must_change_password, a.totp_secret is not null as totp_enabled, a.locale,
+      (select coalesce(json_agg(json_build_object('id', ra.id, 'role', ra.role, 'orgUnitId', ra.org_unit_id, 'orgPath', u.path, 'orgUnitName', u.name,
+          'studentId', ra.student_id, 'studentName', st.name, 'homePath', coalesce(u.path, st.org_path))), '[]'::json)
+        from role_assignments ra left join org_units u on u.id = ra.org_unit_id left join students st on st.id = ra.student_id
+        where ra.account_id = a.id) as assignments
+    from sessions s join accounts a on a.id = s.account_id
+    where s.id = ${id}`);
   const row = found[0];
   if (!row) return null;
-  const idleLimit = new Date(row.session.lastSeenAt.getTime() + config.sessionIdleMinutes * 60000);
-  if (row.account.disabled || row.session.expiresAt <= now || idleLimit <= now) {
+  if (!row.valid) {
     await db.delete(sessions).where(eq(sessions.id, id));
     return null;
   }
-  // touching the session once a minute is enough for the idle timeout
-  if (now.getTime() - row.session.lastSeenAt.getTime() > 60000) {
-    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
-  }
-  const assignments = await loadAssignments(db, row.account.id);
+  const assignments = row.assignments;
   const roles = [...new Set(assignments.map((a) => a.role))];
   return {
-    accountId: row.account.id,
-    username: row.account.username,
-    displayName: row.account.displayName,
-    regionId: row.account.regionId,
+    accountId: row.account_id,
+    username: row.username,
+    displayName: row.display_name,
+    regionId: row.region_id,
     sessionId: id,
-    csrfToken: row.session.csrfToken,
-    mustChangePassword: row.account.mustChangePassword,
-    totpEnabled: row.account.totpSecret != null,
-    mfaEnrolmentPending: needsMfa(roles) && row.account.totpSecret == null,
-    locale: row.account.locale,
+    csrfToken: row.csrf_token,
+    mustChangePassword: row.must_change_password,
+    totpEnabled: row.totp_enabled,
+    mfaEnrolmentPending: needsMfa(roles) && !row.totp_enabled,
+    locale: row.locale,
     assignments,
     roles,
     ip,

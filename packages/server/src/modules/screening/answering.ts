@@ -248,7 +248,9 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
   // answers to items skip logic switched off are not kept: they were never asked
   const skipped = new Set(score.skipped);
   const kept = Object.fromEntries(Object.entries(body.answers).filter(([id]) => !skipped.has(id)));
-  const stored = await storeSubmission(deps, async (tx) => {
+  // without a warning the response is the only write, and one INSERT is atomic on its own: no
+  // BEGIN and COMMIT round trips. A warning's alert and follow-up are written in its transaction.
+  const stored = await storeSubmission(deps, alert === null, async (tx) => {
     const inserted = await rows<{ id: string }>(tx, sql`
       insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,
         school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)
@@ -277,9 +279,9 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
 }
 
 /** Runs the submit's transaction; a client id already used by another sheet is a clear 409, not a 500. */
-async function storeSubmission<T>(deps: Deps, fn: (tx: Db) => Promise<T>): Promise<T> {
+async function storeSubmission<T>(deps: Deps, singleStatement: boolean, fn: (tx: Db) => Promise<T>): Promise<T> {
   try {
-    return await deps.db.transaction(fn);
+    return await (singleStatement ? fn(deps.db) : deps.db.transaction(fn));
   } catch (e) {
     const text = `${e instanceof Error ? e.message : ''} ${String((e as { cause?: unknown }).cause ?? '')}`;
     if (text.includes('screening_responses_client_uq')) throw new AppError(409, 'client_id_reused', '提交编号重复，请刷新页面后重新提交');
