@@ -216,121 +216,6 @@ test('district admin imports a licensed scale: a broken file is refused with its
   });
 });
 
-test('menu follows the role: head teacher has no import, accounts or audit', async (browser) => {
-  await withPage(browser, {}, async (page) => {
-    await login(page, 'head.teacher');
-    await page.getByTestId('main-menu').waitFor();
-    assert((await page.getByTestId('menu-students').count()) === 1, 'head teacher sees students');
-    for (const k of ['imports', 'accounts', 'audit']) assert((await page.getByTestId(`menu-${k}`).count()) === 0, `head teacher must not see menu ${k}`);
-    await page.goto(`${BASE}/audit`);
-    assert((await page.getByTestId('audit-page').count()) === 0, 'audit page is not shown to a head teacher');
-  });
-});
-
-test('city admin signs in with the TOTP step and sees the whole city', async (browser) => {
-  await withPage(browser, {}, async (page) => {
-    await login(page, 'city.admin');
-    await page.getByTestId('home-page').waitFor();
-    await page.getByTestId('menu-org').click();
-    await page.getByTestId('org-tree').waitFor();
-    const tree = await page.getByTestId('org-tree').innerText();
-    assert(tree.includes('区') && tree.includes('县'), `org tree shows districts: ${tree.slice(0, 200)}`);
-    await page.getByTestId('menu-audit').click();
-    await page.getByTestId('audit-table').waitFor();
-    await page.waitForTimeout(500);
-    assert((await page.getByTestId('audit-table').innerText()).includes('auth.login'), 'audit log lists logins');
-  });
-});
-
-test('wrong password shows the same message and stays on the login page', async (browser) => {
-  await withPage(browser, {}, async (page) => {
-    await page.goto(`${BASE}/login`);
-    await page.getByTestId('login-username').fill('school.leader');
-    await page.getByTestId('login-password').fill('wrong-password-1');
-    await page.getByTestId('login-submit').click();
-    const msg = await page.getByTestId('login-error').innerText();
-    await page.getByTestId('login-username').fill('nobody.at.all');
-    await page.getByTestId('login-submit').click();
-    await page.waitForTimeout(800);
-    const msg2 = await page.getByTestId('login-error').innerText();
-    assert(msg.length > 0 && msg === msg2, `same message for wrong login and wrong password: "${msg}" vs "${msg2}"`);
-  });
-});
-
-test('an account whose password was reset must change it before anything else', async (browser) => {
-  let oneTime = '';
-  await withPage(browser, {}, async (page) => {
-    await login(page, 'school.leader');
-    await page.goto(`${BASE}/accounts?q=counselor`);
-    const row = page.locator('[data-testid="accounts-table"] tr', { hasText: 'counselor' });
-    await row.getByTestId('account-reset').click();
-    await page.locator('.ant-popconfirm .ant-btn-primary').click();
-    oneTime = (await page.getByTestId('reset-password-value').innerText()).trim();
-    assert(oneTime.length >= 8, `one-time password shown: ${oneTime}`);
-  });
-  await withPage(browser, {}, async (page) => {
-    await login(page, 'counselor', oneTime);
-    await page.getByTestId('forced-password').waitFor();
-    await page.goto(`${BASE}/students`);
-    assert((await page.getByTestId('student-table').count()) === 0, 'no student list before the password is changed');
-    await page.getByTestId('forced-password').waitFor();
-    await page.getByTestId('pw-current').fill(oneTime);
-    await page.getByTestId('pw-new').fill('Changed@2026x');
-    await page.getByTestId('pw-confirm').fill('Changed@2026x');
-    await page.getByTestId('pw-submit').click();
-    await page.getByTestId('student-table').waitFor(); // the page asked for before is shown now
-    // the reset also left a message in the counselor's inbox
-    await page.getByTestId('notification-bell').click();
-    await page.getByTestId('notifications-page').waitFor();
-    await page.getByTestId('notifications-list').getByText('您的密码已由管理员重置').waitFor();
-    await page.getByTestId('notifications-read-all').click();
-    await page.locator('[data-testid="notifications-list"] .ant-badge-status-processing').waitFor({ state: 'detached' });
-  });
-});
-
-test('a new bureau staff member changes the one-time password, then must enrol TOTP in the UI', async (browser) => {
-  let target = { username: '', password: '' };
-  await withPage(browser, {}, async (page) => {
-    await login(page, 'city.admin');
-    // grant bureau_staff at the city to care.teacher (no other test signs in as it), through the
-    // API with the page's session (the grant form itself needs a tree picker)
-    const granted = await page.evaluate(async () => {
-      const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string; roles: { orgUnitId: number | null }[] };
-      const accounts = (await (await fetch('/api/v1/accounts?q=care.teacher')).json()) as { items: { id: string; username: string }[] };
-      const target = accounts.items.find((a) => a.username === 'care.teacher');
-      if (!target) return 'care.teacher not found';
-      const pw = await fetch(`/api/v1/accounts/${target.id}/reset-password`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: '{}' });
-      if (!pw.ok) return `reset ${pw.status} ${await pw.text()}`;
-      sessionStorage.setItem('e2e.target', JSON.stringify(await pw.json()));
-      const r = await fetch(`/api/v1/accounts/${target.id}/roles`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
-        body: JSON.stringify({ role: 'bureau_staff', orgUnitId: me.roles[0]?.orgUnitId }),
-      });
-      return r.ok ? 'ok' : `${r.status} ${await r.text()}`;
-    });
-    assert(granted === 'ok', `grant bureau_staff: ${granted}`);
-    target = JSON.parse((await page.evaluate(() => sessionStorage.getItem('e2e.target'))) ?? '{}') as { username: string; password: string };
-  });
-  await withPage(browser, {}, async (page) => {
-    await login(page, target.username, target.password);
-    await page.getByTestId('forced-password').waitFor();
-    await page.getByTestId('pw-current').fill(target.password);
-    await page.getByTestId('pw-new').fill('Bureau@2026x');
-    await page.getByTestId('pw-confirm').fill('Bureau@2026x');
-    await page.getByTestId('pw-submit').click();
-    await page.getByTestId('forced-totp').waitFor();
-    await page.getByTestId('totp-start').click();
-    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
-    assert(/^[A-Z2-7]{16,}$/.test(secret), `secret shown as text: ${secret}`);
-    assert((await page.getByTestId('totp-uri').innerText()).startsWith('otpauth://'), 'otpauth uri shown');
-    await page.getByTestId('totp-code').locator('input').first().click();
-    await page.keyboard.type(totpFor(secret));
-    await page.getByTestId('totp-confirm').click();
-    await page.getByTestId('home-page').waitFor();
-  });
-});
-
 /** Picks options in an antd Select by typing each label and pressing Enter. */
 async function pick(page: Page, testId: string, labels: string[]): Promise<void> {
   await page.getByTestId(testId).click();
@@ -357,6 +242,7 @@ async function apiInPage<T>(page: Page, method: string, url: string, body?: unkn
   ) as Promise<T>;
 }
 
+// before the journey that resets the counselor's password
 test('screening: the city publishes, the school releases, a parent consents, the student answers on a phone (reload, double submit), the counselor sees the red warning, the head teacher sees completion only, another school sees nothing', async (browser) => {
   const stamp = String(Date.now()).slice(-6);
   const title = `E2E 心理测评 ${stamp}`;
@@ -521,6 +407,122 @@ test('screening: the city publishes, the school releases, a parent consents, the
     assert(!(await page.getByTestId('alerts-table').innerText()).includes(studentName), 'another school sees no warning about the student');
     const direct = await page.evaluate(async (id) => (await fetch(`/api/v1/screening/responses/${id}`)).status, responseId);
     assert(direct === 404, `the response is not found for another school (got ${direct})`);
+  });
+});
+
+test('menu follows the role: head teacher has no import, accounts or audit', async (browser) => {
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'head.teacher');
+    await page.getByTestId('main-menu').waitFor();
+    assert((await page.getByTestId('menu-students').count()) === 1, 'head teacher sees students');
+    for (const k of ['imports', 'accounts', 'audit']) assert((await page.getByTestId(`menu-${k}`).count()) === 0, `head teacher must not see menu ${k}`);
+    await page.goto(`${BASE}/audit`);
+    assert((await page.getByTestId('audit-page').count()) === 0, 'audit page is not shown to a head teacher');
+  });
+});
+
+test('city admin signs in with the TOTP step and sees the whole city', async (browser) => {
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'city.admin');
+    await page.getByTestId('home-page').waitFor();
+    await page.getByTestId('menu-org').click();
+    await page.getByTestId('org-tree').waitFor();
+    const tree = await page.getByTestId('org-tree').innerText();
+    assert(tree.includes('区') && tree.includes('县'), `org tree shows districts: ${tree.slice(0, 200)}`);
+    await page.getByTestId('menu-audit').click();
+    await page.getByTestId('audit-table').waitFor();
+    await page.waitForTimeout(500);
+    assert((await page.getByTestId('audit-table').innerText()).includes('auth.login'), 'audit log lists logins');
+  });
+});
+
+test('wrong password shows the same message and stays on the login page', async (browser) => {
+  await withPage(browser, {}, async (page) => {
+    await page.goto(`${BASE}/login`);
+    await page.getByTestId('login-username').fill('school.leader');
+    await page.getByTestId('login-password').fill('wrong-password-1');
+    await page.getByTestId('login-submit').click();
+    const msg = await page.getByTestId('login-error').innerText();
+    await page.getByTestId('login-username').fill('nobody.at.all');
+    await page.getByTestId('login-submit').click();
+    await page.waitForTimeout(800);
+    const msg2 = await page.getByTestId('login-error').innerText();
+    assert(msg.length > 0 && msg === msg2, `same message for wrong login and wrong password: "${msg}" vs "${msg2}"`);
+  });
+});
+
+test('an account whose password was reset must change it before anything else', async (browser) => {
+  let oneTime = '';
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    await page.goto(`${BASE}/accounts?q=counselor`);
+    const row = page.locator('[data-testid="accounts-table"] tr', { hasText: 'counselor' });
+    await row.getByTestId('account-reset').click();
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    oneTime = (await page.getByTestId('reset-password-value').innerText()).trim();
+    assert(oneTime.length >= 8, `one-time password shown: ${oneTime}`);
+  });
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'counselor', oneTime);
+    await page.getByTestId('forced-password').waitFor();
+    await page.goto(`${BASE}/students`);
+    assert((await page.getByTestId('student-table').count()) === 0, 'no student list before the password is changed');
+    await page.getByTestId('forced-password').waitFor();
+    await page.getByTestId('pw-current').fill(oneTime);
+    await page.getByTestId('pw-new').fill('Changed@2026x');
+    await page.getByTestId('pw-confirm').fill('Changed@2026x');
+    await page.getByTestId('pw-submit').click();
+    await page.getByTestId('student-table').waitFor(); // the page asked for before is shown now
+    // the reset also left a message in the counselor's inbox
+    await page.getByTestId('notification-bell').click();
+    await page.getByTestId('notifications-page').waitFor();
+    await page.getByTestId('notifications-list').getByText('您的密码已由管理员重置').waitFor();
+    await page.getByTestId('notifications-read-all').click();
+    // every unread mark goes (the counselor may also hold screening notices by now)
+    await page.locator('[data-testid="notifications-list"] .ant-badge-status-processing').first().waitFor({ state: 'detached' });
+  });
+});
+
+test('a new bureau staff member changes the one-time password, then must enrol TOTP in the UI', async (browser) => {
+  let target = { username: '', password: '' };
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'city.admin');
+    // grant bureau_staff at the city to care.teacher (no other test signs in as it), through the
+    // API with the page's session (the grant form itself needs a tree picker)
+    const granted = await page.evaluate(async () => {
+      const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string; roles: { orgUnitId: number | null }[] };
+      const accounts = (await (await fetch('/api/v1/accounts?q=care.teacher')).json()) as { items: { id: string; username: string }[] };
+      const target = accounts.items.find((a) => a.username === 'care.teacher');
+      if (!target) return 'care.teacher not found';
+      const pw = await fetch(`/api/v1/accounts/${target.id}/reset-password`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: '{}' });
+      if (!pw.ok) return `reset ${pw.status} ${await pw.text()}`;
+      sessionStorage.setItem('e2e.target', JSON.stringify(await pw.json()));
+      const r = await fetch(`/api/v1/accounts/${target.id}/roles`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: JSON.stringify({ role: 'bureau_staff', orgUnitId: me.roles[0]?.orgUnitId }),
+      });
+      return r.ok ? 'ok' : `${r.status} ${await r.text()}`;
+    });
+    assert(granted === 'ok', `grant bureau_staff: ${granted}`);
+    target = JSON.parse((await page.evaluate(() => sessionStorage.getItem('e2e.target'))) ?? '{}') as { username: string; password: string };
+  });
+  await withPage(browser, {}, async (page) => {
+    await login(page, target.username, target.password);
+    await page.getByTestId('forced-password').waitFor();
+    await page.getByTestId('pw-current').fill(target.password);
+    await page.getByTestId('pw-new').fill('Bureau@2026x');
+    await page.getByTestId('pw-confirm').fill('Bureau@2026x');
+    await page.getByTestId('pw-submit').click();
+    await page.getByTestId('forced-totp').waitFor();
+    await page.getByTestId('totp-start').click();
+    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+    assert(/^[A-Z2-7]{16,}$/.test(secret), `secret shown as text: ${secret}`);
+    assert((await page.getByTestId('totp-uri').innerText()).startsWith('otpauth://'), 'otpauth uri shown');
+    await page.getByTestId('totp-code').locator('input').first().click();
+    await page.keyboard.type(totpFor(secret));
+    await page.getByTestId('totp-confirm').click();
+    await page.getByTestId('home-page').waitFor();
   });
 });
 
