@@ -251,11 +251,15 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
   // without a warning the response is the only write, and one INSERT is atomic on its own: no
   // BEGIN and COMMIT round trips. A warning's alert and follow-up are written in its transaction.
   const stored = await storeSubmission(deps, alert === null, async (tx) => {
+    // the attempt is looked up among the student's few rows only ("offset 0" keeps the other conditions
+    // out of the index choice): with statistics older than a campaign's first burst of submissions the
+    // planner ANDed in the campaign's index, every row of it, on each submit
     const inserted = await rows<{ id: string }>(tx, sql`
       insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,
         school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)
       values (${caller.regionId}, ${campaignId}, ${ctx.student_id}, ${def.id}, ${def.version},
-        (select coalesce(max(attempt), 0) + 1 from screening_responses where campaign_id = ${campaignId} and student_id = ${ctx.student_id} and instrument_key = ${def.id}),
+        (select coalesce(max(x.attempt), 0) + 1 from (select campaign_id, instrument_key, attempt from screening_responses where student_id = ${ctx.student_id} offset 0) x
+          where x.campaign_id = ${campaignId} and x.instrument_key = ${def.id}),
         'submitted', ${JSON.stringify(kept)}::jsonb, ${body.clientId}, ${ctx.school_id}, ${ctx.class_id}, ${ctx.grade_level}, ${ctx.gender},
         ${new Date(startedMs)}, ${now}, ${score.durationSeconds === undefined ? null : Math.round(score.durationSeconds)}, ${JSON.stringify(score)}::jsonb, ${score.warningLevel}, ${score.validity.valid}, ${now})
       on conflict (campaign_id, student_id, instrument_key) where status <> 'superseded'
