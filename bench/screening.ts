@@ -7,8 +7,8 @@
 // every acknowledged client id stored once, an alert per warning) and a plain batched INSERT of the
 // same rows is timed as the ceiling.
 // Uses DATABASE_URL's server when set (in a new database), else a temporary PostgreSQL 15 server
-// with fsync on. Options: --students N, --clients N, --workers N (XINYU_WORKERS for the server),
-// --no-kill, --cpu-prof (profiles of the server in the temp dir, kept).
+// with fsync on. Options: --students N, --clients N, --no-kill, --cpu-prof (profiles of the server
+// in the temp dir, kept).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -366,7 +366,6 @@ function percentile(sorted: Float64Array, p: number): number {
 export async function benchScreening(args: string[]): Promise<void> {
   const n = opt(args, '--students', 100_000);
   const clients = opt(args, '--clients', 500);
-  const workers = opt(args, '--workers', 0);
   const kill = !args.includes('--no-kill');
   const cpuProf = args.includes('--cpu-prof');
   const tAll = performance.now();
@@ -401,14 +400,12 @@ export async function benchScreening(args: string[]): Promise<void> {
     const port = await freePort();
     const logFile = path.join(tmp, 'server.log');
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', XINYU_DEMO: '0', XINYU_DATA_DIR: path.join(tmp, 'data'), NODE_ENV: 'production' };
-    if (workers) env.XINYU_WORKERS = String(workers);
-    else delete env.XINYU_WORKERS;
     const profDir = path.join(tmp, 'cpu-prof');
     const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
     server = new Server(main, env, logFile, nodeArgs);
     server.start();
     await waitReady(port, server, logFile);
-    console.log(`  server: bundled and started (PORT ${port}${workers ? `, XINYU_WORKERS=${workers}` : ''}) in ${secs(performance.now() - tb)} s; log ${logFile}`);
+    console.log(`  server: bundled and started (PORT ${port}) in ${secs(performance.now() - tb)} s; log ${logFile}`);
 
     // --- 3. the clients ---
     const order = Uint32Array.from({ length: n }, (_, i) => i);
@@ -586,7 +583,7 @@ export async function benchScreening(args: string[]): Promise<void> {
     const w = Math.max(...table.map(([k]) => k.length));
     console.log(`  checks:`);
     for (const [name, ok, detail] of checks) console.log(`    ${ok ? 'OK  ' : 'FAIL'} ${name}: ${detail}`);
-    console.log(`  results (${clients} keep-alive clients${workers ? `, ${workers} server workers` : ', one server process'}):`);
+    console.log(`  results (${clients} keep-alive clients, one server process):`);
     for (const [k, v] of table) console.log(`    ${k.padEnd(w)}  ${v}`);
     const met = rate >= 2000 && percentile(lat, 99) < 300 && lostAcks === 0 && total === distinct && checks.every((c) => c[1]);
     console.log(`  target: ≥ 2,000 submissions/s, p99 < 300 ms, no lost or duplicated response: ${met ? 'met' : 'NOT met'}`);
