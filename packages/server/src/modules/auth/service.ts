@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { needsMfa, PERMISSIONS, roleHas, type contracts } from '@xinyu/core';
-import { and, eq, lt, or, sql, type SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Db } from '../../db/client.js';
+import { prepared } from '../../db/client.js';
 import type { Caller, CallerAssignment, Deps } from '../../http/context.js';
 import { AppError, badRequest } from '../../http/errors.js';
 import { homePath, loadAssignments } from '../access/service.js';
@@ -126,13 +125,6 @@ export async function openSession(deps: Deps, accountId: string, ctx: { ip: stri
   return token;
 }
 
-const dialect = new PgDialect();
-
-/** Raw SQL as a named prepared statement: on PostgreSQL parsed and planned once per connection, not on every request. */
-async function prepared<T>(db: Db, name: string, query: SQL): Promise<T[]> {
-  const result = (await db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false).execute()) as { rows: T[] };
-  return result.rows;
-}
 
 /**
  * Resolves a session token to its caller, or null when absent, idle too long, expired or disabled.

@@ -28,6 +28,8 @@ export const accounts = pgTable(
     uniqueIndex('accounts_username_uq').on(sql`lower(${t.username})`),
     uniqueIndex('accounts_student_no_uq').on(t.regionId, t.studentNo),
     uniqueIndex('accounts_phone_uq').on(t.phone),
+    // a student's account: class-code sign-in and the audit of submissions look it up
+    index('accounts_student_idx').on(t.studentId),
   ],
 );
 

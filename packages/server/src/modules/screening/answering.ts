@@ -16,10 +16,9 @@ import {
   type ItemCondition,
   type ScoreResult,
 } from '@xinyu/core';
-import { eq, sql, type SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { rows, type Db } from '../../db/client.js';
+import { prepared, rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors.js';
 import { scopeOf } from '../access/service.js';
@@ -60,13 +59,6 @@ interface Context {
   [k: string]: unknown;
 }
 
-const dialect = new PgDialect();
-
-/** Raw SQL as a named prepared statement: on PostgreSQL parsed and planned once per connection, not on every request. */
-async function prepared<T>(db: Db, name: string, query: SQL): Promise<T[]> {
-  const result = (await db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false).execute()) as { rows: T[] };
-  return result.rows;
-}
 
 /** One query: the student, their class's grade, and the published campaigns released to the class. */
 function contexts(db: Db, studentId: string, campaignId?: string): Promise<Context[]> {
@@ -205,7 +197,9 @@ export async function saveDraft(deps: Deps, caller: Caller, campaignId: string, 
   const result = await rows<{ id: string }>(deps.db, sql`
     insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, school_id, class_id, grade_level, gender, started_at, updated_at)
     values (${caller.regionId}, ${campaignId}, ${ctx.student_id}, ${def.id}, ${def.version},
-      (select coalesce(max(attempt), 0) + 1 from screening_responses where campaign_id = ${campaignId} and student_id = ${ctx.student_id} and instrument_key = ${def.id}),
+      -- the student's own rows only, as in submit (see there)
+      (select coalesce(max(x.attempt), 0) + 1 from (select campaign_id, instrument_key, attempt from screening_responses where student_id = ${ctx.student_id} offset 0) x
+        where x.campaign_id = ${campaignId} and x.instrument_key = ${def.id}),
       'in_progress', ${JSON.stringify(body.answers)}::jsonb, ${ctx.school_id}, ${ctx.class_id}, ${ctx.grade_level}, ${ctx.gender}, ${started}, ${now})
     on conflict (campaign_id, student_id, instrument_key) where status <> 'superseded'
     do update set answers = excluded.answers, updated_at = excluded.updated_at

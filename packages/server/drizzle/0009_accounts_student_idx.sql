@@ -1,0 +1,1 @@
+CREATE INDEX "accounts_student_idx" ON "accounts" USING btree ("student_id");
