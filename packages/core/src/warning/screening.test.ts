@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_INSTRUMENTS } from '../instruments/builtin/index.js';
 import { scoreResponse } from '../instruments/score.js';
-import { screeningAlert, suppress, suppressRow } from './screening.js';
+import { recheckDecisionFits, screeningAlert, suppress, suppressRow } from './screening.js';
 
 const phq9 = BUILTIN_INSTRUMENTS['phq-9']!;
 const answers = (values: number[]) => Object.fromEntries(values.map((v, i) => [`phq9_${i + 1}`, String(v)]));
@@ -49,4 +49,19 @@ describe('small-cell suppression', () => {
     expect(suppressRow({ none: 90, yellow: 20, orange: 0, red: 2 }, false)).toEqual({ none: 90, yellow: null, orange: 0, red: null });
     expect(suppressRow({ none: 90, yellow: 20, orange: 0, red: 2 }, true)).toEqual({ none: 90, yellow: 20, orange: 0, red: 2 });
   });
+});
+
+describe('a re-check decision fits its final level', () => {
+  it.each([
+    ['confirm', 'orange', 'orange', true],
+    ['confirm', 'orange', 'red', false],
+    ['lower', 'red', 'orange', true],
+    ['lower', 'red', 'yellow', true],
+    ['lower', 'orange', 'none', false],
+    ['lower', 'yellow', 'yellow', false],
+    ['raise', 'yellow', 'red', true],
+    ['raise', 'red', 'red', false],
+    ['clear', 'red', 'none', true],
+    ['clear', 'yellow', 'yellow', false],
+  ] as const)('%s from %s to %s → %s', (decision, initial, final, fits) => expect(recheckDecisionFits(decision, initial, final)).toBe(fits));
 });

@@ -70,3 +70,22 @@ export function suppressRow<K extends string>(counts: Record<K, number>, insideS
   }
   return out;
 }
+
+export type RecheckDecision = 'confirm' | 'lower' | 'raise' | 'clear';
+
+/**
+ * Whether a re-check's decision agrees with the level it ends at: confirm keeps the level, lower
+ * ends lower but still flagged, raise ends higher, clear ends at none.
+ */
+export function recheckDecisionFits(decision: RecheckDecision, initial: AlertLevel, final: WarningLevel): boolean {
+  switch (decision) {
+    case 'confirm':
+      return final === initial;
+    case 'lower':
+      return rank(final) < rank(initial) && final !== 'none';
+    case 'raise':
+      return rank(final) > rank(initial);
+    case 'clear':
+      return final === 'none';
+  }
+}

@@ -6,7 +6,7 @@
  * seeded random number generator and scored by the real engine; nothing here is real.
  */
 import { randomUUID } from 'node:crypto';
-import { BUILTIN_INSTRUMENTS, needsGuardianConsent, scoreResponse, screeningAlert, type GradeBandPlan, type InstrumentDefinition } from '@xinyu/core';
+import { BUILTIN_INSTRUMENTS, needsGuardianConsent, rank, scoreResponse, screeningAlert, type AlertLevel, type GradeBandPlan, type InstrumentDefinition } from '@xinyu/core';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/client.js';
 import { newClassCode } from '../modules/screening/campaigns.js';
@@ -61,8 +61,7 @@ export async function seedScreeningHistory(tx: Db, opts: { regionId: number; cit
   const responses: unknown[][] = [];
   const consents: string[] = [];
   const alerts: { id: string; studentId: string; schoolId: number; responseId: string; level: string; critical: boolean; evidence: unknown }[] = [];
-  const followUps = new Map<string, { studentId: string; schoolId: number; level: string; critical: boolean }>();
-  const rank = { yellow: 1, orange: 2, red: 3 } as Record<string, number>;
+  const followUps = new Map<string, { studentId: string; schoolId: number; level: AlertLevel; critical: boolean }>();
   for (const s of students) {
     if (needsGuardianConsent(s.birth_date, start, false)) {
       if (r() < 0.02) continue; // a guardian declined
@@ -86,7 +85,7 @@ export async function seedScreeningHistory(tx: Db, opts: { regionId: number; cit
       if (alert) {
         alerts.push({ id: randomUUID(), studentId: s.id, schoolId: s.school_id, responseId: id, level: alert.level, critical: alert.critical, evidence: { campaignId, responseId: id, ...alert.evidence } });
         const f = followUps.get(s.id);
-        if (!f || rank[alert.level]! > rank[f.level]!) followUps.set(s.id, { studentId: s.id, schoolId: s.school_id, level: alert.level, critical: alert.critical || (f?.critical ?? false) });
+        if (!f || rank(alert.level) > rank(f.level)) followUps.set(s.id, { studentId: s.id, schoolId: s.school_id, level: alert.level, critical: alert.critical || (f?.critical ?? false) });
       }
     }
   }

@@ -6,6 +6,7 @@ import type { Deps } from '../../http/context.js';
 import { contentDisposition, XLSX_TYPE, xlsxBuffer } from '../../lib/xlsx-export.js';
 import { appendAudit } from '../audit/service.js';
 import { SESSION_COOKIE } from '../auth/service.js';
+import { homePath } from '../access/service.js';
 import { auditActor } from '../org/service.js';
 import { answerSheet, classCodeLogin, myTasks, saveDraft, submit } from './answering.js';
 import {
@@ -175,7 +176,7 @@ export const campaignRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app)
   }, async (req, reply) => {
     const caller = callerOf(req);
     const list = await pendingStudents(deps.db, caller, req.params.id, req.query.unitId);
-    await appendAudit(deps.db, { ...auditActor(caller), action: 'screening.pending.export', objectType: 'campaign', objectId: req.params.id, detail: { unitId: req.query.unitId, rows: list.length } }, deps.clock());
+    await appendAudit(deps.db, { ...auditActor(caller), action: 'screening.pending.export', objectType: 'campaign', objectId: req.params.id, orgPath: homePath(caller.assignments), detail: { unitId: req.query.unitId, rows: list.length } }, deps.clock());
     const buf = await xlsxBuffer('未完成名单', [
       { header: '班级', width: 16, value: (r) => r.className },
       { header: '学籍号', width: 22, value: (r) => r.studentNo },

@@ -4,7 +4,7 @@
  * sign-off. Results are scoped by the student's current record, so a student's screening history
  * follows them to a new class or school within the region.
  */
-import { instrumentsForGrade, type contracts, type GradeBandPlan, type InstrumentDefinition, type Permission, type ScoreResult, type WarningLevel } from '@xinyu/core';
+import { instrumentsForGrade, recheckDecisionFits, type contracts, type GradeBandPlan, type InstrumentDefinition, type Permission, type ScoreResult, type WarningLevel } from '@xinyu/core';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
@@ -15,7 +15,7 @@ import { appendAudit } from '../audit/service.js';
 import { notify } from '../notify/service.js';
 import { auditActor } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
-import { campaignFor } from './campaigns.js';
+import { campaignFor, cstToday } from './campaigns.js';
 import { getInstrumentInRegion } from './service.js';
 import { campaigns, screeningFollowUps, screeningSignOffs } from './tables.js';
 
@@ -184,7 +184,7 @@ interface ResultDbRow {
 }
 
 const RESULT_SELECT = sql`select r.id, r.student_id, s.name, s.student_no, k.name as class_name, r.instrument_key, r.instrument_version, r.submitted_at, r.duration_seconds,
-    r.warning_level, r.valid, r.score, f.final_level, r.answers, r.campaign_id, s.gender, r.grade_level, sch.name as school_name, cp.title as campaign_title
+    r.warning_level, r.valid, r.score, f.final_level, r.answers, r.campaign_id, s.gender, s.org_path, r.grade_level, sch.name as school_name, cp.title as campaign_title
   from screening_responses r
   join students s on s.id = r.student_id
   left join org_units k on k.id = s.class_id
@@ -245,7 +245,7 @@ export async function listResults(deps: Deps, caller: Caller, id: string, q: z.i
 
 /** One response with its answers: the counselor's individual report. Audited. */
 export async function responseDetail(deps: Deps, caller: Caller, responseId: string): Promise<z.infer<typeof contracts.ResponseDetail>> {
-  const found = await rows<ResultDbRow & { answers: Record<string, string>; campaign_id: string; gender: 'male' | 'female'; grade_level: number | null; school_name: string; campaign_title: string; org_path?: string }>(
+  const found = await rows<ResultDbRow & { answers: Record<string, string>; campaign_id: string; gender: 'male' | 'female'; grade_level: number | null; school_name: string; campaign_title: string; org_path: string }>(
     deps.db,
     sql`${RESULT_SELECT} where r.id = ${responseId} and r.status <> 'in_progress' and r.region_id = ${caller.regionId} and ${inScope(scopeOf(caller, 'screening.results'), sql`s.org_path`)}`,
   );
@@ -253,8 +253,7 @@ export async function responseDetail(deps: Deps, caller: Caller, responseId: str
   if (!r) throw notFound();
   const def = await getInstrumentInRegion(deps.db, caller.regionId, r.instrument_key, r.instrument_version);
   const base = toResult(new Map([[`${r.instrument_key}@${r.instrument_version}`, def]]), r);
-  const student = (await deps.db.select({ orgPath: students.orgPath }).from(students).where(eq(students.id, r.student_id)))[0]!;
-  await appendAudit(deps.db, { ...auditActor(caller), action: 'screening.response.read', objectType: 'student', objectId: r.student_id, orgPath: student.orgPath, detail: { responseId } }, deps.clock());
+  await appendAudit(deps.db, { ...auditActor(caller), action: 'screening.response.read', objectType: 'student', objectId: r.student_id, orgPath: r.org_path, detail: { responseId } }, deps.clock());
   return {
     ...base,
     answers: def.items.map((item) => {
@@ -366,10 +365,8 @@ export async function observe(deps: Deps, caller: Caller, followUpId: string, bo
 export async function recordInterview(deps: Deps, caller: Caller, followUpId: string, body: z.infer<typeof contracts.InterviewBody>): Promise<void> {
   const { f, orgPath } = await followUpFor(deps.db, caller, followUpId, 'screening.recheck');
   if (await signedOff(deps.db, f.campaignId, f.schoolId)) throw conflict('本校复检已由区县审核，不能再修改');
-  const rank = { none: 0, yellow: 1, orange: 2, red: 3 } as const;
-  const expected = body.decision === 'clear' ? rank[body.finalLevel] === 0 : body.decision === 'confirm' ? body.finalLevel === f.initialLevel : body.decision === 'lower' ? rank[body.finalLevel] < rank[f.initialLevel] && rank[body.finalLevel] > 0 : rank[body.finalLevel] > rank[f.initialLevel];
-  if (!expected) throw badRequest('结论与复检后的等级不一致', { finalLevel: '请检查：维持=原等级；降低=更低但不为无；解除=无；提高=更高' });
-  if (body.interviewDate > new Date(deps.clock().getTime() + 8 * 3600000).toISOString().slice(0, 10)) throw badRequest('访谈日期不能晚于今天', { interviewDate: '访谈日期不能晚于今天' });
+  if (!recheckDecisionFits(body.decision, f.initialLevel, body.finalLevel)) throw badRequest('结论与复检后的等级不一致', { finalLevel: '请检查：维持=原等级；降低=更低但不为无；解除=无；提高=更高' });
+  if (body.interviewDate > cstToday(deps.clock())) throw badRequest('访谈日期不能晚于今天', { interviewDate: '访谈日期不能晚于今天' });
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
     await tx.update(screeningFollowUps).set({ interview: body.interview, interviewDate: body.interviewDate, decision: body.decision, finalLevel: body.finalLevel, reason: body.reason, decidedBy: caller.accountId, decidedByName: caller.displayName, decidedAt: now }).where(eq(screeningFollowUps.id, f.id));
