@@ -219,7 +219,7 @@ export const campaignRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app)
   app.get('/screening/campaigns/:id/follow-ups', {
     config: { access: ['screening.results', 'screening.observe'] },
     schema: { tags, summary: '复检名单（班主任只见姓名，不见等级）', params: IdParam, querystring: contracts.FollowUpQuery, response: { 200: z.object({ items: z.array(contracts.FollowUp) }), ...errors } },
-  }, async (req) => ({ items: await listFollowUps(deps.db, callerOf(req), req.params.id, req.query) }));
+  }, async (req) => ({ items: await listFollowUps(deps, callerOf(req), req.params.id, req.query) }));
 
   app.post('/screening/follow-ups/:id/observation', {
     config: { access: 'screening.observe' },

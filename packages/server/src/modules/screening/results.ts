@@ -301,10 +301,11 @@ type FollowUpOut = z.infer<typeof contracts.FollowUp>;
  * Flagged students to re-check. A head teacher (screening.observe) sees their class's names and
  * adds observations but never a level; counselors and leaders see levels too.
  */
-export async function listFollowUps(db: Db, caller: Caller, id: string, q: z.infer<typeof contracts.FollowUpQuery>): Promise<FollowUpOut[]> {
+export async function listFollowUps(deps: Deps, caller: Caller, id: string, q: z.infer<typeof contracts.FollowUpQuery>): Promise<FollowUpOut[]> {
+  const { db } = deps;
   const seesLevels = hasPermission(caller, 'screening.results');
   const permission: Permission = seesLevels ? 'screening.results' : 'screening.observe';
-  const c = await campaignFor(db, caller, id, hasPermission(caller, 'screening.progress') ? 'screening.progress' : permission);
+  const c = await campaignFor(db, caller, id, permission);
   const unitId = q.classId ?? q.schoolId;
   const unit = await unitFor(db, caller, c, unitId, permission);
   const list = await db
@@ -314,6 +315,8 @@ export async function listFollowUps(db: Db, caller: Caller, id: string, q: z.inf
     .leftJoin(orgUnits, eq(orgUnits.id, students.classId))
     .where(and(eq(screeningFollowUps.campaignId, c.id), sql`${students.orgPath} like ${`${unit.path}%`}`, inScope(scopeOf(caller, permission), students.orgPath)))
     .orderBy(students.orgPath, students.name);
+  // levels and interviews are sensitive: their reads are audited (a head teacher's list shows neither)
+  if (seesLevels) await appendAudit(db, { ...auditActor(caller), action: 'screening.followups.read', objectType: 'campaign', objectId: c.id, orgPath: unit.path, detail: { unitId: unit.id, rows: list.length, studentIds: list.map((r) => r.f.studentId) } }, deps.clock());
   return list.map(({ f, name, className }) => ({
     id: f.id,
     campaignId: f.campaignId,
