@@ -399,7 +399,13 @@ export async function benchScreening(args: string[]): Promise<void> {
     const main = await bundleServer();
     const port = await freePort();
     const logFile = path.join(tmp, 'server.log');
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', XINYU_DEMO: '0', XINYU_DATA_DIR: path.join(tmp, 'data'), NODE_ENV: 'production' };
+    let serverDbUrl = dbUrl;
+    if (pgServer?.socketUrl && process.env.BENCH_SOCKET) {
+      const u = new URL(pgServer.socketUrl);
+      u.pathname = `/${dbName}`;
+      serverDbUrl = u.toString();
+    }
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: serverDbUrl, PORT: String(port), HOST: '127.0.0.1', XINYU_DEMO: '0', XINYU_DATA_DIR: path.join(tmp, 'data'), NODE_ENV: 'production' };
     const profDir = path.join(tmp, 'cpu-prof');
     const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
     server = new Server(main, env, logFile, nodeArgs);

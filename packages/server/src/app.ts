@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -70,7 +70,9 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   app.setSerializerCompiler(serializerCompiler);
 
   // external plugins
-  await app.register(helmet, {
+  // security headers: helmet's middleware built once (@fastify/helmet rebuilt it, CSP parsing
+  // included, on every request)
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -80,6 +82,9 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
         upgradeInsecureRequests: null,
       },
     },
+  });
+  app.addHook('onRequest', (req, reply, done) => {
+    securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err instanceof Error ? err : undefined));
   });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1 } });

@@ -8,6 +8,8 @@ import path from 'node:path';
 
 export interface TempPostgres {
   adminUrl: string;
+  /** the same server through its Unix-domain socket (cheaper than loopback TCP for a server on this host) */
+  socketUrl?: string;
   external: boolean;
   stop(): Promise<void>;
 }
@@ -126,6 +128,7 @@ export async function startTempPostgres(opts: { durable?: boolean; log?: (msg: s
     log(`PostgreSQL (${path.basename(path.dirname(bin))}) started on 127.0.0.1:${port} in ${Math.round(performance.now() - t0)} ms`);
     return {
       adminUrl: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+      socketUrl: `postgresql://postgres@localhost:${port}/postgres?host=${encodeURIComponent(dir)}`,
       external: false,
       stop: async () => {
         stopSync();

@@ -45,4 +45,16 @@ describe('routes', () => {
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ error: { code: 'not_found', message: '未找到' } });
   });
+
+  it('every answer carries the security headers: a strict content policy, no framing, no sniffing', async () => {
+    for (const url of ['/healthz', '/api/v1/me', '/api/v1/nothing-here']) {
+      const res = await env.app.inject({ method: 'GET', url });
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { needsMfa, PERMISSIONS, roleHas, type contracts } from '@xinyu/core';
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
+import { Batcher, batcherFor } from '../../db/batch.js';
 import { prepared } from '../../db/client.js';
 import type { Caller, CallerAssignment, Deps } from '../../http/context.js';
 import { AppError, badRequest } from '../../http/errors.js';
@@ -126,48 +127,68 @@ export async function openSession(deps: Deps, accountId: string, ctx: { ip: stri
 }
 
 
+interface SessionRow {
+  session_id: string;
+  valid: boolean;
+  csrf_token: string;
+  account_id: string;
+  username: string;
+  display_name: string;
+  region_id: number;
+  must_change_password: boolean;
+  totp_enabled: boolean;
+  locale: string;
+  assignments: CallerAssignment[];
+}
+
+interface SessionLookup {
+  id: string;
+  now: Date;
+  idleMinutes: number;
+}
+
+/**
+ * One statement for a batch of session lookups (see db/batch.ts): each session, its account, the
+ * account's role assignments (as `loadAssignments` returns them) and, once a minute, the touch of
+ * a valid session for the idle timeout. Each lookup brings its own clock reading and idle timeout.
+ */
+function sessionBatcher(deps: Deps): Batcher<SessionLookup, SessionRow | null> {
+  const { db } = deps;
+  return batcherFor(db, 'sessions', () => new Batcher<SessionLookup, SessionRow | null>(async (items) => {
+    const found = await prepared<SessionRow>(db, 'xinyu_load_callers', sql`
+      with input as (
+        select i.id, i.now, i.now - make_interval(mins => i.idle_minutes) as idle_cutoff
+        from unnest(${sql.param(items.map((i) => i.id))}::text[], ${sql.param(items.map((i) => i.now.toISOString()))}::timestamptz[],
+          ${sql.param(items.map((i) => i.idleMinutes))}::int[]) as i(id, now, idle_minutes)
+      ), touched as (
+        -- touching the session once a minute is enough for the idle timeout
+        update sessions t set last_seen_at = i.now from input i, accounts ta
+        where t.id = i.id and ta.id = t.account_id and not ta.disabled and t.expires_at > i.now and t.last_seen_at > i.idle_cutoff
+          and t.last_seen_at < i.now - interval '1 minute'
+        returning t.id
+      )
+      select s.id as session_id, (not a.disabled and s.expires_at > i.now and s.last_seen_at > i.idle_cutoff) as valid,
+        s.csrf_token, a.id as account_id, a.username, a.display_name, a.region_id, a.must_change_password, a.totp_secret is not null as totp_enabled, a.locale,
+        (select coalesce(json_agg(json_build_object('id', ra.id, 'role', ra.role, 'orgUnitId', ra.org_unit_id, 'orgPath', u.path, 'orgUnitName', u.name,
+            'studentId', ra.student_id, 'studentName', st.name, 'homePath', coalesce(u.path, st.org_path))), '[]'::json)
+          from role_assignments ra left join org_units u on u.id = ra.org_unit_id left join students st on st.id = ra.student_id
+          where ra.account_id = a.id) as assignments
+      from input i join sessions s on s.id = i.id join accounts a on a.id = s.account_id`);
+    const byId = new Map(found.map((r) => [r.session_id, r]));
+    return items.map((i) => byId.get(i.id) ?? null);
+  }, { concurrency: 3, maxBatch: 500 }));
+}
+
 /**
  * Resolves a session token to its caller, or null when absent, idle too long, expired or disabled.
- * One statement on every request: the session, its account, the account's role assignments (as
- * `loadAssignments` returns them) and, once a minute, the touch of a valid session for the idle
- * timeout.
+ * Concurrent requests share one statement (sessionBatcher).
  */
 export async function loadCaller(deps: Deps, token: string, ip: string): Promise<Caller | null> {
-  const { db, config } = deps;
-  const now = deps.clock();
   const id = sha256(token);
-  const idleCutoff = new Date(now.getTime() - config.sessionIdleMinutes * 60000);
-  // touching the session once a minute is enough for the idle timeout
-  const touchCutoff = new Date(now.getTime() - 60000);
-  const found = await prepared<{
-    valid: boolean;
-    csrf_token: string;
-    account_id: string;
-    username: string;
-    display_name: string;
-    region_id: number;
-    must_change_password: boolean;
-    totp_enabled: boolean;
-    locale: string;
-    assignments: CallerAssignment[];
-  }>(db, 'xinyu_load_caller', sql`
-    with touched as (
-      update sessions t set last_seen_at = ${now} from accounts ta
-      where t.id = ${id} and ta.id = t.account_id and not ta.disabled and t.expires_at > ${now} and t.last_seen_at > ${idleCutoff} and t.last_seen_at < ${touchCutoff}
-      returning t.id
-    )
-    select (not a.disabled and s.expires_at > ${now} and s.last_seen_at > ${idleCutoff}) as valid,
-      s.csrf_token, a.id as account_id, a.username, a.display_name, a.region_id, a.must_change_password, a.totp_secret is not null as totp_enabled, a.locale,
-      (select coalesce(json_agg(json_build_object('id', ra.id, 'role', ra.role, 'orgUnitId', ra.org_unit_id, 'orgPath', u.path, 'orgUnitName', u.name,
-          'studentId', ra.student_id, 'studentName', st.name, 'homePath', coalesce(u.path, st.org_path))), '[]'::json)
-        from role_assignments ra left join org_units u on u.id = ra.org_unit_id left join students st on st.id = ra.student_id
-        where ra.account_id = a.id) as assignments
-    from sessions s join accounts a on a.id = s.account_id
-    where s.id = ${id}`);
-  const row = found[0];
+  const row = await sessionBatcher(deps).load({ id, now: deps.clock(), idleMinutes: deps.config.sessionIdleMinutes });
   if (!row) return null;
   if (!row.valid) {
-    await db.delete(sessions).where(eq(sessions.id, id));
+    await deps.db.delete(sessions).where(eq(sessions.id, id));
     return null;
   }
   const assignments = row.assignments;

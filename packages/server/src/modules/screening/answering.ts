@@ -18,6 +18,7 @@ import {
 } from '@xinyu/core';
 import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
+import { Batcher, batcherFor } from '../../db/batch.js';
 import { prepared, rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors.js';
@@ -60,25 +61,51 @@ interface Context {
 }
 
 
+const contextColumns = sql`s.id as student_id, s.class_id, s.school_id, s.gender, s.birth_date::text as birth_date, s.org_path,
+  coalesce(c.grade_level, g.grade_level)::int as grade_level,
+  k.id as campaign_id, k.title, k.purpose, k.plan, k.window_start::text as window_start, k.window_end::text as window_end, k.consent_for_all,
+  sc.decision as consent`;
+
 /** One query: the student, their class's grade, and the published campaigns released to the class. */
-function contexts(db: Db, studentId: string, campaignId?: string): Promise<Context[]> {
+function contexts(db: Db, studentId: string): Promise<Context[]> {
   // prepared once per connection: planning this join cost more than running it, on every request
   return prepared<Context>(
     db,
-    campaignId ? 'xinyu_screening_context' : 'xinyu_screening_contexts',
-    sql`select s.id as student_id, s.class_id, s.school_id, s.gender, s.birth_date::text as birth_date, s.org_path,
-          coalesce(c.grade_level, g.grade_level)::int as grade_level,
-          k.id as campaign_id, k.title, k.purpose, k.plan, k.window_start::text as window_start, k.window_end::text as window_end, k.consent_for_all,
-          sc.decision as consent
+    'xinyu_screening_contexts',
+    sql`select ${contextColumns}
         from students s
         join org_units c on c.id = s.class_id
         left join org_units g on g.id = c.parent_id and g.kind = 'grade'
-        join campaign_releases r on r.class_id = s.class_id ${campaignId ? sql`and r.campaign_id = ${campaignId}` : sql``}
+        join campaign_releases r on r.class_id = s.class_id
         join campaigns k on k.id = r.campaign_id and k.status = 'published'
         left join screening_consents sc on sc.campaign_id = k.id and sc.student_id = s.id
         where s.id = ${studentId} and s.status = 'active'
         order by k.window_end, k.title`,
   );
+}
+
+/**
+ * The student and one campaign released to their class (as `contexts`), or null. Concurrent
+ * requests share one statement: every answer-sheet request and submit starts here.
+ */
+function contextFor(db: Db, studentId: string, campaignId: string): Promise<Context | null> {
+  const batcher = batcherFor(db, 'screening-context', () => new Batcher<{ studentId: string; campaignId: string }, Context | null>(async (items) => {
+    const found = await prepared<Context>(
+      db,
+      'xinyu_screening_context_batch',
+      sql`select ${contextColumns}
+          from unnest(${sql.param(items.map((i) => i.studentId))}::uuid[], ${sql.param(items.map((i) => i.campaignId))}::uuid[]) as i(student_id, campaign_id)
+          join students s on s.id = i.student_id and s.status = 'active'
+          join org_units c on c.id = s.class_id
+          left join org_units g on g.id = c.parent_id and g.kind = 'grade'
+          join campaign_releases r on r.class_id = s.class_id and r.campaign_id = i.campaign_id
+          join campaigns k on k.id = r.campaign_id and k.status = 'published'
+          left join screening_consents sc on sc.campaign_id = k.id and sc.student_id = s.id`,
+    );
+    const byKey = new Map(found.map((c) => [`${c.student_id}|${c.campaign_id}`, c]));
+    return items.map((i) => byKey.get(`${i.studentId}|${i.campaignId}`) ?? null);
+  }, { concurrency: 3, maxBatch: 500 }));
+  return batcher.load({ studentId, campaignId });
 }
 
 function consentState(ctx: Context): 'not_needed' | 'waiting' | 'granted' | 'refused' {
@@ -124,7 +151,7 @@ interface Ready {
 /** The campaign, instrument and student, checked: released, open, planned for the grade, consented. */
 async function ready(deps: Deps, caller: Caller, campaignId: string, key: string): Promise<Ready> {
   const studentId = studentOf(caller);
-  const ctx = (await contexts(deps.db, studentId, campaignId))[0];
+  const ctx = await contextFor(deps.db, studentId, campaignId);
   const ref = ctx && plannedFor(ctx).find((r) => r.key === key);
   if (!ctx || !ref) throw notFound();
   if (!windowOpen({ start: ctx.window_start, end: ctx.window_end }, cstToday(deps.clock()))) {
@@ -242,30 +269,21 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
   // answers to items skip logic switched off are not kept: they were never asked
   const skipped = new Set(score.skipped);
   const kept = Object.fromEntries(Object.entries(body.answers).filter(([id]) => !skipped.has(id)));
-  // without a warning the response is the only write, and one INSERT is atomic on its own: no
-  // BEGIN and COMMIT round trips. A warning's alert and follow-up are written in its transaction.
-  const stored = await storeSubmission(deps, alert === null, async (tx) => {
-    // the attempt is looked up among the student's few rows only ("offset 0" keeps the other conditions
-    // out of the index choice): with statistics older than a campaign's first burst of submissions the
-    // planner ANDed in the campaign's index, every row of it, on each submit
-    const inserted = await rows<{ id: string }>(tx, sql`
-      insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,
-        school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)
-      values (${caller.regionId}, ${campaignId}, ${ctx.student_id}, ${def.id}, ${def.version},
-        (select coalesce(max(x.attempt), 0) + 1 from (select campaign_id, instrument_key, attempt from screening_responses where student_id = ${ctx.student_id} offset 0) x
-          where x.campaign_id = ${campaignId} and x.instrument_key = ${def.id}),
-        'submitted', ${JSON.stringify(kept)}::jsonb, ${body.clientId}, ${ctx.school_id}, ${ctx.class_id}, ${ctx.grade_level}, ${ctx.gender},
-        ${new Date(startedMs)}, ${now}, ${score.durationSeconds === undefined ? null : Math.round(score.durationSeconds)}, ${JSON.stringify(score)}::jsonb, ${score.warningLevel}, ${score.validity.valid}, ${now})
-      on conflict (campaign_id, student_id, instrument_key) where status <> 'superseded'
-      do update set status = 'submitted', answers = excluded.answers, client_id = excluded.client_id, started_at = least(screening_responses.started_at, excluded.started_at),
-        submitted_at = excluded.submitted_at, duration_seconds = extract(epoch from excluded.submitted_at - least(screening_responses.started_at, excluded.started_at))::int,
-        score = excluded.score, warning_level = excluded.warning_level, valid = excluded.valid, updated_at = excluded.updated_at
-        where screening_responses.status = 'in_progress'
-      returning id`);
-    const id = inserted[0]?.id;
-    if (!id) return null;
-    if (alert) await raiseScreeningAlert(tx, deps, { regionId: caller.regionId, responseId: id, campaignId, studentId: ctx.student_id, schoolId: ctx.school_id, orgPath: ctx.org_path, alert, now });
-    return id;
+  const row: ResponseRow = {
+    region_id: caller.regionId, campaign_id: campaignId, student_id: ctx.student_id, instrument_key: def.id, instrument_version: def.version,
+    answers: kept, client_id: body.clientId, school_id: ctx.school_id, class_id: ctx.class_id, grade_level: ctx.grade_level, gender: ctx.gender,
+    started_at: new Date(startedMs).toISOString(), submitted_at: now.toISOString(),
+    duration_seconds: score.durationSeconds === undefined ? null : Math.round(score.durationSeconds), score, warning_level: score.warningLevel, valid: score.validity.valid,
+  };
+  // without a warning the response is the only write: concurrent ones share one INSERT. A warning's
+  // alert and follow-up are written in the response's own transaction.
+  const stored = await clientIdChecked(async () => {
+    if (!alert) return responseBatcher(deps.db).load(row);
+    return deps.db.transaction(async (tx) => {
+      const id = (await insertResponses(tx, [row]))[0]?.id;
+      if (id) await raiseScreeningAlert(tx, deps, { regionId: caller.regionId, responseId: id, campaignId, studentId: ctx.student_id, schoolId: ctx.school_id, orgPath: ctx.org_path, alert, now });
+      return id ?? null;
+    });
   });
   if (stored) return { status: 'submitted', submittedAt: now.toISOString(), duplicate: false };
   // nothing was stored: this sheet was submitted before. The same client id is a retry; another is a second attempt.
@@ -276,15 +294,101 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
   throw new AppError(409, 'already_submitted', '这份问卷已经提交过了，谢谢你');
 }
 
-/** Runs the submit's transaction; a client id already used by another sheet is a clear 409, not a 500. */
-async function storeSubmission<T>(deps: Deps, singleStatement: boolean, fn: (tx: Db) => Promise<T>): Promise<T> {
+/** A client id already used by another sheet is a clear 409, not a 500. */
+async function clientIdChecked<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return await (singleStatement ? fn(deps.db) : deps.db.transaction(fn));
+    return await fn();
   } catch (e) {
     const text = `${e instanceof Error ? e.message : ''} ${String((e as { cause?: unknown }).cause ?? '')}`;
     if (text.includes('screening_responses_client_uq')) throw new AppError(409, 'client_id_reused', '提交编号重复，请刷新页面后重新提交');
     throw e;
   }
+}
+
+/** A submitted response as it is stored (snake_case: it travels to PostgreSQL as one JSON record). */
+interface ResponseRow {
+  region_id: number;
+  campaign_id: string;
+  student_id: string;
+  instrument_key: string;
+  instrument_version: string;
+  answers: Record<string, string>;
+  client_id: string;
+  school_id: number;
+  class_id: number;
+  grade_level: number | null;
+  gender: 'male' | 'female';
+  started_at: string;
+  submitted_at: string;
+  duration_seconds: number | null;
+  score: ScoreResult;
+  warning_level: string;
+  valid: boolean;
+}
+
+const sheetKey = (r: { campaign_id: string; student_id: string; instrument_key: string }) => `${r.campaign_id}|${r.student_id}|${r.instrument_key}`;
+
+/**
+ * Stores submitted responses in one statement; returns the stored rows' keys. A sheet already
+ * submitted is left alone and not returned; a draft becomes the submitted response (its start
+ * time kept). Each attempt number is looked up among the student's own rows only ("offset 0"
+ * keeps the other conditions out of the index choice: with statistics older than a campaign's
+ * first burst of submissions the planner ANDed in the campaign's index, every row of it).
+ */
+async function insertResponses(db: Db, list: ResponseRow[]): Promise<{ id: string; campaign_id: string; student_id: string; instrument_key: string }[]> {
+  return prepared(db, 'xinyu_insert_responses', sql`
+    insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,
+      school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)
+    select v.region_id, v.campaign_id, v.student_id, v.instrument_key, v.instrument_version,
+      (select coalesce(max(x.attempt), 0) + 1 from (select campaign_id, instrument_key, attempt from screening_responses where student_id = v.student_id offset 0) x
+        where x.campaign_id = v.campaign_id and x.instrument_key = v.instrument_key),
+      'submitted', v.answers, v.client_id, v.school_id, v.class_id, v.grade_level, v.gender, v.started_at, v.submitted_at, v.duration_seconds, v.score, v.warning_level, v.valid, v.submitted_at
+    from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(region_id int, campaign_id uuid, student_id uuid, instrument_key text, instrument_version text,
+      answers jsonb, client_id uuid, school_id int, class_id int, grade_level smallint, gender text, started_at timestamptz, submitted_at timestamptz,
+      duration_seconds int, score jsonb, warning_level text, valid boolean)
+    -- the same order in every batch: two batches touching the same sheets wait for each other instead of deadlocking
+    order by v.student_id, v.campaign_id, v.instrument_key
+    on conflict (campaign_id, student_id, instrument_key) where status <> 'superseded'
+    do update set status = 'submitted', answers = excluded.answers, client_id = excluded.client_id, started_at = least(screening_responses.started_at, excluded.started_at),
+      submitted_at = excluded.submitted_at, duration_seconds = extract(epoch from excluded.submitted_at - least(screening_responses.started_at, excluded.started_at))::int,
+      score = excluded.score, warning_level = excluded.warning_level, valid = excluded.valid, updated_at = excluded.updated_at
+      where screening_responses.status = 'in_progress'
+    returning id, campaign_id, student_id, instrument_key`);
+}
+
+/**
+ * Concurrent submissions without a warning share one INSERT. The same sheet twice in a batch (a
+ * double click) goes in once; its repeats follow one by one and find it stored. When the shared
+ * statement fails (one sheet's client id used before), each sheet is stored on its own so that
+ * only that sheet gets the error. Results: the stored response's id, or null when nothing was stored.
+ */
+function responseBatcher(db: Db): Batcher<ResponseRow, string | null> {
+  const single = async (row: ResponseRow): Promise<string | null | Error> => {
+    try {
+      return (await insertResponses(db, [row]))[0]?.id ?? null;
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e));
+    }
+  };
+  return batcherFor(db, 'screening-responses', () => new Batcher<ResponseRow, string | null>(async (items) => {
+    const results: (string | null | Error)[] = new Array<string | null | Error>(items.length).fill(null);
+    const seen = new Set<string>();
+    const first: number[] = [];
+    const repeats: number[] = [];
+    items.forEach((r, i) => {
+      const k = sheetKey(r);
+      (seen.has(k) ? repeats : first).push(i);
+      seen.add(k);
+    });
+    try {
+      const stored = new Map((await insertResponses(db, first.map((i) => items[i]!))).map((r) => [sheetKey(r), r.id]));
+      for (const i of first) results[i] = stored.get(sheetKey(items[i]!)) ?? null;
+    } catch {
+      for (const i of first) results[i] = await single(items[i]!);
+    }
+    for (const i of repeats) results[i] = await single(items[i]!);
+    return results;
+  }, { concurrency: 3, maxBatch: 200 }));
 }
 
 interface AlertInput {
