@@ -4,11 +4,12 @@
 // through POST /api/v1/my/screenings/:campaignId/ces-dc/submit with the cookie and CSRF header.
 // Halfway through the server is killed with SIGKILL and restarted at once; the clients keep
 // retrying with the same client id. At the end the database is checked (one response per student,
-// every acknowledged client id stored once, an alert per warning) and a plain batched INSERT of the
-// same rows is timed as the ceiling.
+// every acknowledged client id stored once, an alert per warning, an audit row per response) and a
+// plain batched INSERT of the same rows is timed as the ceiling.
 // Uses DATABASE_URL's server when set (in a new database), else a temporary PostgreSQL 15 server
-// with fsync on. Options: --students N, --clients N, --no-kill, --cpu-prof (profiles of the server
-// in the temp dir, kept).
+// with fsync on and the settings docs/operations.md recommends, reached through its Unix socket.
+// Options: --students N, --clients N, --no-kill, --cpu-prof (profiles of the server in the temp dir,
+// kept), --keep-db (the bench database is not dropped, for a look at its plans; DATABASE_URL only).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -359,6 +360,7 @@ export async function benchScreening(args: string[]): Promise<void> {
   const clients = opt(args, '--clients', 500);
   const kill = !args.includes('--no-kill');
   const cpuProf = args.includes('--cpu-prof');
+  const keepDb = args.includes('--keep-db');
   const tAll = performance.now();
   const pgServer = process.env.DATABASE_URL ? null : await startTempPostgres({ durable: true });
   const adminUrl = process.env.DATABASE_URL ?? pgServer!.adminUrl;
@@ -390,8 +392,9 @@ export async function benchScreening(args: string[]): Promise<void> {
     const main = await bundleServer();
     const port = await freePort();
     const logFile = path.join(tmp, 'server.log');
+    // a server on this host is reached through its Unix socket, as docs/operations.md recommends
     let serverDbUrl = dbUrl;
-    if (pgServer?.socketUrl && process.env.BENCH_SOCKET) {
+    if (pgServer?.socketUrl) {
       const u = new URL(pgServer.socketUrl);
       u.pathname = `/${dbName}`;
       serverDbUrl = u.toString();
@@ -499,10 +502,19 @@ export async function benchScreening(args: string[]): Promise<void> {
     const loadMs = performance.now() - tStart;
     await restart;
     await agent.destroy();
-    const unaudited = (await pool.query<{ n: number }>(`select count(*)::int as n from screening_responses where audited_at is null`)).rows[0]!.n;
+    // the audit rows of submissions are appended by a scheduled job: wait for it to catch up
+    const tAudit = performance.now();
+    let unaudited = Infinity;
+    let auditWaitMs = 0;
+    while (performance.now() - tAudit < 60_000) {
+      unaudited = (await pool.query<{ n: number }>(`select count(*)::int as n from screening_audit_queue`)).rows[0]!.n;
+      auditWaitMs = performance.now() - tAudit;
+      if (!unaudited) break;
+      await sleep(250);
+    }
     await server.stop();
     server = null;
-    console.log(`  load: ${fmt(done)} acknowledged in ${secs(loadMs)} s (${fmt(n - unaudited)} already audited by the batch job when the load ended)`);
+    console.log(`  load: ${fmt(done)} acknowledged in ${secs(loadMs)} s; the audit job had ${unaudited ? `${fmt(unaudited)} still unaudited after 60 s` : `caught up ${secs(auditWaitMs)} s later`}`);
     if (failures.length) console.log(`  unexpected answers: ${failures.length}, e.g. ${failures.slice(0, 3).join(' | ')}`);
 
     // --- 5. verification ---
@@ -532,6 +544,9 @@ export async function benchScreening(args: string[]): Promise<void> {
     check('one alert per response with a warning', warned === expected && alerted === warned && alertRows === warned && alertDup === 0, `${fmt(warned)} warnings (${fmt(expected)} expected by scoring the answers here), ${fmt(alerted)} alerts on them, ${fmt(alertRows)} alerts in all, ${alertDup} duplicated source_ref`);
     const followUps = await q(`select count(*)::int as n from screening_follow_ups where campaign_id = $1`, [cid]);
     check('one follow-up per warned student', followUps === warned, `${fmt(followUps)} follow-ups`);
+    const audited = await q(`select count(*)::int as n from audit_log a join screening_responses r on r.id::text = a.detail->>'responseId' where a.action = 'screening.submit'`);
+    const auditRows = await q(`select count(*)::int as n from audit_log where action = 'screening.submit'`);
+    check('one audit row per stored response', audited === submitted && auditRows === submitted, `${fmt(auditRows)} screening.submit audit rows, ${fmt(audited)} of them on a stored response`);
 
     // --- 6. the ceiling: the same rows, plain INSERTs of 1,000 rows on 4 connections ---
     await pool.query(`create table screening_responses_ceiling (like screening_responses including all)`);
@@ -562,12 +577,16 @@ export async function benchScreening(args: string[]): Promise<void> {
       if (!(t >= windowStart - tStart && t < windowEnd)) steadyCount++;
     }
     const steadyMs = kill ? loadMs - (windowEnd - (windowStart - tStart)) : loadMs;
+    // the two sides of the kill separately: they have not always run at the same rate
+    const beforeKill = kill ? doneAt.slice(0, done).filter((t) => t < windowStart - tStart).length / ((windowStart - tStart) / 1000) : NaN;
+    const afterKill = kill ? doneAt.slice(0, done).filter((t) => t >= windowEnd).length / ((loadMs - windowEnd) / 1000) : NaN;
     const rate = done / (loadMs / 1000);
     const steadyRate = steadyCount / (steadyMs / 1000);
     const ms = (v: number) => `${v.toFixed(0)} ms`;
     const table: [string, string][] = [
       ['submissions/s, whole run', `${fmt(rate)} (${fmt(done)} in ${secs(loadMs)} s)`],
       ['submissions/s, steady', kill ? `${fmt(steadyRate)} (excluding ${secs(windowEnd - (windowStart - tStart))} s from the kill to 2 s after ready)` : fmt(steadyRate)],
+      ...(kill ? [['submissions/s, before / after the kill', `${fmt(beforeKill)} / ${fmt(afterKill)}`] as [string, string]] : []),
       ['latency p50 / p95 / p99 / max', `${ms(percentile(lat, 50))} / ${ms(percentile(lat, 95))} / ${ms(percentile(lat, 99))} / ${ms(lat[lat.length - 1] ?? NaN)}`],
       ['ceiling: plain INSERT, 1,000 rows × 4 conns', `${fmt(ceiling)} rows/s (${fmt(all.length)} rows in ${secs(ceilingMs)} s)`],
       ['whole run / ceiling', `${((rate / ceiling) * 100).toFixed(1)} %`],
@@ -590,7 +609,7 @@ export async function benchScreening(args: string[]): Promise<void> {
   } finally {
     await server?.stop();
     await pool.end();
-    await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
+    if (!keepDb) await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
     await admin.end();
     await pgServer?.stop();
     if (!cpuProf) fs.rmSync(tmp, { recursive: true, force: true });

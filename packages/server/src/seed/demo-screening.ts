@@ -99,8 +99,8 @@ export async function seedScreeningHistory(tx: Db, opts: { regionId: number; cit
   for (let i = 0; i < responses.length; i += 4000) {
     const part = responses.slice(i, i + 4000).map((x) => ({ id: x[0], sid: x[1], k: x[2], v: x[3], a: JSON.parse(x[4] as string), sch: x[5], cls: x[6], gl: x[7], g: x[8], st: x[9], sub: x[10], dur: x[11], sc: JSON.parse(x[12] as string), wl: x[13], valid: x[14] }));
     await tx.execute(sql`insert into screening_responses (id, region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id, school_id, class_id, grade_level, gender,
-        started_at, submitted_at, duration_seconds, score, warning_level, valid, audited_at, updated_at)
-      select u.id, ${regionId}, ${campaignId}, u.sid, u.k, u.v, 1, 'submitted', u.a, gen_random_uuid(), u.sch, u.cls, u.gl, u.g, u.st, u.sub, u.dur, u.sc, u.wl, u.valid, ${closedAt}, u.sub
+        started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)
+      select u.id, ${regionId}, ${campaignId}, u.sid, u.k, u.v, 1, 'submitted', u.a, gen_random_uuid(), u.sch, u.cls, u.gl, u.g, u.st, u.sub, u.dur, u.sc, u.wl, u.valid, u.sub
       from jsonb_to_recordset(${JSON.stringify(part)}::jsonb)
         as u(id uuid, sid uuid, k text, v text, a jsonb, sch int, cls int, gl int, g text, st timestamptz, sub timestamptz, dur int, sc jsonb, wl text, valid bool)`);
   }

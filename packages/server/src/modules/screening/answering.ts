@@ -274,6 +274,7 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
     answers: kept, client_id: body.clientId, school_id: ctx.school_id, class_id: ctx.class_id, grade_level: ctx.grade_level, gender: ctx.gender,
     started_at: new Date(startedMs).toISOString(), submitted_at: now.toISOString(),
     duration_seconds: score.durationSeconds === undefined ? null : Math.round(score.durationSeconds), score, warning_level: score.warningLevel, valid: score.validity.valid,
+    org_path: ctx.org_path, actor_id: caller.accountId, actor_name: caller.displayName,
   };
   // without a warning the response is the only write: concurrent ones share one INSERT. A warning's
   // alert and follow-up are written in the response's own transaction.
@@ -324,6 +325,10 @@ interface ResponseRow {
   score: ScoreResult;
   warning_level: string;
   valid: boolean;
+  /** for the audit row (screening_audit_queue) */
+  org_path: string;
+  actor_id: string;
+  actor_name: string;
 }
 
 const sheetKey = (r: { campaign_id: string; student_id: string; instrument_key: string }) => `${r.campaign_id}|${r.student_id}|${r.instrument_key}`;
@@ -337,23 +342,33 @@ const sheetKey = (r: { campaign_id: string; student_id: string; instrument_key: 
  */
 async function insertResponses(db: Db, list: ResponseRow[]): Promise<{ id: string; campaign_id: string; student_id: string; instrument_key: string }[]> {
   return prepared(db, 'xinyu_insert_responses', sql`
-    insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,
-      school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)
-    select v.region_id, v.campaign_id, v.student_id, v.instrument_key, v.instrument_version,
-      (select coalesce(max(x.attempt), 0) + 1 from (select campaign_id, instrument_key, attempt from screening_responses where student_id = v.student_id offset 0) x
-        where x.campaign_id = v.campaign_id and x.instrument_key = v.instrument_key),
-      'submitted', v.answers, v.client_id, v.school_id, v.class_id, v.grade_level, v.gender, v.started_at, v.submitted_at, v.duration_seconds, v.score, v.warning_level, v.valid, v.submitted_at
-    from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(region_id int, campaign_id uuid, student_id uuid, instrument_key text, instrument_version text,
-      answers jsonb, client_id uuid, school_id int, class_id int, grade_level smallint, gender text, started_at timestamptz, submitted_at timestamptz,
-      duration_seconds int, score jsonb, warning_level text, valid boolean)
-    -- the same order in every batch: two batches touching the same sheets wait for each other instead of deadlocking
-    order by v.student_id, v.campaign_id, v.instrument_key
-    on conflict (campaign_id, student_id, instrument_key) where status <> 'superseded'
-    do update set status = 'submitted', answers = excluded.answers, client_id = excluded.client_id, started_at = least(screening_responses.started_at, excluded.started_at),
-      submitted_at = excluded.submitted_at, duration_seconds = extract(epoch from excluded.submitted_at - least(screening_responses.started_at, excluded.started_at))::int,
-      score = excluded.score, warning_level = excluded.warning_level, valid = excluded.valid, updated_at = excluded.updated_at
-      where screening_responses.status = 'in_progress'
-    returning id, campaign_id, student_id, instrument_key`);
+    with v as materialized (
+      select * from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(region_id int, campaign_id uuid, student_id uuid, instrument_key text, instrument_version text,
+        answers jsonb, client_id uuid, school_id int, class_id int, grade_level smallint, gender text, started_at timestamptz, submitted_at timestamptz,
+        duration_seconds int, score jsonb, warning_level text, valid boolean, org_path text, actor_id text, actor_name text)
+    ), stored as (
+      insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,
+        school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)
+      select v.region_id, v.campaign_id, v.student_id, v.instrument_key, v.instrument_version,
+        (select coalesce(max(x.attempt), 0) + 1 from (select campaign_id, instrument_key, attempt from screening_responses where student_id = v.student_id offset 0) x
+          where x.campaign_id = v.campaign_id and x.instrument_key = v.instrument_key),
+        'submitted', v.answers, v.client_id, v.school_id, v.class_id, v.grade_level, v.gender, v.started_at, v.submitted_at, v.duration_seconds, v.score, v.warning_level, v.valid, v.submitted_at
+      from v
+      -- the same order in every batch: two batches touching the same sheets wait for each other instead of deadlocking
+      order by v.student_id, v.campaign_id, v.instrument_key
+      on conflict (campaign_id, student_id, instrument_key) where status <> 'superseded'
+      do update set status = 'submitted', answers = excluded.answers, client_id = excluded.client_id, started_at = least(screening_responses.started_at, excluded.started_at),
+        submitted_at = excluded.submitted_at, duration_seconds = extract(epoch from excluded.submitted_at - least(screening_responses.started_at, excluded.started_at))::int,
+        score = excluded.score, warning_level = excluded.warning_level, valid = excluded.valid, updated_at = excluded.updated_at
+        where screening_responses.status = 'in_progress'
+      returning id, campaign_id, student_id, instrument_key, submitted_at
+    ), queued as (
+      -- its audit row follows in a batch (auditSubmissions)
+      insert into screening_audit_queue (response_id, student_id, campaign_id, instrument_key, submitted_at, org_path, actor_id, actor_name)
+      select s.id, s.student_id, s.campaign_id, s.instrument_key, s.submitted_at, v.org_path, v.actor_id, v.actor_name
+      from stored s join v on v.student_id = s.student_id and v.campaign_id = s.campaign_id and v.instrument_key = s.instrument_key
+    )
+    select id, campaign_id, student_id, instrument_key from stored`);
 }
 
 /**
@@ -495,25 +510,26 @@ export async function classCodeLogin(deps: Deps, body: z.infer<typeof contracts.
 
 /**
  * Appends the audit rows of submissions in batches, off the answering hot path: every submission
- * is audited exactly once (the row is marked in the same transaction as its audit entry), a few
- * seconds after it is stored. Runs as a scheduled job under an advisory lock.
+ * is audited exactly once (its queue entry is removed in the same transaction as its audit row is
+ * appended), a few seconds after it is stored. Runs as a scheduled job under an advisory lock.
  */
 export async function auditSubmissions(deps: Pick<Deps, 'clock'>, tx: Db, limit = 5000): Promise<number> {
-  const list = await rows<{ id: string; student_id: string; campaign_id: string; instrument_key: string; submitted_at: Date | string; org_path: string; account_id: string | null; display_name: string | null }>(tx, sql`
-    select r.id, r.student_id, r.campaign_id, r.instrument_key, r.submitted_at, s.org_path, a.id as account_id, a.display_name
-    from screening_responses r join students s on s.id = r.student_id left join accounts a on a.student_id = r.student_id
-    where r.audited_at is null and r.submitted_at is not null order by r.submitted_at limit ${limit} for update of r skip locked`);
+  // in queue order by the primary key: an index scan, which also skips entries earlier runs removed
+  const list = await rows<{ response_id: string; student_id: string; campaign_id: string; instrument_key: string; submitted_at: Date | string; org_path: string; actor_id: string | null; actor_name: string | null }>(tx, sql`
+    with taken as (
+      delete from screening_audit_queue where id in (select id from screening_audit_queue order by id limit ${limit} for update skip locked)
+      returning *
+    )
+    select * from taken order by id`);
   if (!list.length) return 0;
-  const now = deps.clock();
   await appendAudit(tx, list.map((r) => ({
-    actorId: r.account_id,
-    actorName: r.display_name,
+    actorId: r.actor_id,
+    actorName: r.actor_name,
     action: 'screening.submit',
     objectType: 'student',
     objectId: r.student_id,
     orgPath: r.org_path,
-    detail: { responseId: r.id, campaignId: r.campaign_id, instrument: r.instrument_key, submittedAt: new Date(r.submitted_at).toISOString() },
-  })), now);
-  await tx.execute(sql`update screening_responses set audited_at = ${now} where id = any(${sql.param(list.map((r) => r.id))}::uuid[])`);
+    detail: { responseId: r.response_id, campaignId: r.campaign_id, instrument: r.instrument_key, submittedAt: new Date(r.submitted_at).toISOString() },
+  })), deps.clock());
   return list.length;
 }

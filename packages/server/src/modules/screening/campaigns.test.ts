@@ -176,9 +176,13 @@ describe('a student under 14 answers once a guardian consents', () => {
 
   it('every submission is audited exactly once, off the hot path', async () => {
     expect(await count(sql`select count(*)::int as n from audit_log where action = 'screening.submit'`)).toBe(0);
-    await env.deps.db.transaction((tx) => auditSubmissions(env.deps, tx));
-    await env.deps.db.transaction((tx) => auditSubmissions(env.deps, tx));
-    expect(await count(sql`select count(*)::int as n from audit_log where action = 'screening.submit'`)).toBe(2);
+    expect(await count(sql`select count(*)::int as n from screening_audit_queue`)).toBe(2);
+    expect(await env.deps.db.transaction((tx) => auditSubmissions(env.deps, tx))).toBe(2);
+    expect(await env.deps.db.transaction((tx) => auditSubmissions(env.deps, tx))).toBe(0);
+    expect(await count(sql`select count(*)::int as n from screening_audit_queue`)).toBe(0);
+    expect(await count(sql`select count(*)::int as n from audit_log a join screening_responses r on r.id::text = a.detail->>'responseId'
+      join accounts acc on acc.student_id = r.student_id
+      where a.action = 'screening.submit' and a.object_id = r.student_id::text and a.actor_id = acc.id::text and r.status = 'submitted'`)).toBe(2);
   });
 });
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Questionnaires a region imported (its licensed scales). Built-ins live in code
@@ -138,8 +138,6 @@ export const screeningResponses = pgTable(
     score: jsonb('score'),
     warningLevel: text('warning_level', { enum: ['none', 'yellow', 'orange', 'red'] }),
     valid: boolean('valid'),
-    /** set when the submission's audit row has been appended (in batches, off the hot path) */
-    auditedAt: at('audited_at'),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [
@@ -148,9 +146,28 @@ export const screeningResponses = pgTable(
     uniqueIndex('screening_responses_client_uq').on(t.clientId),
     index('screening_responses_student_idx').on(t.studentId, t.submittedAt),
     index('screening_responses_campaign_class_idx').on(t.campaignId, t.classId),
-    index('screening_responses_unaudited_idx').on(t.submittedAt).where(sql`${t.auditedAt} is null and ${t.submittedAt} is not null`),
   ],
 );
+
+/**
+ * Submissions whose audit row is still to be appended: written by the same statement that stores
+ * the response, removed by the job that appends the audit rows (in batches, off the answering hot
+ * path, under the audit chain's lock once per batch). A narrow queue, not a mark on the wide
+ * response row: marking rewrote each response and left a partial index full of dead entries that
+ * every later run of the job walked again.
+ */
+export const screeningAuditQueue = pgTable('screening_audit_queue', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+  responseId: uuid('response_id').notNull(),
+  studentId: uuid('student_id').notNull(),
+  campaignId: uuid('campaign_id').notNull(),
+  instrumentKey: text('instrument_key').notNull(),
+  submittedAt: at('submitted_at').notNull(),
+  /** what the audit row needs, copied here so that the job joins nothing */
+  orgPath: text('org_path').notNull(),
+  actorId: text('actor_id'),
+  actorName: text('actor_name'),
+});
 
 /**
  * The re-check (复检) of a student flagged by a campaign: the head teacher's observation, the
