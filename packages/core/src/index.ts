@@ -9,3 +9,4 @@ export * as contracts from './contracts/index.js';
 export * from './instruments/index.js';
 export * from './screening/campaign.js';
 export * from './warning/screening.js';
+export * from './warning/alerts.js';

@@ -50,7 +50,11 @@ export const PERMISSIONS = [
   'screening.report', // aggregate reports (small cells suppressed outside the school)
   'screening.answer', // a student answering their own screening
   'consent.give', // a parent consenting for their own child
-  'alert.read', // warning records
+  'alert.read', // warning records (screening evidence only with screening.results)
+  'alert.raise', // report a concern about a student in scope: it joins the student's open alert or opens one
+  'alert.acknowledge', // confirm receipt of an alert (the class tier of the warning network)
+  'alert.handle', // assess, confirm, dismiss, close and assign alerts
+  'help.request', // a student asks for help themselves
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -135,6 +139,9 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'screening.results',
       'screening.report',
       'alert.read',
+      'alert.raise',
+      'alert.acknowledge',
+      'alert.handle',
     ],
   },
   counselor: {
@@ -156,6 +163,9 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'screening.recheck',
       'screening.report',
       'alert.read',
+      'alert.raise',
+      'alert.acknowledge',
+      'alert.handle',
     ],
   },
   head_teacher: {
@@ -163,19 +173,19 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     binding: 'org',
     mfa: false,
     mobile: false,
-    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe'],
+    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe', 'alert.read', 'alert.raise', 'alert.acknowledge'],
   },
   care_teacher: {
     rank: 40,
     binding: 'student',
     mfa: false,
     mobile: true,
-    permissions: ['student.read', 'guardian.read'],
+    permissions: ['student.read', 'guardian.read', 'alert.raise'],
   },
   clinician: { rank: 30, binding: 'none', mfa: false, mobile: false, permissions: [] },
   committee: { rank: 20, binding: 'org+student', mfa: false, mobile: true, permissions: ['class.names', 'self.read'] },
-  parent: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'consent.give'] },
-  student: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'screening.answer'] },
+  parent: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'consent.give', 'alert.raise'] },
+  student: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'screening.answer', 'help.request'] },
 };
 
 /** The seeds' words for each role. */

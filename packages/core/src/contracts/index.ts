@@ -4,3 +4,4 @@ export * from './org.js';
 export * from './admin.js';
 export * from './notify.js';
 export * from './screening.js';
+export * from './warning.js';

@@ -321,24 +321,3 @@ export const Report = z.object({
     .nullable(),
 });
 
-// ---------------------------------------------------------------------------------------------
-// Warning records (预警), extended by the warning workflow later
-
-export const Alert = z.object({
-  id: z.uuid(),
-  studentId: z.uuid(),
-  name: z.string(),
-  className: z.string(),
-  source: z.enum(['screening']),
-  level: z.enum(['yellow', 'orange', 'red']),
-  status: z.enum(['new', 'acknowledged', 'assessing', 'confirmed', 'dismissed', 'closed']),
-  critical: z.boolean(),
-  evidence: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
-});
-export const AlertQuery = z.object({
-  level: z.enum(['yellow', 'orange', 'red']).optional(),
-  status: z.string().max(20).optional(),
-  page: z.coerce.number().int().min(1).max(100000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
-});

@@ -110,6 +110,10 @@ export async function seedScreeningHistory(tx: Db, opts: { regionId: number; cit
     await tx.execute(sql`insert into alerts (id, region_id, student_id, school_id, source, source_ref, level, critical, status, evidence, created_at, updated_at)
       select u.id, ${regionId}, u.sid, u.sch, 'screening', u.ref::text, u.lvl, case when u.crit then 1 else 0 end, 'closed', u.ev::jsonb, ${new Date(`${opts.schoolYear}-09-15T10:00:00+08:00`)}, ${closedAt}
       from unnest(${c('id')}::uuid[], ${c('studentId')}::uuid[], ${c('schoolId')}::int[], ${c('responseId')}::uuid[], ${c('level')}::text[], ${c('critical')}::bool[], ${c('evidence')}::text[]) as u(id, sid, sch, ref, lvl, crit, ev)`);
+    // each closed alert's one signal: its screening response
+    await tx.execute(sql`insert into alert_signals (alert_id, source, source_ref, level, critical, evidence, at)
+      select u.id, 'screening', u.ref::text, u.lvl, u.crit, u.ev::jsonb, ${new Date(`${opts.schoolYear}-09-15T10:00:00+08:00`)}
+      from unnest(${c('id')}::uuid[], ${c('responseId')}::uuid[], ${c('level')}::text[], ${c('critical')}::bool[], ${c('evidence')}::text[]) as u(id, ref, lvl, crit, ev)`);
   }
   // every flagged student was re-checked: most confirmed, some lowered, a few cleared
   const list = [...followUps.values()];

@@ -28,7 +28,7 @@ import { openSession } from '../auth/service.js';
 import { accounts, loginThrottle } from '../auth/tables.js';
 import { roleAssignments } from '../access/tables.js';
 import { hashPassword } from '../auth/passwords.js';
-import { notify } from '../notify/service.js';
+import { raiseAlert } from '../warning/service.js';
 import { cstToday } from './campaigns.js';
 import { getInstrumentInRegion } from './service.js';
 
@@ -282,7 +282,7 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
     if (!alert) return responseBatcher(deps.db).load(row);
     return deps.db.transaction(async (tx) => {
       const id = (await insertResponses(tx, [row]))[0]?.id;
-      if (id) await raiseScreeningAlert(tx, deps, { regionId: caller.regionId, responseId: id, campaignId, studentId: ctx.student_id, schoolId: ctx.school_id, orgPath: ctx.org_path, alert, now });
+      if (id) await raiseScreeningAlert(tx, deps, { regionId: caller.regionId, responseId: id, campaignId, studentId: ctx.student_id, schoolId: ctx.school_id, classId: ctx.class_id, orgPath: ctx.org_path, alert, now });
       return id ?? null;
     });
   });
@@ -412,6 +412,7 @@ interface AlertInput {
   campaignId: string;
   studentId: string;
   schoolId: number;
+  classId: number;
   orgPath: string;
   alert: NonNullable<ReturnType<typeof screeningAlert>>;
   now: Date;
@@ -421,38 +422,30 @@ interface AlertInput {
 const rankSql = (column: string) => sql.raw(`(case ${column} when 'red' then 3 when 'orange' then 2 when 'yellow' then 1 else 0 end)`);
 
 /**
- * A warning record (once per response), the student's re-check follow-up for the campaign (at
- * the highest level any instrument raised), and for a critical item an immediate notice to the
- * school's counselors and leaders.
+ * The response's signal to the warning network (stored once per response; it joins the student's
+ * open alert if there is one), and the student's re-check follow-up for the campaign at the highest
+ * level any instrument raised. A critical item tells the school's counselors and leaders at once
+ * (warning/service.ts decides who hears what).
  */
 async function raiseScreeningAlert(tx: Db, deps: Deps, a: AlertInput): Promise<void> {
-  const created = await rows<{ id: string }>(tx, sql`
-    insert into alerts (region_id, student_id, school_id, source, source_ref, level, critical, status, evidence, created_at, updated_at)
-    values (${a.regionId}, ${a.studentId}, ${a.schoolId}, 'screening', ${a.responseId}, ${a.alert.level}, ${a.alert.critical ? 1 : 0}, 'new',
-      ${JSON.stringify({ campaignId: a.campaignId, responseId: a.responseId, ...a.alert.evidence })}::jsonb, ${a.now}, ${a.now})
-    on conflict (source, source_ref) do nothing returning id`);
-  const alertId = created[0]?.id;
-  if (!alertId) return;
-  await tx.execute(sql`insert into alert_events (alert_id, kind, detail, at) values (${alertId}, 'created', ${JSON.stringify({ source: 'screening', level: a.alert.level, critical: a.alert.critical })}::jsonb, ${a.now})`);
+  await raiseAlert(tx, deps, {
+    regionId: a.regionId,
+    studentId: a.studentId,
+    schoolId: a.schoolId,
+    classId: a.classId,
+    orgPath: a.orgPath,
+    source: 'screening',
+    sourceRef: a.responseId,
+    level: a.alert.level,
+    critical: a.alert.critical,
+    evidence: { campaignId: a.campaignId, responseId: a.responseId, ...a.alert.evidence },
+    now: a.now,
+  });
   await tx.execute(sql`
     insert into screening_follow_ups (region_id, campaign_id, student_id, school_id, initial_level, created_at)
     values (${a.regionId}, ${a.campaignId}, ${a.studentId}, ${a.schoolId}, ${a.alert.level}, ${a.now})
     on conflict (campaign_id, student_id) do update set initial_level = excluded.initial_level
       where ${rankSql('excluded.initial_level')} > ${rankSql('screening_follow_ups.initial_level')}`);
-  if (!a.alert.critical) return;
-  const recipients = await rows<{ account_id: string }>(tx, sql`
-    select distinct ra.account_id from role_assignments ra join org_units u on u.id = ra.org_unit_id
-    where ra.role in ('counselor', 'school_leader') and u.kind = 'school' and ${a.orgPath} like u.path || '%'`);
-  await notify(tx, deps, {
-    regionId: a.regionId,
-    accountIds: recipients.map((r) => r.account_id),
-    kind: 'screening.critical',
-    title: '红色预警：测评中出现高危条目，请立即处理',
-    body: '一名学生在心理测评中对高危条目（如自伤或轻生念头）作了肯定回答。请尽快核实并联系学生，按危机干预流程处置。',
-    link: `/screening/alerts/${alertId}`,
-    objectType: 'alert',
-    objectId: alertId,
-  }, a.now);
 }
 
 // --- class code sign-in for shared computer-room PCs ----------------------------------------------

@@ -195,7 +195,14 @@ describe('who sees what afterwards', () => {
     expect(pending.map((p: { studentId: string }) => p.studentId)).not.toContain(env.ids.studentSelf);
     expect(new Set(pending.map((p: { state: string }) => p.state))).toEqual(new Set(['waiting_consent']));
     expect((await head.get(`/api/v1/screening/campaigns/${campaignId}/results`)).statusCode).toBe(403);
-    expect((await head.get(`/api/v1/alerts`)).statusCode).toBe(403);
+    // the warning reaches the class's head teacher, without the screening's scores or bands
+    const seen = (await head.get(`/api/v1/alerts?source=screening`)).json().items;
+    expect(seen.length).toBeGreaterThan(0);
+    for (const a of seen) {
+      expect(a.evidence).toEqual({ summary: expect.stringContaining('心理测评') });
+      const detail = (await head.get(`/api/v1/alerts/${a.id}`)).json();
+      expect(JSON.stringify(detail.signals)).not.toMatch(/"raw"|"band"|"scales"|"criticalItems"/);
+    }
     const followUps = (await head.get(`/api/v1/screening/campaigns/${campaignId}/follow-ups?classId=${env.ids.classA}`)).json().items;
     expect(followUps).toEqual([expect.objectContaining({ studentId: env.ids.studentSelf, initialLevel: null, status: 'awaiting_observation' })]);
     // the head teacher of another class sees no names of this one

@@ -1,61 +1,551 @@
-import type { contracts } from '@xinyu/core';
-import { and, desc, eq, sql } from 'drizzle-orm';
+/**
+ * The warning workflow (预警处置): signals from every source join the student's open alert or open
+ * one; staff acknowledge, assess, confirm or dismiss and close it; a scheduled job climbs overdue
+ * alerts up the four tiers. The rules themselves are core's (`warning/alerts.ts`).
+ */
+import {
+  ALERT_SOURCE_LABEL,
+  DEFAULT_DEADLINES,
+  ESCALATION_TIERS,
+  TIER_LABEL,
+  alertDeadlines,
+  escalationDue,
+  higherLevel,
+  isOpen,
+  nextEscalationAt,
+  nextStatus,
+  overdue,
+  scopeFor,
+  scopeIncludes,
+  type AlertAction,
+  type AlertClockState,
+  type AlertLevel,
+  type AlertSource,
+  type AlertStatus,
+  type DeadlinePolicy,
+  type contracts,
+} from '@xinyu/core';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
+import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
-import { notFound } from '../../http/errors.js';
-import { inScope, scopeOf } from '../access/service.js';
+import { AppError, badRequest, forbidden, notFound } from '../../http/errors.js';
+import { hasPermission, inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
+import { notify } from '../notify/service.js';
 import { auditActor } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
-import { alertEvents, alerts } from './tables.js';
+import { alertEvents, alerts, alertSignals, warningPolicies } from './tables.js';
+
+type AlertRow = typeof alerts.$inferSelect;
+
+// --- policy ---------------------------------------------------------------------------------------
+
+/** The region's deadlines (the defaults until the bureau sets its own). */
+export async function deadlinesFor(db: Db, regionId: number): Promise<DeadlinePolicy> {
+  const found = await db.select({ d: warningPolicies.deadlines }).from(warningPolicies).where(eq(warningPolicies.regionId, regionId));
+  return (found[0]?.d as DeadlinePolicy | undefined) ?? DEFAULT_DEADLINES;
+}
+
+export async function getPolicy(deps: Deps, caller: Caller): Promise<z.infer<typeof contracts.WarningPolicy>> {
+  const found = await deps.db.select().from(warningPolicies).where(eq(warningPolicies.regionId, caller.regionId));
+  const p = found[0];
+  return { deadlines: (p?.deadlines as DeadlinePolicy | undefined) ?? DEFAULT_DEADLINES, updatedAt: p?.updatedAt.toISOString() ?? null, updatedBy: p?.updatedBy ?? null };
+}
+
+/**
+ * Sets the region's deadlines. Open alerts keep their creation time; their next escalation is
+ * recomputed under the new deadlines in the same transaction.
+ */
+export async function putPolicy(deps: Deps, caller: Caller, deadlines: DeadlinePolicy, problems: string[]): Promise<z.infer<typeof contracts.WarningPolicy>> {
+  if (problems.length) throw badRequest(problems[0]!, Object.fromEntries(problems.map((p, i) => [`deadlines.${i}`, p])));
+  const now = deps.clock();
+  await deps.db.transaction(async (tx) => {
+    await tx.insert(warningPolicies).values({ regionId: caller.regionId, deadlines, updatedBy: caller.displayName, updatedAt: now })
+      .onConflictDoUpdate({ target: warningPolicies.regionId, set: { deadlines, updatedBy: caller.displayName, updatedAt: now } });
+    const open = await tx.select().from(alerts).where(and(eq(alerts.regionId, caller.regionId), sql`${alerts.status} in ('new', 'acknowledged', 'assessing')`));
+    const next = open.map((a) => ({ id: a.id, next: nextEscalationAt(clockState(a), deadlines)?.toISOString() ?? null }));
+    for (let i = 0; i < next.length; i += 5000) {
+      await tx.execute(sql`update alerts a set next_escalation_at = v.next from jsonb_to_recordset(${JSON.stringify(next.slice(i, i + 5000))}::jsonb) as v(id uuid, next timestamptz) where a.id = v.id`);
+    }
+    await appendAudit(tx, { ...auditActor(caller), action: 'warning.policy.update', objectType: 'region', objectId: String(caller.regionId), detail: { deadlines, openAlerts: open.length } }, now);
+  });
+  return getPolicy(deps, caller);
+}
+
+function clockState(a: Pick<AlertRow, 'level' | 'status' | 'createdAt' | 'levelRaisedAt' | 'tier' | 'escalatedAt'>): AlertClockState {
+  return { level: a.level, status: a.status, createdAt: a.createdAt, levelRaisedAt: a.levelRaisedAt, tier: a.tier, escalatedAt: a.escalatedAt };
+}
+
+// --- raising: every source ------------------------------------------------------------------------
+
+export interface SignalInput {
+  regionId: number;
+  studentId: string;
+  schoolId: number;
+  /** the student's org path (for the audit row and the recipients) */
+  orgPath: string;
+  classId: number | null;
+  source: AlertSource;
+  /** unique per source: a screening response id, a report's client id … */
+  sourceRef: string;
+  level: AlertLevel;
+  critical: boolean;
+  evidence: Record<string, unknown>;
+  reportedBy?: string | null;
+  reporterName?: string | null;
+  now: Date;
+}
+
+export interface RaiseResult {
+  alertId: string;
+  created: boolean;
+  duplicate: boolean;
+  /** the level of the alert rose with this signal */
+  raised: boolean;
+}
+
+/**
+ * Stores a signal exactly once and attaches it to the student's open alert, opening one if there is
+ * none (at most one open alert per student: a unique index decides races). A signal of a higher
+ * level raises the alert's level and restarts its deadlines. Call inside a transaction.
+ */
+export async function raiseAlert(tx: Db, deps: Pick<Deps, 'config'>, s: SignalInput): Promise<RaiseResult> {
+  const seen = await tx.select({ alertId: alertSignals.alertId }).from(alertSignals).where(and(eq(alertSignals.source, s.source), eq(alertSignals.sourceRef, s.sourceRef)));
+  if (seen[0]) return { alertId: seen[0].alertId, created: false, duplicate: true, raised: false };
+  const policy = await deadlinesFor(tx, s.regionId);
+  let alertId: string | null = null;
+  let created = false;
+  let raised = false;
+  for (let attempt = 0; attempt < 3 && !alertId; attempt++) {
+    const open = (await tx.select().from(alerts).where(and(eq(alerts.studentId, s.studentId), sql`${alerts.status} in ('new', 'acknowledged', 'assessing')`)).for('update'))[0];
+    if (open) {
+      const level = higherLevel(open.level, s.level);
+      raised = level !== open.level;
+      const state = { ...clockState(open), level, levelRaisedAt: raised ? s.now : open.levelRaisedAt };
+      await tx.update(alerts).set({
+        level,
+        levelRaisedAt: state.levelRaisedAt,
+        critical: Math.max(open.critical, s.critical ? 1 : 0),
+        nextEscalationAt: nextEscalationAt(state, policy),
+        updatedAt: s.now,
+      }).where(eq(alerts.id, open.id));
+      alertId = open.id;
+    } else {
+      const state: AlertClockState = { level: s.level, status: 'new', createdAt: s.now, tier: 0 };
+      // a concurrent signal may open it first: then this insert does nothing and the loop joins that one
+      const inserted = await rows<{ id: string }>(tx, sql`
+        insert into alerts (region_id, student_id, school_id, source, source_ref, level, critical, status, evidence, tier, next_escalation_at, created_at, updated_at)
+        values (${s.regionId}, ${s.studentId}, ${s.schoolId}, ${s.source}, ${s.sourceRef}, ${s.level}, ${s.critical ? 1 : 0}, 'new', ${JSON.stringify(s.evidence)}::jsonb,
+          0, ${nextEscalationAt(state, policy)}, ${s.now}, ${s.now})
+        on conflict (student_id) where status in ('new', 'acknowledged', 'assessing') do nothing
+        returning id`);
+      if (inserted[0]) {
+        alertId = inserted[0].id;
+        created = true;
+      }
+    }
+  }
+  if (!alertId) throw new Error('could not open or join the student\'s alert');
+  const signal = await rows<{ id: number }>(tx, sql`
+    insert into alert_signals (alert_id, source, source_ref, level, critical, evidence, reported_by, reporter_name, at)
+    values (${alertId}, ${s.source}, ${s.sourceRef}, ${s.level}, ${s.critical}, ${JSON.stringify(s.evidence)}::jsonb, ${s.reportedBy ?? null}, ${s.reporterName ?? null}, ${s.now})
+    on conflict (source, source_ref) do nothing returning id`);
+  if (!signal[0]) return { alertId, created, duplicate: true, raised: false };
+  await tx.insert(alertEvents).values({
+    alertId,
+    kind: created ? 'created' : raised ? 'level_raised' : 'signal',
+    actorId: s.reportedBy ?? null,
+    actorName: s.reporterName ?? null,
+    detail: { source: s.source, level: s.level, critical: s.critical },
+    at: s.now,
+  });
+  await notifyOnSignal(tx, deps, s, alertId, created, raised);
+  return { alertId, created, duplicate: false, raised };
+}
+
+/** Accounts holding `roles` at the student's school (or at their class, for head teachers). */
+async function schoolStaff(tx: Db, schoolId: number, classId: number | null, roles: string[]): Promise<string[]> {
+  const found = await rows<{ account_id: string }>(tx, sql`
+    select distinct ra.account_id from role_assignments ra
+    where (ra.role = any(${sql.param(roles.filter((r) => r !== 'head_teacher'))}::text[]) and ra.org_unit_id = ${schoolId})
+      or (${roles.includes('head_teacher') && classId != null} and ra.role = 'head_teacher' and ra.org_unit_id = ${classId ?? -1})`);
+  return found.map((r) => r.account_id);
+}
+
+/**
+ * Who hears of a signal at once. A screening result reaches the counselors and leaders only for a
+ * critical item (the re-check lists carry the rest); any other new alert reaches the class's head
+ * teacher and the school's counselors, and a red one the leaders too; a signal that raises an open
+ * alert to red reaches counselors and leaders.
+ */
+async function notifyOnSignal(tx: Db, deps: Pick<Deps, 'config'>, s: SignalInput, alertId: string, created: boolean, raised: boolean): Promise<void> {
+  let roles: string[] = [];
+  if (s.source === 'screening') roles = s.critical && created ? ['counselor', 'school_leader'] : [];
+  else if (created) roles = s.level === 'red' || s.critical ? ['head_teacher', 'counselor', 'school_leader'] : ['head_teacher', 'counselor'];
+  else if (raised && s.level === 'red') roles = ['counselor', 'school_leader'];
+  if (!roles.length) return;
+  const accountIds = (await schoolStaff(tx, s.schoolId, s.classId, roles)).filter((id) => id !== s.reportedBy);
+  const critical = s.source === 'screening' && s.critical;
+  await notify(tx, deps, {
+    regionId: s.regionId,
+    accountIds,
+    kind: critical ? 'screening.critical' : 'alert.new',
+    title: critical ? '红色预警：测评中出现高危条目，请立即处理' : `${levelName(s.level)}预警：${ALERT_SOURCE_LABEL[s.source]}`,
+    body: critical
+      ? '一名学生在心理测评中对高危条目（如自伤或轻生念头）作了肯定回答。请尽快核实并联系学生，按危机干预流程处置。'
+      : `收到一条关于学生的${ALERT_SOURCE_LABEL[s.source]}，请在时限内确认接收并研判。`,
+    link: `/alerts/${alertId}`,
+    objectType: 'alert',
+    objectId: alertId,
+  }, s.now);
+}
+
+const levelName = (l: AlertLevel) => ({ red: '红色', orange: '橙色', yellow: '黄色' })[l];
+
+/** The student as the caller may reach them with `permission`, or 404. */
+async function studentInScope(deps: Deps, caller: Caller, studentId: string, permission: 'alert.raise' | 'help.request') {
+  const scope = scopeOf(caller, permission);
+  const found = await deps.db
+    .select({ id: students.id, schoolId: students.schoolId, classId: students.classId, orgPath: students.orgPath, name: students.name })
+    .from(students)
+    .where(and(eq(students.id, studentId), eq(students.regionId, caller.regionId), eq(students.status, 'active'), inScope(scope, students.orgPath, students.id)));
+  if (!found[0]) throw notFound();
+  return found[0];
+}
+
+/** A staff member's, the counselor's or a parent's report about a student. Idempotent by the client's id. */
+export async function raiseByCaller(deps: Deps, caller: Caller, body: z.infer<typeof contracts.RaiseAlertBody>): Promise<z.infer<typeof contracts.RaiseAlertResult>> {
+  const student = await studentInScope(deps, caller, body.studentId, 'alert.raise');
+  const source: AlertSource = caller.roles.includes('parent') && caller.roles.length === 1 ? 'parent' : caller.roles.includes('counselor') ? 'counselor' : 'teacher';
+  const now = deps.clock();
+  const r = await deps.db.transaction(async (tx) => {
+    const result = await raiseAlert(tx, deps, {
+      regionId: caller.regionId,
+      studentId: student.id,
+      schoolId: student.schoolId,
+      classId: student.classId,
+      orgPath: student.orgPath,
+      source,
+      sourceRef: body.clientId,
+      level: body.level,
+      critical: false,
+      evidence: { description: body.description, ...(body.category ? { category: body.category } : {}) },
+      reportedBy: caller.accountId,
+      reporterName: caller.displayName,
+      now,
+    });
+    if (!result.duplicate) await appendAudit(tx, { ...auditActor(caller), action: 'alert.raise', objectType: 'student', objectId: student.id, orgPath: student.orgPath, detail: { alertId: result.alertId, source, level: body.level } }, now);
+    return result;
+  });
+  // a parent or a teacher learns that the school has it, not what became of it
+  return { alertId: source === 'parent' ? null : r.alertId, created: r.created, duplicate: r.duplicate };
+}
+
+/** A student asking for help: an orange signal about themselves, the school decides the rest. */
+export async function requestHelp(deps: Deps, caller: Caller, body: z.infer<typeof contracts.HelpRequestBody>): Promise<{ received: true; duplicate: boolean }> {
+  const id = scopeOf(caller, 'help.request').studentIds[0];
+  if (!id) throw notFound();
+  const student = await studentInScope(deps, caller, id, 'help.request');
+  const now = deps.clock();
+  const r = await deps.db.transaction(async (tx) => {
+    const result = await raiseAlert(tx, deps, {
+      regionId: caller.regionId, studentId: student.id, schoolId: student.schoolId, classId: student.classId, orgPath: student.orgPath,
+      source: 'self', sourceRef: body.clientId, level: 'orange', critical: false,
+      evidence: { message: body.message }, reportedBy: caller.accountId, reporterName: caller.displayName, now,
+    });
+    if (!result.duplicate) await appendAudit(tx, { ...auditActor(caller), action: 'alert.help_request', objectType: 'student', objectId: student.id, orgPath: student.orgPath, detail: { alertId: result.alertId } }, now);
+    return result;
+  });
+  return { received: true, duplicate: r.duplicate };
+}
+
+// --- reading --------------------------------------------------------------------------------------
 
 type AlertOut = z.infer<typeof contracts.Alert>;
 
-const SELECT = { a: alerts, name: students.name, className: orgUnits.name, orgPath: students.orgPath };
+interface Listed {
+  a: AlertRow;
+  name: string;
+  className: string | null;
+  schoolName: string | null;
+  orgPath: string;
+  ownerName: string | null;
+  sources: string[] | null;
+  signalCount: number;
+}
 
-function toAlert(r: { a: typeof alerts.$inferSelect; name: string; className: string | null }): AlertOut {
+/** Screening evidence (scores, bands, items) only for those who may see screening results of this student. */
+function evidenceFor(caller: Caller, source: string, evidence: Record<string, unknown>, orgPath: string, studentId: string): Record<string, unknown> {
+  if (source !== 'screening') return evidence;
+  const results = scopeFor(caller.assignments, 'screening.results');
+  if (scopeIncludes(results, orgPath, studentId)) return evidence;
+  return { summary: '心理测评提示需要关注（具体结果仅心理教师等可见）' };
+}
+
+function toAlert(caller: Caller, r: Listed, policy: DeadlinePolicy, now: Date): AlertOut {
+  const { ackDue, assessDue } = alertDeadlines(clockState(r.a), policy);
   return {
     id: r.a.id,
     studentId: r.a.studentId,
     name: r.name,
     className: r.className ?? '',
+    schoolName: r.schoolName ?? '',
     source: r.a.source,
+    sources: [...new Set((r.sources ?? [r.a.source]) as AlertSource[])],
+    signalCount: r.signalCount,
     level: r.a.level,
     status: r.a.status,
     critical: r.a.critical > 0,
-    evidence: r.a.evidence as Record<string, unknown>,
+    evidence: evidenceFor(caller, r.a.source, r.a.evidence as Record<string, unknown>, r.orgPath, r.a.studentId),
+    ownerId: r.a.ownerId,
+    ownerName: r.ownerName,
+    tier: ESCALATION_TIERS[Math.min(r.a.tier, ESCALATION_TIERS.length - 1)]!,
+    ackDue: ackDue.toISOString(),
+    assessDue: assessDue.toISOString(),
+    overdue: overdue(clockState(r.a), policy, now),
+    outcome: r.a.outcome ?? null,
     createdAt: r.a.createdAt.toISOString(),
+    updatedAt: r.a.updatedAt.toISOString(),
   };
 }
 
-/** Warning records of students in the caller's scope (by the student's current record), red first. Audited. */
+const schools = sql.raw('school_units');
+function listedSelect() {
+  return {
+    a: alerts,
+    name: students.name,
+    className: orgUnits.name,
+    schoolName: sql<string | null>`(select ${schools}.name from org_units ${schools} where ${schools}.id = ${alerts.schoolId})`,
+    orgPath: students.orgPath,
+    ownerName: sql<string | null>`(select display_name from accounts where id = ${alerts.ownerId})`,
+    sources: sql<string[] | null>`(select array_agg(distinct s.source) from alert_signals s where s.alert_id = ${alerts.id})`,
+    signalCount: sql<number>`(select count(*)::int from alert_signals s where s.alert_id = ${alerts.id})`,
+  };
+}
+
+/** Warning records of students in the caller's scope (by the student's current record), red and overdue first. Audited. */
 export async function listAlerts(deps: Deps, caller: Caller, q: z.infer<typeof contracts.AlertQuery>) {
   const scope = scopeOf(caller, 'alert.read');
-  const where = and(eq(alerts.regionId, caller.regionId), inScope(scope, students.orgPath), q.level ? eq(alerts.level, q.level) : undefined, q.status ? sql`${alerts.status} = ${q.status}` : undefined);
-  const base = () => deps.db.select(SELECT).from(alerts).innerJoin(students, eq(students.id, alerts.studentId)).leftJoin(orgUnits, eq(orgUnits.id, students.classId));
-  const [list, total] = await Promise.all([
+  const now = deps.clock();
+  const conds: (SQL | undefined)[] = [eq(alerts.regionId, caller.regionId), inScope(scope, students.orgPath)];
+  if (q.level) conds.push(eq(alerts.level, q.level));
+  if (q.status === 'open') conds.push(sql`${alerts.status} in ('new', 'acknowledged', 'assessing')`);
+  else if (q.status) conds.push(eq(alerts.status, q.status));
+  if (q.source) conds.push(sql`exists (select 1 from alert_signals s where s.alert_id = ${alerts.id} and s.source = ${q.source})`);
+  if (q.mine) conds.push(eq(alerts.ownerId, caller.accountId));
+  if (q.studentId) conds.push(eq(alerts.studentId, q.studentId));
+  // overdue: a deadline of the current level has passed (the same rule as core's `overdue`, in SQL)
+  if (q.overdue) conds.push(sql`${alerts.tier} > 0 or (${alerts.nextEscalationAt} is not null and ${alerts.nextEscalationAt} <= ${now})`);
+  const where = and(...conds);
+  const base = () => deps.db.select(listedSelect()).from(alerts).innerJoin(students, eq(students.id, alerts.studentId)).leftJoin(orgUnits, eq(orgUnits.id, students.classId));
+  const [list, total, policy] = await Promise.all([
     base()
       .where(where)
-      .orderBy(sql`case ${alerts.level} when 'red' then 0 when 'orange' then 1 else 2 end`, desc(alerts.createdAt), alerts.id)
+      .orderBy(sql`case when ${alerts.status} in ('new', 'acknowledged', 'assessing') then 0 else 1 end`, sql`case ${alerts.level} when 'red' then 0 when 'orange' then 1 else 2 end`, desc(alerts.createdAt), alerts.id)
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
     deps.db.select({ n: sql<number>`count(*)::int` }).from(alerts).innerJoin(students, eq(students.id, alerts.studentId)).where(where),
+    deadlinesFor(deps.db, caller.regionId),
   ]);
-  await appendAudit(deps.db, { ...auditActor(caller), action: 'alert.list.read', objectType: 'alert', orgPath: scope.orgPaths[0] ?? null, detail: { rows: list.length, studentIds: list.map((r) => r.a.studentId) } }, deps.clock());
-  return { items: list.map(toAlert), total: total[0]!.n, page: q.page, pageSize: q.pageSize };
+  await appendAudit(deps.db, { ...auditActor(caller), action: 'alert.list.read', objectType: 'alert', orgPath: scope.orgPaths[0] ?? null, detail: { rows: list.length, studentIds: list.map((r) => r.a.studentId) } }, now);
+  return { items: list.map((r) => toAlert(caller, r as Listed, policy, now)), total: total[0]!.n, page: q.page, pageSize: q.pageSize };
 }
 
-/** One warning record with its history. Audited. */
-export async function getAlert(deps: Deps, caller: Caller, id: string) {
-  const found = await deps.db
-    .select(SELECT)
+async function findInScope(db: Db, caller: Caller, id: string): Promise<Listed | null> {
+  const found = await db
+    .select(listedSelect())
     .from(alerts)
     .innerJoin(students, eq(students.id, alerts.studentId))
     .leftJoin(orgUnits, eq(orgUnits.id, students.classId))
     .where(and(eq(alerts.id, id), eq(alerts.regionId, caller.regionId), inScope(scopeOf(caller, 'alert.read'), students.orgPath)));
-  const r = found[0];
+  return (found[0] as Listed | undefined) ?? null;
+}
+
+/** Which actions the caller may take on this alert now. */
+function actionsFor(caller: Caller, a: AlertRow, orgPath: string): { actions: AlertAction[]; canAssign: boolean } {
+  const handle = hasPermission(caller, 'alert.handle') && scopeIncludes(scopeFor(caller.assignments, 'alert.handle'), orgPath, a.studentId);
+  const ack = hasPermission(caller, 'alert.acknowledge') && scopeIncludes(scopeFor(caller.assignments, 'alert.acknowledge'), orgPath, a.studentId);
+  const actions: AlertAction[] = [];
+  for (const action of ['acknowledge', 'assess', 'confirm', 'dismiss', 'close'] as const) {
+    if (!nextStatus(a.status, action)) continue;
+    if (action === 'acknowledge' ? ack || handle : handle) actions.push(action);
+  }
+  return { actions, canAssign: handle && isOpen(a.status) };
+}
+
+/** One warning record with its signals and history. Audited. */
+export async function getAlert(deps: Deps, caller: Caller, id: string): Promise<z.infer<typeof contracts.AlertDetail>> {
+  const r = await findInScope(deps.db, caller, id);
   if (!r) throw notFound();
-  const events = await deps.db.select().from(alertEvents).where(eq(alertEvents.alertId, id)).orderBy(alertEvents.at, alertEvents.id);
-  await appendAudit(deps.db, { ...auditActor(caller), action: 'alert.read', objectType: 'student', objectId: r.a.studentId, orgPath: r.orgPath, detail: { alertId: id } }, deps.clock());
-  return { ...toAlert(r), events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), detail: (e.detail ?? {}) as Record<string, unknown> })) };
+  const now = deps.clock();
+  const [signals, events, policy] = await Promise.all([
+    deps.db.select().from(alertSignals).where(eq(alertSignals.alertId, id)).orderBy(alertSignals.at, alertSignals.id),
+    deps.db.select().from(alertEvents).where(eq(alertEvents.alertId, id)).orderBy(alertEvents.at, alertEvents.id),
+    deadlinesFor(deps.db, caller.regionId),
+  ]);
+  await appendAudit(deps.db, { ...auditActor(caller), action: 'alert.read', objectType: 'student', objectId: r.a.studentId, orgPath: r.orgPath, detail: { alertId: id } }, now);
+  return {
+    ...toAlert(caller, r, policy, now),
+    signals: signals.map((s) => ({
+      source: s.source,
+      level: s.level,
+      critical: s.critical,
+      evidence: evidenceFor(caller, s.source, s.evidence as Record<string, unknown>, r.orgPath, r.a.studentId),
+      reporterName: s.reporterName,
+      at: s.at.toISOString(),
+    })),
+    events: events.map((e) => ({ kind: e.kind, actorName: e.actorName, at: e.at.toISOString(), detail: (e.detail ?? {}) as Record<string, unknown> })),
+    ...actionsFor(caller, r.a, r.orgPath),
+  };
+}
+
+// --- handling -------------------------------------------------------------------------------------
+
+const EVENT_OF: Record<AlertAction, string> = { acknowledge: 'acknowledged', assess: 'assessing', confirm: 'confirmed', dismiss: 'dismissed', close: 'closed' };
+
+/**
+ * Acknowledge, start assessing, confirm (with the outcome and the level after assessment), dismiss
+ * with a reason, or close with a summary. Out of scope: 404; in scope without the right: 403; a
+ * step that does not follow from the status (or a concurrent change): 409.
+ */
+export async function actOnAlert(deps: Deps, caller: Caller, id: string, body: z.infer<typeof contracts.AlertActionBody>): Promise<z.infer<typeof contracts.AlertDetail>> {
+  const r = await findInScope(deps.db, caller, id);
+  if (!r) throw notFound();
+  const { actions } = actionsFor(caller, r.a, r.orgPath);
+  const to = nextStatus(r.a.status, body.action);
+  if (!to) throw new AppError(409, 'invalid_transition', `这条预警当前为「${STATUS_LABEL[r.a.status]}」，不能${ACTION_LABEL[body.action]}`);
+  if (!actions.includes(body.action)) throw forbidden();
+  const now = deps.clock();
+  await deps.db.transaction(async (tx) => {
+    const policy = await deadlinesFor(tx, caller.regionId);
+    const level = body.action === 'confirm' && body.level ? body.level : r.a.level;
+    const state: AlertClockState = { ...clockState(r.a), status: to, level };
+    const set: Partial<typeof alerts.$inferInsert> = { status: to, level, nextEscalationAt: nextEscalationAt(state, policy), updatedAt: now };
+    if (body.action === 'acknowledge' || (body.action === 'assess' && !r.a.acknowledgedAt)) set.acknowledgedAt = now;
+    // whoever takes it up first becomes its owner, unless someone was assigned
+    if (!r.a.ownerId && body.action !== 'close') set.ownerId = caller.accountId;
+    if (body.action === 'confirm') set.outcome = body.outcome;
+    if (body.action === 'close') set.closedAt = now;
+    const updated = await tx.update(alerts).set(set).where(and(eq(alerts.id, id), eq(alerts.status, r.a.status))).returning({ id: alerts.id });
+    if (!updated[0]) throw new AppError(409, 'changed', '这条预警刚被他人处理过，请刷新后再看');
+    const { action: _action, ...detail } = body;
+    await tx.insert(alertEvents).values({ alertId: id, kind: EVENT_OF[body.action], actorId: caller.accountId, actorName: caller.displayName, detail: { ...detail, ...(level !== r.a.level ? { levelFrom: r.a.level, levelTo: level } : {}) }, at: now });
+    await appendAudit(tx, { ...auditActor(caller), action: `alert.${body.action}`, objectType: 'student', objectId: r.a.studentId, orgPath: r.orgPath, detail: { alertId: id, from: r.a.status, to } }, now);
+  });
+  return getAlert(deps, caller, id);
+}
+
+const STATUS_LABEL: Record<AlertStatus, string> = { new: '待接收', acknowledged: '已接收', assessing: '研判中', confirmed: '已确认', dismissed: '已排除', closed: '已结案' };
+const ACTION_LABEL: Record<AlertAction, string> = { acknowledge: '确认接收', assess: '开始研判', confirm: '确认预警', dismiss: '排除', close: '结案' };
+
+/** Staff of the student's school who may handle it (for the assign list). */
+export async function assignees(deps: Deps, caller: Caller, id: string): Promise<z.infer<typeof contracts.AlertAssignee>[]> {
+  const r = await findInScope(deps.db, caller, id);
+  if (!r) throw notFound();
+  if (!actionsFor(caller, r.a, r.orgPath).canAssign) throw forbidden();
+  const found = await rows<{ account_id: string; name: string; role: string }>(deps.db, sql`
+    select distinct on (a.id) a.id as account_id, a.display_name as name, ra.role
+    from role_assignments ra join accounts a on a.id = ra.account_id and not a.disabled join org_units u on u.id = ra.org_unit_id
+    where ra.role in ('counselor', 'school_leader') and ${r.orgPath} like u.path || '%' and u.kind = 'school'
+    order by a.id, ra.role`);
+  return found.map((f) => ({ accountId: f.account_id, name: f.name, role: f.role }));
+}
+
+/** Names the alert's owner (a counselor or leader of the student's school); they are told. */
+export async function assignAlert(deps: Deps, caller: Caller, id: string, accountId: string): Promise<z.infer<typeof contracts.AlertDetail>> {
+  const list = await assignees(deps, caller, id);
+  const who = list.find((a) => a.accountId === accountId);
+  if (!who) throw badRequest('只能指派给本校的心理教师或学校领导', { accountId: '不是本校可处理预警的人员' });
+  const now = deps.clock();
+  await deps.db.transaction(async (tx) => {
+    const r = (await tx.select().from(alerts).where(eq(alerts.id, id)))[0]!;
+    await tx.update(alerts).set({ ownerId: accountId, updatedAt: now }).where(eq(alerts.id, id));
+    await tx.insert(alertEvents).values({ alertId: id, kind: 'assigned', actorId: caller.accountId, actorName: caller.displayName, detail: { ownerId: accountId, ownerName: who.name }, at: now });
+    await notify(tx, deps, { regionId: caller.regionId, accountIds: [accountId].filter((a) => a !== caller.accountId), kind: 'alert.assigned', title: `${levelName(r.level)}预警已指派给您`, body: '请在时限内确认接收并研判。', link: `/alerts/${id}`, objectType: 'alert', objectId: id }, now);
+    await appendAudit(tx, { ...auditActor(caller), action: 'alert.assign', objectType: 'student', objectId: r.studentId, detail: { alertId: id, ownerId: accountId } }, now);
+  });
+  return getAlert(deps, caller, id);
+}
+
+// --- escalation -----------------------------------------------------------------------------------
+
+interface DueRow {
+  id: string;
+  region_id: number;
+  school_id: number;
+  level: AlertLevel;
+  status: AlertStatus;
+  created_at: Date | string;
+  level_raised_at: Date | string | null;
+  tier: number;
+  escalated_at: Date | string | null;
+}
+
+const asDate = (v: Date | string | null): Date | null => (v == null ? null : v instanceof Date ? v : new Date(v));
+
+/**
+ * Climbs every overdue alert one tier and tells that tier (counselors, then leaders of the school,
+ * then the district's bureau staff), once per tier: the update only applies if the tier is still
+ * the one read. Runs as a scheduled job under an advisory lock; returns how many climbed.
+ */
+export async function escalateAlerts(deps: Pick<Deps, 'clock' | 'config'>, tx: Db, limit = 20_000): Promise<number> {
+  const now = deps.clock();
+  let climbed = 0;
+  // bounded: a row another server changed meanwhile is left for the next run
+  for (let round = 0; round < 10; round++) {
+    const due = await rows<DueRow>(tx, sql`
+      select id, region_id, school_id, level, status, created_at, level_raised_at, tier, escalated_at from alerts
+      where next_escalation_at <= ${now} order by next_escalation_at limit ${limit} for update skip locked`);
+    if (!due.length) return climbed;
+    const policies = new Map<number, DeadlinePolicy>();
+    for (const region of new Set(due.map((d) => d.region_id))) policies.set(region, await deadlinesFor(tx, region));
+    const changes: { id: string; old_tier: number; tier: number; escalated_at: string | null; next: string | null; reason: string | null; region_id: number; school_id: number; level: AlertLevel }[] = [];
+    for (const d of due) {
+      const policy = policies.get(d.region_id)!;
+      const state: AlertClockState = { level: d.level, status: d.status, createdAt: asDate(d.created_at)!, levelRaisedAt: asDate(d.level_raised_at), tier: d.tier, escalatedAt: asDate(d.escalated_at) };
+      const step = escalationDue(state, policy, now);
+      const after = step ? { ...state, tier: step.tier, escalatedAt: now } : state;
+      changes.push({
+        id: d.id, old_tier: d.tier, tier: after.tier, escalated_at: after.escalatedAt?.toISOString() ?? null,
+        next: nextEscalationAt(after, policy)?.toISOString() ?? null, reason: step?.reason ?? null, region_id: d.region_id, school_id: d.school_id, level: d.level,
+      });
+    }
+    for (let i = 0; i < changes.length; i += 5000) {
+      const part = JSON.stringify(changes.slice(i, i + 5000));
+      await tx.execute(sql`
+        with v as materialized (
+          select * from jsonb_to_recordset(${part}::jsonb) as v(id uuid, old_tier int, tier int, escalated_at timestamptz, next timestamptz, reason text, region_id int, school_id int, level text)
+        ), moved as (
+          update alerts a set tier = v.tier, escalated_at = v.escalated_at, next_escalation_at = v.next, updated_at = case when v.reason is null then a.updated_at else ${now} end
+          from v where a.id = v.id and a.tier = v.old_tier
+          returning a.id, a.student_id, v.tier, v.reason, v.region_id, v.school_id, v.level
+        ), climbed as (select * from moved where reason is not null),
+        events as (
+          insert into alert_events (alert_id, kind, detail, at)
+          select id, 'escalated', jsonb_build_object('tier', (${sql.param([...ESCALATION_TIERS])}::text[])[tier + 1], 'reason', reason), ${now} from climbed
+        ), recipients as (
+          select distinct c.id as alert_id, c.region_id, c.level, c.tier, ra.account_id
+          from climbed c join org_units school on school.id = c.school_id
+          join role_assignments ra on (c.tier = 1 and ra.role = 'counselor' and ra.org_unit_id = c.school_id)
+            or (c.tier = 2 and ra.role = 'school_leader' and ra.org_unit_id = c.school_id)
+            or (c.tier = 3 and ra.role = 'bureau_staff' and ra.org_unit_id = school.parent_id)
+        )
+        insert into notifications (region_id, account_id, kind, title, body, link, object_type, object_id, created_at)
+        select region_id, account_id, 'alert.escalated',
+          (case level when 'red' then '红色' when 'orange' then '橙色' else '黄色' end) || '预警逾期未处理，已上报至' || (${sql.param(ESCALATION_TIERS.map((t) => TIER_LABEL[t]))}::text[])[tier + 1],
+          '这条预警已超过处置时限。请立即确认接收、指派责任人并研判。', '/alerts/' || alert_id, 'alert', alert_id::text, ${now}
+        from recipients`);
+      const moved = changes.slice(i, i + 5000).filter((c) => c.reason);
+      climbed += moved.length;
+      if (deps.config.webhookUrl && moved.length) {
+        await tx.execute(sql`
+          insert into outbox (region_id, channel, event, payload, next_attempt_at, created_at)
+          select v.region_id, 'webhook', 'alert.escalated', jsonb_build_object('event', 'alert.escalated', 'objectType', 'alert', 'objectId', v.id, 'tier', v.tier, 'level', v.level, 'at', ${now.toISOString()}::text), ${now}, ${now}
+          from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as v(id uuid, region_id int, tier int, level text)`);
+      }
+    }
+    if (due.length < limit) return climbed;
+  }
+  return climbed;
 }
