@@ -4,6 +4,7 @@ import type { Deps } from '../http/context.js';
 import { deliverOutbox } from '../modules/notify/service.js';
 import { auditSubmissions } from '../modules/screening/answering.js';
 import { sendScheduledReminders } from '../modules/screening/reminders.js';
+import { escalateAlerts } from '../modules/warning/service.js';
 
 /**
  * Runs `fn` only if no other server holds the job's advisory lock (taken for the transaction, so it
@@ -23,6 +24,8 @@ const JOBS: { name: string; lockKey: number; everyMs: number; run: (deps: Deps, 
   { name: 'outbox delivery', lockKey: 7318101, everyMs: 10_000, run: (deps, tx) => deliverOutbox(deps, { db: tx }) },
   { name: 'audit of screening submissions', lockKey: 7318102, everyMs: 2_000, run: (deps, tx) => auditSubmissions(deps, tx) },
   { name: 'screening reminders', lockKey: 7318103, everyMs: 15 * 60_000, run: (deps, tx) => sendScheduledReminders(deps, tx) },
+  // overdue alerts climb a tier within a minute of their deadline
+  { name: 'alert escalation', lockKey: 7318104, everyMs: 60_000, run: (deps, tx) => escalateAlerts(deps, tx) },
 ];
 
 /** Starts the scheduled jobs; the returned function stops them and waits for a running one. */

@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../db/client.js';
+import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
+import { newTotpSecret } from '../auth/totp.js';
+import { escalateAlerts } from './service.js';
+
+let env: TestEnv;
+let head: Session;
+let counselor: Session;
+let leader: Session;
+const HOUR = 3_600_000;
+
+const count = async (q: ReturnType<typeof sql>) => (await rows<{ n: number }>(env.deps.db, q))[0]!.n;
+const inbox = (username: string, kind: string, alertId?: string) =>
+  count(sql`select count(*)::int as n from notifications n join accounts a on a.id = n.account_id
+    where a.username = ${username} and n.kind = ${kind} ${alertId ? sql`and n.object_id = ${alertId}` : sql``}`);
+/** A student of the class with no alert at all yet. */
+const freshStudent = async (classId: number) =>
+  (await rows<{ id: string }>(env.deps.db, sql`select id from students s where class_id = ${classId} and status = 'active' and not exists (select 1 from alerts a where a.student_id = s.id) order by student_no limit 1`))[0]!.id;
+const escalate = () => env.deps.db.transaction((tx) => escalateAlerts(env.deps, tx));
+const raise = (s: Session, studentId: string, level: 'yellow' | 'orange' | 'red', description = '最近上课经常走神、独自哭泣', clientId = randomUUID()) =>
+  s.post('/api/v1/alerts', { studentId, level, description, category: '情绪低落', clientId });
+
+/** Moves the clock; sessions idle that long have ended, so the usual people sign in again. */
+async function advance(ms: number): Promise<void> {
+  env.clock.advance(ms);
+  [head, counselor, leader] = await Promise.all([env.login('head.teacher'), env.login('counselor'), env.login('school.leader')]);
+}
+
+beforeAll(async () => {
+  env = await setupTestEnv();
+  await advance(0);
+}, 120_000);
+afterAll(async () => env?.close());
+
+describe('signals from every source join one open alert per student', () => {
+  let alertId: string;
+
+  it('a head teacher\'s report opens an alert; the counselor is told, the reporter is not', async () => {
+    const res = await raise(head, env.ids.classmate, 'orange');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ created: true, duplicate: false });
+    alertId = res.json().alertId;
+    expect(await inbox('counselor', 'alert.new', alertId)).toBe(1);
+    expect(await inbox('head.teacher', 'alert.new', alertId)).toBe(0);
+    expect(await inbox('school.leader', 'alert.new', alertId)).toBe(0); // orange: the leader is told only of red
+    const a = (await counselor.get(`/api/v1/alerts/${alertId}`)).json();
+    expect(a).toMatchObject({ level: 'orange', status: 'new', source: 'teacher', tier: 'class', overdue: null, signalCount: 1 });
+    expect(a.signals[0]).toMatchObject({ source: 'teacher', evidence: { description: '最近上课经常走神、独自哭泣', category: '情绪低落' }, reporterName: expect.any(String) });
+    // an orange alert must be acknowledged within 24 h and assessed within 72 h (the defaults)
+    expect(Date.parse(a.ackDue) - Date.parse(a.createdAt)).toBe(24 * HOUR);
+    expect(Date.parse(a.assessDue) - Date.parse(a.createdAt)).toBe(72 * HOUR);
+  });
+
+  it('a retry with the same client id stores nothing more; another report joins the open alert', async () => {
+    const clientId = randomUUID();
+    const first = await raise(counselor, env.ids.classmate, 'yellow', '同学反映其在宿舍情绪低落', clientId);
+    expect(first.json()).toMatchObject({ alertId, created: false, duplicate: false });
+    const again = await raise(counselor, env.ids.classmate, 'yellow', '同学反映其在宿舍情绪低落', clientId);
+    expect(again.json()).toMatchObject({ alertId, duplicate: true });
+    const a = (await counselor.get(`/api/v1/alerts/${alertId}`)).json();
+    expect(a).toMatchObject({ level: 'orange', signalCount: 2, sources: expect.arrayContaining(['teacher', 'counselor']) });
+    expect(await count(sql`select count(*)::int as n from alerts where student_id = ${env.ids.classmate} and status in ('new', 'acknowledged', 'assessing')`)).toBe(1);
+  });
+
+  it('a red signal raises the level, restarts the deadlines at the red periods and tells the leader', async () => {
+    await advance(HOUR);
+    const res = await raise(counselor, env.ids.classmate, 'red', '学生在作文中流露轻生念头');
+    expect(res.json()).toMatchObject({ alertId, created: false });
+    const a = (await counselor.get(`/api/v1/alerts/${alertId}`)).json();
+    expect(a.level).toBe('red');
+    expect(Date.parse(a.ackDue)).toBe(env.clock.now().getTime() + 2 * HOUR);
+    expect(a.events.map((e: { kind: string }) => e.kind)).toEqual(['created', 'signal', 'level_raised']);
+    expect(await inbox('school.leader', 'alert.new', alertId)).toBe(1);
+  });
+
+  it('concurrent reports about a student without an alert open exactly one', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, () => raise(head, env.ids.studentSelf, 'yellow')));
+    for (const r of results) expect(r.statusCode, r.body).toBe(200);
+    expect(new Set(results.map((r) => r.json().alertId)).size).toBe(1);
+    expect(results.filter((r) => r.json().created).length).toBe(1);
+    expect(await count(sql`select count(*)::int as n from alert_signals s join alerts a on a.id = s.alert_id where a.student_id = ${env.ids.studentSelf}`)).toBe(5);
+  });
+
+  it('a student asking for help raises an orange signal about themselves; the answer says nothing more', async () => {
+    const student = await env.login('student');
+    const clientId = randomUUID();
+    const res = await student.post('/api/v1/my/help', { message: '我最近睡不着，想找老师聊聊', clientId });
+    expect(res.json()).toEqual({ received: true, duplicate: false });
+    expect((await student.post('/api/v1/my/help', { message: '我最近睡不着，想找老师聊聊', clientId })).json()).toEqual({ received: true, duplicate: true });
+    const list = (await counselor.get(`/api/v1/alerts?studentId=${env.ids.studentSelf}`)).json().items;
+    expect(list[0]).toMatchObject({ level: 'orange', sources: expect.arrayContaining(['self', 'teacher']) });
+    expect((await student.get('/api/v1/alerts')).statusCode).toBe(403);
+  });
+
+  it('a parent reports about their own child only, and learns nothing of the alert', async () => {
+    const parent = await env.login('parent');
+    const own = await raise(parent, env.ids.studentSelf, 'yellow', '孩子最近回家不说话');
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.json().alertId).toBeNull();
+    expect((await raise(parent, env.ids.classmate, 'yellow')).statusCode).toBe(404);
+    expect((await parent.get('/api/v1/alerts')).statusCode).toBe(403);
+  });
+});
+
+describe('handling: acknowledge → assess → confirm or dismiss → close', () => {
+  let alertId: string;
+  beforeAll(async () => {
+    alertId = (await raise(counselor, env.ids.otherClassStudent, 'yellow')).json().alertId;
+  });
+
+  it('the class\'s head teacher may not see a student of another class; the counselor handles it', async () => {
+    expect((await head.get(`/api/v1/alerts/${alertId}`)).statusCode).toBe(404);
+    expect((await head.post(`/api/v1/alerts/${alertId}/actions`, { action: 'acknowledge' })).statusCode).toBe(404);
+    const detail = (await counselor.get(`/api/v1/alerts/${alertId}`)).json();
+    expect(detail.actions).toEqual(['acknowledge', 'assess', 'dismiss']);
+    expect(detail.canAssign).toBe(true);
+  });
+
+  it('steps follow the workflow; a step out of order is refused with 409 and changes nothing', async () => {
+    const confirmEarly = await counselor.post(`/api/v1/alerts/${alertId}/actions`, { action: 'close', summary: '——' });
+    expect(confirmEarly.statusCode).toBe(409);
+    expect(confirmEarly.json().error.message).toContain('待接收');
+    const ack = await counselor.post(`/api/v1/alerts/${alertId}/actions`, { action: 'acknowledge', note: '已联系班主任' });
+    expect(ack.json()).toMatchObject({ status: 'acknowledged', ownerName: expect.any(String) });
+    expect((await counselor.post(`/api/v1/alerts/${alertId}/actions`, { action: 'acknowledge' })).statusCode).toBe(409);
+    expect((await counselor.post(`/api/v1/alerts/${alertId}/actions`, { action: 'assess' })).json().status).toBe('assessing');
+    const noNote = await counselor.post(`/api/v1/alerts/${alertId}/actions`, { action: 'confirm', outcome: 'care' });
+    expect(noNote.statusCode).toBe(400);
+    const confirmed = await counselor.post(`/api/v1/alerts/${alertId}/actions`, { action: 'confirm', outcome: 'care', level: 'orange', note: '访谈后确认：家庭变故后情绪低落，纳入重点关注' });
+    expect(confirmed.json()).toMatchObject({ status: 'confirmed', outcome: 'care', level: 'orange', actions: ['close'] });
+    const closed = await leader.post(`/api/v1/alerts/${alertId}/actions`, { action: 'close', summary: '已安排包保教师，转入重点学生名单跟进' });
+    expect(closed.json()).toMatchObject({ status: 'closed', actions: [] });
+    expect(closed.json().events.map((e: { kind: string }) => e.kind)).toEqual(['created', 'acknowledged', 'assessing', 'confirmed', 'closed']);
+    expect(await count(sql`select count(*)::int as n from audit_log where action like 'alert.%' and detail->>'alertId' = ${alertId}`)).toBeGreaterThanOrEqual(5);
+  });
+
+  it('a new signal after closing opens a new alert', async () => {
+    const res = await counselor.post('/api/v1/alerts', { studentId: env.ids.otherClassStudent, level: 'yellow', description: '再次出现情绪问题', clientId: randomUUID() });
+    expect(res.json()).toMatchObject({ created: true });
+    expect(res.json().alertId).not.toBe(alertId);
+  });
+
+  it('a head teacher acknowledges for the class but cannot assess, confirm or dismiss', async () => {
+    const id = (await raise(counselor, await freshStudent(env.ids.classA), 'yellow')).json().alertId;
+    expect((await head.get(`/api/v1/alerts/${id}`)).json().actions).toEqual(['acknowledge']);
+    expect((await head.post(`/api/v1/alerts/${id}/actions`, { action: 'dismiss', reason: '误报' })).statusCode).toBe(403);
+    expect((await head.post(`/api/v1/alerts/${id}/actions`, { action: 'acknowledge' })).json().status).toBe('acknowledged');
+  });
+
+  it('the owner is assigned among the school\'s counselors and leaders only', async () => {
+    const id = (await raise(counselor, env.ids.committeeStudent, 'orange')).json().alertId;
+    const people = (await leader.get(`/api/v1/alerts/${id}/assignees`)).json().items;
+    const counselorAcct = people.find((p: { role: string }) => p.role === 'counselor');
+    expect(counselorAcct).toBeTruthy();
+    const assigned = await leader.post(`/api/v1/alerts/${id}/assign`, { accountId: counselorAcct.accountId });
+    expect(assigned.json()).toMatchObject({ ownerId: counselorAcct.accountId });
+    expect(await inbox('counselor', 'alert.assigned', id)).toBe(1);
+    expect((await leader.post(`/api/v1/alerts/${id}/assign`, { accountId: head.accountId })).statusCode).toBe(400);
+  });
+});
+
+describe('deadlines and escalation (controlled clock)', () => {
+  it('an unacknowledged red alert climbs class → counselor → leader → bureau, each tier told once, the history complete', async () => {
+    const staff = await env.addAccount('jiangcheng.staff', [{ role: 'bureau_staff', orgUnitId: env.ids.districtA }]);
+    // bureau staff must have a second factor; enrol one so the account is fully signed in
+    await env.deps.db.execute(sql`update accounts set totp_secret = ${newTotpSecret()} where id = ${staff}`);
+    // a student of school B, so that earlier alerts of school A do not interfere
+    const bLeader = await env.addAccount('schoolb.counselor', [{ role: 'counselor', orgUnitId: env.ids.schoolB }]);
+    expect(bLeader).toBeTruthy();
+    const bCounselor = await env.login('schoolb.counselor');
+    const res = await raise(bCounselor, env.ids.schoolBStudent, 'red', '学生在走廊徘徊、说不想活了');
+    const id = res.json().alertId as string;
+    await escalate(); // nothing is due yet
+    const tier = async () => (await rows<{ tier: number }>(env.deps.db, sql`select tier from alerts where id = ${id}`))[0]!.tier;
+    expect(await tier()).toBe(0);
+
+    await advance(2 * HOUR);
+    expect(await escalate()).toBeGreaterThanOrEqual(1);
+    expect(await tier()).toBe(1);
+    expect(await inbox('schoolb.counselor', 'alert.escalated', id)).toBe(1);
+    expect(await escalate()).toBe(0); // the same tier is never told twice
+    expect(await inbox('schoolb.counselor', 'alert.escalated', id)).toBe(1);
+
+    await advance(HOUR);
+    await escalate();
+    expect(await tier()).toBe(1); // a tier has a full acknowledgement period (2 h) before the next
+    await advance(HOUR);
+    await escalate();
+    expect(await tier()).toBe(2);
+    await advance(2 * HOUR);
+    await escalate();
+    expect(await tier()).toBe(3);
+    expect(await inbox('jiangcheng.staff', 'alert.escalated', id)).toBe(1);
+    await advance(24 * HOUR);
+    await escalate();
+    expect(await tier()).toBe(3); // the bureau is the top
+
+    const events = await rows<{ kind: string; tier: string | null; reason: string | null }>(env.deps.db, sql`select kind, detail->>'tier' as tier, detail->>'reason' as reason from alert_events where alert_id = ${id} order by at, id`);
+    expect(events).toEqual([
+      { kind: 'created', tier: null, reason: null },
+      { kind: 'escalated', tier: 'counselor', reason: 'ack' },
+      { kind: 'escalated', tier: 'leader', reason: 'ack' },
+      { kind: 'escalated', tier: 'bureau', reason: 'ack' },
+    ]);
+    const staffSession = await env.login('jiangcheng.staff');
+    const seenByBureau = await staffSession.get(`/api/v1/alerts/${id}`);
+    expect(seenByBureau.json(), seenByBureau.body).toMatchObject({ tier: 'bureau', overdue: 'ack' });
+    expect((await staffSession.get('/api/v1/alerts?overdue=true')).json().items.map((a: { id: string }) => a.id)).toContain(id);
+  });
+
+  it('an acknowledged alert stops climbing until its assessment deadline', async () => {
+    const id = (await raise(counselor, await freshStudent(env.ids.classA2), 'red', '在教室里情绪失控')).json().alertId as string;
+    await counselor.post(`/api/v1/alerts/${id}/actions`, { action: 'acknowledge' });
+    await advance(3 * HOUR);
+    await escalate();
+    expect((await counselor.get(`/api/v1/alerts/${id}`)).json()).toMatchObject({ tier: 'class', overdue: null });
+    await advance(21 * HOUR);
+    await escalate();
+    expect((await counselor.get(`/api/v1/alerts/${id}`)).json()).toMatchObject({ tier: 'counselor', overdue: 'assess' });
+  });
+
+  it('the region sets its deadlines; a policy whose assessment comes first is refused', async () => {
+    const city = await env.login('city.admin');
+    const bad = await city.put('/api/v1/warning/policy', { deadlines: { red: { ackHours: 4, assessHours: 2 }, orange: { ackHours: 24, assessHours: 72 }, yellow: { ackHours: 72, assessHours: 168 } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain('红色');
+    const ok = await city.put('/api/v1/warning/policy', { deadlines: { red: { ackHours: 1, assessHours: 12 }, orange: { ackHours: 12, assessHours: 48 }, yellow: { ackHours: 48, assessHours: 120 } } });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect((await counselor.get('/api/v1/warning/policy')).json().deadlines.red).toEqual({ ackHours: 1, assessHours: 12 });
+    expect((await counselor.put('/api/v1/warning/policy', { deadlines: ok.json().deadlines })).statusCode).toBe(403);
+  });
+});
+
+describe('who may see and do what', () => {
+  it('outsiders get 404 for another school\'s alert, the wrong roles 403, and each refusal is audited', async () => {
+    const id = (await raise(counselor, env.ids.classmate, 'yellow')).json().alertId as string;
+    await env.addAccount('schoolc.counselor', [{ role: 'counselor', orgUnitId: env.ids.schoolC }]);
+    const other = await env.login('schoolc.counselor');
+    const before = await count(sql`select count(*)::int as n from audit_log where action = 'access.denied'`);
+    expect((await other.get(`/api/v1/alerts/${id}`)).statusCode).toBe(404);
+    expect((await other.post(`/api/v1/alerts/${id}/actions`, { action: 'acknowledge' })).statusCode).toBe(404);
+    expect((await other.post(`/api/v1/alerts/${id}/assign`, { accountId: other.accountId })).statusCode).toBe(404);
+    expect((await other.get(`/api/v1/alerts/${id}/assignees`)).statusCode).toBe(404);
+    expect((await other.get('/api/v1/alerts')).json().items.map((a: { id: string }) => a.id)).not.toContain(id);
+    expect((await raise(other, env.ids.classmate, 'red')).statusCode).toBe(404);
+    for (const username of ['committee', 'student', 'parent', 'clinician', 'care.teacher']) {
+      const s = await env.login(username);
+      const res = await s.get(`/api/v1/alerts/${id}`);
+      expect([403, 404], `${username} reads an alert`).toContain(res.statusCode);
+      expect(res.body).not.toContain(env.ids.classmate);
+      expect([403, 404], `${username} acts on an alert`).toContain((await s.post(`/api/v1/alerts/${id}/actions`, { action: 'acknowledge' })).statusCode);
+    }
+    expect(await count(sql`select count(*)::int as n from audit_log where action = 'access.denied'`)).toBeGreaterThanOrEqual(before + 14);
+    // nothing changed
+    expect((await counselor.get(`/api/v1/alerts/${id}`)).json().status).toBe('new');
+  });
+
+  it('a care teacher reports about a cared-for student only', async () => {
+    const care = await env.login('care.teacher');
+    const cared = env.ids.caredStudents[0]!;
+    expect((await raise(care, cared, 'yellow', '包保谈心时发现其情绪低落')).statusCode).toBe(200);
+    expect((await raise(care, env.ids.schoolBStudent, 'yellow')).statusCode).toBe(404);
+  });
+});
