@@ -113,3 +113,22 @@ export const AlertAssignee = z.object({ accountId: z.uuid(), name: z.string(), r
 const Deadline = z.object({ ackHours: z.number().int().min(1).max(24 * 30), assessHours: z.number().int().min(1).max(24 * 60) });
 export const DeadlinePolicy = z.object({ red: Deadline, orange: Deadline, yellow: Deadline }).strict();
 export const WarningPolicy = z.object({ deadlines: DeadlinePolicy, updatedAt: z.string().nullable(), updatedBy: z.string().nullable() });
+
+const Cell = z.number().int().nullable();
+const Counts = z.object({ red: Cell, orange: Cell, yellow: Cell, overdue: Cell });
+
+/** A warning board: open alerts of a unit by level, status and tier, per child unit and per owner. */
+export const WarningBoard = z.object({
+  unit: z.object({ id: z.number().int(), name: z.string(), kind: z.string() }),
+  /** counts of 1–4 are null (suppressed) outside a school */
+  suppressed: z.boolean(),
+  open: Counts,
+  byStatus: z.object({ new: Cell, acknowledged: Cell, assessing: Cell }),
+  byTier: z.object({ class: Cell, counselor: Cell, leader: Cell, bureau: Cell }),
+  /** closed or dismissed in the last 30 days */
+  handled30d: Cell,
+  rows: z.array(z.object({ unitId: z.number().int(), name: z.string() }).and(Counts)),
+  /** who owns what (a school's board only) */
+  owners: z.array(z.object({ ownerId: z.uuid().nullable(), name: z.string(), open: z.number().int(), overdue: z.number().int() })),
+});
+export const BoardQuery = z.object({ unitId: z.coerce.number().int().positive() });

@@ -265,3 +265,30 @@ describe('who may see and do what', () => {
     expect((await raise(care, env.ids.schoolBStudent, 'yellow')).statusCode).toBe(404);
   });
 });
+
+describe('boards', () => {
+  it('a school\'s board counts its open alerts by level, status, tier and class, with owners, matching the list', async () => {
+    const board = (await counselor.get(`/api/v1/warning/board?unitId=${env.ids.schoolA}`)).json();
+    const open = (await counselor.get(`/api/v1/alerts?status=open&pageSize=200`)).json().items as { level: 'red' | 'orange' | 'yellow'; className: string; status: string }[];
+    expect(board.suppressed).toBe(false);
+    for (const level of ['red', 'orange', 'yellow'] as const) expect(board.open[level]).toBe(open.filter((a) => a.level === level).length);
+    expect(board.byStatus.new + board.byStatus.acknowledged + board.byStatus.assessing).toBe(open.length);
+    const classA = board.rows.find((r: { unitId: number }) => r.unitId === env.ids.classA);
+    expect(classA.red + classA.orange + classA.yellow).toBe(open.filter((a) => a.className === classA.name).length);
+    expect(board.owners.reduce((n: number, o: { open: number }) => n + o.open, 0)).toBe(open.length);
+  });
+
+  it('outside the school small counts are suppressed; another school\'s board is not found', async () => {
+    await env.addAccount('district.staff2', [{ role: 'bureau_staff', orgUnitId: env.ids.districtA }]);
+    await env.deps.db.execute(sql`update accounts set totp_secret = ${newTotpSecret()} where username = 'district.staff2'`);
+    const bureau = await env.login('district.staff2');
+    const board = (await bureau.get(`/api/v1/warning/board?unitId=${env.ids.districtA}`)).json();
+    expect(board.suppressed).toBe(true);
+    expect(board.owners).toEqual([]);
+    for (const r of board.rows as Record<string, number | null>[]) for (const k of ['red', 'orange', 'yellow', 'overdue']) expect(r[k] === null || r[k] === 0 || r[k]! >= 5).toBe(true);
+    expect((await counselor.get(`/api/v1/warning/board?unitId=${env.ids.schoolB}`)).statusCode).toBe(404);
+    expect((await head.get(`/api/v1/warning/board?unitId=${env.ids.classA}`)).statusCode).toBe(200);
+    expect((await head.get(`/api/v1/warning/board?unitId=${env.ids.schoolA}`)).statusCode).toBe(404);
+    expect((await (await env.login('committee')).get(`/api/v1/warning/board?unitId=${env.ids.classA}`)).statusCode).toBe(403);
+  });
+});

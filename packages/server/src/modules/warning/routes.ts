@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/access-hook.js';
 import type { Deps } from '../../http/context.js';
-import { actOnAlert, assignAlert, assignees, getAlert, getPolicy, listAlerts, putPolicy, raiseByCaller, requestHelp } from './service.js';
+import { actOnAlert, assignAlert, assignees, getAlert, getPolicy, listAlerts, putPolicy, raiseByCaller, requestHelp, warningBoard } from './service.js';
 
 const E = contracts.ErrorBody;
 const tags = ['warning'];
@@ -44,6 +44,11 @@ export const warningRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
     config: { access: 'help.request' },
     schema: { tags, summary: '学生：我需要帮助', body: contracts.HelpRequestBody, response: { 200: z.object({ received: z.literal(true), duplicate: z.boolean() }), ...errors } },
   }, async (req) => requestHelp(deps, callerOf(req), req.body));
+
+  app.get('/warning/board', {
+    config: { access: 'alert.read' },
+    schema: { tags, summary: '预警看板：未结预警按等级、状态、层级，逾期，下级单位，责任人（学校以外小于 5 的数不显示）', querystring: contracts.BoardQuery, response: { 200: contracts.WarningBoard, ...errors } },
+  }, async (req) => warningBoard(deps, callerOf(req), req.query.unitId));
 
   app.get('/warning/policy', {
     config: { access: ['alert.read', 'config.write'] },

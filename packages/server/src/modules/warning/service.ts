@@ -17,6 +17,8 @@ import {
   overdue,
   scopeFor,
   scopeIncludes,
+  suppress,
+  suppressRow,
   type AlertAction,
   type AlertClockState,
   type AlertLevel,
@@ -548,4 +550,84 @@ export async function escalateAlerts(deps: Pick<Deps, 'clock' | 'config'>, tx: D
     if (due.length < limit) return climbed;
   }
   return climbed;
+}
+
+// --- boards ---------------------------------------------------------------------------------------
+
+const CHILD_KIND: Record<string, string> = { city: 'district', district: 'school', school: 'class', grade: 'class' };
+
+/**
+ * The warning board of a unit the caller may read alerts in: open alerts by level, status and tier,
+ * overdue ones, per child unit (classes of a school, schools of a district, districts of a city) and,
+ * on a school's board, per owner. Outside a school, counts of 1–4 are suppressed. One pass over the
+ * unit's open alerts.
+ */
+export async function warningBoard(deps: Deps, caller: Caller, unitId: number): Promise<z.infer<typeof contracts.WarningBoard>> {
+  const scope = scopeOf(caller, 'alert.read');
+  const unit = (await deps.db.select().from(orgUnits).where(and(eq(orgUnits.id, unitId), eq(orgUnits.regionId, caller.regionId), inScope(scope, orgUnits.path))))[0];
+  if (!unit) throw notFound();
+  const now = deps.clock();
+  const childKind = CHILD_KIND[unit.kind] ?? 'class';
+  const inside = unit.kind === 'school' || unit.kind === 'grade' || unit.kind === 'class';
+  const prefix = `${unit.path}%`;
+  // overdue: past the next escalation time, or already climbed (the same rule as the list's filter)
+  const overdueSql = sql`(a.tier > 0 or (a.next_escalation_at is not null and a.next_escalation_at <= ${now}))`;
+  const [grouped, owners, handled] = await Promise.all([
+    rows<{ child_id: number | null; level: AlertLevel; status: string; tier: number; overdue: boolean; n: number }>(deps.db, sql`
+      select c.id as child_id, a.level, a.status, a.tier, ${overdueSql} as overdue, count(*)::int as n
+      from alerts a join students s on s.id = a.student_id
+      left join org_units c on c.kind = ${childKind} and s.org_path like c.path || '%' and c.path like ${prefix}
+      where a.region_id = ${caller.regionId} and a.status in ('new', 'acknowledged', 'assessing') and s.org_path like ${prefix}
+      group by 1, 2, 3, 4, 5`),
+    inside
+      ? rows<{ owner_id: string | null; name: string | null; open: number; overdue: number }>(deps.db, sql`
+          select a.owner_id, acc.display_name as name, count(*)::int as open, count(*) filter (where ${overdueSql})::int as overdue
+          from alerts a join students s on s.id = a.student_id left join accounts acc on acc.id = a.owner_id
+          where a.region_id = ${caller.regionId} and a.status in ('new', 'acknowledged', 'assessing') and s.org_path like ${prefix}
+          group by 1, 2 order by 3 desc`)
+      : Promise.resolve([]),
+    rows<{ n: number }>(deps.db, sql`
+      select count(*)::int as n from alerts a join students s on s.id = a.student_id
+      where a.region_id = ${caller.regionId} and a.status in ('dismissed', 'closed') and a.updated_at >= ${new Date(now.getTime() - 30 * 24 * HOUR_MS)} and s.org_path like ${prefix}`),
+  ]);
+  const children = await deps.db.select({ id: orgUnits.id, name: orgUnits.name }).from(orgUnits)
+    .where(and(eq(orgUnits.kind, childKind as typeof orgUnits.$inferSelect.kind), sql`${orgUnits.path} like ${prefix}`, eq(orgUnits.active, true)))
+    .orderBy(orgUnits.path);
+  const zero = () => ({ red: 0, orange: 0, yellow: 0, overdue: 0 });
+  const total = zero();
+  const byStatus = { new: 0, acknowledged: 0, assessing: 0 };
+  const byTier = { class: 0, counselor: 0, leader: 0, bureau: 0 };
+  const perChild = new Map<number, ReturnType<typeof zero>>();
+  for (const g of grouped) {
+    total[g.level] += g.n;
+    if (g.overdue) total.overdue += g.n;
+    byStatus[g.status as keyof typeof byStatus] += g.n;
+    byTier[ESCALATION_TIERS[Math.min(g.tier, ESCALATION_TIERS.length - 1)]!] += g.n;
+    if (g.child_id != null) {
+      const c = perChild.get(g.child_id) ?? zero();
+      c[g.level] += g.n;
+      if (g.overdue) c.overdue += g.n;
+      perChild.set(g.child_id, c);
+    }
+  }
+  await appendAudit(deps.db, { ...auditActor(caller), action: 'warning.board.read', objectType: 'org_unit', objectId: String(unit.id), orgPath: unit.path }, now);
+  return {
+    unit: { id: unit.id, name: unit.name, kind: unit.kind },
+    suppressed: !inside,
+    open: suppressRowCounts(total, inside),
+    byStatus: suppressRowCounts(byStatus, inside),
+    byTier: suppressRowCounts(byTier, inside),
+    handled30d: suppress(handled[0]?.n ?? 0, inside),
+    rows: children.map((c) => ({ unitId: c.id, name: c.name, ...suppressRowCounts(perChild.get(c.id) ?? zero(), inside) })),
+    owners: owners.map((o) => ({ ownerId: o.owner_id, name: o.name ?? '未指派', open: o.open, overdue: o.overdue })),
+  };
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Level counts are suppressed as a row; the overdue count is a cell of its own. */
+function suppressRowCounts<K extends string>(counts: Record<K, number>, inside: boolean): Record<K, number | null> {
+  const { overdue, ...rest } = counts as Record<string, number>;
+  const row = suppressRow(rest as Record<string, number>, inside) as Record<string, number | null>;
+  return (overdue === undefined ? row : { ...row, overdue: suppress(overdue, inside) }) as Record<K, number | null>;
 }
