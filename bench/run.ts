@@ -1,8 +1,9 @@
 // `npm run bench -- <name>`: benchmarks print their figures; they never assert timings.
 import { benchImport } from './import.js';
 import { benchScreening } from './screening.js';
+import { benchWarning } from './warning.js';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { import: benchImport, screening: benchScreening };
+const benches: Record<string, (args: string[]) => Promise<void>> = { import: benchImport, screening: benchScreening, warning: benchWarning };
 
 const [name, ...args] = process.argv.slice(2);
 const run = name ? benches[name] : undefined;

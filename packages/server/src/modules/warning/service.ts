@@ -513,8 +513,8 @@ export async function escalateAlerts(deps: Pick<Deps, 'clock' | 'config'>, tx: D
         next: nextEscalationAt(after, policy)?.toISOString() ?? null, reason: step?.reason ?? null, region_id: d.region_id, school_id: d.school_id, level: d.level,
       });
     }
-    for (let i = 0; i < changes.length; i += 5000) {
-      const part = JSON.stringify(changes.slice(i, i + 5000));
+    for (let i = 0; i < changes.length; i += 20_000) {
+      const part = JSON.stringify(changes.slice(i, i + 20_000));
       await tx.execute(sql`
         with v as materialized (
           select * from jsonb_to_recordset(${part}::jsonb) as v(id uuid, old_tier int, tier int, escalated_at timestamptz, next timestamptz, reason text, region_id int, school_id int, level text)
@@ -526,19 +526,22 @@ export async function escalateAlerts(deps: Pick<Deps, 'clock' | 'config'>, tx: D
         events as (
           insert into alert_events (alert_id, kind, detail, at)
           select id, 'escalated', jsonb_build_object('tier', (${sql.param([...ESCALATION_TIERS])}::text[])[tier + 1], 'reason', reason), ${now} from climbed
-        ), recipients as (
-          select distinct c.id as alert_id, c.region_id, c.level, c.tier, ra.account_id
+        ), targets as (
+          -- tier 1: the school's counselors, 2: its leaders, 3: the bureau staff of its district
+          select c.id, c.region_id, c.level, c.tier,
+            case c.tier when 1 then 'counselor' when 2 then 'school_leader' else 'bureau_staff' end as role,
+            case when c.tier = 3 then school.parent_id else c.school_id end as unit_id
           from climbed c join org_units school on school.id = c.school_id
-          join role_assignments ra on (c.tier = 1 and ra.role = 'counselor' and ra.org_unit_id = c.school_id)
-            or (c.tier = 2 and ra.role = 'school_leader' and ra.org_unit_id = c.school_id)
-            or (c.tier = 3 and ra.role = 'bureau_staff' and ra.org_unit_id = school.parent_id)
+        ), recipients as (
+          select distinct t.id as alert_id, t.region_id, t.level, t.tier, ra.account_id
+          from targets t join role_assignments ra on ra.org_unit_id = t.unit_id and ra.role = t.role
         )
         insert into notifications (region_id, account_id, kind, title, body, link, object_type, object_id, created_at)
         select region_id, account_id, 'alert.escalated',
           (case level when 'red' then '红色' when 'orange' then '橙色' else '黄色' end) || '预警逾期未处理，已上报至' || (${sql.param(ESCALATION_TIERS.map((t) => TIER_LABEL[t]))}::text[])[tier + 1],
           '这条预警已超过处置时限。请立即确认接收、指派责任人并研判。', '/alerts/' || alert_id, 'alert', alert_id::text, ${now}
         from recipients`);
-      const moved = changes.slice(i, i + 5000).filter((c) => c.reason);
+      const moved = changes.slice(i, i + 20_000).filter((c) => c.reason);
       climbed += moved.length;
       if (deps.config.webhookUrl && moved.length) {
         await tx.execute(sql`
@@ -570,13 +573,15 @@ export async function warningBoard(deps: Deps, caller: Caller, unitId: number): 
   const childKind = CHILD_KIND[unit.kind] ?? 'class';
   const inside = unit.kind === 'school' || unit.kind === 'grade' || unit.kind === 'class';
   const prefix = `${unit.path}%`;
+  // the child unit of each student: their class inside a school, else the path segment below the unit
+  const depth = unit.path.split('/').filter(Boolean).length;
+  const childSql = childKind === 'class' ? sql`s.class_id` : sql`nullif(split_part(s.org_path, '/', ${depth + 2}), '')::int`;
   // overdue: past the next escalation time, or already climbed (the same rule as the list's filter)
   const overdueSql = sql`(a.tier > 0 or (a.next_escalation_at is not null and a.next_escalation_at <= ${now}))`;
   const [grouped, owners, handled] = await Promise.all([
     rows<{ child_id: number | null; level: AlertLevel; status: string; tier: number; overdue: boolean; n: number }>(deps.db, sql`
-      select c.id as child_id, a.level, a.status, a.tier, ${overdueSql} as overdue, count(*)::int as n
+      select ${childSql} as child_id, a.level, a.status, a.tier, ${overdueSql} as overdue, count(*)::int as n
       from alerts a join students s on s.id = a.student_id
-      left join org_units c on c.kind = ${childKind} and s.org_path like c.path || '%' and c.path like ${prefix}
       where a.region_id = ${caller.regionId} and a.status in ('new', 'acknowledged', 'assessing') and s.org_path like ${prefix}
       group by 1, 2, 3, 4, 5`),
     inside
