@@ -410,6 +410,121 @@ test('screening: the city publishes, the school releases, a parent consents, the
   });
 });
 
+// also before the journey that resets the counselor's password
+test('warning: a head teacher reports a concern, the counselor acknowledges, assesses and confirms it, the leader closes it; a student asks for help on a phone', async (browser) => {
+  let alertId = '';
+  let student = { id: '', name: '', studentNo: '' };
+  const note = `E2E 研判：已约谈，纳入包保 ${Date.now() % 100000}`;
+  const summary = '已落实包保教师，每周跟进，情况稳定，结案。';
+  const help = `最近晚上总是睡不着，心里很乱，想找老师聊聊。（${Date.now() % 100000}）`;
+
+  // 1. a student asks for help on a 375 px phone (a double tap sends once) and sees no label
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'student');
+    await page.getByTestId('home-help').click();
+    await page.getByTestId('help-message').fill(help);
+    await page.getByTestId('help-submit').dblclick();
+    await page.getByTestId('help-sent').waitFor();
+    const text = await page.getByTestId('help-page').innerText();
+    assert(text.includes('老师会尽快联系你'), `the confirmation says a teacher will be in touch: ${text}`);
+    assert(!/红色|橙色|黄色|预警|等级|危机|异常/.test(text), `no level or label on the student's page: ${text}`);
+    const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert(sw <= iw, `the help page fits 375 px (scrollWidth ${sw})`);
+  });
+
+  // 2. the head teacher reports a student of the class (one without an open warning) through 上报情况
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'head.teacher');
+    const roster = await apiInPage<{ items: { id: string; name: string; studentNo: string }[] }>(page, 'GET', '/api/v1/students?status=active&pageSize=100');
+    const open = await apiInPage<{ items: { studentId: string }[] }>(page, 'GET', '/api/v1/alerts?status=open&pageSize=200');
+    const busy = new Set(open.items.map((a) => a.studentId));
+    const pickd = roster.items.find((s) => !busy.has(s.id));
+    assert(pickd, 'a student of the class without an open warning');
+    student = pickd;
+    await page.getByTestId('menu-alerts').click();
+    await page.getByTestId('alerts-table').waitFor();
+    await page.getByTestId('alert-raise').click();
+    await page.getByTestId('raise-form').waitFor();
+    await page.getByTestId('raise-student').click();
+    await page.keyboard.type(student.studentNo);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: student.studentNo }).first().click();
+    await page.getByTestId('raise-level-orange').click();
+    await page.locator('[data-testid="raise-form"] input#category, input[data-testid="raise-category"], [data-testid="raise-category"] input').first().fill('情绪低落');
+    await page.keyboard.press('Escape').catch(() => undefined);
+    await page.getByTestId('raise-description').fill('近一周上课常趴在桌上，不愿与同学交流，作业多次未交，问起时说“没意思”。');
+    await page.getByTestId('raise-submit').click();
+    await page.getByTestId('alert-detail').waitFor();
+    alertId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    assert(/^[0-9a-f-]{36}$/.test(alertId), `taken to the new warning: ${page.url()}`);
+    const signal = await page.getByTestId('alert-signal-teacher').innerText();
+    assert(signal.includes('教师观察') && signal.includes('情绪低落') && signal.includes('橙色'), `the report is the warning's signal: ${signal}`);
+    assert((await page.getByTestId('alert-detail-status').innerText()).includes('待接收'), 'a new warning waits to be acknowledged');
+  });
+
+  // 3. the counselor finds it (教师观察), acknowledges, starts assessing and confirms it: 纳入重点关注（包保）
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'counselor');
+    await page.getByTestId('menu-alerts').click();
+    const row = page.getByTestId(`alert-row-${alertId}`);
+    await row.waitFor();
+    const rowText = await row.innerText();
+    assert(rowText.includes(student.name) && rowText.includes('教师观察') && rowText.includes('橙色') && rowText.includes('待接收'), `the row shows student, source, level and status: ${rowText}`);
+    assert((await row.getAttribute('data-level')) === 'orange', 'the row is orange');
+    await row.click();
+    await page.getByTestId('alert-detail').waitFor();
+    const step = async (action: string, status: string, fill?: () => Promise<void>) => {
+      await page.getByTestId(`alert-action-${action}`).click();
+      await page.getByTestId(`action-form-${action}`).waitFor();
+      if (fill) await fill();
+      await page.getByTestId('action-submit').click();
+      await page.locator(`[data-testid="alert-detail"][data-status="${status}"]`).waitFor();
+      await page.getByTestId(`action-form-${action}`).waitFor({ state: 'detached' });
+    };
+    await step('acknowledge', 'acknowledged');
+    await step('assess', 'assessing', () => page.getByTestId('action-note').fill('今天下午约学生到心理辅导室面谈。'));
+    // confirming needs a note: refused on the form first
+    await page.getByTestId('alert-action-confirm').click();
+    await page.getByTestId('action-outcome-care').click();
+    await page.getByTestId('action-submit').click();
+    await page.locator('[data-testid="action-form-confirm"] .ant-form-item-explain-error').first().waitFor();
+    await page.getByTestId('action-note').fill(note);
+    await page.getByTestId('action-submit').click();
+    await page.locator('[data-testid="alert-detail"][data-status="confirmed"]').waitFor();
+    assert((await page.getByTestId('alert-detail-outcome').innerText()).includes('纳入重点关注（包保）'), 'the outcome is shown');
+    // the student's help request is one signal, whatever the double tap
+    const mine = await apiInPage<{ items: { id: string; sources: string[] }[] }>(page, 'GET', '/api/v1/alerts?source=self&pageSize=200');
+    let selfSignals = 0;
+    for (const a of mine.items) {
+      const d = await apiInPage<{ signals: { source: string; evidence: { message?: string } }[] }>(page, 'GET', `/api/v1/alerts/${a.id}`);
+      selfSignals += d.signals.filter((s) => s.source === 'self' && s.evidence.message === help).length;
+    }
+    assert(selfSignals === 1, `one help request stored after a double tap, found ${selfSignals}`);
+  });
+
+  // 4. the school leader sees it 已确认 and closes it with a summary; the history shows every step
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    await page.getByTestId('menu-alerts').click();
+    await page.getByTestId('alerts-table').waitFor();
+    await page.getByTestId('alerts-status').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '已确认' }).click();
+    const status = page.getByTestId(`alert-status-${alertId}`);
+    await status.waitFor();
+    assert((await status.innerText()).includes('已确认'), 'the leader sees it confirmed');
+    await page.getByTestId(`alert-link-${alertId}`).click();
+    await page.getByTestId('alert-detail').waitFor();
+    await page.getByTestId('alert-action-close').click();
+    await page.getByTestId('action-summary').fill(summary);
+    await page.getByTestId('action-submit').click();
+    await page.locator('[data-testid="alert-detail"][data-status="closed"]').waitFor();
+    const history = page.getByTestId('alert-events');
+    for (const kind of ['created', 'acknowledged', 'assessing', 'confirmed', 'closed']) await history.getByTestId(`alert-event-${kind}`).waitFor();
+    const text = await history.innerText();
+    for (const words of ['生成预警', '确认接收', '开始研判', '确认预警', '结案', '纳入重点关注（包保）', note, summary]) assert(text.includes(words), `the history shows “${words}”: ${text}`);
+    assert((await page.getByTestId('alert-actions').innerText()).length > 0 && (await page.locator('[data-testid^="alert-action-"]').count()) === 0, 'nothing left to do on a closed warning');
+  });
+});
+
 test('menu follows the role: head teacher has no import, accounts or audit', async (browser) => {
   await withPage(browser, {}, async (page) => {
     await login(page, 'head.teacher');

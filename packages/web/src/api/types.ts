@@ -80,3 +80,21 @@ export interface ConsentRequest {
   decision: 'granted' | 'refused' | null;
   decidedAt: string | null;
 }
+
+// --- warning (预警处置) ----------------------------------------------------------------------------
+export type AlertLevel = Alert['level'];
+export type AlertStatus = Alert['status'];
+export type AlertSource = Alert['source'];
+export type AlertTier = Alert['tier'];
+export type AlertOutcome = NonNullable<Alert['outcome']>;
+export type AlertDetail = z.infer<typeof contracts.AlertDetail>;
+export type AlertSignal = z.infer<typeof contracts.AlertSignal>;
+export type AlertEvent = z.infer<typeof contracts.AlertEvent>;
+export type AlertAction = AlertDetail['actions'][number];
+export type AlertActionBody = z.input<typeof contracts.AlertActionBody>;
+export type AlertAssignee = z.infer<typeof contracts.AlertAssignee>;
+export type RaiseAlertBody = z.input<typeof contracts.RaiseAlertBody>;
+export type RaiseAlertResult = z.infer<typeof contracts.RaiseAlertResult>;
+export type HelpRequestBody = z.input<typeof contracts.HelpRequestBody>;
+export type WarningPolicy = z.infer<typeof contracts.WarningPolicy>;
+export type DeadlinePolicy = z.infer<typeof contracts.DeadlinePolicy>;

@@ -16,9 +16,10 @@ import {
   FormOutlined,
   ScheduleOutlined,
   WarningOutlined,
+  FieldTimeOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Permission } from '@xinyu/core';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { NotificationBell } from '../components/NotificationBell';
@@ -41,7 +42,9 @@ const InstrumentsPage = lazy(() => import('../pages/screening/InstrumentsPage'))
 const CampaignListPage = lazy(() => import('../pages/screening/CampaignListPage'));
 const CampaignPage = lazy(() => import('../pages/screening/CampaignPage'));
 const ResponseReportPage = lazy(() => import('../pages/screening/ResponseReportPage'));
-const AlertsPage = lazy(() => import('../pages/screening/AlertsPage'));
+const AlertsPage = lazy(() => import('../pages/warning/AlertsPage'));
+const AlertDetailPage = lazy(() => import('../pages/warning/AlertDetailPage'));
+const WarningPolicyPage = lazy(() => import('../pages/config/WarningPolicyPage'));
 
 interface NavItem {
   key: string;
@@ -65,6 +68,13 @@ export function NotFound() {
       }
     />
   );
+}
+
+/** The warning pages lived under /screening/alerts before they took every source: old links still work. */
+function OldAlertsRedirect() {
+  const id = useParams().id;
+  const { search } = useLocation();
+  return <Navigate to={{ pathname: id ? `/alerts/${id}` : '/alerts', search }} replace />;
 }
 
 function Guard({ perm, children }: { perm: Permission; children: ReactNode }) {
@@ -92,11 +102,12 @@ export default function DesktopApp() {
         { key: 'staff', path: '/staff', icon: <IdcardOutlined />, label: t('menu.staff'), perm: 'staff.read' as const },
         { key: 'instruments', path: '/instruments', icon: <FormOutlined />, label: t('menu.instruments'), perm: 'instrument.read' as const },
         { key: 'campaigns', path: '/screening/campaigns', icon: <ScheduleOutlined />, label: t('campaigns.menu'), perm: 'screening.progress' as const },
-        { key: 'alerts', path: '/screening/alerts', icon: <WarningOutlined />, label: t('results.menu.alerts'), perm: 'alert.read' as const },
+        { key: 'alerts', path: '/alerts', icon: <WarningOutlined />, label: t('warning.menu'), perm: 'alert.read' as const },
         { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, label: t('menu.imports'), perm: 'roster.import' as const },
         { key: 'accounts', path: '/accounts', icon: <UserOutlined />, label: t('menu.accounts'), perm: 'account.manage' as const },
         { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('menu.audit'), perm: 'audit.read' as const },
         { key: 'circumstances', path: '/config/circumstances', icon: <TagsOutlined />, label: t('menu.circumstances'), perm: 'config.write' as const },
+        { key: 'warningPolicy', path: '/config/warning-policy', icon: <FieldTimeOutlined />, label: t('warning.policy.menu'), perm: 'config.write' as const },
         { key: 'settings', path: '/settings', icon: <SettingOutlined />, label: t('menu.settings') },
       ].filter((n) => !n.perm || can(n.perm)),
     [t, can],
@@ -177,13 +188,16 @@ export default function DesktopApp() {
               <Route path="/accounts" element={<Guard perm="account.manage"><AccountsPage /></Guard>} />
               <Route path="/audit" element={<Guard perm="audit.read"><AuditPage /></Guard>} />
               <Route path="/config/circumstances" element={<Guard perm="config.write"><CircumstanceCategoriesPage /></Guard>} />
+              <Route path="/config/warning-policy" element={<Guard perm="config.write"><WarningPolicyPage /></Guard>} />
               <Route path="/settings" element={<SettingsPage />} />
               <Route path="/notifications" element={<NotificationsPage />} />
               <Route path="/instruments" element={<Guard perm="instrument.read"><InstrumentsPage /></Guard>} />
               <Route path="/screening/campaigns" element={<Guard perm="screening.progress"><CampaignListPage /></Guard>} />
               <Route path="/screening/campaigns/:id" element={<Guard perm="screening.progress"><CampaignPage /></Guard>} />
               <Route path="/screening/responses/:id" element={<Guard perm="screening.results"><ResponseReportPage /></Guard>} />
-              <Route path="/screening/alerts/:id?" element={<Guard perm="alert.read"><AlertsPage /></Guard>} />
+              <Route path="/alerts" element={<Guard perm="alert.read"><AlertsPage /></Guard>} />
+              <Route path="/alerts/:id" element={<Guard perm="alert.read"><AlertDetailPage /></Guard>} />
+              <Route path="/screening/alerts/:id?" element={<OldAlertsRedirect />} />
               <Route path="/m/*" element={<Navigate to="/" replace />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

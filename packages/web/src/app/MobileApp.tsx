@@ -4,17 +4,20 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes } from 'react-router-dom';
 import { Loading } from '../components/Loading';
 import { LanguageSwitch } from '../components/LanguageSwitch';
-import { hasRole, useMe } from './session';
+import { hasRole, useCan, useMe } from './session';
 
 const MobileHome = lazy(() => import('../pages/self/MobileHome'));
 const MobileSettings = lazy(() => import('../pages/self/MobileSettings'));
 const ScreeningTasksPage = lazy(() => import('../pages/self/ScreeningTasksPage'));
 const AnswerPage = lazy(() => import('../pages/self/AnswerPage'));
+const HelpPage = lazy(() => import('../pages/self/HelpPage'));
+const ReportPage = lazy(() => import('../pages/self/ReportPage'));
 
 /** The phone layout for students, parents, psych-committee members and care teachers. */
 export default function MobileApp() {
   const { t } = useTranslation();
   const me = useMe();
+  const can = useCan();
   return (
     <div className="xy-mobile" data-testid="mobile-layout">
       <header className="xy-mobile-header">
@@ -33,6 +36,8 @@ export default function MobileApp() {
             <Route path="/m/settings" element={<MobileSettings />} />
             <Route path="/m/screening" element={<ScreeningTasksPage />} />
             <Route path="/m/screening/:campaignId/:key" element={<AnswerPage />} />
+            {can('help.request') && <Route path="/m/help" element={<HelpPage />} />}
+            {can('alert.raise') && <Route path="/m/report" element={<ReportPage />} />}
             <Route path="*" element={<Navigate to="/m" replace />} />
           </Routes>
         </Suspense>

@@ -2,6 +2,7 @@ import type { Messages } from './zh-CN';
 import { campaignsEn } from './campaigns';
 import { resultsEn } from './results';
 import { answeringEn } from './answering';
+import { warningEn } from './warning';
 
 /** English. Same keys as zh-CN.ts (tsc checks it). */
 const enUS: Messages = {
@@ -9,6 +10,7 @@ const enUS: Messages = {
   campaigns: campaignsEn,
   results: resultsEn,
   answering: answeringEn,
+  warning: warningEn,
   app: {
     name: 'Xinyu',
     fullName: 'Xinyu · Student Mental Health Platform',

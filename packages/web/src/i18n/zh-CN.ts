@@ -2,6 +2,7 @@ import { ROLE_LABEL, SCHOOL_KIND_LABEL, STAFF_POST_LABEL } from '@xinyu/core';
 import { campaignsZh } from './campaigns';
 import { resultsZh } from './results';
 import { answeringZh } from './answering';
+import { warningZh } from './warning';
 
 /** Simplified Chinese, the default language. en-US.ts must have the same keys (checked by tsc). */
 const zhCN = {
@@ -9,6 +10,7 @@ const zhCN = {
   campaigns: campaignsZh,
   results: resultsZh,
   answering: answeringZh,
+  warning: warningZh,
   app: {
     name: '心育',
     fullName: '心育 · 学生心理健康服务平台',

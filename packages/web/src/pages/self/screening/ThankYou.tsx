@@ -1,9 +1,10 @@
 import { useEffect } from 'react';
 import { Button, Space } from 'antd';
-import { AlertOutlined, CheckCircleFilled, HeartOutlined, HomeOutlined, LogoutOutlined, PhoneOutlined, TeamOutlined } from '@ant-design/icons';
+import { CheckCircleFilled, LogoutOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useSession } from '../../../app/session';
+import { HelpResources } from '../HelpResources';
 import './screening.css';
 
 /**
@@ -28,35 +29,7 @@ export function ThankYou({ title, onShown }: { title: string; onShown?: () => vo
             {t('answering.thanksConfidential')}
           </p>
         </div>
-        <div className="xy-ans-card" data-testid="help-resources">
-          <div style={{ fontWeight: 600 }}>{t('answering.helpTitle')}</div>
-          <ul className="xy-ans-help">
-            <li>
-              <TeamOutlined style={{ marginTop: 5 }} />
-              <span>{t('answering.helpTeacher')}</span>
-            </li>
-            <li>
-              <HomeOutlined style={{ marginTop: 5 }} />
-              <span>{t('answering.helpRoom')}</span>
-            </li>
-            <li>
-              <HeartOutlined style={{ marginTop: 5 }} />
-              <span>{t('answering.helpParents')}</span>
-            </li>
-            <li>
-              <PhoneOutlined style={{ marginTop: 5 }} />
-              <span>
-                {t('answering.helpHotline')} <a href={`tel:${t('answering.hotline')}`}>{t('answering.hotline')}</a>
-              </span>
-            </li>
-            <li>
-              <AlertOutlined style={{ marginTop: 5, color: '#cf1322' }} />
-              <span>
-                {t('answering.helpEmergency')} <a href={`tel:${t('answering.police')}`}>{t('answering.police')}</a> / <a href={`tel:${t('answering.ambulance')}`}>{t('answering.ambulance')}</a>
-              </span>
-            </li>
-          </ul>
-        </div>
+        <HelpResources />
         <Button type="primary" block size="large" style={{ height: 48 }} onClick={() => void navigate('/m/screening')} data-testid="thank-you-back">
           {t('answering.backToTasks')}
         </Button>
