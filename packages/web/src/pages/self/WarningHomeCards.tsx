@@ -1,0 +1,47 @@
+import type { ReactNode } from 'react';
+import { Card } from 'antd';
+import { HeartFilled, MessageOutlined, RightOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { hasRole, useMe } from '../../app/session';
+import './screening/screening.css';
+
+function HomeLink({ to, icon, title, sub, testId }: { to: string; icon: ReactNode; title: string; sub: string; testId: string }) {
+  return (
+    <Card size="small" styles={{ body: { padding: 0 } }}>
+      <Link to={to} className="xy-task-row" style={{ border: 0 }} data-testid={testId}>
+        <span className="xy-task-name" style={{ display: 'flex', alignItems: 'center', gap: 10 }}>
+          {icon}
+          <span>
+            {title}
+            <span className="xy-task-sub">{sub}</span>
+          </span>
+        </span>
+        <span className="xy-task-state">
+          <RightOutlined />
+        </span>
+      </Link>
+    </Card>
+  );
+}
+
+/** 我需要帮助 on a student's home page. */
+export function HelpHomeCard() {
+  const { t } = useTranslation();
+  return <HomeLink to="/m/help" icon={<HeartFilled style={{ fontSize: 22, color: '#eb2f96' }} />} title={t('warning.help.home')} sub={t('warning.help.homeSub')} testId="home-help" />;
+}
+
+/** 反映孩子情况 on a parent's (or a care teacher's) home page. */
+export function ReportHomeCard() {
+  const { t } = useTranslation();
+  const parent = hasRole(useMe(), 'parent');
+  return (
+    <HomeLink
+      to="/m/report"
+      icon={<MessageOutlined style={{ fontSize: 22, color: '#1677ff' }} />}
+      title={parent ? t('warning.report.homeParent') : t('warning.report.homeStaff')}
+      sub={parent ? t('warning.report.homeParentSub') : t('warning.report.homeStaffSub')}
+      testId="home-report"
+    />
+  );
+}
