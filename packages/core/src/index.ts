@@ -10,3 +10,4 @@ export * from './instruments/index.js';
 export * from './screening/campaign.js';
 export * from './warning/screening.js';
 export * from './warning/alerts.js';
+export * from './warning/committee.js';

@@ -55,6 +55,9 @@ export const PERMISSIONS = [
   'alert.acknowledge', // confirm receipt of an alert (the class tier of the warning network)
   'alert.handle', // assess, confirm, dismiss, close and assign alerts
   'help.request', // a student asks for help themselves
+  'committee.report', // a psych-committee member's daily report about their own class
+  'committee.read', // which classes reported, and the concerns reported (head teachers, counselors, leaders)
+  'committee.manage', // committee members' training records
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -142,6 +145,8 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'alert.raise',
       'alert.acknowledge',
       'alert.handle',
+      'committee.read',
+      'committee.manage',
     ],
   },
   counselor: {
@@ -166,6 +171,8 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'alert.raise',
       'alert.acknowledge',
       'alert.handle',
+      'committee.read',
+      'committee.manage',
     ],
   },
   head_teacher: {
@@ -173,7 +180,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     binding: 'org',
     mfa: false,
     mobile: false,
-    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe', 'alert.read', 'alert.raise', 'alert.acknowledge'],
+    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe', 'alert.read', 'alert.raise', 'alert.acknowledge', 'committee.read'],
   },
   care_teacher: {
     rank: 40,
@@ -183,7 +190,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     permissions: ['student.read', 'guardian.read', 'alert.raise'],
   },
   clinician: { rank: 30, binding: 'none', mfa: false, mobile: false, permissions: [] },
-  committee: { rank: 20, binding: 'org+student', mfa: false, mobile: true, permissions: ['class.names', 'self.read'] },
+  committee: { rank: 20, binding: 'org+student', mfa: false, mobile: true, permissions: ['class.names', 'self.read', 'committee.report'] },
   parent: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'consent.give', 'alert.raise'] },
   student: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'screening.answer', 'help.request'] },
 };

@@ -5,3 +5,4 @@ export * from './admin.js';
 export * from './notify.js';
 export * from './screening.js';
 export * from './warning.js';
+export * from './committee.js';

@@ -6,3 +6,4 @@ export * from '../modules/audit/tables.js';
 export * from '../modules/notify/tables.js';
 export * from '../modules/screening/tables.js';
 export * from '../modules/warning/tables.js';
+export * from '../modules/committee/tables.js';

@@ -1,0 +1,85 @@
+/** Psych-committee daily reports (心理委员每日报告), the school calendar and committee training. */
+import { z } from 'zod';
+import { COMMITTEE_CATEGORY_CODES } from '../warning/committee.js';
+
+const IsoDate = z.iso.date();
+const Level = z.enum(['yellow', 'orange', 'red']);
+
+export const CommitteeConcern = z.object({
+  studentId: z.uuid(),
+  category: z.enum(COMMITTEE_CATEGORY_CODES as [string, ...string[]]),
+  observation: z.string().trim().max(500).default(''),
+});
+
+export const CommitteeReportBody = z
+  .object({
+    classId: z.number().int().positive(),
+    status: z.enum(['all_well', 'concerns']),
+    concerns: z.array(CommitteeConcern).max(20).default([]),
+    /** the client's id for this submission: a retry or double click stores it once */
+    clientId: z.uuid(),
+  })
+  .strict();
+
+export const CommitteeReport = z.object({
+  id: z.uuid(),
+  classId: z.number().int(),
+  date: z.string(),
+  status: z.enum(['all_well', 'concerns']),
+  concerns: z.array(z.object({ studentId: z.uuid(), name: z.string(), category: z.string(), observation: z.string() })),
+  reporterName: z.string(),
+  submittedAt: z.string(),
+});
+
+export const MyCommittee = z.object({
+  today: z.string(),
+  schoolDay: z.boolean(),
+  classes: z.array(
+    z.object({
+      classId: z.number().int(),
+      className: z.string(),
+      classmates: z.array(z.object({ id: z.uuid(), name: z.string() })),
+      today: CommitteeReport.nullable(),
+    }),
+  ),
+  recent: z.array(CommitteeReport),
+});
+
+export const CommitteeSubmitResult = z.object({ report: CommitteeReport, duplicate: z.boolean(), replaced: z.boolean() });
+
+export const CommitteeStatusQuery = z.object({ unitId: z.coerce.number().int().positive(), from: IsoDate, to: IsoDate });
+
+export const CommitteeClassStatus = z.object({
+  classId: z.number().int(),
+  className: z.string(),
+  members: z.array(z.object({ studentId: z.uuid(), name: z.string() })),
+  schoolDays: z.number().int(),
+  reported: z.number().int(),
+  missing: z.array(z.string()),
+  concerns: z.number().int(),
+});
+export const CommitteeStatus = z.object({ from: z.string(), to: z.string(), schoolDays: z.array(z.string()), classes: z.array(CommitteeClassStatus) });
+
+export const CommitteeReportsQuery = z.object({ classId: z.coerce.number().int().positive(), from: IsoDate, to: IsoDate });
+
+export const SchoolCalendarBody = z
+  .object({
+    terms: z.array(z.object({ name: z.string().trim().min(1).max(50), start: IsoDate, end: IsoDate })).max(20),
+    days: z.array(z.object({ date: IsoDate, kind: z.enum(['holiday', 'workday']), label: z.string().trim().max(50).optional() })).max(400),
+  })
+  .strict();
+
+export const CommitteeRule = z
+  .object({ windowDays: z.number().int().min(1).max(20), minDays: z.number().int().min(1).max(20), level: Level, immediate: z.record(z.enum(COMMITTEE_CATEGORY_CODES as [string, ...string[]]), Level) })
+  .strict();
+
+export const CommitteeTrainingBody = z
+  .object({
+    studentIds: z.array(z.uuid()).min(1).max(500),
+    term: z.string().trim().min(1).max(50),
+    date: IsoDate,
+    topic: z.string().trim().min(1).max(200),
+    hours: z.number().min(0.5).max(40),
+  })
+  .strict();
+export const CommitteeTraining = z.object({ id: z.uuid(), studentId: z.uuid(), name: z.string(), className: z.string(), term: z.string(), date: z.string(), topic: z.string(), hours: z.number() });

@@ -1,0 +1,62 @@
+import { committeeRuleProblems, contracts, type CommitteeRule } from '@xinyu/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { callerOf } from '../../http/access-hook.js';
+import type { Deps } from '../../http/context.js';
+import { addTraining, classReports, committeeStatus, getCalendar, listTrainings, myCommittee, putCalendar, putRule, ruleFor, submitReport } from './service.js';
+
+const E = contracts.ErrorBody;
+const tags = ['committee'];
+const errors = { 400: E, 403: E, 404: E, 409: E };
+
+export const committeeRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+  app.get('/my/committee', {
+    config: { access: 'committee.report' },
+    schema: { tags, summary: '心理委员：本班同学名单、今天的报告、最近的报告', response: { 200: contracts.MyCommittee, 403: E } },
+  }, async (req) => myCommittee(deps, callerOf(req)));
+
+  app.post('/my/committee/reports', {
+    config: { access: 'committee.report' },
+    schema: { tags, summary: '心理委员：提交今天的报告（一切正常，或需要关注的同学）', body: contracts.CommitteeReportBody, response: { 200: contracts.CommitteeSubmitResult, ...errors } },
+  }, async (req) => submitReport(deps, callerOf(req), req.body));
+
+  app.get('/committee/status', {
+    config: { access: 'committee.read' },
+    schema: { tags, summary: '各班心理委员报告情况：上学日、已报、未报', querystring: contracts.CommitteeStatusQuery, response: { 200: contracts.CommitteeStatus, ...errors } },
+  }, async (req) => committeeStatus(deps, callerOf(req), req.query));
+
+  app.get('/committee/reports', {
+    config: { access: 'committee.read' },
+    schema: { tags, summary: '一个班的心理委员报告（含提到的同学）', querystring: contracts.CommitteeReportsQuery, response: { 200: z.object({ items: z.array(contracts.CommitteeReport) }), ...errors } },
+  }, async (req) => ({ items: await classReports(deps, callerOf(req), req.query) }));
+
+  app.get('/committee/trainings', {
+    config: { access: 'committee.manage' },
+    schema: { tags, summary: '心理委员培训记录', response: { 200: z.object({ items: z.array(contracts.CommitteeTraining) }), 403: E } },
+  }, async (req) => ({ items: await listTrainings(deps, callerOf(req)) }));
+
+  app.post('/committee/trainings', {
+    config: { access: 'committee.manage' },
+    schema: { tags, summary: '登记心理委员培训', body: contracts.CommitteeTrainingBody, response: { 200: z.object({ items: z.array(contracts.CommitteeTraining) }), ...errors } },
+  }, async (req) => ({ items: await addTraining(deps, callerOf(req), req.body) }));
+
+  app.get('/calendar', {
+    config: { access: ['committee.read', 'committee.report', 'config.write'] },
+    schema: { tags, summary: '校历：学期与节假日、调休', response: { 200: contracts.SchoolCalendarBody, 403: E } },
+  }, async (req) => getCalendar(deps, callerOf(req)));
+
+  app.put('/calendar', {
+    config: { access: 'config.write' },
+    schema: { tags, summary: '设置校历（整体替换）', body: contracts.SchoolCalendarBody, response: { 200: contracts.SchoolCalendarBody, 400: E, 403: E } },
+  }, async (req) => putCalendar(deps, callerOf(req), req.body));
+
+  app.get('/committee/rule', {
+    config: { access: ['committee.read', 'config.write'] },
+    schema: { tags, summary: '心理委员报告转为预警的规则', response: { 200: contracts.CommitteeRule, 403: E } },
+  }, async (req) => ruleFor(deps.db, callerOf(req).regionId) as Promise<z.infer<typeof contracts.CommitteeRule>>);
+
+  app.put('/committee/rule', {
+    config: { access: 'config.write' },
+    schema: { tags, summary: '设置心理委员报告转为预警的规则', body: contracts.CommitteeRule, response: { 200: contracts.CommitteeRule, 400: E, 403: E } },
+  }, async (req) => putRule(deps, callerOf(req), req.body as CommitteeRule, committeeRuleProblems(req.body as CommitteeRule)) as Promise<z.infer<typeof contracts.CommitteeRule>>);
+};
