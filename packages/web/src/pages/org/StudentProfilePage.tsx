@@ -13,6 +13,7 @@ import { Loading } from '../../components/Loading';
 import { OrgUnitSelect } from '../../components/OrgUnitSelect';
 import { StudentFormModal } from '../../components/StudentFormModal';
 import StudentScreeningHistory from '../screening/results/StudentScreeningHistory';
+import StudentAlerts from '../warning/StudentAlerts';
 
 function MoveForm({ student, onDone }: { student: StudentDetail; onDone: () => void }) {
   const { t } = useTranslation();
@@ -303,6 +304,7 @@ export default function StudentProfilePage() {
           </Card>
         </Col>
       </Row>
+      {(can('alert.read') || can('alert.raise')) && <StudentAlerts student={s} />}
       {can('screening.results') && <StudentScreeningHistory studentId={s.id} />}
       <GuardianModal
         studentId={s.id}
