@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { Alert as AntAlert, App, Button, Card, Col, Descriptions, Empty, Form, Input, Modal, Radio, Result, Row, Select, Space, Tag, Timeline, Typography } from 'antd';
 import { ArrowLeftOutlined, UserAddOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -95,6 +95,7 @@ function ActionModal({ alert, action, onClose, onDone, onStale }: { alert: Alert
   const { message } = App.useApp();
   const [form] = Form.useForm<ActionValues>();
   const [busy, setBusy] = useState(false);
+  const sending = useRef(false);
   const [problem, setProblem] = useState<string | null>(null);
   const required = [{ required: true, whitespace: true, message: t('warning.form.required') }];
 
@@ -115,7 +116,9 @@ function ActionModal({ alert, action, onClose, onDone, onStale }: { alert: Alert
   }
 
   async function submit(v: ActionValues) {
-    if (busy) return;
+    // a double click reaches here twice before the button shows it is busy
+    if (sending.current) return;
+    sending.current = true;
     setBusy(true);
     setProblem(null);
     try {
@@ -127,6 +130,7 @@ function ActionModal({ alert, action, onClose, onDone, onStale }: { alert: Alert
       // someone else moved it on: show what it is now behind the message
       if (e instanceof ApiError && e.status === 409) onStale();
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   }
@@ -204,11 +208,13 @@ function AssignModal({ alert, onClose, onDone }: { alert: AlertDetail; onClose: 
   const list = useAsync((signal) => api.get<Items<AlertAssignee>>(`/alerts/${alert.id}/assignees`, undefined, { signal }), [alert.id]);
   const [accountId, setAccountId] = useState<string | undefined>(alert.ownerId ?? undefined);
   const [busy, setBusy] = useState(false);
+  const sending = useRef(false);
   const [problem, setProblem] = useState<string | null>(null);
   const roleLabel = (r: string) => (r === 'counselor' || r === 'school_leader' ? t(`warning.role.${r}`) : r);
 
   async function submit() {
-    if (!accountId || busy) return;
+    if (!accountId || sending.current) return;
+    sending.current = true;
     setBusy(true);
     setProblem(null);
     try {
@@ -218,6 +224,7 @@ function AssignModal({ alert, onClose, onDone }: { alert: AlertDetail; onClose: 
     } catch (e) {
       setProblem(errorMessage(e));
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   }

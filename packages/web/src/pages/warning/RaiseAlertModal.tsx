@@ -70,10 +70,13 @@ export function RaiseAlertModal({ onClose, onRaised, student }: { onClose: () =>
   const [form] = Form.useForm<Values>();
   const [clientId] = useState(uuid);
   const [busy, setBusy] = useState(false);
+  const sending = useRef(false);
   const [problem, setProblem] = useState<string | null>(null);
 
   async function submit(v: Values) {
-    if (busy) return;
+    // a double click reaches here twice before the button shows it is busy
+    if (sending.current) return;
+    sending.current = true;
     setBusy(true);
     setProblem(null);
     const body: RaiseAlertBody = { studentId: v.studentId, level: v.level, description: v.description.trim(), clientId, ...(v.category?.trim() ? { category: v.category.trim() } : {}) };
@@ -84,6 +87,7 @@ export function RaiseAlertModal({ onClose, onRaised, student }: { onClose: () =>
     } catch (e) {
       setProblem(applyFormErrors(form, e, FIELDS) ?? null);
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   }

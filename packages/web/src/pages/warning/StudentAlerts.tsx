@@ -59,7 +59,7 @@ export default function StudentAlerts({ student }: { student: StudentSummary }) 
             { title: t('warning.col.level'), dataIndex: 'level', width: 70, render: (_v, a) => <AlertLevelTag level={a.level} /> },
             { title: t('warning.col.sources'), dataIndex: 'sources', render: (_v, a) => <SourceTags sources={a.sources.length ? a.sources : [a.source]} count={a.signalCount} /> },
             { title: t('warning.col.status'), dataIndex: 'status', width: 90, render: (_v, a) => <StatusTag status={a.status} /> },
-            { title: t('warning.col.outcome'), dataIndex: 'outcome', width: 150, render: (v: Alert['outcome']) => (v ? t(`warning.outcome.${v}`) : '—') },
+            { title: t('warning.col.outcome'), dataIndex: 'outcome', width: 180, render: (v: Alert['outcome']) => (v ? t(`warning.outcome.${v}`) : '—') },
           ]}
         />
       )}
