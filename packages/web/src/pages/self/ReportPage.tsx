@@ -97,7 +97,7 @@ export default function ReportPage() {
         <div className="xy-ans-card">
           <h2>{title}</h2>
           <p className="xy-ans-note" style={{ margin: 0 }}>
-            {t('warning.report.intro')}
+            {parent ? t('warning.report.intro') : t('warning.report.introStaff')}
           </p>
         </div>
         {children.length === 0 ? (
@@ -164,7 +164,7 @@ export default function ReportPage() {
                 rows={5}
                 maxLength={2000}
                 showCount
-                placeholder={t('warning.report.placeholder')}
+                placeholder={parent ? t('warning.report.placeholder') : t('warning.report.placeholderStaff')}
                 disabled={busy}
                 style={{ fontSize: 16 }}
                 data-testid="report-description"
