@@ -47,13 +47,23 @@ export default function AlertsPage() {
     {
       title: t('warning.col.student'),
       dataIndex: 'name',
-      width: 120,
+      width: 100,
       fixed: 'left',
       render: (v: string, a) => (
-        <Space size={4} wrap>
-          <Link to={detailPath(a.id)} state={{ back: location.search }} onClick={(e) => e.stopPropagation()} data-testid={`alert-link-${a.id}`}>
-            {v}
-          </Link>
+        <Link to={detailPath(a.id)} state={{ back: location.search }} onClick={(e) => e.stopPropagation()} data-testid={`alert-link-${a.id}`}>
+          {v}
+        </Link>
+      ),
+    },
+    ...(showSchool ? [{ title: t('warning.col.school'), dataIndex: 'schoolName', width: 150, ellipsis: true }] : []),
+    { title: t('warning.col.className'), dataIndex: 'className', width: 90, render: (v: string) => v || '—' },
+    {
+      title: t('warning.col.level'),
+      dataIndex: 'level',
+      width: 130,
+      render: (_v, a) => (
+        <Space size={4}>
+          <AlertLevelTag level={a.level} testId={`alert-level-${a.id}`} />
           {a.critical && (
             <Tag color="red" style={{ marginInlineEnd: 0 }}>
               {t('warning.critical')}
@@ -62,10 +72,7 @@ export default function AlertsPage() {
         </Space>
       ),
     },
-    ...(showSchool ? [{ title: t('warning.col.school'), dataIndex: 'schoolName', width: 160, ellipsis: true }] : []),
-    { title: t('warning.col.className'), dataIndex: 'className', width: 90, render: (v: string) => v || '—' },
-    { title: t('warning.col.level'), dataIndex: 'level', width: 64, render: (_v, a) => <AlertLevelTag level={a.level} testId={`alert-level-${a.id}`} /> },
-    { title: t('warning.col.sources'), dataIndex: 'sources', width: 170, render: (_v, a) => <SourceTags sources={a.sources.length ? a.sources : [a.source]} count={a.signalCount} /> },
+    { title: t('warning.col.sources'), dataIndex: 'sources', width: 160, render: (_v, a) => <SourceTags sources={a.sources.length ? a.sources : [a.source]} count={a.signalCount} /> },
     { title: t('warning.col.status'), dataIndex: 'status', width: 84, render: (_v, a) => <StatusTag status={a.status} testId={`alert-status-${a.id}`} /> },
     { title: t('warning.col.tier'), dataIndex: 'tier', width: 124, render: (_v, a) => t(`warning.tier.${a.tier}`) },
     { title: t('warning.col.deadline'), key: 'deadline', width: 150, render: (_v, a) => <DeadlineCell a={a} testId={`alert-deadline-${a.id}`} /> },
@@ -138,7 +145,7 @@ export default function AlertsPage() {
         loading={loading}
         columns={columns}
         dataSource={data?.items ?? []}
-        scroll={{ x: showSchool ? 1190 : 1030 }}
+        scroll={{ x: showSchool ? 1230 : 1080 }}
         locale={{ emptyText: t('warning.empty') }}
         data-testid="alerts-table"
         onRow={(a) =>
