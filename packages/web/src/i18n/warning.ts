@@ -52,6 +52,8 @@ export const warningZh = {
   notFound: '找不到这条预警，或您无权查看',
   openStudent: '学生档案',
   info: {
+    className: '班级',
+    school: '学校',
     tier: '当前层级',
     owner: '责任人',
     ackDue: '接收时限',
@@ -126,6 +128,7 @@ export const warningZh = {
     category: '类别',
     categoryPlaceholder: '选择或填写',
     categories: { mood: '情绪低落', conflict: '人际冲突', study: '学业压力', selfHarm: '自伤迹象', family: '家庭变故', other: '其他' },
+    description: '情况描述',
     descriptionPlaceholder: '您看到或听到的情况：时间、表现、经过等',
     submit: '上报',
     sent: '已上报，学校心理教师会尽快处理',
