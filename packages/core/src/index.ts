@@ -11,3 +11,4 @@ export * from './screening/campaign.js';
 export * from './warning/screening.js';
 export * from './warning/alerts.js';
 export * from './warning/committee.js';
+export * from './warning/care.js';

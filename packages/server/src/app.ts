@@ -33,6 +33,7 @@ import { screeningRoutes } from './modules/screening/routes.js';
 import { campaignRoutes } from './modules/screening/campaign-routes.js';
 import { warningRoutes } from './modules/warning/routes.js';
 import { committeeRoutes } from './modules/committee/routes.js';
+import { careRoutes } from './modules/care/routes.js';
 
 z.config(z.locales.zhCN());
 
@@ -174,6 +175,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   await app.register(campaignRoutes(deps), { prefix: '/api/v1' });
   await app.register(warningRoutes(deps), { prefix: '/api/v1' });
   await app.register(committeeRoutes(deps), { prefix: '/api/v1' });
+  await app.register(careRoutes(deps), { prefix: '/api/v1' });
 
   // the web UI, when built: static files, and index.html for client-side routes
   const webDist = deps.config.webDist ?? path.resolve(import.meta.dirname, '../../web/dist');

@@ -58,6 +58,10 @@ export const PERMISSIONS = [
   'committee.report', // a psych-committee member's daily report about their own class
   'committee.read', // which classes reported, and the concerns reported (head teachers, counselors, leaders)
   'committee.manage', // committee members' training records
+  'care.read', // the key-student register (重点学生) and care records of students in scope
+  'care.manage', // add to the register, assign care teachers, propose closure
+  'care.diary', // write the growth diary (成长日记) of students one cares for
+  'care.approve', // approve or reject a closure (销号)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -147,6 +151,10 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'alert.handle',
       'committee.read',
       'committee.manage',
+      'care.read',
+      'care.manage',
+      'care.diary',
+      'care.approve',
     ],
   },
   counselor: {
@@ -173,6 +181,9 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'alert.handle',
       'committee.read',
       'committee.manage',
+      'care.read',
+      'care.manage',
+      'care.diary',
     ],
   },
   head_teacher: {
@@ -180,14 +191,14 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     binding: 'org',
     mfa: false,
     mobile: false,
-    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe', 'alert.read', 'alert.raise', 'alert.acknowledge', 'committee.read'],
+    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe', 'alert.read', 'alert.raise', 'alert.acknowledge', 'committee.read', 'care.read'],
   },
   care_teacher: {
     rank: 40,
     binding: 'student',
     mfa: false,
     mobile: true,
-    permissions: ['student.read', 'guardian.read', 'alert.raise'],
+    permissions: ['student.read', 'guardian.read', 'alert.raise', 'care.read', 'care.diary'],
   },
   clinician: { rank: 30, binding: 'none', mfa: false, mobile: false, permissions: [] },
   committee: { rank: 20, binding: 'org+student', mfa: false, mobile: true, permissions: ['class.names', 'self.read', 'committee.report'] },

@@ -6,3 +6,4 @@ export * from './notify.js';
 export * from './screening.js';
 export * from './warning.js';
 export * from './committee.js';
+export * from './care.js';

@@ -7,3 +7,4 @@ export * from '../modules/notify/tables.js';
 export * from '../modules/screening/tables.js';
 export * from '../modules/warning/tables.js';
 export * from '../modules/committee/tables.js';
+export * from '../modules/care/tables.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { className, DEFAULT_CIRCUMSTANCES, gradeName, impliedEnrolmentYear, SCHOOL_GRADE_LEVELS, type SchoolKind } from '@xinyu/core';
+import { className, DEFAULT_CARE_POLICY, DEFAULT_CIRCUMSTANCES, gradeName, impliedEnrolmentYear, SCHOOL_GRADE_LEVELS, type SchoolKind } from '@xinyu/core';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/client.js';
 import { roleAssignments } from '../modules/access/tables.js';
@@ -7,6 +7,7 @@ import { appendAudit } from '../modules/audit/service.js';
 import { hashPassword } from '../modules/auth/passwords.js';
 import { accounts } from '../modules/auth/tables.js';
 import { newTotpSecret } from '../modules/auth/totp.js';
+import { careAssignments, carePolicies, keyStudentEvents, keyStudents } from '../modules/care/tables.js';
 import { schoolYearOf } from '../modules/org/import.js';
 import { circumstanceCategories } from '../modules/org/tables.js';
 import { givenName, mobile, pick, rng, surname } from './names.js';
@@ -311,13 +312,26 @@ export async function seedDemo(db: Db, now: Date, opts: { scale?: number; screen
       g(demo.leader, 'school_leader', schoolA.id),
       g(demo.counselor, 'counselor', schoolA.id),
       g(demo.head, 'head_teacher', classA.unit.id),
-      ...cared.map((s) => g(demo.care, 'care_teacher', null, s.id)),
       g(demo.committee, 'committee', classA.unit.id, theCommittee.id),
       g(demo.committee, 'student', null, theCommittee.id),
       g(demo.student, 'student', null, theStudent.id),
       g(demo.parent, 'parent', null, theStudent.id),
       g(demo.clinician, 'clinician', null),
     ]);
+    // the care teacher's three key students (包保): on the register, each with its care assignment
+    // and the care_teacher role assignment that gives the teacher the student
+    await tx.insert(carePolicies).values({ regionId, policy: { ...DEFAULT_CARE_POLICY, maxPerTeacher: 15 }, updatedBy: '系统初始化' });
+    const careGrants = await tx.insert(roleAssignments).values(cared.map((s) => g(demo.care, 'care_teacher', null, s.id))).returning({ id: roleAssignments.id, studentId: roleAssignments.studentId });
+    const since = new Date(now.getTime() - 30 * 86_400_000);
+    const keyRows = await tx.insert(keyStudents).values(cared.map((s, i) => ({
+      regionId, schoolId: s.schoolId, studentId: s.id, categories: [['left_behind'], ['single_parent', 'academic_pressure'], ['withdrawn']][i % 3]!,
+      level: 'yellow' as const, sources: ['sweep'], reason: '开学摸底排查列入', addedByName: '学校心理工作领导小组', addedAt: since, updatedAt: since,
+    }))).returning({ id: keyStudents.id, studentId: keyStudents.studentId });
+    await tx.insert(careAssignments).values(keyRows.map((k) => ({
+      keyStudentId: k.id, studentId: k.studentId, accountId: demo.care.id, accountName: careStaff.name,
+      roleAssignmentId: careGrants.find((c) => c.studentId === k.studentId)!.id, startDate: since.toISOString().slice(0, 10), assignedByName: '学校领导',
+    })));
+    await tx.insert(keyStudentEvents).values(keyRows.map((k) => ({ keyStudentId: k.id, kind: 'added', actorName: '学校心理工作领导小组', detail: { source: 'sweep' }, at: since })));
     // the full demo also has a closed screening from the start of the school year (tests start without)
     const history = (opts.screeningHistory ?? scale === 1) ? await seedScreeningHistory(tx, { regionId, cityId: city.id, cityPath: city.path, schoolYear, r, now }) : null;
     await appendAudit(tx, { action: 'system.seed.demo', objectType: 'region', objectId: String(regionId), orgPath: city.path, detail: { students: students.length, schools: schools.length, staff: staffRows.length, screeningResponses: history?.responses ?? 0 } }, now);

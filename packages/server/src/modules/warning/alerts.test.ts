@@ -133,7 +133,7 @@ describe('handling: acknowledge → assess → confirm or dismiss → close', ()
     expect(confirmed.json()).toMatchObject({ status: 'confirmed', outcome: 'care', level: 'orange', actions: ['close'] });
     const closed = await leader.post(`/api/v1/alerts/${alertId}/actions`, { action: 'close', summary: '已安排包保教师，转入重点学生名单跟进' });
     expect(closed.json()).toMatchObject({ status: 'closed', actions: [] });
-    expect(closed.json().events.map((e: { kind: string }) => e.kind)).toEqual(['created', 'acknowledged', 'assessing', 'confirmed', 'closed']);
+    expect(closed.json().events.map((e: { kind: string }) => e.kind)).toEqual(['created', 'acknowledged', 'assessing', 'confirmed', 'care_registered', 'closed']);
     expect(await count(sql`select count(*)::int as n from audit_log where action like 'alert.%' and detail->>'alertId' = ${alertId}`)).toBeGreaterThanOrEqual(5);
   });
 

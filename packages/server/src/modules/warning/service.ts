@@ -34,6 +34,7 @@ import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../http/errors.js';
 import { hasPermission, inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
+import { registerKeyStudent } from '../care/service.js';
 import { notify } from '../notify/service.js';
 import { auditActor } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
@@ -162,6 +163,14 @@ export async function raiseAlert(tx: Db, deps: Pick<Deps, 'config'>, s: SignalIn
     detail: { source: s.source, level: s.level, critical: s.critical },
     at: s.now,
   });
+  // a new sign of trouble withdraws a proposed closure (销号) of the student's care
+  const reopened = await rows<{ id: string }>(tx, sql`
+    update key_students set status = 'active', proposed_by = null, proposed_by_name = null, proposed_at = null, updated_at = ${s.now}
+    where student_id = ${s.studentId} and status = 'closure_proposed' returning id`);
+  for (const k of reopened) {
+    await tx.execute(sql`insert into key_student_events (key_student_id, kind, actor_name, detail, at)
+      values (${k.id}, 'closure_withdrawn', null, ${JSON.stringify({ source: s.source, alertId })}::jsonb, ${s.now})`);
+  }
   await notifyOnSignal(tx, deps, s, alertId, created, raised);
   return { alertId, created, duplicate: false, raised };
 }
@@ -433,6 +442,11 @@ export async function actOnAlert(deps: Deps, caller: Caller, id: string, body: z
     if (!updated[0]) throw new AppError(409, 'changed', '这条预警刚被他人处理过，请刷新后再看');
     const { action: _action, ...detail } = body;
     await tx.insert(alertEvents).values({ alertId: id, kind: EVENT_OF[body.action], actorId: caller.accountId, actorName: caller.displayName, detail: { ...detail, ...(level !== r.a.level ? { levelFrom: r.a.level, levelTo: level } : {}) }, at: now });
+    // confirmed into care: the student goes on the school's key-student register (or their open record grows)
+    if (body.action === 'confirm' && body.outcome === 'care') {
+      const key = await registerKeyStudent(tx, { regionId: caller.regionId, schoolId: r.a.schoolId, studentId: r.a.studentId, categories: ['预警确认'], level, source: 'alert', reason: body.note, alertId: id, actorName: caller.displayName, now });
+      await tx.insert(alertEvents).values({ alertId: id, kind: 'care_registered', actorId: caller.accountId, actorName: caller.displayName, detail: { keyStudentId: key.id, created: key.created }, at: now });
+    }
     await appendAudit(tx, { ...auditActor(caller), action: `alert.${body.action}`, objectType: 'student', objectId: r.a.studentId, orgPath: r.orgPath, detail: { alertId: id, from: r.a.status, to } }, now);
   });
   return getAlert(deps, caller, id);

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../db/client.js';
+import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
+
+let env: TestEnv;
+let care: Session;
+let counselor: Session;
+let leader: Session;
+let head: Session;
+let classmateRecord: string;
+
+const count = async (q: ReturnType<typeof sql>) => (await rows<{ n: number }>(env.deps.db, q))[0]!.n;
+const diary = (s: Session, id: string, over: Record<string, unknown> = {}) =>
+  s.post(`/api/v1/care/students/${id}/diary`, { kind: 'talk', date: '2026-11-25', mood: 3, study: '数学跟不上', wishes: '想和同桌和好', plan: '每周谈心一次，请数学老师课后辅导', note: '午休时在操场谈了二十分钟，情绪比上周稳定。', clientId: randomUUID(), ...over });
+
+beforeAll(async () => {
+  env = await setupTestEnv();
+  [care, counselor, leader, head] = await Promise.all([env.login('care.teacher'), env.login('counselor'), env.login('school.leader'), env.login('head.teacher')]);
+}, 120_000);
+afterAll(async () => env?.close());
+
+describe('the key-student register', () => {
+  it('a care teacher sees their own three students only', async () => {
+    const mine = (await care.get('/api/v1/care/students')).json();
+    expect(mine.total).toBe(3);
+    expect(mine.items.map((k: { studentId: string }) => k.studentId).sort()).toEqual([...env.ids.caredStudents].sort());
+    expect(mine.items[0].careTeacher).toMatchObject({ name: expect.any(String) });
+    // nothing written for 30 days: the daily check and the weekly talk are overdue
+    expect(mine.items[0].followUps.filter((f: { overdue: boolean }) => f.overdue).map((f: { kind: string }) => f.kind)).toEqual(['daily_check', 'talk']);
+  });
+
+  it('the counselor adds a classmate; adding again grows the same record', async () => {
+    const res = await counselor.post('/api/v1/care/students', { studentId: env.ids.classmate, categories: ['left_behind'], level: 'orange', reason: '父母外出务工，近期情绪低落' });
+    expect(res.statusCode, res.body).toBe(200);
+    classmateRecord = res.json().id;
+    expect(res.json()).toMatchObject({ status: 'active', categories: ['left_behind'], careTeacher: null, can: { assign: true } });
+    const again = await counselor.post('/api/v1/care/students', { studentId: env.ids.classmate, categories: ['academic_pressure'], level: 'yellow', reason: '期中考试后压力大' });
+    expect(again.json()).toMatchObject({ id: classmateRecord, categories: ['left_behind', 'academic_pressure'], level: 'orange' });
+    expect(await count(sql`select count(*)::int as n from key_students where student_id = ${env.ids.classmate}`)).toBe(1);
+    // the head teacher sees the record of their class, not a diary
+    const seen = (await head.get(`/api/v1/care/students/${classmateRecord}`)).json();
+    expect(seen).toMatchObject({ id: classmateRecord, diary: null, can: { assign: false, writeDiary: false } });
+    expect((await care.get(`/api/v1/care/students/${classmateRecord}`)).statusCode).toBe(404);
+  });
+
+  it('the leader assigns the care teacher, who then sees the student and is told', async () => {
+    const candidates = (await leader.get(`/api/v1/care/students/${classmateRecord}/candidates`)).json().items;
+    const careAcct = candidates.find((c: { accountId: string }) => c.accountId === care.accountId);
+    expect(careAcct).toMatchObject({ load: 3, problems: [] });
+    const res = await leader.post(`/api/v1/care/students/${classmateRecord}/assign`, { accountId: care.accountId });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().careTeacher).toMatchObject({ accountId: care.accountId });
+    care = await env.login('care.teacher'); // the new role assignment comes with the next session
+    expect((await care.get(`/api/v1/care/students/${classmateRecord}`)).json()).toMatchObject({ can: { writeDiary: true, propose: true, approve: false } });
+    expect((await care.get(`/api/v1/students/${env.ids.classmate}`)).statusCode).toBe(200);
+    expect(await count(sql`select count(*)::int as n from notifications n join accounts a on a.id = n.account_id where a.username = 'care.teacher' and n.kind = 'care.assigned'`)).toBe(1);
+  });
+
+  it('a red student is cared for by a school leader, and nobody takes more than the region allows', async () => {
+    const red = (await counselor.post('/api/v1/care/students', { studentId: env.ids.studentSelf, categories: ['withdrawn'], level: 'red', reason: '有自伤言行' })).json().id;
+    const refused = await counselor.post(`/api/v1/care/students/${red}/assign`, { accountId: care.accountId });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toContain('学校领导');
+    expect((await counselor.post(`/api/v1/care/students/${red}/assign`, { accountId: leader.accountId })).json().careTeacher).toMatchObject({ accountId: leader.accountId, asLeader: true });
+    const city = await env.login('city.admin');
+    expect((await city.put('/api/v1/care/policy', { maxPerTeacher: 4, leaderLevels: ['red'], cadence: { daily_check: 1, talk: 7, home_visit: 30 } })).statusCode).toBe(200);
+    const other = (await counselor.post('/api/v1/care/students', { studentId: env.ids.otherClassStudent, categories: ['divorced'], level: 'yellow', reason: '父母离异' })).json().id;
+    const full = await counselor.post(`/api/v1/care/students/${other}/assign`, { accountId: care.accountId });
+    expect(full.statusCode).toBe(400);
+    expect(full.json().error.message).toContain('最多包保 4 名');
+    await city.put('/api/v1/care/policy', { maxPerTeacher: 15, leaderLevels: ['red'], cadence: { daily_check: 1, talk: 7, home_visit: 30 } });
+  });
+});
+
+describe('the growth diary', () => {
+  it('the care teacher writes entries; a retry stores one; the talk is no longer overdue', async () => {
+    const clientId = randomUUID();
+    const res = await diary(care, classmateRecord, { clientId });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await diary(care, classmateRecord, { clientId })).statusCode).toBe(200);
+    const detail = res.json();
+    expect(detail.diary).toHaveLength(1);
+    expect(detail.diary[0]).toMatchObject({ kind: 'talk', mood: 3, fields: { study: '数学跟不上', wishes: '想和同桌和好' }, note: expect.stringContaining('二十分钟') });
+    expect(detail.followUps.find((f: { kind: string }) => f.kind === 'talk')).toMatchObject({ due: '2026-12-02', overdue: false });
+    expect(await count(sql`select count(*)::int as n from diary_entries where key_student_id = ${classmateRecord}`)).toBe(1);
+  });
+
+  it('bad entries are refused; others may not write', async () => {
+    expect((await diary(care, classmateRecord, { date: '2026-12-01' })).statusCode).toBe(400);
+    expect((await diary(care, classmateRecord, { note: '' })).statusCode).toBe(400);
+    expect((await diary(care, classmateRecord, { kind: 'party' })).statusCode).toBe(400);
+    expect((await diary(head, classmateRecord)).statusCode).toBe(403);
+    await env.addAccount('schoolb.counselor3', [{ role: 'counselor', orgUnitId: env.ids.schoolB }]);
+    const outsider = await env.login('schoolb.counselor3');
+    expect((await diary(outsider, classmateRecord)).statusCode).toBe(404);
+    const read = await outsider.get(`/api/v1/care/students/${classmateRecord}`);
+    expect(read.statusCode).toBe(404);
+    expect(read.body).not.toContain('数学跟不上');
+    for (const username of ['committee', 'student', 'parent', 'clinician']) {
+      const s = await env.login(username);
+      expect([403, 404]).toContain((await s.get(`/api/v1/care/students/${classmateRecord}`)).statusCode);
+      expect([403, 404]).toContain((await diary(s, classmateRecord)).statusCode);
+    }
+    expect(await count(sql`select count(*)::int as n from diary_entries where key_student_id = ${classmateRecord}`)).toBe(1);
+  });
+
+  it('a new care teacher keeps the history; the previous one loses the student', async () => {
+    const res = await leader.post(`/api/v1/care/students/${classmateRecord}/assign`, { accountId: counselor.accountId, reason: '原包保教师调往他校' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().assignments.map((a: { endReason: string | null }) => a.endReason)).toEqual(['原包保教师调往他校', null]);
+    expect(res.json().diary).toHaveLength(1);
+    care = await env.login('care.teacher');
+    expect((await care.get(`/api/v1/care/students/${classmateRecord}`)).statusCode).toBe(404);
+    expect((await care.get(`/api/v1/students/${env.ids.classmate}`)).statusCode).toBe(404);
+  });
+});
+
+describe('closure (销号)', () => {
+  it('proposed by the carer, approved by a leader who did not propose it; care ends', async () => {
+    const id = (await care.get('/api/v1/care/students')).json().items[0].id as string;
+    expect((await care.post(`/api/v1/care/students/${id}/closure`, { action: 'approve' })).statusCode).toBe(409);
+    const proposed = await care.post(`/api/v1/care/students/${id}/closure`, { action: 'propose', summary: '一学期跟踪，情绪稳定，学习恢复正常，家长配合良好' });
+    expect(proposed.json()).toMatchObject({ status: 'closure_proposed', closure: { proposedByName: expect.any(String) } });
+    expect((await care.post(`/api/v1/care/students/${id}/closure`, { action: 'approve' })).statusCode).toBe(403);
+    expect(await count(sql`select count(*)::int as n from notifications n join accounts a on a.id = n.account_id where a.username = 'school.leader' and n.kind = 'care.closure_proposed'`)).toBe(1);
+    const approved = await leader.post(`/api/v1/care/students/${id}/closure`, { action: 'approve' });
+    expect(approved.json()).toMatchObject({ status: 'closed', careTeacher: null, closure: { approvedByName: expect.any(String) } });
+    expect(approved.json().events.map((e: { kind: string }) => e.kind).slice(-2)).toEqual(['closure_proposed', 'closed']);
+    care = await env.login('care.teacher');
+    expect((await care.get(`/api/v1/care/students/${id}`)).statusCode).toBe(404);
+  });
+
+  it('a leader may not approve their own proposal; a rejection puts it back', async () => {
+    const id = (await leader.get(`/api/v1/care/students?status=active`)).json().items.find((k: { studentId: string }) => k.studentId === env.ids.otherClassStudent).id;
+    await leader.post(`/api/v1/care/students/${id}/closure`, { action: 'propose', summary: '情况好转' });
+    const own = await leader.post(`/api/v1/care/students/${id}/closure`, { action: 'approve' });
+    expect(own.statusCode).toBe(403);
+    expect(own.json().error.message).toContain('申请人以外');
+    await env.addAccount('vice.principal', [{ role: 'school_leader', orgUnitId: env.ids.schoolA }]);
+    const vice = await env.login('vice.principal');
+    expect((await vice.post(`/api/v1/care/students/${id}/closure`, { action: 'reject', reason: '家访尚未完成' })).json().status).toBe('active');
+  });
+
+  it('a new signal withdraws a proposed closure', async () => {
+    const id = (await leader.get(`/api/v1/care/students?status=active`)).json().items.find((k: { studentId: string }) => k.studentId === env.ids.otherClassStudent).id;
+    await counselor.post(`/api/v1/care/students/${id}/closure`, { action: 'propose', summary: '情况好转' });
+    await counselor.post('/api/v1/alerts', { studentId: env.ids.otherClassStudent, level: 'yellow', description: '又和同学发生冲突', clientId: randomUUID() });
+    const back = (await counselor.get(`/api/v1/care/students/${id}`)).json();
+    expect(back.status).toBe('active');
+    expect(back.events.at(-1).kind).toBe('closure_withdrawn');
+  });
+
+  it('an alert confirmed into care puts the student on the register', async () => {
+    const student = (await rows<{ id: string }>(env.deps.db, sql`select id from students s where class_id = ${env.ids.classA2} and not exists (select 1 from key_students k where k.student_id = s.id) order by student_no limit 1`))[0]!.id;
+    const alertId = (await counselor.post('/api/v1/alerts', { studentId: student, level: 'orange', description: '连续一周独自吃饭、不说话', clientId: randomUUID() })).json().alertId;
+    await counselor.post(`/api/v1/alerts/${alertId}/actions`, { action: 'assess' });
+    await counselor.post(`/api/v1/alerts/${alertId}/actions`, { action: 'confirm', outcome: 'care', note: '访谈确认：人际关系困扰，需要包保' });
+    const listed = (await counselor.get('/api/v1/care/students')).json().items.find((k: { studentId: string }) => k.studentId === student);
+    expect(listed).toMatchObject({ level: 'orange', sources: ['alert'], status: 'active' });
+  });
+});
