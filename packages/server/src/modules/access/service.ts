@@ -62,3 +62,8 @@ export function homePath(assignments: readonly CallerAssignment[]): string | nul
 export function isRegionWide(caller: Caller, permission: Permission): boolean {
   return caller.assignments.some((a) => roleHas(a.role, permission) && a.orgPath != null && /^\/\d+\/$/.test(a.orgPath));
 }
+
+/** Region-wide settings (deadlines, calendar, rules) are the city bureau's: a district's config.write does not reach them. */
+export function requireRegionWide(caller: Caller): void {
+  if (!isRegionWide(caller, 'config.write')) throw forbidden();
+}

@@ -20,11 +20,12 @@ import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../http/errors.js';
 import { roleAssignments } from '../access/tables.js';
-import { hasPermission, inScope, scopeOf } from '../access/service.js';
+import { hasPermission, inScope, requireRegionWide, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { notify } from '../notify/service.js';
 import { auditActor } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
+import { classWithGrade } from '../org/service.js';
 import { cstToday } from '../screening/campaigns.js';
 import { carePolicies, careAssignments, diaryEntries, keyStudentEvents, keyStudents } from './tables.js';
 
@@ -37,6 +38,7 @@ export async function carePolicyFor(db: Db, regionId: number): Promise<CarePolic
 }
 
 export async function putCarePolicy(deps: Deps, caller: Caller, policy: CarePolicy, problems: string[]): Promise<CarePolicy> {
+  requireRegionWide(caller);
   if (problems.length) throw badRequest(problems[0]!, Object.fromEntries(problems.map((p, i) => [`policy.${i}`, p])));
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
@@ -148,7 +150,7 @@ export async function listKeyStudents(deps: Deps, caller: Caller, q: z.infer<typ
   }
   if (q.mine) conds.push(sql`exists (select 1 from care_assignments c where c.key_student_id = ${keyStudents.id} and c.ended_at is null and c.account_id = ${caller.accountId})`);
   const where = and(...conds);
-  const base = deps.db.select({ k: keyStudents, name: students.name, className: orgUnits.name, orgPath: students.orgPath }).from(keyStudents)
+  const base = deps.db.select({ k: keyStudents, name: students.name, className: classWithGrade, orgPath: students.orgPath }).from(keyStudents)
     .innerJoin(students, eq(students.id, keyStudents.studentId)).leftJoin(orgUnits, eq(orgUnits.id, students.classId));
   const [list, total, policy] = await Promise.all([
     base.where(where).orderBy(sql`case ${keyStudents.level} when 'red' then 0 when 'orange' then 1 else 2 end`, desc(keyStudents.addedAt)).limit(q.pageSize).offset((q.page - 1) * q.pageSize),
@@ -168,7 +170,7 @@ export async function listKeyStudents(deps: Deps, caller: Caller, q: z.infer<typ
 }
 
 async function findReadable(db: Db, caller: Caller, id: string): Promise<Listed | null> {
-  const found = await db.select({ k: keyStudents, name: students.name, className: orgUnits.name, orgPath: students.orgPath }).from(keyStudents)
+  const found = await db.select({ k: keyStudents, name: students.name, className: classWithGrade, orgPath: students.orgPath }).from(keyStudents)
     .innerJoin(students, eq(students.id, keyStudents.studentId)).leftJoin(orgUnits, eq(orgUnits.id, students.classId))
     .where(and(eq(keyStudents.id, id), eq(keyStudents.regionId, caller.regionId), readable(caller)));
   return found[0] ?? null;
@@ -198,7 +200,7 @@ export async function getKeyStudent(deps: Deps, caller: Caller, id: string): Pro
     lastEntries(deps.db, [id]),
     carePolicyFor(deps.db, caller.regionId),
     deps.db.select().from(keyStudentEvents).where(eq(keyStudentEvents.keyStudentId, id)).orderBy(keyStudentEvents.at, keyStudentEvents.id),
-    deps.db.select().from(careAssignments).where(eq(careAssignments.keyStudentId, id)).orderBy(careAssignments.startDate, careAssignments.id),
+    deps.db.select().from(careAssignments).where(eq(careAssignments.keyStudentId, id)).orderBy(careAssignments.startDate, sql`${careAssignments.endedAt} asc nulls last`, careAssignments.id),
   ]);
   const can = abilities(caller, r, care[0]);
   const diary = can.readDiary ? await deps.db.select().from(diaryEntries).where(eq(diaryEntries.keyStudentId, id)).orderBy(desc(diaryEntries.date), desc(diaryEntries.createdAt)) : null;

@@ -22,7 +22,7 @@ import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, notFound } from '../../http/errors.js';
-import { inScope, scopeOf } from '../access/service.js';
+import { inScope, requireRegionWide, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { auditActor } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
@@ -56,6 +56,7 @@ export async function getCalendar(deps: Deps, caller: Caller): Promise<z.infer<t
 
 /** Replaces the region's terms and special days (one transaction; a term ending before it starts is refused). */
 export async function putCalendar(deps: Deps, caller: Caller, body: z.infer<typeof contracts.SchoolCalendarBody>) {
+  requireRegionWide(caller);
   const fields: Record<string, string> = {};
   body.terms.forEach((t, i) => {
     if (t.end < t.start) fields[`terms.${i}.end`] = '结束日期早于开始日期';
@@ -83,6 +84,7 @@ export async function ruleFor(db: Db, regionId: number): Promise<CommitteeRule> 
 }
 
 export async function putRule(deps: Deps, caller: Caller, rule: CommitteeRule, problems: string[]): Promise<CommitteeRule> {
+  requireRegionWide(caller);
   if (problems.length) throw badRequest(problems[0]!, Object.fromEntries(problems.map((p, i) => [`rule.${i}`, p])));
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {

@@ -196,3 +196,8 @@ export async function createDormitory(deps: Deps, caller: Caller, schoolId: numb
   });
 }
 
+/**
+ * A class's name with its grade (七年级1班), for lists that join `org_units` as the student's
+ * class: a class name alone ("1班") is ambiguous across a school's grades.
+ */
+export const classWithGrade = sql<string | null>`(coalesce((select g.name from org_units g where g.id = ${orgUnits.parentId} and g.kind = 'grade'), '') || ${orgUnits.name})`;

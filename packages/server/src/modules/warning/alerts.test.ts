@@ -231,6 +231,11 @@ describe('deadlines and escalation (controlled clock)', () => {
     expect(ok.statusCode, ok.body).toBe(200);
     expect((await counselor.get('/api/v1/warning/policy')).json().deadlines.red).toEqual({ ackHours: 1, assessHours: 12 });
     expect((await counselor.put('/api/v1/warning/policy', { deadlines: ok.json().deadlines })).statusCode).toBe(403);
+    // the deadlines are the city's: a district bureau's config.write does not reach them
+    const district = await env.login('district.admin');
+    expect((await district.put('/api/v1/warning/policy', { deadlines: ok.json().deadlines })).statusCode).toBe(403);
+    expect((await district.put('/api/v1/calendar', { terms: [], days: [] })).statusCode).toBe(403);
+    expect((await district.put('/api/v1/care/policy', { maxPerTeacher: 3, leaderLevels: ['red'], cadence: { daily_check: 1, talk: 7, home_visit: 30 } })).statusCode).toBe(403);
   });
 });
 

@@ -32,12 +32,13 @@ import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../http/errors.js';
-import { hasPermission, inScope, scopeOf } from '../access/service.js';
+import { hasPermission, inScope, requireRegionWide, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { registerKeyStudent } from '../care/service.js';
 import { notify } from '../notify/service.js';
 import { auditActor } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
+import { classWithGrade } from '../org/service.js';
 import { alertEvents, alerts, alertSignals, warningPolicies } from './tables.js';
 
 type AlertRow = typeof alerts.$inferSelect;
@@ -61,6 +62,7 @@ export async function getPolicy(deps: Deps, caller: Caller): Promise<z.infer<typ
  * recomputed under the new deadlines in the same transaction.
  */
 export async function putPolicy(deps: Deps, caller: Caller, deadlines: DeadlinePolicy, problems: string[]): Promise<z.infer<typeof contracts.WarningPolicy>> {
+  requireRegionWide(caller);
   if (problems.length) throw badRequest(problems[0]!, Object.fromEntries(problems.map((p, i) => [`deadlines.${i}`, p])));
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
@@ -326,7 +328,7 @@ function listedSelect() {
   return {
     a: alerts,
     name: students.name,
-    className: orgUnits.name,
+    className: classWithGrade,
     schoolName: sql<string | null>`(select ${schools}.name from org_units ${schools} where ${schools}.id = ${alerts.schoolId})`,
     orgPath: students.orgPath,
     ownerName: sql<string | null>`(select display_name from accounts where id = ${alerts.ownerId})`,
@@ -609,7 +611,7 @@ export async function warningBoard(deps: Deps, caller: Caller, unitId: number): 
       select count(*)::int as n from alerts a join students s on s.id = a.student_id
       where a.region_id = ${caller.regionId} and a.status in ('dismissed', 'closed') and a.updated_at >= ${new Date(now.getTime() - 30 * 24 * HOUR_MS)} and s.org_path like ${prefix}`),
   ]);
-  const children = await deps.db.select({ id: orgUnits.id, name: orgUnits.name }).from(orgUnits)
+  const children = await deps.db.select({ id: orgUnits.id, name: childKind === 'class' ? sql<string>`${classWithGrade}` : orgUnits.name }).from(orgUnits)
     .where(and(eq(orgUnits.kind, childKind as typeof orgUnits.$inferSelect.kind), sql`${orgUnits.path} like ${prefix}`, eq(orgUnits.active, true)))
     .orderBy(orgUnits.path);
   const zero = () => ({ red: 0, orange: 0, yellow: 0, overdue: 0 });
