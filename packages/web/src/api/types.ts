@@ -98,3 +98,18 @@ export type RaiseAlertResult = z.infer<typeof contracts.RaiseAlertResult>;
 export type HelpRequestBody = z.input<typeof contracts.HelpRequestBody>;
 export type WarningPolicy = z.infer<typeof contracts.WarningPolicy>;
 export type DeadlinePolicy = z.infer<typeof contracts.DeadlinePolicy>;
+
+// --- committee (心理委员) and care (重点学生 / 包保) ----------------------------------------------------
+export type CommitteeReport = z.infer<typeof contracts.CommitteeReport>;
+export type MyCommittee = z.infer<typeof contracts.MyCommittee>;
+export type CommitteeReportBody = z.input<typeof contracts.CommitteeReportBody>;
+export type CommitteeSubmitResult = z.infer<typeof contracts.CommitteeSubmitResult>;
+export type CommitteeStatus = z.infer<typeof contracts.CommitteeStatus>;
+export type CommitteeClassStatus = z.infer<typeof contracts.CommitteeClassStatus>;
+export type KeyStudent = z.infer<typeof contracts.KeyStudent>;
+export type KeyStudentDetail = z.infer<typeof contracts.KeyStudentDetail>;
+export type DiaryEntry = z.infer<typeof contracts.DiaryEntry>;
+export type DiaryBody = z.input<typeof contracts.DiaryBody>;
+export type AddKeyStudentBody = z.input<typeof contracts.AddKeyStudentBody>;
+export type CareCandidate = z.infer<typeof contracts.CareCandidate>;
+export type ClosureBody = z.input<typeof contracts.ClosureBody>;

@@ -17,6 +17,8 @@ import {
   ScheduleOutlined,
   WarningOutlined,
   FieldTimeOutlined,
+  CommentOutlined,
+  SafetyOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
@@ -45,6 +47,9 @@ const ResponseReportPage = lazy(() => import('../pages/screening/ResponseReportP
 const AlertsPage = lazy(() => import('../pages/warning/AlertsPage'));
 const AlertDetailPage = lazy(() => import('../pages/warning/AlertDetailPage'));
 const WarningPolicyPage = lazy(() => import('../pages/config/WarningPolicyPage'));
+const CommitteeStatusPage = lazy(() => import('../pages/committee/CommitteeStatusPage'));
+const CareListPage = lazy(() => import('../pages/care/CareListPage'));
+const CareDetailPage = lazy(() => import('../pages/care/CareDetailPage'));
 
 interface NavItem {
   key: string;
@@ -103,6 +108,8 @@ export default function DesktopApp() {
         { key: 'instruments', path: '/instruments', icon: <FormOutlined />, label: t('menu.instruments'), perm: 'instrument.read' as const },
         { key: 'campaigns', path: '/screening/campaigns', icon: <ScheduleOutlined />, label: t('campaigns.menu'), perm: 'screening.progress' as const },
         { key: 'alerts', path: '/alerts', icon: <WarningOutlined />, label: t('warning.menu'), perm: 'alert.read' as const },
+        { key: 'care', path: '/care', icon: <SafetyOutlined />, label: t('care.menu'), perm: 'care.read' as const },
+        { key: 'committee', path: '/committee', icon: <CommentOutlined />, label: t('committee.menu'), perm: 'committee.read' as const },
         { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, label: t('menu.imports'), perm: 'roster.import' as const },
         { key: 'accounts', path: '/accounts', icon: <UserOutlined />, label: t('menu.accounts'), perm: 'account.manage' as const },
         { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('menu.audit'), perm: 'audit.read' as const },
@@ -198,6 +205,9 @@ export default function DesktopApp() {
               <Route path="/alerts" element={<Guard perm="alert.read"><AlertsPage /></Guard>} />
               <Route path="/alerts/:id" element={<Guard perm="alert.read"><AlertDetailPage /></Guard>} />
               <Route path="/screening/alerts/:id?" element={<OldAlertsRedirect />} />
+              <Route path="/committee" element={<Guard perm="committee.read"><CommitteeStatusPage /></Guard>} />
+              <Route path="/care" element={<Guard perm="care.read"><CareListPage /></Guard>} />
+              <Route path="/care/:id" element={<Guard perm="care.read"><CareDetailPage /></Guard>} />
               <Route path="/m/*" element={<Navigate to="/" replace />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

@@ -12,6 +12,9 @@ const ScreeningTasksPage = lazy(() => import('../pages/self/ScreeningTasksPage')
 const AnswerPage = lazy(() => import('../pages/self/AnswerPage'));
 const HelpPage = lazy(() => import('../pages/self/HelpPage'));
 const ReportPage = lazy(() => import('../pages/self/ReportPage'));
+const CommitteeReportPage = lazy(() => import('../pages/committee/CommitteeReportPage'));
+const MobileCareList = lazy(() => import('../pages/care/CareListPage').then((m) => ({ default: m.MobileCareList })));
+const CareDetailPage = lazy(() => import('../pages/care/CareDetailPage'));
 
 /** The phone layout for students, parents, psych-committee members and care teachers. */
 export default function MobileApp() {
@@ -38,6 +41,9 @@ export default function MobileApp() {
             <Route path="/m/screening/:campaignId/:key" element={<AnswerPage />} />
             {can('help.request') && <Route path="/m/help" element={<HelpPage />} />}
             {can('alert.raise') && <Route path="/m/report" element={<ReportPage />} />}
+            {can('committee.report') && <Route path="/m/committee" element={<CommitteeReportPage />} />}
+            {can('care.read') && <Route path="/m/care" element={<MobileCareList />} />}
+            {can('care.read') && <Route path="/m/care/:id" element={<CareDetailPage base="/m/care" />} />}
             <Route path="*" element={<Navigate to="/m" replace />} />
           </Routes>
         </Suspense>

@@ -3,6 +3,8 @@ import { campaignsEn } from './campaigns';
 import { resultsEn } from './results';
 import { answeringEn } from './answering';
 import { warningEn } from './warning';
+import { committeeEn } from './committee';
+import { careEn } from './care';
 
 /** English. Same keys as zh-CN.ts (tsc checks it). */
 const enUS: Messages = {
@@ -11,6 +13,8 @@ const enUS: Messages = {
   results: resultsEn,
   answering: answeringEn,
   warning: warningEn,
+  committee: committeeEn,
+  care: careEn,
   app: {
     name: 'Xinyu',
     fullName: 'Xinyu · Student Mental Health Platform',

@@ -3,6 +3,8 @@ import { campaignsZh } from './campaigns';
 import { resultsZh } from './results';
 import { answeringZh } from './answering';
 import { warningZh } from './warning';
+import { committeeZh } from './committee';
+import { careZh } from './care';
 
 /** Simplified Chinese, the default language. en-US.ts must have the same keys (checked by tsc). */
 const zhCN = {
@@ -11,6 +13,8 @@ const zhCN = {
   results: resultsZh,
   answering: answeringZh,
   warning: warningZh,
+  committee: committeeZh,
+  care: careZh,
   app: {
     name: '心育',
     fullName: '心育 · 学生心理健康服务平台',

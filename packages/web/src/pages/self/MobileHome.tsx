@@ -7,7 +7,7 @@ import { useAsync } from '../../app/useAsync';
 import { ErrorBox } from '../../components/ErrorBox';
 import { ConsentSection } from './ConsentSection';
 import { ScreeningHomeCard } from './screening/ScreeningHomeCard';
-import { HelpHomeCard, ReportHomeCard } from './WarningHomeCards';
+import { CareHomeCard, CommitteeHomeCard, HelpHomeCard, ReportHomeCard } from './WarningHomeCards';
 
 function StudentCard({ s }: { s: StudentSummary }) {
   const { t } = useTranslation();
@@ -102,9 +102,11 @@ export default function MobileHome() {
   const me = useMe();
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="mobile-home">
+      {can('committee.report') && <CommitteeHomeCard />}
       {hasRole(me, 'student') && <ScreeningHomeCard />}
       {can('help.request') && <HelpHomeCard />}
       {can('consent.give') && <ConsentSection />}
+      {can('care.diary') && <CareHomeCard />}
       {can('alert.raise') && <ReportHomeCard />}
       {can('self.read') && <SelfSection />}
       {can('class.names') && <ClassmatesSection />}

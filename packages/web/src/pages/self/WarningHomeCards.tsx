@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Card } from 'antd';
-import { HeartFilled, MessageOutlined, RightOutlined } from '@ant-design/icons';
+import { EditOutlined, HeartFilled, MessageOutlined, RightOutlined, SafetyOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { hasRole, useMe } from '../../app/session';
@@ -44,4 +44,16 @@ export function ReportHomeCard() {
       testId="home-report"
     />
   );
+}
+
+/** 心理委员日报 on a committee member's home page. */
+export function CommitteeHomeCard() {
+  const { t } = useTranslation();
+  return <HomeLink to="/m/committee" icon={<EditOutlined style={{ fontSize: 22, color: '#52c41a' }} />} title={t('committee.home')} sub={t('committee.homeSub')} testId="home-committee" />;
+}
+
+/** 我包保的学生 on a care teacher's home page. */
+export function CareHomeCard() {
+  const { t } = useTranslation();
+  return <HomeLink to="/m/care" icon={<SafetyOutlined style={{ fontSize: 22, color: '#fa8c16' }} />} title={t('care.mobileTitle')} sub={t('care.homeSub')} testId="home-care" />;
 }

@@ -18,7 +18,7 @@ const FIELDS = ['studentId', 'level', 'category', 'description'] as const;
 const studentLabel = (s: StudentSummary) => [s.name, [s.gradeName, s.className].filter(Boolean).join(''), s.studentNo].filter(Boolean).join(' · ');
 
 /** Finds students in the caller's scope as they type (name or 学籍号), as the student list does. */
-function StudentPicker({ value, onChange, fixed }: { value?: string; onChange?: (v: string) => void; fixed?: StudentSummary }) {
+export function StudentPicker({ value, onChange, fixed, testId = 'raise-student' }: { value?: string; onChange?: (v: string) => void; fixed?: StudentSummary; testId?: string }) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const [options, setOptions] = useState<StudentSummary[]>(fixed ? [fixed] : []);
@@ -55,7 +55,7 @@ function StudentPicker({ value, onChange, fixed }: { value?: string; onChange?: 
       placeholder={t('warning.raise.studentPlaceholder')}
       notFoundContent={loading ? undefined : t('warning.raise.noStudents')}
       options={options.map((s) => ({ value: s.id, label: studentLabel(s) }))}
-      data-testid="raise-student"
+      data-testid={testId}
     />
   );
 }
