@@ -525,6 +525,168 @@ test('warning: a head teacher reports a concern, the counselor acknowledges, ass
   });
 });
 
+// after the warning journey, and before the journey that resets the counselor's password
+test('committee and care: a committee member reports a classmate on a phone, the head teacher sees the red warning, the counselor confirms it into care, the leader assigns the care teacher, who writes the diary and proposes closure, the leader approves', async (browser) => {
+  const shots = process.env.E2E_SHOTS;
+  const observation = `这两天课间总是一个人坐着，还说过“不想活了”。（${Date.now() % 100000}）`;
+  const note = `E2E 研判：已约谈学生和家长，纳入包保 ${Date.now() % 100000}`;
+  const talk = `今天和学生在心理辅导室谈了四十分钟，情绪比上周平稳。（${Date.now() % 100000}）`;
+  const summary = '连续四周情况稳定，按时到校，与同学交往正常，申请销号。';
+  let careTeacherName = '';
+  let busy = new Set<string>();
+  let mate = { id: '', name: '' };
+  let alertId = '';
+  let keyId = '';
+
+  // 0. who is busy: students with an open warning or on the register (the leader sees the school); the demo care teacher's name
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    const open = await apiInPage<{ items: { studentId: string }[] }>(page, 'GET', '/api/v1/alerts?status=open&pageSize=200');
+    const reg = await apiInPage<{ items: { studentId: string; careTeacher: { name: string; asLeader: boolean } | null }[] }>(page, 'GET', '/api/v1/care/students?status=open&pageSize=200');
+    busy = new Set([...open.items.map((a) => a.studentId), ...reg.items.map((k) => k.studentId)]);
+    careTeacherName = reg.items.find((k) => k.careTeacher && !k.careTeacher.asLeader)?.careTeacher?.name ?? '';
+    assert(careTeacherName, 'the demo care teacher has students on the register');
+  });
+
+  // 1. the committee member reports the classmate on a 375 px phone (说过想伤害自己或不想活); a double tap sends once
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'committee');
+    const mine = await apiInPage<{ classes: { classmates: { id: string; name: string }[] }[] }>(page, 'GET', '/api/v1/my/committee');
+    const me = await apiInPage<{ roles: { studentId?: string | null }[] }>(page, 'GET', '/api/v1/auth/me');
+    const self = new Set(me.roles.map((r) => r.studentId).filter(Boolean));
+    const found = [...(mine.classes[0]?.classmates ?? [])].reverse().find((m) => !busy.has(m.id) && !self.has(m.id));
+    assert(found, 'a classmate without an open warning or care');
+    mate = found;
+    await page.getByTestId('home-committee').click();
+    await page.getByTestId('committee-page').waitFor();
+    // already reported today (a rerun on the same database): change today's report
+    await page.locator('[data-testid="committee-all-well"], [data-testid="committee-edit"]').first().waitFor();
+    if (await page.getByTestId('committee-edit').isVisible()) await page.getByTestId('committee-edit').click();
+    await page.getByTestId('committee-search').locator('input').fill(mate.name);
+    await page.getByTestId(`committee-mate-${mate.id}`).click();
+    await page.getByTestId(`committee-cat-${mate.id}-self_harm`).click();
+    await page.getByTestId(`committee-obs-${mate.id}`).fill(observation);
+    const text = await page.getByTestId(`committee-concern-${mate.id}`).innerText();
+    assert(text.includes('说过想伤害自己或不想活'), `the category is in the member's words: ${text}`);
+    if (shots) await page.screenshot({ path: path.join(shots, 'committee-report.png'), fullPage: true });
+    const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert(sw <= iw, `the report page fits 375 px (scrollWidth ${sw})`);
+    await page.getByTestId('committee-submit').dblclick();
+    await page.getByTestId('committee-sent').waitFor();
+    const sent = await page.getByTestId('committee-sent-report').innerText();
+    assert(sent.includes(mate.name) && sent.includes('说过想伤害自己或不想活'), `the sent report names the classmate: ${sent}`);
+    await page.getByTestId('committee-back').click();
+    await page.getByTestId('committee-today').waitFor();
+    await page.getByTestId('committee-edit').click();
+    await page.getByTestId('committee-replace-note').waitFor();
+    const after = await apiInPage<{ recent: { concerns: { observation: string }[] }[] }>(page, 'GET', '/api/v1/my/committee');
+    const stored = after.recent.filter((r) => r.concerns.some((c) => c.observation === observation)).length;
+    assert(stored === 1, `one report stored after a double tap, found ${stored}`);
+  });
+
+  // 2. the head teacher sees the red warning from 心理委员报告 (list filtered by source)
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'head.teacher');
+    await page.goto(`${BASE}/alerts?source=committee`);
+    await page.getByTestId('alerts-table').waitFor();
+    const row = page.locator('[data-testid^="alert-row-"]', { hasText: mate.name }).first();
+    await row.waitFor();
+    const rowText = await row.innerText();
+    assert(rowText.includes('心理委员报告') && rowText.includes('红色'), `the row shows the source and red: ${rowText}`);
+    assert((await row.getAttribute('data-level')) === 'red', 'the row is red');
+    alertId = ((await row.getAttribute('data-testid')) ?? '').replace('alert-row-', '');
+    assert(/^[0-9a-f-]{36}$/.test(alertId), `the warning's id: ${alertId}`);
+  });
+
+  // 3. the counselor acknowledges, assesses and confirms it: 纳入重点关注（包保）, 橙色
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'counselor');
+    await page.goto(`${BASE}/alerts/${alertId}`);
+    await page.getByTestId('alert-detail').waitFor();
+    const step = async (action: string, status: string, fill?: () => Promise<void>) => {
+      await page.getByTestId(`alert-action-${action}`).click();
+      await page.getByTestId(`action-form-${action}`).waitFor();
+      if (fill) await fill();
+      await page.getByTestId('action-submit').click();
+      await page.locator(`[data-testid="alert-detail"][data-status="${status}"]`).waitFor();
+      await page.getByTestId(`action-form-${action}`).waitFor({ state: 'detached' });
+    };
+    await step('acknowledge', 'acknowledged');
+    await step('assess', 'assessing', () => page.getByTestId('action-note').fill('当天约谈学生，并联系家长。'));
+    await step('confirm', 'confirmed', async () => {
+      await page.getByTestId('action-outcome-care').click();
+      await page.getByTestId('action-level-orange').click();
+      await page.getByTestId('action-note').fill(note);
+    });
+    assert((await page.getByTestId('alert-detail-outcome').innerText()).includes('纳入重点关注（包保）'), 'the outcome is shown');
+  });
+
+  // 4. the school leader finds the student in 重点学生 and assigns the demo care teacher
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    await page.getByTestId('menu-care').click();
+    await page.getByTestId('care-table').waitFor();
+    const row = page.locator('[data-testid^="care-row-"]', { hasText: mate.name }).first();
+    await row.waitFor();
+    const rowText = await row.innerText();
+    assert(rowText.includes('橙色') && rowText.includes('在册') && rowText.includes('未指派'), `the register row: ${rowText}`);
+    keyId = ((await row.getAttribute('data-testid')) ?? '').replace('care-row-', '');
+    await page.getByTestId(`care-link-${keyId}`).click();
+    await page.getByTestId('care-detail').waitFor();
+    await page.getByTestId('care-assign').click();
+    await page.getByTestId('assign-modal').waitFor();
+    await page.getByTestId('assign-search').locator('input').fill(careTeacherName);
+    const cand = page.locator(`[data-testid="assign-candidate"][data-name="${careTeacherName}"]`);
+    await cand.getByTestId('assign-choose').click();
+    await page.getByTestId('assign-modal').waitFor({ state: 'detached' });
+    await page.locator('[data-testid="care-detail-teacher"]', { hasText: careTeacherName }).waitFor();
+    await page.getByTestId('care-assignments').getByText(careTeacherName).waitFor();
+  });
+
+  // 5. the care teacher (a new login, on a phone) sees the student, writes a 谈心谈话 entry and proposes closure
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'care.teacher');
+    await page.getByTestId('home-care').click();
+    await page.getByTestId(`care-link-${keyId}`).click();
+    await page.getByTestId('care-detail').waitFor();
+    await page.getByTestId('care-write').click();
+    await page.getByTestId('diary-form').waitFor();
+    await page.getByTestId('diary-kind-talk').click();
+    await page.getByTestId('diary-mood-3').click();
+    await page.getByTestId('diary-note').fill(talk);
+    await page.getByTestId('diary-more').click();
+    await page.getByTestId('diary-plan').fill('下周三再谈一次，和班主任一起关注课间情况。');
+    if (shots) await page.screenshot({ path: path.join(shots, 'care-diary-form.png'), fullPage: true });
+    await page.getByTestId('diary-submit').dblclick();
+    await page.getByTestId('diary-form').waitFor({ state: 'detached' });
+    const entry = page.getByTestId('diary-entry-talk').first();
+    await entry.waitFor();
+    assert((await entry.innerText()).includes(talk), 'the entry is in the diary');
+    assert((await page.locator('[data-testid="care-diary"]', { hasText: talk }).locator('[data-testid="diary-entry-talk"]', { hasText: talk }).count()) === 1, 'one entry after a double tap');
+    await page.getByTestId('care-propose').click();
+    await page.getByTestId('closure-text').fill(summary);
+    await page.getByTestId('closure-submit').click();
+    await page.locator('[data-testid="care-detail"][data-status="closure_proposed"]').waitFor();
+    assert((await page.getByTestId('care-closure').innerText()).includes(summary), 'the summary is shown');
+    const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert(sw <= iw, `the care detail fits 375 px (scrollWidth ${sw})`);
+    if (shots) await page.screenshot({ path: path.join(shots, 'care-detail.png'), fullPage: true });
+  });
+
+  // 6. the school leader approves: 已销号
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    await page.goto(`${BASE}/care/${keyId}`);
+    await page.locator('[data-testid="care-detail"][data-status="closure_proposed"]').waitFor();
+    await page.getByTestId('care-approve').click();
+    await page.getByTestId('care-approve-ok').click();
+    await page.locator('[data-testid="care-detail"][data-status="closed"]').waitFor();
+    assert((await page.getByTestId('care-detail-status').innerText()).includes('已销号'), 'the status shows 已销号');
+    const history = await page.getByTestId('care-events').innerText();
+    for (const words of ['列入名单', '指派包保教师', '申请销号', '销号', summary]) assert(history.includes(words), `the history shows “${words}”: ${history}`);
+  });
+});
+
 test('menu follows the role: head teacher has no import, accounts or audit', async (browser) => {
   await withPage(browser, {}, async (page) => {
     await login(page, 'head.teacher');

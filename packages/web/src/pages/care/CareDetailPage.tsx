@@ -59,8 +59,8 @@ function DiaryForm({ id, onDone, onCancel }: { id: string; onDone: () => void; o
         <Form.Item name="kind" label={t('care.form.kind')} rules={[{ required: true, message: t('care.form.required') }]}>
           <Radio.Group optionType="button" buttonStyle="solid" style={{ display: 'flex', flexWrap: 'wrap', rowGap: 6 }}>
             {KINDS.map((k) => (
-              <Radio.Button key={k} value={k} data-testid={`diary-kind-${k}`}>
-                {t(`care.kind.${k}`)}
+              <Radio.Button key={k} value={k}>
+                <span data-testid={`diary-kind-${k}`}>{t(`care.kind.${k}`)}</span>
               </Radio.Button>
             ))}
           </Radio.Group>
@@ -71,8 +71,10 @@ function DiaryForm({ id, onDone, onCancel }: { id: string; onDone: () => void; o
         <Form.Item name="mood" label={t('care.form.mood')}>
           <Radio.Group style={{ display: 'flex', flexWrap: 'wrap', rowGap: 6 }}>
             {[1, 2, 3, 4, 5].map((m) => (
-              <Radio key={m} value={m} data-testid={`diary-mood-${m}`}>
-                {m} {t(`care.mood.m${m}` as 'care.mood.m1')}
+              <Radio key={m} value={m}>
+                <span data-testid={`diary-mood-${m}`}>
+                  {m} {t(`care.mood.m${m}` as 'care.mood.m1')}
+                </span>
               </Radio>
             ))}
           </Radio.Group>

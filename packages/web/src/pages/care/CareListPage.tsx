@@ -50,8 +50,8 @@ function AddModal({ onClose, onAdded }: { onClose: () => void; onAdded: (k: KeyS
         <Form.Item name="level" label={t('care.form.level')} rules={[{ required: true, message: t('care.form.required') }]}>
           <Radio.Group>
             {LEVELS_MILD_FIRST.map((l: AlertLevel) => (
-              <Radio key={l} value={l} data-testid={`care-add-level-${l}`}>
-                <span style={{ color: LEVEL_TEXT[l] }}>{t(`warning.level.${l}`)}</span>
+              <Radio key={l} value={l}>
+                <span style={{ color: LEVEL_TEXT[l] }} data-testid={`care-add-level-${l}`}>{t(`warning.level.${l}`)}</span>
               </Radio>
             ))}
           </Radio.Group>

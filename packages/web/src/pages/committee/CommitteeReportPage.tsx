@@ -248,8 +248,11 @@ export default function CommitteeReportPage() {
         <div style={{ fontWeight: 500, marginTop: 4 }}>{t('committee.recent')}</div>
         <div data-testid="committee-recent">
           <Space orientation="vertical" size={8} style={{ width: '100%' }}>
-            {data.recent.length === 0 && <div className="xy-ans-note">{t('committee.noRecent')}</div>}
-            {data.recent.slice(0, 10).map((r) => (
+            {data.recent.filter((r) => r.id !== today?.id).length === 0 && <div className="xy-ans-note">{t('committee.noRecent')}</div>}
+            {data.recent
+              .filter((r) => r.id !== today?.id)
+              .slice(0, 10)
+              .map((r) => (
               <ReportCard key={r.id} r={r} />
             ))}
           </Space>
