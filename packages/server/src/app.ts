@@ -34,6 +34,7 @@ import { campaignRoutes } from './modules/screening/campaign-routes.js';
 import { warningRoutes } from './modules/warning/routes.js';
 import { committeeRoutes } from './modules/committee/routes.js';
 import { careRoutes } from './modules/care/routes.js';
+import { sweepRoutes } from './modules/sweep/routes.js';
 
 z.config(z.locales.zhCN());
 
@@ -176,6 +177,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   await app.register(warningRoutes(deps), { prefix: '/api/v1' });
   await app.register(committeeRoutes(deps), { prefix: '/api/v1' });
   await app.register(careRoutes(deps), { prefix: '/api/v1' });
+  await app.register(sweepRoutes(deps), { prefix: '/api/v1' });
 
   // the web UI, when built: static files, and index.html for client-side routes
   const webDist = deps.config.webDist ?? path.resolve(import.meta.dirname, '../../web/dist');

@@ -62,6 +62,9 @@ export const PERMISSIONS = [
   'care.manage', // add to the register, assign care teachers, propose closure
   'care.diary', // write the growth diary (成长日记) of students one cares for
   'care.approve', // approve or reject a closure (销号)
+  'sweep.manage', // open a semester sweep (摸底排查) for one's unit
+  'sweep.review', // review every student of one's class in a sweep
+  'sweep.progress', // completion of a sweep, up to the bureau (counts, no names outside the school)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -110,6 +113,8 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'screening.progress',
       'screening.signoff',
       'screening.report',
+      'sweep.manage',
+      'sweep.progress',
     ],
   },
   bureau_staff: {
@@ -155,6 +160,8 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'care.manage',
       'care.diary',
       'care.approve',
+      'sweep.manage',
+      'sweep.progress',
     ],
   },
   counselor: {
@@ -184,6 +191,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'care.read',
       'care.manage',
       'care.diary',
+      'sweep.progress',
     ],
   },
   head_teacher: {
@@ -191,7 +199,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     binding: 'org',
     mfa: false,
     mobile: false,
-    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe', 'alert.read', 'alert.raise', 'alert.acknowledge', 'committee.read', 'care.read'],
+    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe', 'alert.read', 'alert.raise', 'alert.acknowledge', 'committee.read', 'care.read', 'sweep.review', 'sweep.progress'],
   },
   care_teacher: {
     rank: 40,

@@ -7,3 +7,4 @@ export * from './screening.js';
 export * from './warning.js';
 export * from './committee.js';
 export * from './care.js';
+export * from './sweep.js';

@@ -8,3 +8,4 @@ export * from '../modules/screening/tables.js';
 export * from '../modules/warning/tables.js';
 export * from '../modules/committee/tables.js';
 export * from '../modules/care/tables.js';
+export * from '../modules/sweep/tables.js';
