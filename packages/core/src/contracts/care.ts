@@ -94,3 +94,14 @@ export const CarePolicyBody = z
     cadence: z.object({ daily_check: z.number().int().min(1).max(120).nullable(), talk: z.number().int().min(1).max(120).nullable(), home_visit: z.number().int().min(1).max(120).nullable() }).strict(),
   })
   .strict();
+
+/** One student's record over time (一生一档): each entry only for those allowed to see its kind. */
+export const TimelineEntry = z.object({
+  at: z.string(),
+  kind: z.enum(['screening', 'alert', 'committee', 'sweep', 'care', 'diary']),
+  title: z.string(),
+  detail: z.string(),
+  level: z.enum(['none', 'yellow', 'orange', 'red']).nullable(),
+  link: z.string().nullable(),
+});
+export const Timeline = z.object({ studentId: z.uuid(), name: z.string(), entries: z.array(TimelineEntry) });

@@ -161,3 +161,23 @@ describe('closure (销号)', () => {
     expect(listed).toMatchObject({ level: 'orange', sources: ['alert'], status: 'active' });
   });
 });
+
+describe('the student timeline (一生一档)', () => {
+  it('each kind of entry only for those allowed to see it', async () => {
+    const full = (await counselor.get(`/api/v1/students/${env.ids.classmate}/timeline`)).json();
+    const kinds = new Set(full.entries.map((e: { kind: string }) => e.kind));
+    expect(kinds.has('care')).toBe(true);
+    expect(kinds.has('diary')).toBe(true);
+    const byHead = (await head.get(`/api/v1/students/${env.ids.classmate}/timeline`)).json();
+    const headKinds = new Set(byHead.entries.map((e: { kind: string }) => e.kind));
+    expect(headKinds.has('care')).toBe(true);
+    expect(headKinds.has('diary')).toBe(false);
+    expect(headKinds.has('screening')).toBe(false);
+    // the care teacher no longer cares for this student (reassigned above): not found
+    care = await env.login('care.teacher');
+    expect((await care.get(`/api/v1/students/${env.ids.classmate}/timeline`)).statusCode).toBe(404);
+    const outsider = await env.login('schoolb.counselor3');
+    expect((await outsider.get(`/api/v1/students/${env.ids.classmate}/timeline`)).statusCode).toBe(404);
+    for (const username of ['committee', 'student', 'parent']) expect([403, 404]).toContain((await (await env.login(username)).get(`/api/v1/students/${env.ids.classmate}/timeline`)).statusCode);
+  });
+});

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/access-hook.js';
 import type { Deps } from '../../http/context.js';
+import { studentTimeline } from './timeline.js';
 import { addDiaryEntry, addKeyStudent, assignCare, careCandidates, carePolicyFor, closure, getKeyStudent, listKeyStudents, putCarePolicy } from './service.js';
 
 const E = contracts.ErrorBody;
@@ -44,6 +45,11 @@ export const careRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
     config: { access: ['care.diary', 'care.manage', 'care.approve'] },
     schema: { tags, summary: '销号：申请（包保教师或心理教师）、审批或退回（学校领导，非申请人）', params: contracts.IdParam, body: contracts.ClosureBody, response: { 200: contracts.KeyStudentDetail, ...errors } },
   }, async (req) => closure(deps, callerOf(req), req.params.id, req.body));
+
+  app.get('/students/:id/timeline', {
+    config: { access: 'student.read' },
+    schema: { tags, summary: '学生成长档案（一生一档）：测评、预警、心理委员、摸底排查、包保、成长日记，各项仅对有权者显示', params: contracts.IdParam, response: { 200: contracts.Timeline, ...errors } },
+  }, async (req) => studentTimeline(deps, callerOf(req), req.params.id));
 
   app.get('/care/policy', {
     config: { access: ['care.read', 'config.write'] },
