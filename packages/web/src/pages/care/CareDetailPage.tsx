@@ -13,7 +13,7 @@ import { uuid } from '../../app/uuid';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { AlertLevelTag, fmt } from '../warning/shared';
-import { CareStatusTag, CareTeacher, FollowUps } from './shared';
+import { CategoryTags, CareStatusTag, CareTeacher, FollowUps } from './shared';
 
 const KINDS = Object.keys(DIARY_KINDS) as DiaryKind[];
 const TOPICS = ['study', 'relationships', 'family', 'social', 'wishes', 'plan'] as const;
@@ -332,7 +332,7 @@ export default function CareDetailPage({ base = '/care' }: { base?: string }) {
           size="small"
           column={{ xs: 1, sm: 1, md: 2 }}
           items={[
-            { key: 'c', label: t('care.col.categories'), children: <Space size={4} wrap>{k.categories.map((c) => <Tag key={c} style={{ marginInlineEnd: 0 }}>{c}</Tag>)}</Space> },
+            { key: 'c', label: t('care.col.categories'), children: <CategoryTags codes={k.categories} /> },
             { key: 't', label: t('care.col.careTeacher'), children: <span data-testid="care-detail-teacher"><CareTeacher k={k} /></span> },
             { key: 'r', label: t('care.reason'), children: <span className="xy-break">{k.reason}</span> },
             { key: 's', label: t('care.sources'), children: k.sources.map((s) => tt(`care.source.${s}`) || s).join('、') },

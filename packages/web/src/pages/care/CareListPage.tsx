@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { Alert as AntAlert, App, Button, Card, Checkbox, Empty, Form, Input, Modal, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert as AntAlert, App, Button, Card, Checkbox, Empty, Form, Input, Modal, Radio, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -13,7 +13,7 @@ import { useQueryState } from '../../app/useQueryState';
 import { ErrorBox } from '../../components/ErrorBox';
 import { AlertLevelTag, LEVEL_TEXT, LEVELS_MILD_FIRST } from '../warning/shared';
 import { StudentPicker } from '../warning/RaiseAlertModal';
-import { CareStatusTag, CareTeacher, FollowUps } from './shared';
+import { CategoryTags, CareStatusTag, CareTeacher, FollowUps, useCategoryLabels } from './shared';
 
 const STATUSES = ['open', 'active', 'closure_proposed', 'closed'] as const;
 const FIELDS = ['studentId', 'categories', 'level', 'reason'] as const;
@@ -24,6 +24,7 @@ function AddModal({ onClose, onAdded }: { onClose: () => void; onAdded: (k: KeyS
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const sending = useRef(false);
+  const labels = useCategoryLabels();
   async function submit(v: AddKeyStudentBody) {
     if (sending.current) return;
     sending.current = true;
@@ -45,7 +46,10 @@ function AddModal({ onClose, onAdded }: { onClose: () => void; onAdded: (k: KeyS
           <StudentPicker testId="care-add-student" />
         </Form.Item>
         <Form.Item name="categories" label={t('care.form.categories')} rules={[{ required: true, message: t('care.form.required') }]}>
-          <Select mode="tags" placeholder={t('care.form.categoriesPlaceholder')} options={['留守', '单亲', '学业压力大', '孤僻或抑郁倾向', '偏激或暴力倾向'].map((v) => ({ value: v, label: v }))} data-testid="care-add-categories" />
+          <Select mode="tags" placeholder={t('care.form.categoriesPlaceholder')} options={Object.entries(labels).map(([value, label]) => ({ value, label }))}
+            showSearch={{ optionFilterProp: 'label' }}
+            data-testid="care-add-categories"
+          />
         </Form.Item>
         <Form.Item name="level" label={t('care.form.level')} rules={[{ required: true, message: t('care.form.required') }]}>
           <Radio.Group>
@@ -91,7 +95,7 @@ export default function CareListPage() {
       ),
     },
     { title: t('care.col.className'), dataIndex: 'className' },
-    { title: t('care.col.categories'), dataIndex: 'categories', render: (c: string[]) => <Space size={4} wrap>{c.map((x) => <Tag key={x} style={{ marginInlineEnd: 0 }}>{x}</Tag>)}</Space> },
+    { title: t('care.col.categories'), dataIndex: 'categories', render: (c: string[]) => <CategoryTags codes={c} /> },
     { title: t('care.col.level'), dataIndex: 'level', render: (l: AlertLevel) => <AlertLevelTag level={l} /> },
     { title: t('care.col.status'), dataIndex: 'status', render: (s: KeyStudent['status'], k) => <CareStatusTag status={s} testId={`care-status-${k.id}`} /> },
     { title: t('care.col.careTeacher'), key: 'ct', render: (_, k) => <CareTeacher k={k} /> },
@@ -172,8 +176,9 @@ export function MobileCareList() {
                 <CareStatusTag status={k.status} testId={`care-status-${k.id}`} />
               </Space>
               <div style={{ color: '#8c8c8c', fontSize: 13, margin: '4px 0' }}>
-                {k.className} · {k.categories.join('、')}
+                {k.className}
               </div>
+              <CategoryTags codes={k.categories} />
               <FollowUps items={k.followUps} />
             </div>
             <RightOutlined style={{ color: '#bfbfbf' }} />

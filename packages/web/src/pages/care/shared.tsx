@@ -1,6 +1,45 @@
+import { useEffect, useState } from 'react';
 import { Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { KeyStudent } from '../../api/types';
+import { KEY_BEHAVIOURS } from '@xinyu/core';
+import { api } from '../../api/client';
+import type { CircumstanceCategory, Items, KeyStudent } from '../../api/types';
+
+/** Category codes (the region's circumstances 留守 … and the behaviours 学业压力大 …) with their labels, fetched once. */
+let labels: Promise<Record<string, string>> | null = null;
+function loadLabels(): Promise<Record<string, string>> {
+  labels ??= api
+    .get<Items<CircumstanceCategory>>('/circumstance-categories')
+    .then((r) => Object.fromEntries(r.items.map((c) => [c.code, c.label])))
+    .catch(() => ({}) as Record<string, string>)
+    .then((c) => ({ ...c, ...KEY_BEHAVIOURS }));
+  return labels;
+}
+
+export function useCategoryLabels(): Record<string, string> {
+  const [map, setMap] = useState<Record<string, string>>({ ...KEY_BEHAVIOURS });
+  useEffect(() => {
+    let live = true;
+    void loadLabels().then((m) => live && setMap(m));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return map;
+}
+
+export function CategoryTags({ codes }: { codes: string[] }) {
+  const map = useCategoryLabels();
+  return (
+    <Space size={4} wrap>
+      {codes.map((c) => (
+        <Tag key={c} style={{ marginInlineEnd: 0 }}>
+          {map[c] ?? c}
+        </Tag>
+      ))}
+    </Space>
+  );
+}
 
 export const CARE_STATUS_COLOR: Record<KeyStudent['status'], string> = { active: 'blue', closure_proposed: 'gold', closed: 'default' };
 

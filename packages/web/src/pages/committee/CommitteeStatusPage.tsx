@@ -3,10 +3,11 @@ import { Card, DatePicker, Drawer, Empty, Space, Table, Tag, Typography } from '
 import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import type { OrgKind } from '@xinyu/core';
+import { ROLE_INFO, type OrgKind } from '@xinyu/core';
 import { api } from '../../api/client';
 import type { CommitteeClassStatus, CommitteeReport, CommitteeStatus, Items } from '../../api/types';
 import { useOrgTree } from '../../app/orgTree';
+import { useMe } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
 import { useQueryState } from '../../app/useQueryState';
 import { ErrorBox } from '../../components/ErrorBox';
@@ -52,8 +53,17 @@ export default function CommitteeStatusPage() {
   const [week] = useState(thisWeek);
   const from = f.from ?? week[0];
   const to = f.to ?? week[1];
-  // the caller's widest school, grade or class to start with
-  const fallback = useMemo(() => units.filter((u) => u.active && KINDS.includes(u.kind)).sort((a, b) => ORDER[a.kind]! - ORDER[b.kind]!)[0]?.id, [units]);
+  const me = useMe();
+  // the units the caller reads committee reports for (a head teacher's class, a leader's school)
+  const bound = useMemo(
+    () => [...new Set(me.roles.filter((r) => r.orgUnitId !== null && (ROLE_INFO[r.role].permissions as readonly string[]).includes('committee.read')).map((r) => r.orgUnitId!))],
+    [me],
+  );
+  // start with the widest of them (or of the visible schools, grades and classes)
+  const fallback = useMemo(() => {
+    const pool = units.filter((u) => u.active && KINDS.includes(u.kind) && (!bound.length || bound.includes(u.id)));
+    return pool.sort((a, b) => ORDER[a.kind]! - ORDER[b.kind]!)[0]?.id ?? bound[0];
+  }, [units, bound]);
   const unitId = f.unitId ? Number(f.unitId) : fallback;
   const [open, setOpen] = useState<CommitteeClassStatus | null>(null);
   useEffect(() => setOpen(null), [unitId, from, to]);
@@ -106,7 +116,7 @@ export default function CommitteeStatusPage() {
       <Card size="small">
         <Space wrap>
           <span>{t('committee.unit')}</span>
-          <OrgUnitSelect value={unitId} onChange={(v) => setF({ unitId: v ?? null })} selectableKinds={KINDS} allowClear={false} placeholder={t('committee.pickUnit')} testId="committee-unit" />
+          <OrgUnitSelect value={unitId} onChange={(v) => setF({ unitId: v ?? null })} selectableKinds={KINDS} withinId={bound.length === 1 ? bound[0] : undefined} allowClear={false} placeholder={t('committee.pickUnit')} testId="committee-unit" />
           <span>{t('committee.range')}</span>
           <DatePicker.RangePicker
             value={[dayjs(from), dayjs(to)]}
