@@ -105,3 +105,36 @@ export const TimelineEntry = z.object({
   link: z.string().nullable(),
 });
 export const Timeline = z.object({ studentId: z.uuid(), name: z.string(), entries: z.array(TimelineEntry) });
+
+/** The weekly meeting's agenda, generated from the week. */
+export const MeetingAgenda = z.object({
+  schoolId: z.number().int(),
+  weekStart: z.string(),
+  newAlerts: z.array(z.object({ alertId: z.uuid(), studentId: z.uuid(), name: z.string(), level: Level, status: z.string() })),
+  redOpen: z.array(z.object({ alertId: z.uuid(), studentId: z.uuid(), name: z.string(), status: z.string() })),
+  overdueFollowUps: z.array(z.object({ keyStudentId: z.uuid(), studentId: z.uuid(), name: z.string(), careTeacher: z.string().nullable(), kinds: z.array(z.string()) })),
+  proposedClosures: z.array(z.object({ keyStudentId: z.uuid(), studentId: z.uuid(), name: z.string(), proposedByName: z.string().nullable() })),
+  openTasks: z.array(z.object({ taskId: z.uuid(), title: z.string(), ownerName: z.string(), dueDate: z.string(), overdue: z.boolean() })),
+});
+export const MeetingQuery = z.object({ schoolId: z.coerce.number().int().positive() });
+
+export const MeetingBody = z
+  .object({
+    schoolId: z.number().int().positive(),
+    heldOn: z.iso.date(),
+    attendees: z.string().trim().min(1).max(500),
+    minutes: z.string().trim().min(1).max(10000),
+    decisions: z.array(z.object({ title: z.string().trim().min(1).max(300), ownerAccountId: z.uuid(), dueDate: z.iso.date(), studentId: z.uuid().optional() })).max(50),
+    clientId: z.uuid(),
+  })
+  .strict();
+
+export const Meeting = z.object({
+  id: z.uuid(),
+  weekStart: z.string(),
+  heldOn: z.string(),
+  attendees: z.string(),
+  minutes: z.string(),
+  createdByName: z.string().nullable(),
+  tasks: z.array(z.object({ id: z.uuid(), title: z.string(), ownerName: z.string(), dueDate: z.string(), doneAt: z.string().nullable() })),
+});

@@ -181,3 +181,34 @@ describe('the student timeline (一生一档)', () => {
     for (const username of ['committee', 'student', 'parent']) expect([403, 404]).toContain((await (await env.login(username)).get(`/api/v1/students/${env.ids.classmate}/timeline`)).statusCode);
   });
 });
+
+describe('the weekly meeting (每周例会)', () => {
+  it('an agenda from the week, the minutes recorded once, decisions become tasks their owners are told of and close', async () => {
+    const agenda = (await leader.get(`/api/v1/care/meetings/agenda?schoolId=${env.ids.schoolA}`)).json();
+    expect(agenda.weekStart).toBe('2026-11-23');
+    expect(agenda.newAlerts.length).toBeGreaterThan(0);
+    expect(agenda.overdueFollowUps.length).toBeGreaterThan(0); // the demo's cared-for students have no diary yet
+    const clientId = randomUUID();
+    const body = {
+      schoolId: env.ids.schoolA, heldOn: '2026-11-25', attendees: '分管副校长、心理教师、各班主任', minutes: '通报本周预警与包保情况；逾期跟进的学生本周内补上谈心。',
+      decisions: [{ title: '本周五前完成逾期学生的谈心并记录成长日记', ownerAccountId: care.accountId, dueDate: '2026-11-27' }], clientId,
+    };
+    const res = await leader.post('/api/v1/care/meetings', body);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().tasks).toMatchObject([{ ownerName: expect.any(String), dueDate: '2026-11-27', doneAt: null }]);
+    expect((await leader.post('/api/v1/care/meetings', body)).json().id).toBe(res.json().id);
+    expect(await count(sql`select count(*)::int as n from meeting_tasks`)).toBe(1);
+    expect(await count(sql`select count(*)::int as n from notifications n join accounts a on a.id = n.account_id where a.username = 'care.teacher' and n.kind = 'care.meeting_task'`)).toBe(1);
+    const bad = await leader.post('/api/v1/care/meetings', { ...body, clientId: randomUUID(), decisions: [{ title: 'x', ownerAccountId: randomUUID(), dueDate: '2026-11-20' }] });
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json().error.fields)).toEqual(['decisions.0.ownerAccountId', 'decisions.0.dueDate']);
+    const taskId = res.json().tasks[0].id;
+    care = await env.login('care.teacher');
+    expect((await care.post(`/api/v1/care/meetings/tasks/${taskId}/done`, { note: '已完成三名学生的谈心' })).statusCode).toBe(200);
+    expect((await leader.get(`/api/v1/care/meetings/agenda?schoolId=${env.ids.schoolA}`)).json().openTasks).toEqual([]);
+    expect((await head.get(`/api/v1/care/meetings/agenda?schoolId=${env.ids.schoolA}`)).statusCode).toBe(403);
+    const outsider = await env.login('schoolb.counselor3');
+    expect((await outsider.get(`/api/v1/care/meetings/agenda?schoolId=${env.ids.schoolA}`)).statusCode).toBe(404);
+    expect((await outsider.post(`/api/v1/care/meetings/tasks/${taskId}/done`, { note: '' })).statusCode).toBe(404);
+  });
+});

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { callerOf } from '../../http/access-hook.js';
 import type { Deps } from '../../http/context.js';
 import { studentTimeline } from './timeline.js';
+import { completeTask, listMeetings, meetingAgenda, recordMeeting } from './meetings.js';
 import { addDiaryEntry, addKeyStudent, assignCare, careCandidates, carePolicyFor, closure, getKeyStudent, listKeyStudents, putCarePolicy } from './service.js';
 
 const E = contracts.ErrorBody;
@@ -50,6 +51,26 @@ export const careRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
     config: { access: 'student.read' },
     schema: { tags, summary: '学生成长档案（一生一档）：测评、预警、心理委员、摸底排查、包保、成长日记，各项仅对有权者显示', params: contracts.IdParam, response: { 200: contracts.Timeline, ...errors } },
   }, async (req) => studentTimeline(deps, callerOf(req), req.params.id));
+
+  app.get('/care/meetings/agenda', {
+    config: { access: 'care.manage' },
+    schema: { tags, summary: '每周例会议程：本周新预警、未结红色预警、逾期跟进、待审批销号、未完成任务', querystring: contracts.MeetingQuery, response: { 200: contracts.MeetingAgenda, ...errors } },
+  }, async (req) => meetingAgenda(deps, callerOf(req), req.query.schoolId));
+
+  app.get('/care/meetings', {
+    config: { access: 'care.manage' },
+    schema: { tags, summary: '本校例会记录', querystring: contracts.MeetingQuery, response: { 200: z.object({ items: z.array(contracts.Meeting) }), ...errors } },
+  }, async (req) => ({ items: await listMeetings(deps, callerOf(req), req.query.schoolId) }));
+
+  app.post('/care/meetings', {
+    config: { access: 'care.manage' },
+    schema: { tags, summary: '记录例会（纪要、参会人、决定事项转为任务）', body: contracts.MeetingBody, response: { 200: contracts.Meeting, ...errors } },
+  }, async (req) => recordMeeting(deps, callerOf(req), req.body));
+
+  app.post('/care/meetings/tasks/:id/done', {
+    config: { access: ['care.manage', 'care.diary', 'alert.raise'] },
+    schema: { tags, summary: '例会任务完成', params: contracts.IdParam, body: z.object({ note: z.string().trim().max(500).default('') }).strict(), response: { 200: z.object({ id: z.uuid(), doneAt: z.string() }), ...errors } },
+  }, async (req) => completeTask(deps, callerOf(req), req.params.id, req.body.note));
 
   app.get('/care/policy', {
     config: { access: ['care.read', 'config.write'] },

@@ -100,3 +100,41 @@ export const carePolicies = pgTable('care_policies', {
   updatedBy: text('updated_by'),
   updatedAt: at('updated_at').notNull().default(sql`now()`),
 });
+
+/** A school's weekly meeting on care work (每周例会): minutes, attendees, and the decisions taken. */
+export const careMeetings = pgTable(
+  'care_meetings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionId: integer('region_id').notNull(),
+    schoolId: integer('school_id').notNull(),
+    weekStart: date('week_start', { mode: 'string' }).notNull(),
+    heldOn: date('held_on', { mode: 'string' }).notNull(),
+    attendees: text('attendees').notNull(),
+    minutes: text('minutes').notNull(),
+    /** the agenda as generated when the meeting was recorded */
+    agenda: jsonb('agenda').notNull(),
+    createdByName: text('created_by_name'),
+    clientId: uuid('client_id').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('care_meetings_client_uq').on(t.clientId), index('care_meetings_school_idx').on(t.schoolId, t.weekStart)],
+);
+
+/** A decision of a meeting, turned into a task with an owner and a due date. */
+export const meetingTasks = pgTable(
+  'meeting_tasks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    meetingId: uuid('meeting_id').notNull(),
+    schoolId: integer('school_id').notNull(),
+    title: text('title').notNull(),
+    studentId: uuid('student_id'),
+    ownerAccountId: uuid('owner_account_id').notNull(),
+    ownerName: text('owner_name').notNull(),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    doneAt: at('done_at'),
+    doneNote: text('done_note'),
+  },
+  (t) => [index('meeting_tasks_owner_idx').on(t.ownerAccountId, t.doneAt), index('meeting_tasks_meeting_idx').on(t.meetingId)],
+);
