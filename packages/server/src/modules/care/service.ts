@@ -8,6 +8,7 @@ import {
   DEFAULT_CARE_POLICY,
   assignmentProblems,
   followUpsDue,
+  higherLevel,
   scopeFor,
   scopeIncludes,
   type CarePolicy,
@@ -64,8 +65,7 @@ export async function registerKeyStudent(tx: Db, input: { regionId: number; scho
   if (open) {
     const categories = [...new Set([...open.categories, ...input.categories])];
     const sources = [...new Set([...open.sources, input.source])];
-    const rank = (l: string) => (l === 'red' ? 3 : l === 'orange' ? 2 : 1);
-    const level = rank(input.level) > rank(open.level) ? input.level : open.level;
+    const level = higherLevel(open.level, input.level);
     // a new signal withdraws a proposed closure
     const status = open.status === 'closure_proposed' ? 'active' : open.status;
     await tx.update(keyStudents).set({ categories, sources, level, status, updatedAt: input.now }).where(eq(keyStudents.id, open.id));
@@ -324,10 +324,4 @@ export async function closure(deps: Deps, caller: Caller, id: string, body: z.in
     await appendAudit(tx, { ...auditActor(caller), action: `care.closure.${body.action}`, objectType: 'student', objectId: r.k.studentId, orgPath: r.orgPath, detail: { keyStudentId: id } }, now);
   });
   return getKeyStudent(deps, caller, id);
-}
-
-/** The school of a student (for alerts confirmed into care). */
-export async function schoolOfStudent(db: Db, studentId: string): Promise<{ schoolId: number; regionId: number } | null> {
-  const found = await db.select({ schoolId: students.schoolId, regionId: students.regionId }).from(students).where(eq(students.id, studentId));
-  return found[0] ?? null;
 }

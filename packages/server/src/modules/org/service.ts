@@ -1,5 +1,5 @@
 import { ALLOWED_PARENT, type contracts } from '@xinyu/core';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
@@ -201,3 +201,17 @@ export async function createDormitory(deps: Deps, caller: Caller, schoolId: numb
  * class: a class name alone ("1班") is ambiguous across a school's grades.
  */
 export const classWithGrade = sql<string | null>`(coalesce((select g.name from org_units g where g.id = ${orgUnits.parentId} and g.kind = 'grade'), '') || ${orgUnits.name})`;
+
+const CHILD_KIND: Record<string, 'district' | 'school' | 'class'> = { city: 'district', district: 'school', school: 'class', grade: 'class' };
+
+/**
+ * How counts under a unit break down one level lower (a city by district, a district by school, a
+ * school by class): the child kind, and the SQL giving each student's child unit id from a students
+ * alias — their class, or the path segment below the unit.
+ */
+export function childGrouping(unit: { kind: string; path: string }, studentAlias: string): { kind: 'district' | 'school' | 'class'; idSql: SQL } {
+  const kind = CHILD_KIND[unit.kind] ?? 'class';
+  const depth = unit.path.split('/').filter(Boolean).length;
+  const a = sql.raw(studentAlias);
+  return { kind, idSql: kind === 'class' ? sql`${a}.class_id` : sql`nullif(split_part(${a}.org_path, '/', ${depth + 2}), '')::int` };
+}

@@ -14,7 +14,7 @@ import { inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { registerKeyStudent } from '../care/service.js';
 import { keyStudentEvents, keyStudents } from '../care/tables.js';
-import { auditActor, classWithGrade } from '../org/service.js';
+import { auditActor, childGrouping, classWithGrade } from '../org/service.js';
 import { circumstanceCategories, orgUnits, students } from '../org/tables.js';
 import { cstToday } from '../screening/campaigns.js';
 import { sweepEntries, sweeps } from './tables.js';
@@ -150,17 +150,13 @@ export async function reviewClass(deps: Deps, caller: Caller, id: string, classI
   return sweepClass(deps, caller, id, classId);
 }
 
-const CHILD_KIND: Record<string, string> = { city: 'district', district: 'school', school: 'class', grade: 'class' };
-
 /** How far a sweep has come under a unit: students reviewed per child unit, and classes finished. Counts only. */
 export async function sweepCompletion(deps: Deps, caller: Caller, id: string, unitId: number): Promise<z.infer<typeof contracts.SweepCompletion>> {
   const s = await sweepFor(deps.db, caller, id);
   const scope = scopeOf(caller, 'sweep.progress');
   const unit = (await deps.db.select().from(orgUnits).where(and(eq(orgUnits.id, unitId), eq(orgUnits.regionId, caller.regionId), inScope(scope, orgUnits.path))))[0];
   if (!unit || !(unit.path.startsWith(s.ownerPath) || s.ownerPath.startsWith(unit.path))) throw notFound();
-  const childKind = CHILD_KIND[unit.kind] ?? 'class';
-  const depth = unit.path.split('/').filter(Boolean).length;
-  const childSql = childKind === 'class' ? sql`st.class_id` : sql`nullif(split_part(st.org_path, '/', ${depth + 2}), '')::int`;
+  const { kind: childKind, idSql: childSql } = childGrouping(unit, 'st');
   const prefix = `${unit.path}%`;
   const grouped = await rows<{ child_id: number | null; class_id: number; students: number; reviewed: number }>(deps.db, sql`
     select ${childSql} as child_id, st.class_id, count(*)::int as students, count(e.id)::int as reviewed
@@ -168,7 +164,7 @@ export async function sweepCompletion(deps: Deps, caller: Caller, id: string, un
     where st.region_id = ${caller.regionId} and st.status = 'active' and st.org_path like ${prefix} and st.org_path like ${`${s.ownerPath}%`}
     group by 1, 2`);
   const children = await deps.db.select({ id: orgUnits.id, name: childKind === 'class' ? sql<string>`${classWithGrade}` : orgUnits.name }).from(orgUnits)
-    .where(and(eq(orgUnits.kind, childKind as typeof orgUnits.$inferSelect.kind), sql`${orgUnits.path} like ${prefix}`, eq(orgUnits.active, true))).orderBy(orgUnits.path);
+    .where(and(eq(orgUnits.kind, childKind), sql`${orgUnits.path} like ${prefix}`, eq(orgUnits.active, true))).orderBy(orgUnits.path);
   const rowsOut = children.map((c) => {
     const mine = grouped.filter((g) => g.child_id === c.id);
     return { unitId: c.id, name: c.name, students: mine.reduce((n, g) => n + g.students, 0), reviewed: mine.reduce((n, g) => n + g.reviewed, 0), classes: mine.length, classesDone: mine.filter((g) => g.reviewed === g.students).length };

@@ -36,7 +36,7 @@ import { hasPermission, inScope, requireRegionWide, scopeOf } from '../access/se
 import { appendAudit } from '../audit/service.js';
 import { registerKeyStudent } from '../care/service.js';
 import { notify } from '../notify/service.js';
-import { auditActor } from '../org/service.js';
+import { auditActor, childGrouping } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
 import { classWithGrade } from '../org/service.js';
 import { alertEvents, alerts, alertSignals, warningPolicies } from './tables.js';
@@ -573,8 +573,6 @@ export async function escalateAlerts(deps: Pick<Deps, 'clock' | 'config'>, tx: D
 
 // --- boards ---------------------------------------------------------------------------------------
 
-const CHILD_KIND: Record<string, string> = { city: 'district', district: 'school', school: 'class', grade: 'class' };
-
 /**
  * The warning board of a unit the caller may read alerts in: open alerts by level, status and tier,
  * overdue ones, per child unit (classes of a school, schools of a district, districts of a city) and,
@@ -586,12 +584,9 @@ export async function warningBoard(deps: Deps, caller: Caller, unitId: number): 
   const unit = (await deps.db.select().from(orgUnits).where(and(eq(orgUnits.id, unitId), eq(orgUnits.regionId, caller.regionId), inScope(scope, orgUnits.path))))[0];
   if (!unit) throw notFound();
   const now = deps.clock();
-  const childKind = CHILD_KIND[unit.kind] ?? 'class';
+  const { kind: childKind, idSql: childSql } = childGrouping(unit, 's');
   const inside = unit.kind === 'school' || unit.kind === 'grade' || unit.kind === 'class';
   const prefix = `${unit.path}%`;
-  // the child unit of each student: their class inside a school, else the path segment below the unit
-  const depth = unit.path.split('/').filter(Boolean).length;
-  const childSql = childKind === 'class' ? sql`s.class_id` : sql`nullif(split_part(s.org_path, '/', ${depth + 2}), '')::int`;
   // overdue: past the next escalation time, or already climbed (the same rule as the list's filter)
   const overdueSql = sql`(a.tier > 0 or (a.next_escalation_at is not null and a.next_escalation_at <= ${now}))`;
   const [grouped, owners, handled] = await Promise.all([
@@ -612,7 +607,7 @@ export async function warningBoard(deps: Deps, caller: Caller, unitId: number): 
       where a.region_id = ${caller.regionId} and a.status in ('dismissed', 'closed') and a.updated_at >= ${new Date(now.getTime() - 30 * 24 * HOUR_MS)} and s.org_path like ${prefix}`),
   ]);
   const children = await deps.db.select({ id: orgUnits.id, name: childKind === 'class' ? sql<string>`${classWithGrade}` : orgUnits.name }).from(orgUnits)
-    .where(and(eq(orgUnits.kind, childKind as typeof orgUnits.$inferSelect.kind), sql`${orgUnits.path} like ${prefix}`, eq(orgUnits.active, true)))
+    .where(and(eq(orgUnits.kind, childKind), sql`${orgUnits.path} like ${prefix}`, eq(orgUnits.active, true)))
     .orderBy(orgUnits.path);
   const zero = () => ({ red: 0, orange: 0, yellow: 0, overdue: 0 });
   const total = zero();
