@@ -138,3 +138,137 @@ export const meetingTasks = pgTable(
   },
   (t) => [index('meeting_tasks_owner_idx').on(t.ownerAccountId, t.doneAt), index('meeting_tasks_meeting_idx').on(t.meetingId)],
 );
+
+/**
+ * Two-way choice (双向选择): a teacher of the school offers to care for a key student; a leader
+ * approves (which is the assignment) or declines with a reason; the teacher may withdraw. One
+ * pending offer per teacher and student, so a double click stores one.
+ */
+export const careVolunteers = pgTable(
+  'care_volunteers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionId: integer('region_id').notNull(),
+    schoolId: integer('school_id').notNull(),
+    keyStudentId: uuid('key_student_id').notNull(),
+    studentId: uuid('student_id').notNull(),
+    accountId: uuid('account_id').notNull(),
+    accountName: text('account_name').notNull(),
+    note: text('note').notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'declined', 'withdrawn'] }).notNull().default('pending'),
+    decidedByName: text('decided_by_name'),
+    decidedAt: at('decided_at'),
+    declineReason: text('decline_reason'),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('care_volunteers_pending_uq').on(t.keyStudentId, t.accountId).where(sql`${t.status} = 'pending'`),
+    index('care_volunteers_account_idx').on(t.accountId, t.createdAt),
+    index('care_volunteers_school_idx').on(t.schoolId, t.status),
+  ],
+);
+
+/** Parent volunteers (家长志愿者) of a school: guardians of its students, registered by the school or volunteering themselves. */
+export const parentVolunteers = pgTable(
+  'parent_volunteers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionId: integer('region_id').notNull(),
+    schoolId: integer('school_id').notNull(),
+    guardianId: uuid('guardian_id').notNull(),
+    name: text('name').notNull(),
+    note: text('note').notNull(),
+    source: text('source', { enum: ['school', 'self'] }).notNull(),
+    status: text('status', { enum: ['active', 'ended'] }).notNull().default('active'),
+    createdByName: text('created_by_name'),
+    createdAt: at('created_at').notNull(),
+    endedAt: at('ended_at'),
+    endReason: text('end_reason'),
+  },
+  (t) => [
+    uniqueIndex('parent_volunteers_active_uq').on(t.schoolId, t.guardianId).where(sql`${t.status} = 'active'`),
+    index('parent_volunteers_guardian_idx').on(t.guardianId),
+  ],
+);
+
+/** One parent volunteer paired with one key student; both sides unique while the pairing lasts, ended pairings kept. */
+export const parentPairings = pgTable(
+  'parent_pairings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionId: integer('region_id').notNull(),
+    schoolId: integer('school_id').notNull(),
+    volunteerId: uuid('volunteer_id').notNull(),
+    keyStudentId: uuid('key_student_id').notNull(),
+    studentId: uuid('student_id').notNull(),
+    /** whom the parent volunteer calls at the school */
+    contactName: text('contact_name').notNull(),
+    contactPhone: text('contact_phone'),
+    startedByName: text('started_by_name'),
+    startedAt: at('started_at').notNull(),
+    endedAt: at('ended_at'),
+    endReason: text('end_reason'),
+    endedByName: text('ended_by_name'),
+  },
+  (t) => [
+    uniqueIndex('parent_pairings_volunteer_uq').on(t.volunteerId).where(sql`${t.endedAt} is null`),
+    uniqueIndex('parent_pairings_student_uq').on(t.keyStudentId).where(sql`${t.endedAt} is null`),
+    index('parent_pairings_school_idx').on(t.schoolId),
+  ],
+);
+
+/**
+ * A diary entry a school leader nominates as an excellent diary (优秀成长日记) of its quarter. The
+ * bureau reviews a de-identified copy taken at nomination (the student's name and class masked in
+ * the text); the student's id never leaves the server.
+ */
+export const diaryNominations = pgTable(
+  'diary_nominations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionId: integer('region_id').notNull(),
+    schoolId: integer('school_id').notNull(),
+    schoolPath: text('school_path').notNull(),
+    diaryEntryId: uuid('diary_entry_id').notNull(),
+    /** e.g. 2026Q4 (calendar quarter, China time) */
+    quarter: text('quarter').notNull(),
+    authorAccountId: uuid('author_account_id').notNull(),
+    authorName: text('author_name').notNull(),
+    kind: text('kind').notNull(),
+    entryDate: date('entry_date', { mode: 'string' }).notNull(),
+    fields: jsonb('fields').notNull(),
+    note: text('note').notNull(),
+    recommendation: text('recommendation').notNull(),
+    nominatedByName: text('nominated_by_name'),
+    nominatedAt: at('nominated_at').notNull(),
+    status: text('status', { enum: ['nominated', 'selected', 'not_selected'] }).notNull().default('nominated'),
+    reviewedByName: text('reviewed_by_name'),
+    reviewedAt: at('reviewed_at'),
+    reviewNote: text('review_note'),
+  },
+  (t) => [uniqueIndex('diary_nominations_entry_uq').on(t.diaryEntryId), index('diary_nominations_quarter_idx').on(t.regionId, t.quarter, t.status)],
+);
+
+/** The annual 爱心教师 list: a school nominates a care teacher with a summary, the bureau approves. */
+export const careHonours = pgTable(
+  'care_honours',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionId: integer('region_id').notNull(),
+    schoolId: integer('school_id').notNull(),
+    schoolPath: text('school_path').notNull(),
+    year: smallint('year').notNull(),
+    accountId: uuid('account_id').notNull(),
+    teacherName: text('teacher_name').notNull(),
+    summary: text('summary').notNull(),
+    /** students cared for, diary entries and closures in the year, frozen when the bureau decides */
+    figures: jsonb('figures'),
+    nominatedByName: text('nominated_by_name'),
+    nominatedAt: at('nominated_at').notNull(),
+    status: text('status', { enum: ['nominated', 'approved', 'declined'] }).notNull().default('nominated'),
+    reviewedByName: text('reviewed_by_name'),
+    reviewedAt: at('reviewed_at'),
+    reviewNote: text('review_note'),
+  },
+  (t) => [uniqueIndex('care_honours_year_account_uq').on(t.year, t.accountId).where(sql`${t.status} <> 'declined'`), index('care_honours_region_year_idx').on(t.regionId, t.year, t.status)],
+);
