@@ -9,3 +9,4 @@ export * from '../modules/warning/tables.js';
 export * from '../modules/committee/tables.js';
 export * from '../modules/care/tables.js';
 export * from '../modules/sweep/tables.js';
+export * from '../modules/staffcare/tables.js';
