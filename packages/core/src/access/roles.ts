@@ -54,6 +54,7 @@ export const PERMISSIONS = [
   'alert.raise', // report a concern about a student in scope: it joins the student's open alert or opens one
   'alert.acknowledge', // confirm receipt of an alert (the class tier of the warning network)
   'alert.handle', // assess, confirm, dismiss, close and assign alerts
+  'alert.board', // warning boards: counts of open alerts per unit, no student names (small cells suppressed outside a school unless alert.read reaches it)
   'help.request', // a student asks for help themselves
   'committee.report', // a psych-committee member's daily report about their own class
   'committee.read', // which classes reported, and the concerns reported (head teachers, counselors, leaders)
@@ -62,9 +63,16 @@ export const PERMISSIONS = [
   'care.manage', // add to the register, assign care teachers, propose closure
   'care.diary', // write the growth diary (成长日记) of students one cares for
   'care.approve', // approve or reject a closure (销号)
+  'care.nominate', // nominate one's school's excellent growth diaries (优秀成长日记) and 爱心教师
+  'care.select', // the bureau's review of those nominations (sees diaries de-identified)
+  'care.honours', // the published excellent diaries and 爱心教师 lists of the region
   'sweep.manage', // open a semester sweep (摸底排查) for one's unit
   'sweep.review', // review every student of one's class in a sweep
   'sweep.progress', // completion of a sweep, up to the bureau (counts, no names outside the school)
+  'staffcare.read', // the staff register (教职工关爱): a school's leaders its ordinary staff, the bureau everyone of its area; never one's own case
+  'staffcare.manage', // open a staff sweep, add to the staff register, assign carers, write care records, propose and approve closure
+  'staffcare.review', // review every ordinary staff member of one's school in a staff sweep (school leaders)
+  'staffcare.leaders', // review and care for school leaders and bureau staff (the bureau only)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -113,8 +121,14 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'screening.progress',
       'screening.signoff',
       'screening.report',
+      'alert.board',
       'sweep.manage',
       'sweep.progress',
+      'staffcare.read',
+      'staffcare.manage',
+      'staffcare.leaders',
+      'care.select',
+      'care.honours',
     ],
   },
   bureau_staff: {
@@ -123,7 +137,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     mfa: true,
     mobile: false,
     // the bureau's designated screening staff (e.g. 心理教研员) see their region's results
-    permissions: [...STAFF_READ, 'staff.read', 'screening.progress', 'screening.results', 'screening.signoff', 'screening.report', 'alert.read'],
+    permissions: [...STAFF_READ, 'staff.read', 'screening.progress', 'screening.results', 'screening.signoff', 'screening.report', 'alert.read', 'alert.board', 'care.select', 'care.honours'],
   },
   school_leader: {
     rank: 70,
@@ -154,6 +168,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'alert.raise',
       'alert.acknowledge',
       'alert.handle',
+      'alert.board',
       'committee.read',
       'committee.manage',
       'care.read',
@@ -162,6 +177,11 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'care.approve',
       'sweep.manage',
       'sweep.progress',
+      'staffcare.read',
+      'staffcare.manage',
+      'staffcare.review',
+      'care.nominate',
+      'care.honours',
     ],
   },
   counselor: {
@@ -186,12 +206,14 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'alert.raise',
       'alert.acknowledge',
       'alert.handle',
+      'alert.board',
       'committee.read',
       'committee.manage',
       'care.read',
       'care.manage',
       'care.diary',
       'sweep.progress',
+      'care.honours',
     ],
   },
   head_teacher: {
@@ -199,14 +221,14 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     binding: 'org',
     mfa: false,
     mobile: false,
-    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe', 'alert.read', 'alert.raise', 'alert.acknowledge', 'committee.read', 'care.read', 'sweep.review', 'sweep.progress'],
+    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe', 'alert.read', 'alert.raise', 'alert.acknowledge', 'alert.board', 'committee.read', 'care.read', 'sweep.review', 'sweep.progress', 'care.honours'],
   },
   care_teacher: {
     rank: 40,
     binding: 'student',
     mfa: false,
     mobile: true,
-    permissions: ['student.read', 'guardian.read', 'alert.raise', 'care.read', 'care.diary'],
+    permissions: ['student.read', 'guardian.read', 'alert.raise', 'care.read', 'care.diary', 'care.honours'],
   },
   clinician: { rank: 30, binding: 'none', mfa: false, mobile: false, permissions: [] },
   committee: { rank: 20, binding: 'org+student', mfa: false, mobile: true, permissions: ['class.names', 'self.read', 'committee.report'] },

@@ -296,4 +296,26 @@ describe('boards', () => {
     expect((await head.get(`/api/v1/warning/board?unitId=${env.ids.schoolA}`)).statusCode).toBe(404);
     expect((await (await env.login('committee')).get(`/api/v1/warning/board?unitId=${env.ids.classA}`)).statusCode).toBe(403);
   });
+
+  it('a bureau admin, who may not read alerts, sees the boards as counts only: small cells suppressed even for a school, no owners, no list', async () => {
+    await env.addAccount('district.admin2', [{ role: 'bureau_admin', orgUnitId: env.ids.districtA }]);
+    await env.deps.db.execute(sql`update accounts set totp_secret = ${newTotpSecret()} where username = 'district.admin2'`);
+    const admin = await env.login('district.admin2');
+    const district = await admin.get(`/api/v1/warning/board?unitId=${env.ids.districtA}`);
+    expect(district.statusCode, district.body).toBe(200);
+    expect(district.json().rows.map((r: { unitId: number }) => r.unitId)).toContain(env.ids.schoolA);
+    const school = (await admin.get(`/api/v1/warning/board?unitId=${env.ids.schoolA}`)).json();
+    expect(school.suppressed).toBe(true);
+    expect(school.owners).toEqual([]);
+    const exact = (await counselor.get(`/api/v1/warning/board?unitId=${env.ids.schoolA}`)).json();
+    expect(exact.open.red + exact.open.orange + exact.open.yellow).toBeGreaterThan(0);
+    for (const k of ['red', 'orange', 'yellow'] as const) {
+      if (exact.open[k] >= 1 && exact.open[k] <= 4) expect(school.open[k]).toBeNull();
+      if (school.open[k] !== null) expect(school.open[k]).toBe(exact.open[k]);
+    }
+    expect((await admin.get(`/api/v1/alerts`)).statusCode).toBe(403);
+    expect((await admin.get(`/api/v1/warning/board?unitId=${env.ids.districtB}`)).statusCode).toBe(404);
+    const audited = await rows<{ n: number }>(env.deps.db, sql`select count(*)::int as n from audit_log where action = 'warning.board.read' and actor_name = 'district.admin2'`);
+    expect(audited[0]!.n).toBe(2);
+  });
 });

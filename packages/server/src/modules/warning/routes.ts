@@ -46,7 +46,7 @@ export const warningRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
   }, async (req) => requestHelp(deps, callerOf(req), req.body));
 
   app.get('/warning/board', {
-    config: { access: 'alert.read' },
+    config: { access: 'alert.board' },
     schema: { tags, summary: '预警看板：未结预警按等级、状态、层级，逾期，下级单位，责任人（学校以外小于 5 的数不显示）', querystring: contracts.BoardQuery, response: { 200: contracts.WarningBoard, ...errors } },
   }, async (req) => warningBoard(deps, callerOf(req), req.query.unitId));
 

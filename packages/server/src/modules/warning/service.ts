@@ -580,12 +580,14 @@ export async function escalateAlerts(deps: Pick<Deps, 'clock' | 'config'>, tx: D
  * unit's open alerts.
  */
 export async function warningBoard(deps: Deps, caller: Caller, unitId: number): Promise<z.infer<typeof contracts.WarningBoard>> {
-  const scope = scopeOf(caller, 'alert.read');
+  const scope = scopeOf(caller, 'alert.board');
   const unit = (await deps.db.select().from(orgUnits).where(and(eq(orgUnits.id, unitId), eq(orgUnits.regionId, caller.regionId), inScope(scope, orgUnits.path))))[0];
   if (!unit) throw notFound();
   const now = deps.clock();
   const { kind: childKind, idSql: childSql } = childGrouping(unit, 's');
-  const inside = unit.kind === 'school' || unit.kind === 'grade' || unit.kind === 'class';
+  // exact counts and owners only inside a school, and only for callers who may read its alerts
+  // (a bureau admin's board of a school is counts with small cells suppressed, like a district's)
+  const inside = (unit.kind === 'school' || unit.kind === 'grade' || unit.kind === 'class') && scopeIncludes(scopeFor(caller.assignments, 'alert.read'), unit.path);
   const prefix = `${unit.path}%`;
   // overdue: past the next escalation time, or already climbed (the same rule as the list's filter)
   const overdueSql = sql`(a.tier > 0 or (a.next_escalation_at is not null and a.next_escalation_at <= ${now}))`;
