@@ -138,3 +138,17 @@ export const Meeting = z.object({
   createdByName: z.string().nullable(),
   tasks: z.array(z.object({ id: z.uuid(), title: z.string(), ownerName: z.string(), dueDate: z.string(), doneAt: z.string().nullable() })),
 });
+
+/** Who may own a meeting decision: the school's staff with an active account. */
+export const MeetingOwner = z.object({ accountId: z.uuid(), name: z.string(), posts: z.array(z.string()) });
+
+/** A meeting task as its owner sees it. */
+export const MyMeetingTask = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  dueDate: z.string(),
+  overdue: z.boolean(),
+  doneAt: z.string().nullable(),
+  heldOn: z.string(),
+  schoolName: z.string(),
+});

@@ -100,7 +100,7 @@ export async function recordMeeting(deps: Deps, caller: Caller, body: z.infer<ty
     if (body.decisions.length) {
       await tx.insert(meetingTasks).values(body.decisions.map((d) => ({ meetingId: m!.id, schoolId: body.schoolId, title: d.title, studentId: d.studentId ?? null, ownerAccountId: d.ownerAccountId, ownerName: owners.find((o) => o.id === d.ownerAccountId)!.name, dueDate: d.dueDate })));
       for (const ownerId of new Set(body.decisions.map((d) => d.ownerAccountId))) {
-        await notify(tx, deps, { regionId: caller.regionId, accountIds: [ownerId].filter((a) => a !== caller.accountId), kind: 'care.meeting_task', title: '例会交办了一项工作给您', body: body.decisions.filter((d) => d.ownerAccountId === ownerId).map((d) => `${d.title}（${d.dueDate} 前）`).join('；'), link: '/care', objectType: 'meeting', objectId: m!.id }, now);
+        await notify(tx, deps, { regionId: caller.regionId, accountIds: [ownerId].filter((a) => a !== caller.accountId), kind: 'care.meeting_task', title: '例会交办了一项工作给您', body: body.decisions.filter((d) => d.ownerAccountId === ownerId).map((d) => `${d.title}（${d.dueDate} 前）`).join('；'), link: '/care/meetings', objectType: 'meeting', objectId: m!.id }, now);
       }
     }
     await appendAudit(tx, { ...auditActor(caller), action: 'care.meeting.record', objectType: 'org_unit', objectId: String(body.schoolId), orgPath: school.path, detail: { meetingId: m!.id, decisions: body.decisions.length } }, now);
@@ -133,4 +133,27 @@ export async function completeTask(deps: Deps, caller: Caller, taskId: string, n
     return (await tx.select({ doneAt: meetingTasks.doneAt }).from(meetingTasks).where(eq(meetingTasks.id, taskId)))[0]!.doneAt!;
   });
   return { id: taskId, doneAt: done.toISOString() };
+}
+
+/** Who may own a decision: the school's staff with an active account (the rule `recordMeeting` checks), with their posts. */
+export async function meetingOwners(deps: Deps, caller: Caller, schoolId: number): Promise<z.infer<typeof contracts.MeetingOwner>[]> {
+  await schoolInScope(deps, caller, schoolId);
+  const list = await rows<{ id: string; name: string; posts: string[] | null }>(deps.db, sql`
+    select a.id, a.display_name as name, (select array_agg(distinct p.post order by p.post) from staff_posts p where p.staff_id = st.id) as posts
+    from accounts a join staff st on st.id = a.staff_id
+    where st.school_id = ${schoolId} and not a.disabled order by a.display_name, a.id`);
+  return list.map((o) => ({ accountId: o.id, name: o.name, posts: o.posts ?? [] }));
+}
+
+/** The caller's own meeting tasks: open ones, and those done in the last 30 days. */
+export async function myMeetingTasks(deps: Deps, caller: Caller): Promise<z.infer<typeof contracts.MyMeetingTask>[]> {
+  const now = deps.clock();
+  const today = cstToday(now);
+  const list = await rows<{ id: string; title: string; due_date: string; done_at: Date | null; held_on: string; school_name: string }>(deps.db, sql`
+    select t.id, t.title, t.due_date::text as due_date, t.done_at, m.held_on::text as held_on, o.name as school_name
+    from meeting_tasks t join care_meetings m on m.id = t.meeting_id join org_units o on o.id = t.school_id
+    where t.owner_account_id = ${caller.accountId} and m.region_id = ${caller.regionId}
+      and (t.done_at is null or t.done_at >= ${new Date(now.getTime() - 30 * 86_400_000)})
+    order by t.done_at is not null, t.due_date, t.id limit 200`);
+  return list.map((t) => ({ id: t.id, title: t.title, dueDate: t.due_date, overdue: !t.done_at && t.due_date < today, doneAt: t.done_at ? new Date(t.done_at).toISOString() : null, heldOn: t.held_on, schoolName: t.school_name }));
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { callerOf } from '../../http/access-hook.js';
 import type { Deps } from '../../http/context.js';
 import { studentTimeline } from './timeline.js';
-import { completeTask, listMeetings, meetingAgenda, recordMeeting } from './meetings.js';
+import { completeTask, listMeetings, meetingAgenda, meetingOwners, myMeetingTasks, recordMeeting } from './meetings.js';
 import { addDiaryEntry, addKeyStudent, assignCare, careCandidates, carePolicyFor, closure, getKeyStudent, listKeyStudents, putCarePolicy } from './service.js';
 
 const E = contracts.ErrorBody;
@@ -66,6 +66,16 @@ export const careRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
     config: { access: 'care.manage' },
     schema: { tags, summary: '记录例会（纪要、参会人、决定事项转为任务）', body: contracts.MeetingBody, response: { 200: contracts.Meeting, ...errors } },
   }, async (req) => recordMeeting(deps, callerOf(req), req.body));
+
+  app.get('/care/meetings/owners', {
+    config: { access: 'care.manage' },
+    schema: { tags, summary: '可承办例会决定事项的本校教职工', querystring: contracts.MeetingQuery, response: { 200: z.object({ items: z.array(contracts.MeetingOwner) }), ...errors } },
+  }, async (req) => ({ items: await meetingOwners(deps, callerOf(req), req.query.schoolId) }));
+
+  app.get('/my/meeting-tasks', {
+    config: { access: ['care.manage', 'care.diary', 'alert.raise'] },
+    schema: { tags, summary: '例会交办给我的任务（未完成的，及近 30 天完成的）', response: { 200: z.object({ items: z.array(contracts.MyMeetingTask) }), 403: E } },
+  }, async (req) => ({ items: await myMeetingTasks(deps, callerOf(req)) }));
 
   app.post('/care/meetings/tasks/:id/done', {
     config: { access: ['care.manage', 'care.diary', 'alert.raise'] },
