@@ -113,3 +113,14 @@ export type DiaryBody = z.input<typeof contracts.DiaryBody>;
 export type AddKeyStudentBody = z.input<typeof contracts.AddKeyStudentBody>;
 export type CareCandidate = z.infer<typeof contracts.CareCandidate>;
 export type ClosureBody = z.input<typeof contracts.ClosureBody>;
+
+// --- semester sweep (摸底排查), school calendar and committee rule -------------------------------------
+export type Sweep = z.infer<typeof contracts.Sweep>;
+export type CreateSweepBody = z.input<typeof contracts.CreateSweepBody>;
+export type SweepClass = z.infer<typeof contracts.SweepClass>;
+export type SweepStudent = SweepClass['students'][number];
+export type SweepReviewBody = z.input<typeof contracts.SweepReviewBody>;
+export type SweepAction = SweepReviewBody['entries'][number]['action'];
+export type SweepCompletion = z.infer<typeof contracts.SweepCompletion>;
+export type SchoolCalendar = z.infer<typeof contracts.SchoolCalendarBody>;
+export type CommitteeRule = z.infer<typeof contracts.CommitteeRule>;

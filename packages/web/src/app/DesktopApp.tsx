@@ -19,6 +19,9 @@ import {
   FieldTimeOutlined,
   CommentOutlined,
   SafetyOutlined,
+  FileSearchOutlined,
+  CalendarOutlined,
+  NotificationOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
@@ -50,6 +53,11 @@ const WarningPolicyPage = lazy(() => import('../pages/config/WarningPolicyPage')
 const CommitteeStatusPage = lazy(() => import('../pages/committee/CommitteeStatusPage'));
 const CareListPage = lazy(() => import('../pages/care/CareListPage'));
 const CareDetailPage = lazy(() => import('../pages/care/CareDetailPage'));
+const SweepListPage = lazy(() => import('../pages/sweep/SweepListPage'));
+const SweepClassPage = lazy(() => import('../pages/sweep/SweepClassPage'));
+const SweepCompletionPage = lazy(() => import('../pages/sweep/SweepCompletionPage'));
+const SchoolCalendarPage = lazy(() => import('../pages/config/SchoolCalendarPage'));
+const CommitteeRulePage = lazy(() => import('../pages/config/CommitteeRulePage'));
 
 interface NavItem {
   key: string;
@@ -110,11 +118,14 @@ export default function DesktopApp() {
         { key: 'alerts', path: '/alerts', icon: <WarningOutlined />, label: t('warning.menu'), perm: 'alert.read' as const },
         { key: 'care', path: '/care', icon: <SafetyOutlined />, label: t('care.menu'), perm: 'care.read' as const },
         { key: 'committee', path: '/committee', icon: <CommentOutlined />, label: t('committee.menu'), perm: 'committee.read' as const },
+        { key: 'sweeps', path: '/sweeps', icon: <FileSearchOutlined />, label: t('sweep.menu'), perm: 'sweep.progress' as const },
         { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, label: t('menu.imports'), perm: 'roster.import' as const },
         { key: 'accounts', path: '/accounts', icon: <UserOutlined />, label: t('menu.accounts'), perm: 'account.manage' as const },
         { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('menu.audit'), perm: 'audit.read' as const },
         { key: 'circumstances', path: '/config/circumstances', icon: <TagsOutlined />, label: t('menu.circumstances'), perm: 'config.write' as const },
         { key: 'warningPolicy', path: '/config/warning-policy', icon: <FieldTimeOutlined />, label: t('warning.policy.menu'), perm: 'config.write' as const },
+        { key: 'calendar', path: '/config/calendar', icon: <CalendarOutlined />, label: t('sweep.calendar.menu'), perm: 'config.write' as const },
+        { key: 'committeeRule', path: '/config/committee-rule', icon: <NotificationOutlined />, label: t('sweep.rule.menu'), perm: 'config.write' as const },
         { key: 'settings', path: '/settings', icon: <SettingOutlined />, label: t('menu.settings') },
       ].filter((n) => !n.perm || can(n.perm)),
     [t, can],
@@ -196,6 +207,8 @@ export default function DesktopApp() {
               <Route path="/audit" element={<Guard perm="audit.read"><AuditPage /></Guard>} />
               <Route path="/config/circumstances" element={<Guard perm="config.write"><CircumstanceCategoriesPage /></Guard>} />
               <Route path="/config/warning-policy" element={<Guard perm="config.write"><WarningPolicyPage /></Guard>} />
+              <Route path="/config/calendar" element={<Guard perm="config.write"><SchoolCalendarPage /></Guard>} />
+              <Route path="/config/committee-rule" element={<Guard perm="config.write"><CommitteeRulePage /></Guard>} />
               <Route path="/settings" element={<SettingsPage />} />
               <Route path="/notifications" element={<NotificationsPage />} />
               <Route path="/instruments" element={<Guard perm="instrument.read"><InstrumentsPage /></Guard>} />
@@ -208,6 +221,9 @@ export default function DesktopApp() {
               <Route path="/committee" element={<Guard perm="committee.read"><CommitteeStatusPage /></Guard>} />
               <Route path="/care" element={<Guard perm="care.read"><CareListPage /></Guard>} />
               <Route path="/care/:id" element={<Guard perm="care.read"><CareDetailPage /></Guard>} />
+              <Route path="/sweeps" element={<Guard perm="sweep.progress"><SweepListPage /></Guard>} />
+              <Route path="/sweeps/:id" element={<Guard perm="sweep.progress"><SweepCompletionPage /></Guard>} />
+              <Route path="/sweeps/:id/classes/:classId" element={<Guard perm="sweep.review"><SweepClassPage /></Guard>} />
               <Route path="/m/*" element={<Navigate to="/" replace />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

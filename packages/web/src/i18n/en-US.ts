@@ -5,6 +5,7 @@ import { answeringEn } from './answering';
 import { warningEn } from './warning';
 import { committeeEn } from './committee';
 import { careEn } from './care';
+import { sweepEn } from './sweep';
 
 /** English. Same keys as zh-CN.ts (tsc checks it). */
 const enUS: Messages = {
@@ -15,6 +16,7 @@ const enUS: Messages = {
   warning: warningEn,
   committee: committeeEn,
   care: careEn,
+  sweep: sweepEn,
   app: {
     name: 'Xinyu',
     fullName: 'Xinyu · Student Mental Health Platform',

@@ -5,6 +5,7 @@ import { answeringZh } from './answering';
 import { warningZh } from './warning';
 import { committeeZh } from './committee';
 import { careZh } from './care';
+import { sweepZh } from './sweep';
 
 /** Simplified Chinese, the default language. en-US.ts must have the same keys (checked by tsc). */
 const zhCN = {
@@ -15,6 +16,7 @@ const zhCN = {
   warning: warningZh,
   committee: committeeZh,
   care: careZh,
+  sweep: sweepZh,
   app: {
     name: '心育',
     fullName: '心育 · 学生心理健康服务平台',
