@@ -20,8 +20,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import pg from 'pg';
-import { Pool } from 'undici';
 import { BUILTIN_INSTRUMENTS, className, gradeName, screeningAlert, scoreResponse } from '@xinyu/core';
+import { RawHttpConnection, postRequest, type Outcome } from './raw-http.js';
 import { migrate, openDatabase } from '../packages/server/src/db/client.js';
 import { startTempPostgres } from '../packages/server/src/db/temp-postgres.js';
 import { hashPassword } from '../packages/server/src/modules/auth/passwords.js';
@@ -341,15 +341,6 @@ class CpuMeter {
 
 // --- the clients ------------------------------------------------------------------------------
 
-interface Outcome {
-  status: number;
-  body: string;
-}
-
-function post(pool: Pool, urlPath: string, headers: Record<string, string>, body: string): Promise<Outcome> {
-  return pool.request({ path: urlPath, method: 'POST', headers, body, headersTimeout: 30000, bodyTimeout: 30000 }).then(async (res) => ({ status: res.statusCode, body: await res.body.text() }));
-}
-
 function percentile(sorted: Float64Array, p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -414,8 +405,8 @@ export async function benchScreening(args: string[]): Promise<void> {
       const j = Math.floor(shuffle() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
-    // undici's pool: node:http's client cost the bench nearly as much CPU as the server's whole request
-    const agent = new Pool(`http://127.0.0.1:${port}`, { connections: clients, pipelining: 1 });
+    // one keep-alive connection per client, as a student's phone has (see raw-http.ts for why not undici)
+    const connections = Array.from({ length: clients }, () => new RawHttpConnection(port));
     const urlPath = `/api/v1/my/screenings/${city.campaignId}/${CES_DC.id}/submit`;
     const latencies = new Float64Array(n);
     const doneAt = new Float64Array(n);
@@ -449,17 +440,17 @@ export async function benchScreening(args: string[]): Promise<void> {
       console.log(`  killed (SIGKILL) at ${secs(killAt - tStart)} s after ${fmt(done)} acknowledgements; restarted and ready after ${((readyAt - killAt) / 1000).toFixed(2)} s`);
     };
 
-    const client = async () => {
+    const client = async (connection: RawHttpConnection) => {
       for (;;) {
         const i = next++;
         if (i >= n) return;
         const s = city.students[order[i]!]!;
-        const headers = { cookie: `xinyu_sid=${s.token}`, 'x-csrf-token': s.csrf, 'content-type': 'application/json' };
+        const request = postRequest(`127.0.0.1:${port}`, urlPath, { cookie: `xinyu_sid=${s.token}`, 'x-csrf-token': s.csrf, 'content-type': 'application/json' }, s.body);
         for (let attempt = 1; ; attempt++) {
           const ts = performance.now();
           let out: Outcome | null = null;
           try {
-            out = await post(agent, urlPath, headers, s.body);
+            out = await connection.request(request);
           } catch {
             networkErrors++;
           }
@@ -494,14 +485,14 @@ export async function benchScreening(args: string[]): Promise<void> {
       const t = performance.now() - tStart;
       console.log(`    ${secs(t).padStart(6)} s  ${fmt(done).padStart(7)} acknowledged  ${fmt(retries)} retries`);
     }, 10000);
-    await Promise.all(Array.from({ length: clients }, client));
+    await Promise.all(connections.map(client));
     clearInterval(progress);
     clearInterval(sampler);
     await cpu.sample(serverGroups, pool, dbName);
     const cpuMs = cpu.totals();
     const loadMs = performance.now() - tStart;
     await restart;
-    await agent.destroy();
+    for (const c of connections) c.close();
     // the audit rows of submissions are appended by a scheduled job: wait for it to catch up
     const tAudit = performance.now();
     let unaudited = Infinity;
