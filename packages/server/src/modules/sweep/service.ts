@@ -5,7 +5,7 @@
  * a reason; completion is counted up to the bureau.
  */
 import { KEY_BEHAVIOURS, scopeFor, type contracts } from '@xinyu/core';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
@@ -37,14 +37,15 @@ export async function createSweep(deps: Deps, caller: Caller, body: z.infer<type
 }
 
 /** Sweeps that cover any unit the caller works in (opened above or at it, or below it for a bureau). */
-export async function listSweeps(deps: Deps, caller: Caller) {
+export async function listSweeps(deps: Deps, caller: Caller): Promise<z.infer<typeof contracts.Sweep>[]> {
   const paths = [...new Set([...scopeFor(caller.assignments, 'sweep.progress').orgPaths, ...scopeFor(caller.assignments, 'sweep.review').orgPaths])];
   if (!paths.length) return [];
-  const found = await rows<SweepRow & { owner_unit_id: number; owner_path: string; start_date: string; end_date: string; created_by_name: string | null }>(deps.db, sql`
-    select * from sweeps where region_id = ${caller.regionId}
-      and exists (select 1 from unnest(${sql.param(paths)}::text[]) p where p like owner_path || '%' or owner_path like p || '%')
-    order by start_date desc limit 100`);
-  return found.map((s) => ({ id: s.id, ownerUnitId: s.owner_unit_id, name: s.name, term: s.term, start: s.start_date, end: s.end_date, createdByName: s.created_by_name }));
+  // a sweep of one's own unit or above (a head teacher sees the school's sweep), or of a unit below it
+  const found = await deps.db.select().from(sweeps)
+    .where(and(eq(sweeps.regionId, caller.regionId),
+      sql`exists (select 1 from unnest(${sql.param(paths)}::text[]) p where p like ${sweeps.ownerPath} || '%' or ${sweeps.ownerPath} like p || '%')`))
+    .orderBy(desc(sweeps.startDate)).limit(100);
+  return found.map(toSweep);
 }
 
 async function sweepFor(db: Db, caller: Caller, id: string): Promise<SweepRow> {
