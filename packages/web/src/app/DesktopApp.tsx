@@ -22,6 +22,8 @@ import {
   FileSearchOutlined,
   CalendarOutlined,
   NotificationOutlined,
+  DashboardOutlined,
+  CarryOutOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
@@ -53,6 +55,8 @@ const WarningPolicyPage = lazy(() => import('../pages/config/WarningPolicyPage')
 const CommitteeStatusPage = lazy(() => import('../pages/committee/CommitteeStatusPage'));
 const CareListPage = lazy(() => import('../pages/care/CareListPage'));
 const CareDetailPage = lazy(() => import('../pages/care/CareDetailPage'));
+const BoardPage = lazy(() => import('../pages/warning/BoardPage'));
+const MeetingPage = lazy(() => import('../pages/care/MeetingPage'));
 const SweepListPage = lazy(() => import('../pages/sweep/SweepListPage'));
 const SweepClassPage = lazy(() => import('../pages/sweep/SweepClassPage'));
 const SweepCompletionPage = lazy(() => import('../pages/sweep/SweepCompletionPage'));
@@ -90,9 +94,10 @@ function OldAlertsRedirect() {
   return <Navigate to={{ pathname: id ? `/alerts/${id}` : '/alerts', search }} replace />;
 }
 
-function Guard({ perm, children }: { perm: Permission; children: ReactNode }) {
+/** Shows the page when the user has the permission (any of them, given a list). */
+function Guard({ perm, children }: { perm: Permission | readonly Permission[]; children: ReactNode }) {
   const can = useCan();
-  return can(perm) ? children : <NotFound />;
+  return (typeof perm === 'string' ? can(perm) : perm.some(can)) ? children : <NotFound />;
 }
 
 export default function DesktopApp() {
@@ -116,7 +121,9 @@ export default function DesktopApp() {
         { key: 'instruments', path: '/instruments', icon: <FormOutlined />, label: t('menu.instruments'), perm: 'instrument.read' as const },
         { key: 'campaigns', path: '/screening/campaigns', icon: <ScheduleOutlined />, label: t('campaigns.menu'), perm: 'screening.progress' as const },
         { key: 'alerts', path: '/alerts', icon: <WarningOutlined />, label: t('warning.menu'), perm: 'alert.read' as const },
+        { key: 'board', path: '/alerts/board', icon: <DashboardOutlined />, label: t('warning.board.menu'), perm: 'alert.board' as const },
         { key: 'care', path: '/care', icon: <SafetyOutlined />, label: t('care.menu'), perm: 'care.read' as const },
+        { key: 'meetings', path: '/care/meetings', icon: <CarryOutOutlined />, label: t('warning.meeting.menu'), perm: 'care.manage' as const },
         { key: 'committee', path: '/committee', icon: <CommentOutlined />, label: t('committee.menu'), perm: 'committee.read' as const },
         { key: 'sweeps', path: '/sweeps', icon: <FileSearchOutlined />, label: t('sweep.menu'), perm: 'sweep.progress' as const },
         { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, label: t('menu.imports'), perm: 'roster.import' as const },
@@ -216,10 +223,12 @@ export default function DesktopApp() {
               <Route path="/screening/campaigns/:id" element={<Guard perm="screening.progress"><CampaignPage /></Guard>} />
               <Route path="/screening/responses/:id" element={<Guard perm="screening.results"><ResponseReportPage /></Guard>} />
               <Route path="/alerts" element={<Guard perm="alert.read"><AlertsPage /></Guard>} />
+              <Route path="/alerts/board" element={<Guard perm="alert.board"><BoardPage /></Guard>} />
               <Route path="/alerts/:id" element={<Guard perm="alert.read"><AlertDetailPage /></Guard>} />
               <Route path="/screening/alerts/:id?" element={<OldAlertsRedirect />} />
               <Route path="/committee" element={<Guard perm="committee.read"><CommitteeStatusPage /></Guard>} />
               <Route path="/care" element={<Guard perm="care.read"><CareListPage /></Guard>} />
+              <Route path="/care/meetings" element={<Guard perm={['care.manage', 'care.diary', 'alert.raise']}><MeetingPage /></Guard>} />
               <Route path="/care/:id" element={<Guard perm="care.read"><CareDetailPage /></Guard>} />
               <Route path="/sweeps" element={<Guard perm="sweep.progress"><SweepListPage /></Guard>} />
               <Route path="/sweeps/:id" element={<Guard perm="sweep.progress"><SweepCompletionPage /></Guard>} />

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { Alert as AntAlert, App, Button, Card, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Radio, Space, Tag, Timeline, Typography } from 'antd';
-import { ArrowLeftOutlined, EditOutlined, UserSwitchOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, EditOutlined, HistoryOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
@@ -294,6 +294,12 @@ export default function CareDetailPage({ base = '/care' }: { base?: string }) {
         <AlertLevelTag level={k.level} />
         <CareStatusTag status={k.status} testId="care-detail-status" />
         <Typography.Text type="secondary">{k.className}</Typography.Text>
+        {/* the student's record (一生一档) is a desktop page */}
+        {base === '/care' && (
+          <Link to={`/students/${k.studentId}#timeline`} data-testid="care-timeline-link">
+            <HistoryOutlined /> {t('warning.timeline.link')}
+          </Link>
+        )}
       </Space>
       <Space wrap data-testid="care-actions">
         {k.can.writeDiary && open && (

@@ -14,6 +14,7 @@ import { OrgUnitSelect } from '../../components/OrgUnitSelect';
 import { StudentFormModal } from '../../components/StudentFormModal';
 import StudentScreeningHistory from '../screening/results/StudentScreeningHistory';
 import StudentAlerts from '../warning/StudentAlerts';
+import { StudentTimeline } from '../warning/StudentTimeline';
 
 function MoveForm({ student, onDone }: { student: StudentDetail; onDone: () => void }) {
   const { t } = useTranslation();
@@ -305,6 +306,7 @@ export default function StudentProfilePage() {
         </Col>
       </Row>
       {(can('alert.read') || can('alert.raise')) && <StudentAlerts student={s} />}
+      <StudentTimeline studentId={s.id} />
       {can('screening.results') && <StudentScreeningHistory studentId={s.id} />}
       <GuardianModal
         studentId={s.id}

@@ -1,6 +1,6 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { Alert as AntAlert, App, Button, Card, Col, Descriptions, Empty, Form, Input, Modal, Radio, Result, Row, Select, Space, Tag, Timeline, Typography } from 'antd';
-import { ArrowLeftOutlined, UserAddOutlined, UserOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, HistoryOutlined, UserAddOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { ALERT_OUTCOMES, ESCALATION_TIERS } from '@xinyu/core';
@@ -323,11 +323,18 @@ export default function AlertDetailPage() {
         }
         extra={
           can('student.read') && (
-            <Link to={`/students/${a.studentId}`}>
-              <Button size="small" type="link" icon={<UserOutlined />}>
-                {t('warning.openStudent')}
-              </Button>
-            </Link>
+            <Space size={0}>
+              <Link to={`/students/${a.studentId}`}>
+                <Button size="small" type="link" icon={<UserOutlined />}>
+                  {t('warning.openStudent')}
+                </Button>
+              </Link>
+              <Link to={`/students/${a.studentId}#timeline`} data-testid="alert-timeline-link">
+                <Button size="small" type="link" icon={<HistoryOutlined />}>
+                  {t('warning.timeline.link')}
+                </Button>
+              </Link>
+            </Space>
           )
         }
       >
