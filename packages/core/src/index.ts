@@ -12,3 +12,4 @@ export * from './warning/screening.js';
 export * from './warning/alerts.js';
 export * from './warning/committee.js';
 export * from './warning/care.js';
+export * from './warning/staffCare.js';

@@ -35,6 +35,7 @@ import { warningRoutes } from './modules/warning/routes.js';
 import { committeeRoutes } from './modules/committee/routes.js';
 import { careRoutes } from './modules/care/routes.js';
 import { sweepRoutes } from './modules/sweep/routes.js';
+import { staffCareRoutes } from './modules/staffcare/routes.js';
 
 z.config(z.locales.zhCN());
 
@@ -178,6 +179,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   await app.register(committeeRoutes(deps), { prefix: '/api/v1' });
   await app.register(careRoutes(deps), { prefix: '/api/v1' });
   await app.register(sweepRoutes(deps), { prefix: '/api/v1' });
+  await app.register(staffCareRoutes(deps), { prefix: '/api/v1' });
 
   // the web UI, when built: static files, and index.html for client-side routes
   const webDist = deps.config.webDist ?? path.resolve(import.meta.dirname, '../../web/dist');

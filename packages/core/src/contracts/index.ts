@@ -8,3 +8,4 @@ export * from './warning.js';
 export * from './committee.js';
 export * from './care.js';
 export * from './sweep.js';
+export * from './staffCare.js';
