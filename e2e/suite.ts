@@ -2,6 +2,7 @@
  * The browser suite. Run by e2e/run.mjs, which starts a server on a fresh demo database and sets
  * E2E_BASE. Prints one line per test and a closing "N passed, N failed".
  */
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -833,6 +834,102 @@ test('language switch shows English', async (browser) => {
     await page.getByTestId('lang-switch').click();
     await page.locator('.ant-select-item-option', { hasText: 'English' }).click();
     await page.getByText('Sign in', { exact: true }).first().waitFor();
+  });
+});
+
+test('board, timeline and meeting: school.leader sees the school board and a key student’s timeline with a warning, records the weekly meeting once (double click) with a task for the counselor, who marks it done; district.admin sees the board per school without student names', async (browser) => {
+  const stamp = String(Date.now()).slice(-6);
+  const taskTitle = `与逾期跟进的学生谈心（${stamp}）`;
+  const minutes = `通报本周预警与包保情况，逾期跟进的学生本周内补上谈心（${stamp}）。`;
+  let keyName = '';
+
+  // 1. the school leader: a warning about a key student, the school board, the student's timeline, the meeting
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    const me = await apiInPage<{ roles: { role: string; orgUnitId: number | null }[] }>(page, 'GET', '/api/v1/auth/me');
+    const schoolId = me.roles.find((r) => r.role === 'school_leader')!.orgUnitId!;
+    const key = (await apiInPage<{ items: { id: string; studentId: string; name: string }[] }>(page, 'GET', '/api/v1/care/students?pageSize=1')).items[0]!;
+    keyName = key.name;
+    await apiInPage(page, 'POST', '/api/v1/alerts', { studentId: key.studentId, level: 'yellow', description: `例会前了解到该生近来常独处（${stamp}）`, clientId: randomUUID() });
+
+    await page.getByTestId('menu-board').click();
+    await page.locator(`[data-testid="board-page"][data-unit="${schoolId}"][data-suppressed="false"]`).waitFor();
+    const value = async (id: string) => Number((await page.getByTestId(id).innerText()).trim());
+    const counts = { red: await value('board-red-value'), orange: await value('board-orange-value'), yellow: await value('board-yellow-value') };
+    const open = await apiInPage<{ total: number }>(page, 'GET', '/api/v1/alerts?status=open&pageSize=1');
+    assert(counts.red + counts.orange + counts.yellow === open.total, `the board counts every open warning (${JSON.stringify(counts)} vs ${open.total})`);
+    assert(counts.yellow >= 1, 'the new yellow warning is counted');
+    await page.locator('[data-testid="board-rows"] tr', { hasText: '七年级1班' }).first().waitFor();
+    assert((await page.getByTestId('board-owners').locator('tbody tr').count()) >= 1, 'who owns what is listed');
+    // a count leads to the list filtered the same way
+    await page.getByTestId('board-yellow-value').click();
+    await page.getByTestId('alerts-page').waitFor();
+    assert(new URL(page.url()).searchParams.get('level') === 'yellow', 'the list is filtered by the level clicked');
+    await page.locator(`[data-testid="alerts-table"] [data-level="yellow"]`).first().waitFor();
+
+    // the key student's timeline, from the care detail
+    await page.getByTestId('menu-care').click();
+    await page.getByTestId(`care-row-${key.id}`).click();
+    await page.getByTestId('care-detail').waitFor();
+    await page.getByTestId('care-timeline-link').click();
+    await page.getByTestId('student-profile').waitFor();
+    const timeline = page.getByTestId('student-timeline');
+    await timeline.locator('[data-kind="alert"]').first().waitFor();
+    assert((await timeline.innerText()).includes('重点学生'), 'the care entries are on the timeline too');
+
+    // the weekly meeting: the agenda has the new warning; the minutes with one decision for the counselor
+    await page.getByTestId('menu-meetings').click();
+    await page.getByTestId('meeting-agenda').waitFor();
+    await page.locator('[data-testid="agenda-new-alerts"]', { hasText: keyName }).waitFor();
+    const counselor = (await apiInPage<{ items: { username: string; displayName: string }[] }>(page, 'GET', '/api/v1/accounts?q=counselor')).items.find((a) => a.username === 'counselor')!;
+    await page.getByTestId('meeting-tab-record').click();
+    await page.getByTestId('meeting-form').waitFor();
+    await page.getByTestId('meeting-attendees').fill('校长、分管副校长、心理教师、七年级各班主任');
+    await page.getByTestId('meeting-minutes').fill(minutes);
+    await page.getByTestId('decision-add').click();
+    await page.getByTestId('decision-0-title').fill(taskTitle);
+    await page.getByTestId('decision-0-owner').click();
+    await page.keyboard.type(counselor.displayName);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: counselor.displayName }).first().click();
+    const due = await page.locator('[data-testid="decision-0-due"] input, input[data-testid="decision-0-due"]').first().inputValue();
+    assert(/^\d{4}-\d{2}-\d{2}$/.test(due), `a due date is set (${due})`);
+    await page.getByTestId('meeting-save').dblclick();
+    await page.getByTestId('meeting-past').waitFor();
+    await page.locator('.xy-meeting', { hasText: minutes }).first().waitFor();
+    assert((await page.locator('.xy-meeting', { hasText: minutes }).count()) === 1, 'one meeting shown');
+    const stored = (await apiInPage<{ items: { minutes: string; tasks: { title: string; ownerName: string; dueDate: string }[] }[] }>(page, 'GET', `/api/v1/care/meetings?schoolId=${schoolId}`)).items.filter((m) => m.minutes === minutes);
+    assert(stored.length === 1, `a double click records one meeting (${stored.length})`);
+    assert(stored[0]!.tasks.length === 1 && stored[0]!.tasks[0]!.ownerName === counselor.displayName && stored[0]!.tasks[0]!.dueDate === due, 'the decision is a task for the counselor with its due date');
+  });
+
+  // 2. the counselor sees the task and marks it done
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'counselor');
+    await page.getByTestId('menu-meetings').click();
+    await page.getByTestId('meeting-tab-mine').click();
+    const row = page.locator('[data-testid="my-tasks"] tr[data-done]', { hasText: taskTitle });
+    await row.waitFor();
+    assert((await row.getAttribute('data-done')) === 'false', 'the task is open');
+    await row.locator('[data-testid^="task-done-"]').click();
+    await page.locator('[data-testid="my-tasks"] tr[data-done="true"]', { hasText: taskTitle }).waitFor();
+  });
+
+  // 3. the district bureau: the board per school, small cells suppressed, no student names
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'district.admin');
+    assert((await page.getByTestId('menu-alerts').count()) === 0, 'the district admin has no warning list');
+    await page.getByTestId('menu-board').click();
+    await page.locator('[data-testid="board-page"][data-suppressed="true"]').waitFor();
+    assert((await page.getByTestId('board-unit').innerText()).includes('江城区'), 'the district’s board');
+    await page.getByTestId('board-suppressed').waitFor();
+    const school = page.locator('[data-testid="board-rows"] tr', { hasText: '江城区实验中学' });
+    await school.waitFor();
+    assert((await page.getByTestId('board-owners').count()) === 0, 'no owners outside a school');
+    // drill down to the school: still counts only
+    await school.getByRole('link').first().click();
+    await page.locator('[data-testid="board-page"][data-suppressed="true"]', { hasText: '江城区实验中学' }).waitFor();
+    const text = await page.locator('body').innerText();
+    assert(!text.includes(keyName), 'no student names on the bureau’s board');
   });
 });
 
