@@ -52,13 +52,13 @@ export function StudentTimeline({ studentId }: { studentId: string }) {
                     {fmt(e.at)}
                   </Typography.Text>
                   <Space size={[6, 4]} wrap>
-                  <Tag color={KIND_COLOR[e.kind]} style={{ marginInlineEnd: 0 }}>
-                    {t(`warning.timeline.kind.${e.kind}`)}
-                  </Tag>
-                  <Typography.Text>{e.title}</Typography.Text>
-                  {e.level && (isLevel(e.level) ? <Tag color={LEVEL_COLOR[e.level]}>{t(`warning.level.${e.level}`)}</Tag> : <Tag>{t('warning.timeline.levelNone')}</Tag>)}
-                  {detail(e) && <Typography.Text type="secondary">{detail(e)}</Typography.Text>}
-                  {e.link && ROUTES.some((r) => r.test(e.link!)) && <Link to={e.link}>{t('warning.timeline.open')}</Link>}
+                    <Tag color={KIND_COLOR[e.kind]} style={{ marginInlineEnd: 0 }}>
+                      {t(`warning.timeline.kind.${e.kind}`)}
+                    </Tag>
+                    <Typography.Text>{e.title}</Typography.Text>
+                    {e.level && (isLevel(e.level) ? <Tag color={LEVEL_COLOR[e.level]}>{t(`warning.level.${e.level}`)}</Tag> : <Tag>{t('warning.timeline.levelNone')}</Tag>)}
+                    {detail(e) && <Typography.Text type="secondary">{detail(e)}</Typography.Text>}
+                    {e.link && ROUTES.some((r) => r.test(e.link!)) && <Link to={e.link}>{t('warning.timeline.open')}</Link>}
                   </Space>
                 </div>
               ),
