@@ -200,7 +200,9 @@ export async function createDormitory(deps: Deps, caller: Caller, schoolId: numb
  * A class's name with its grade (七年级1班), for lists that join `org_units` as the student's
  * class: a class name alone ("1班") is ambiguous across a school's grades.
  */
-export const classWithGrade = sql<string | null>`(coalesce((select g.name from org_units g where g.id = ${orgUnits.parentId} and g.kind = 'grade'), '') || ${orgUnits.name})`;
+// the outer org_units named in full: in a query on org_units alone drizzle writes bare column names,
+// and a bare parent_id inside the subquery would be the grade's own
+export const classWithGrade = sql<string | null>`(coalesce((select g.name from org_units g where g.id = org_units.parent_id and g.kind = 'grade'), '') || org_units.name)`;
 
 const CHILD_KIND: Record<string, 'district' | 'school' | 'class'> = { city: 'district', district: 'school', school: 'class', grade: 'class' };
 

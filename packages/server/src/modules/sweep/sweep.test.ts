@@ -23,6 +23,7 @@ describe('the semester sweep (不漏一人)', () => {
     expect((await head.get('/api/v1/sweeps')).json().items.map((s: { id: string }) => s.id)).toContain(sweepId);
     const c = (await head.get(`/api/v1/sweeps/${sweepId}/classes/${env.ids.classA}`)).json();
     expect(c.students.length).toBeGreaterThanOrEqual(3);
+    expect(c.className).toBe('七年级1班');
     expect(c.categories.map((x: { code: string }) => x.code)).toEqual(expect.arrayContaining(['left_behind', 'single_parent', 'academic_pressure', 'violent']));
     // the demo care teacher's student of class A is on the register
     expect(c.students.filter((s: Row) => s.key).length).toBe(1);
@@ -62,7 +63,7 @@ describe('the semester sweep (不漏一人)', () => {
     const leader = await env.login('school.leader');
     const school = (await leader.get(`/api/v1/sweeps/${sweepId}/completion?unitId=${env.ids.schoolA}`)).json();
     const row = school.rows.find((r: { unitId: number }) => r.unitId === env.ids.classA);
-    expect(row).toMatchObject({ students: c.students.length, reviewed: c.students.length, classes: 1, classesDone: 1 });
+    expect(row).toMatchObject({ name: '七年级1班', students: c.students.length, reviewed: c.students.length, classes: 1, classesDone: 1 });
     const district = await env.login('district.admin');
     const byDistrict = (await district.get(`/api/v1/sweeps/${sweepId}/completion?unitId=${env.ids.districtA}`)).json();
     expect(byDistrict.reviewed).toBe(c.students.length);
