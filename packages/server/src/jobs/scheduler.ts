@@ -22,7 +22,9 @@ export async function runExclusive(db: Db, lockKey: number, fn: (tx: Db) => Prom
 
 const JOBS: { name: string; lockKey: number; everyMs: number; run: (deps: Deps, tx: Db) => Promise<unknown> }[] = [
   { name: 'outbox delivery', lockKey: 7318101, everyMs: 10_000, run: (deps, tx) => deliverOutbox(deps, { db: tx }) },
-  { name: 'audit of screening submissions', lockKey: 7318102, everyMs: 2_000, run: (deps, tx) => auditSubmissions(deps, tx) },
+  // often and in small runs: a run's hashing holds the event loop, so thousands of rows at once
+  // stalled every request in flight (up to 4,000/s drained)
+  { name: 'audit of screening submissions', lockKey: 7318102, everyMs: 500, run: (deps, tx) => auditSubmissions(deps, tx, 2000) },
   { name: 'screening reminders', lockKey: 7318103, everyMs: 15 * 60_000, run: (deps, tx) => sendScheduledReminders(deps, tx) },
   // overdue alerts climb a tier within a minute of their deadline
   { name: 'alert escalation', lockKey: 7318104, everyMs: 60_000, run: (deps, tx) => escalateAlerts(deps, tx) },
