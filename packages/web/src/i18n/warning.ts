@@ -135,6 +135,7 @@ export const warningZh = {
     noStudents: '没有找到学生',
   },
   policy: {
+    regionOnly: '预警时限由市教育局统一设置，您可以查看，但不能修改。',
     menu: '预警时限',
     title: '预警处置时限',
     hint: '各等级预警须在多少小时内确认接收、多少小时内完成研判（确认或排除）。超过时限的预警逐级上报：班主任 → 学校心理教师 → 学校领导 → 教育局。修改后对未处理完的预警立即生效。',
@@ -405,6 +406,7 @@ export const warningEn: typeof warningZh = {
     noStudents: 'No student found',
   },
   policy: {
+    regionOnly: 'The deadlines are set by the city bureau; you can view them but not change them.',
     menu: 'Warning deadlines',
     title: 'Warning deadlines',
     hint: 'Hours within which a warning of each level must be acknowledged and assessed (confirmed or dismissed). An overdue warning climbs: head teacher → school counselor → school leaders → education bureau. Changes apply to open warnings at once.',

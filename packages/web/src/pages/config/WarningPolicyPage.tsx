@@ -5,10 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { DEFAULT_DEADLINES } from '@xinyu/core';
 import { api, ApiError, errorMessage } from '../../api/client';
 import type { AlertLevel, DeadlinePolicy, WarningPolicy } from '../../api/types';
+import { useMe } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { AlertLevelTag, fmt, LEVELS } from '../warning/shared';
+import { regionWide } from './regionWide';
 
 const LIMITS = { ackHours: 24 * 30, assessHours: 24 * 60 } as const;
 
@@ -20,6 +22,8 @@ const LIMITS = { ackHours: 24 * 30, assessHours: 24 * 60 } as const;
 export default function WarningPolicyPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
+  // the city bureau sets the deadlines; a district's admin sees them (the server refuses their PUT)
+  const editable = regionWide(useMe(), 'config.write');
   const { data, error, loading, reload } = useAsync((signal) => api.get<WarningPolicy>('/warning/policy', undefined, { signal }), []);
   const [saved, setSaved] = useState<WarningPolicy | null>(null);
   const policy = saved ?? data;
@@ -72,8 +76,9 @@ export default function WarningPolicyPage() {
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
         {t('warning.policy.hint')}
       </Typography.Paragraph>
+      {!editable && <Alert type="info" showIcon title={t('warning.policy.regionOnly')} data-testid="policy-readonly" />}
       <Card size="small">
-        <Form form={form} onFinish={(v) => void save(v)} onValuesChange={() => setProblems([])} initialValues={policy.deadlines} disabled={busy} data-testid="policy-form">
+        <Form form={form} onFinish={(v) => void save(v)} onValuesChange={() => setProblems([])} initialValues={policy.deadlines} disabled={busy || !editable} data-testid="policy-form">
           <Space orientation="vertical" size={12} style={{ width: '100%' }}>
             {problems.length > 0 && (
               <Alert
@@ -99,6 +104,7 @@ export default function WarningPolicyPage() {
               <Typography.Text type="secondary" data-testid="policy-updated">
                 {policy.updatedAt ? t('warning.policy.updated', { by: policy.updatedBy ?? '—', at: fmt(policy.updatedAt) }) : t('warning.policy.neverUpdated')}
               </Typography.Text>
+              {editable && (
               <Space>
                 <Button icon={<UndoOutlined />} onClick={() => form.setFieldsValue(DEFAULT_DEADLINES)} data-testid="policy-defaults">
                   {t('warning.policy.defaults')}
@@ -107,6 +113,7 @@ export default function WarningPolicyPage() {
                   {t('warning.policy.save')}
                 </Button>
               </Space>
+              )}
             </Space>
           </Space>
         </Form>
