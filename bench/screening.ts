@@ -392,7 +392,8 @@ export async function benchScreening(args: string[]): Promise<void> {
     }
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: serverDbUrl, PORT: String(port), HOST: '127.0.0.1', XINYU_DEMO: '0', XINYU_DATA_DIR: path.join(tmp, 'data'), NODE_ENV: 'production' };
     const profDir = path.join(tmp, 'cpu-prof');
-    const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+    // the flags `npm start` runs the server with (package.json)
+    const nodeArgs = ['--max-semi-space-size=32', ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
     server = new Server(main, env, logFile, nodeArgs);
     server.start();
     await waitReady(port, server, logFile);
