@@ -70,7 +70,8 @@ export const SchoolCalendarBody = z
   .strict();
 
 export const CommitteeRule = z
-  .object({ windowDays: z.number().int().min(1).max(20), minDays: z.number().int().min(1).max(20), level: Level, immediate: z.record(z.enum(COMMITTEE_CATEGORY_CODES as [string, ...string[]]), Level) })
+  // partialRecord: the categories raised at once are some of them (zod 4's record over an enum wants every key)
+  .object({ windowDays: z.number().int().min(1).max(20), minDays: z.number().int().min(1).max(20), level: Level, immediate: z.partialRecord(z.enum(COMMITTEE_CATEGORY_CODES as [string, ...string[]]), Level) })
   .strict();
 
 export const CommitteeTrainingBody = z

@@ -151,3 +151,20 @@ describe('training records', () => {
     expect((await head.get('/api/v1/committee/trainings')).statusCode).toBe(403);
   });
 });
+
+describe('the committee rule', () => {
+  it('reads as the default until the city sets it; only some categories are immediate; a rule that cannot fire is refused; a district cannot set it', async () => {
+    expect((await head.get('/api/v1/committee/rule')).json()).toEqual({ windowDays: 3, minDays: 2, level: 'yellow', immediate: { self_harm: 'red' } });
+    const city = await env.login('city.admin');
+    const bad = await city.put('/api/v1/committee/rule', { windowDays: 3, minDays: 5, level: 'yellow', immediate: {} });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain('不能多于');
+    const rule = { windowDays: 5, minDays: 3, level: 'orange', immediate: { self_harm: 'red', family: 'orange' } };
+    const ok = await city.put('/api/v1/committee/rule', rule);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect((await counselor.get('/api/v1/committee/rule')).json()).toEqual(rule);
+    expect((await counselor.put('/api/v1/committee/rule', rule)).statusCode).toBe(403);
+    expect((await (await env.login('district.admin')).put('/api/v1/committee/rule', rule)).statusCode).toBe(403);
+    expect((await committee.get('/api/v1/committee/rule')).statusCode).toBe(403);
+  });
+});
