@@ -24,6 +24,7 @@ import {
   NotificationOutlined,
   DashboardOutlined,
   CarryOutOutlined,
+  HeartOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
@@ -60,6 +61,10 @@ const MeetingPage = lazy(() => import('../pages/care/MeetingPage'));
 const SweepListPage = lazy(() => import('../pages/sweep/SweepListPage'));
 const SweepClassPage = lazy(() => import('../pages/sweep/SweepClassPage'));
 const SweepCompletionPage = lazy(() => import('../pages/sweep/SweepCompletionPage'));
+const StaffCareListPage = lazy(() => import('../pages/staffcare/StaffCareListPage'));
+const StaffCaseDetailPage = lazy(() => import('../pages/staffcare/StaffCaseDetailPage'));
+const StaffSweepPage = lazy(() => import('../pages/staffcare/StaffSweepPage'));
+const StaffSweepGroupPage = lazy(() => import('../pages/staffcare/StaffSweepGroupPage'));
 const SchoolCalendarPage = lazy(() => import('../pages/config/SchoolCalendarPage'));
 const CommitteeRulePage = lazy(() => import('../pages/config/CommitteeRulePage'));
 
@@ -126,6 +131,7 @@ export default function DesktopApp() {
         { key: 'meetings', path: '/care/meetings', icon: <CarryOutOutlined />, label: t('warning.meeting.menu'), perm: 'care.manage' as const },
         { key: 'committee', path: '/committee', icon: <CommentOutlined />, label: t('committee.menu'), perm: 'committee.read' as const },
         { key: 'sweeps', path: '/sweeps', icon: <FileSearchOutlined />, label: t('sweep.menu'), perm: 'sweep.progress' as const },
+        { key: 'staffcare', path: '/staffcare', icon: <HeartOutlined />, label: t('staffCare.menu'), perm: 'staffcare.read' as const },
         { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, label: t('menu.imports'), perm: 'roster.import' as const },
         { key: 'accounts', path: '/accounts', icon: <UserOutlined />, label: t('menu.accounts'), perm: 'account.manage' as const },
         { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('menu.audit'), perm: 'audit.read' as const },
@@ -233,6 +239,10 @@ export default function DesktopApp() {
               <Route path="/sweeps" element={<Guard perm="sweep.progress"><SweepListPage /></Guard>} />
               <Route path="/sweeps/:id" element={<Guard perm="sweep.progress"><SweepCompletionPage /></Guard>} />
               <Route path="/sweeps/:id/classes/:classId" element={<Guard perm="sweep.review"><SweepClassPage /></Guard>} />
+              <Route path="/staffcare" element={<Guard perm="staffcare.read"><StaffCareListPage /></Guard>} />
+              <Route path="/staffcare/sweeps/:id" element={<Guard perm="staffcare.read"><StaffSweepPage /></Guard>} />
+              <Route path="/staffcare/sweeps/:id/groups/:unitId/:tier" element={<Guard perm={['staffcare.review', 'staffcare.leaders']}><StaffSweepGroupPage /></Guard>} />
+              <Route path="/staffcare/:id" element={<Guard perm="staffcare.read"><StaffCaseDetailPage /></Guard>} />
               <Route path="/m/*" element={<Navigate to="/" replace />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

@@ -6,6 +6,7 @@ import { warningEn } from './warning';
 import { committeeEn } from './committee';
 import { careEn } from './care';
 import { sweepEn } from './sweep';
+import { staffCareEn } from './staffCare';
 
 /** English. Same keys as zh-CN.ts (tsc checks it). */
 const enUS: Messages = {
@@ -17,6 +18,7 @@ const enUS: Messages = {
   committee: committeeEn,
   care: careEn,
   sweep: sweepEn,
+  staffCare: staffCareEn,
   app: {
     name: 'Xinyu',
     fullName: 'Xinyu · Student Mental Health Platform',

@@ -6,6 +6,7 @@ import { warningZh } from './warning';
 import { committeeZh } from './committee';
 import { careZh } from './care';
 import { sweepZh } from './sweep';
+import { staffCareZh } from './staffCare';
 
 /** Simplified Chinese, the default language. en-US.ts must have the same keys (checked by tsc). */
 const zhCN = {
@@ -17,6 +18,7 @@ const zhCN = {
   committee: committeeZh,
   care: careZh,
   sweep: sweepZh,
+  staffCare: staffCareZh,
   app: {
     name: '心育',
     fullName: '心育 · 学生心理健康服务平台',
