@@ -13,3 +13,4 @@ export * from './warning/alerts.js';
 export * from './warning/committee.js';
 export * from './warning/care.js';
 export * from './warning/staffCare.js';
+export * from './warning/recognition.js';

@@ -21,6 +21,8 @@ export const KeyStudent = z.object({
   careTeacher: z.object({ accountId: z.uuid(), name: z.string(), since: z.string(), asLeader: z.boolean() }).nullable(),
   followUps: z.array(FollowUpDue),
   lastEntry: z.string().nullable(),
+  /** teachers who offered to care for the student (双向选择), waiting for a decision */
+  pendingOffers: z.number().int(),
   addedAt: z.string(),
   closedAt: z.string().nullable(),
 });
@@ -63,7 +65,15 @@ export const AddKeyStudentBody = z
   .strict();
 
 export const AssignCareBody = z.object({ accountId: z.uuid(), reason: Text(200).optional() }).strict();
-export const CareCandidate = z.object({ accountId: z.uuid(), name: z.string(), isLeader: z.boolean(), load: z.number().int(), problems: z.array(z.string()) });
+export const CareCandidate = z.object({
+  accountId: z.uuid(),
+  name: z.string(),
+  isLeader: z.boolean(),
+  load: z.number().int(),
+  problems: z.array(z.string()),
+  /** this teacher's pending offer to care for the student (双向选择) */
+  offer: z.object({ id: z.uuid(), note: z.string(), createdAt: z.string() }).nullable(),
+});
 
 export const DiaryBody = z
   .object({

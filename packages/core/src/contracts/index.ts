@@ -9,3 +9,4 @@ export * from './committee.js';
 export * from './care.js';
 export * from './sweep.js';
 export * from './staffCare.js';
+export * from './careChoice.js';

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/access-hook.js';
 import type { Deps } from '../../http/context.js';
+import { careChoiceRoutes } from './choice-routes.js';
 import { studentTimeline } from './timeline.js';
 import { completeTask, listMeetings, meetingAgenda, meetingOwners, myMeetingTasks, recordMeeting } from './meetings.js';
 import { addDiaryEntry, addKeyStudent, assignCare, careCandidates, carePolicyFor, closure, getKeyStudent, listKeyStudents, putCarePolicy } from './service.js';
@@ -12,6 +13,8 @@ const tags = ['care'];
 const errors = { 400: E, 403: E, 404: E, 409: E };
 
 export const careRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+  await app.register(careChoiceRoutes(deps));
+
   app.get('/care/students', {
     config: { access: 'care.read' },
     schema: { tags, summary: '重点学生名单（包保教师只见自己包保的学生）', querystring: contracts.KeyStudentQuery, response: { 200: contracts.paged(contracts.KeyStudent), 400: E, 403: E } },

@@ -28,7 +28,8 @@ import { auditActor } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
 import { classWithGrade } from '../org/service.js';
 import { cstToday } from '../screening/campaigns.js';
-import { carePolicies, careAssignments, diaryEntries, keyStudentEvents, keyStudents } from './tables.js';
+import { settleOffers, endPairingsOf } from './choice.js';
+import { carePolicies, careAssignments, careVolunteers, diaryEntries, keyStudentEvents, keyStudents } from './tables.js';
 
 type Row = typeof keyStudents.$inferSelect;
 type KeyStudentOut = z.infer<typeof contracts.KeyStudent>;
@@ -111,13 +112,19 @@ async function currentCare(db: Db, ids: string[]) {
   return db.select().from(careAssignments).where(and(sql`${careAssignments.keyStudentId} = any(${sql.param(ids)}::uuid[])`, isNull(careAssignments.endedAt)));
 }
 
+async function pendingOffers(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return db.select({ keyStudentId: careVolunteers.keyStudentId, n: sql<number>`count(*)::int` }).from(careVolunteers)
+    .where(and(sql`${careVolunteers.keyStudentId} = any(${sql.param(ids)}::uuid[])`, eq(careVolunteers.status, 'pending'))).groupBy(careVolunteers.keyStudentId);
+}
+
 async function lastEntries(db: Db, ids: string[]) {
   if (!ids.length) return [];
   return rows<{ key_student_id: string; kind: DiaryKind; last: string }>(db, sql`
     select key_student_id, kind, max(date)::text as last from diary_entries where key_student_id = any(${sql.param(ids)}::uuid[]) group by 1, 2`);
 }
 
-function toOut(r: Listed, care: typeof careAssignments.$inferSelect | undefined, last: { kind: DiaryKind; last: string }[], policy: CarePolicy, today: string): KeyStudentOut {
+function toOut(r: Listed, care: typeof careAssignments.$inferSelect | undefined, last: { kind: DiaryKind; last: string }[], policy: CarePolicy, today: string, offers: number): KeyStudentOut {
   const lastByKind = Object.fromEntries(last.map((l) => [l.kind, l.last])) as Partial<Record<DiaryKind, string>>;
   const latest = last.map((l) => l.last).sort().at(-1) ?? null;
   return {
@@ -133,6 +140,7 @@ function toOut(r: Listed, care: typeof careAssignments.$inferSelect | undefined,
     careTeacher: care ? { accountId: care.accountId, name: care.accountName, since: care.startDate, asLeader: care.asLeader > 0 } : null,
     followUps: care && r.k.status !== 'closed' ? followUpsDue(lastByKind, care.startDate, today, policy.cadence) : [],
     lastEntry: latest,
+    pendingOffers: r.k.status === 'closed' ? 0 : offers,
     addedAt: r.k.addedAt.toISOString(),
     closedAt: r.k.closedAt?.toISOString() ?? null,
   };
@@ -158,18 +166,18 @@ export async function listKeyStudents(deps: Deps, caller: Caller, q: z.infer<typ
     carePolicyFor(deps.db, caller.regionId),
   ]);
   const ids = list.map((r) => r.k.id);
-  const [care, last] = await Promise.all([currentCare(deps.db, ids), lastEntries(deps.db, ids)]);
+  const [care, last, offers] = await Promise.all([currentCare(deps.db, ids), lastEntries(deps.db, ids), pendingOffers(deps.db, ids)]);
   const today = cstToday(deps.clock());
   await appendAudit(deps.db, { ...auditActor(caller), action: 'care.list.read', objectType: 'student', detail: { rows: list.length, studentIds: list.map((r) => r.k.studentId) } }, deps.clock());
   return {
-    items: list.map((r) => toOut(r, care.find((c) => c.keyStudentId === r.k.id), last.filter((l) => l.key_student_id === r.k.id), policy, today)),
+    items: list.map((r) => toOut(r, care.find((c) => c.keyStudentId === r.k.id), last.filter((l) => l.key_student_id === r.k.id), policy, today, offers.find((o) => o.keyStudentId === r.k.id)?.n ?? 0)),
     total: total[0]!.n,
     page: q.page,
     pageSize: q.pageSize,
   };
 }
 
-async function findReadable(db: Db, caller: Caller, id: string): Promise<Listed | null> {
+export async function findReadable(db: Db, caller: Caller, id: string): Promise<Listed | null> {
   const found = await db.select({ k: keyStudents, name: students.name, className: classWithGrade, orgPath: students.orgPath }).from(keyStudents)
     .innerJoin(students, eq(students.id, keyStudents.studentId)).leftJoin(orgUnits, eq(orgUnits.id, students.classId))
     .where(and(eq(keyStudents.id, id), eq(keyStudents.regionId, caller.regionId), readable(caller)));
@@ -177,7 +185,7 @@ async function findReadable(db: Db, caller: Caller, id: string): Promise<Listed 
 }
 
 /** What the caller may do with this record. */
-function abilities(caller: Caller, r: Listed, care: typeof careAssignments.$inferSelect | undefined) {
+export function abilities(caller: Caller, r: Listed, care: typeof careAssignments.$inferSelect | undefined) {
   const has = (p: 'care.manage' | 'care.diary' | 'care.approve') => hasPermission(caller, p) && scopeIncludes(scopeFor(caller.assignments, p), r.orgPath, r.k.studentId);
   const manage = has('care.manage');
   const isCarer = care?.accountId === caller.accountId;
@@ -195,18 +203,19 @@ function abilities(caller: Caller, r: Listed, care: typeof careAssignments.$infe
 export async function getKeyStudent(deps: Deps, caller: Caller, id: string): Promise<z.infer<typeof contracts.KeyStudentDetail>> {
   const r = await findReadable(deps.db, caller, id);
   if (!r) throw notFound();
-  const [care, last, policy, events, assignments] = await Promise.all([
+  const [care, last, policy, events, assignments, offers] = await Promise.all([
     currentCare(deps.db, [id]),
     lastEntries(deps.db, [id]),
     carePolicyFor(deps.db, caller.regionId),
     deps.db.select().from(keyStudentEvents).where(eq(keyStudentEvents.keyStudentId, id)).orderBy(keyStudentEvents.at, keyStudentEvents.id),
     deps.db.select().from(careAssignments).where(eq(careAssignments.keyStudentId, id)).orderBy(careAssignments.startDate, sql`${careAssignments.endedAt} asc nulls last`, careAssignments.id),
+    pendingOffers(deps.db, [id]),
   ]);
   const can = abilities(caller, r, care[0]);
   const diary = can.readDiary ? await deps.db.select().from(diaryEntries).where(eq(diaryEntries.keyStudentId, id)).orderBy(desc(diaryEntries.date), desc(diaryEntries.createdAt)) : null;
   await appendAudit(deps.db, { ...auditActor(caller), action: 'care.read', objectType: 'student', objectId: r.k.studentId, orgPath: r.orgPath, detail: { keyStudentId: id, diary: diary !== null } }, deps.clock());
   return {
-    ...toOut(r, care[0], last, policy, cstToday(deps.clock())),
+    ...toOut(r, care[0], last, policy, cstToday(deps.clock()), offers[0]?.n ?? 0),
     events: events.map((e) => ({ kind: e.kind, actorName: e.actorName, at: e.at.toISOString(), detail: (e.detail ?? {}) as Record<string, unknown> })),
     assignments: assignments.map((a) => ({ accountId: a.accountId, name: a.accountName, asLeader: a.asLeader > 0, startDate: a.startDate, endedAt: a.endedAt?.toISOString() ?? null, endReason: a.endReason })),
     diary: diary?.map((d) => ({ id: d.id, kind: d.kind, date: d.date, mood: d.mood, fields: d.fields as Record<string, string>, note: d.note, authorName: d.authorName, createdAt: d.createdAt.toISOString() })) ?? null,
@@ -223,14 +232,19 @@ export async function careCandidates(deps: Deps, caller: Caller, id: string): Pr
   if (!r) throw notFound();
   if (!abilities(caller, r, undefined).assign) throw forbidden();
   const policy = await carePolicyFor(deps.db, caller.regionId);
-  const found = await rows<{ account_id: string; name: string; is_leader: boolean; load: number }>(deps.db, sql`
-    select a.id as account_id, a.display_name as name,
+  const found = await rows<{ account_id: string; name: string; is_leader: boolean; load: number; offer_id: string | null; offer_note: string | null; offer_at: Date | string | null }>(deps.db, sql`
+    select a.id as account_id, a.display_name as name, o.id as offer_id, o.note as offer_note, o.created_at as offer_at,
       exists (select 1 from role_assignments ra where ra.account_id = a.id and ra.role = 'school_leader' and ra.org_unit_id = ${r.k.schoolId}) as is_leader,
       (select count(*)::int from care_assignments c where c.account_id = a.id and c.ended_at is null) as load
     from accounts a join staff st on st.id = a.staff_id
-    where st.school_id = ${r.k.schoolId} and not a.disabled
-    order by 3 desc, 4, a.display_name limit 500`);
-  return found.map((f) => ({ accountId: f.account_id, name: f.name, isLeader: f.is_leader, load: f.load, problems: assignmentProblems({ level: r.k.level, assigneeIsLeader: f.is_leader, currentLoad: f.load }, policy) }));
+    left join care_volunteers o on o.account_id = a.id and o.key_student_id = ${id} and o.status = 'pending'
+    where st.school_id = ${r.k.schoolId} and st.active and not a.disabled
+    order by (o.id is not null) desc, is_leader desc, load, a.display_name limit 500`);
+  return found.map((f) => ({
+    accountId: f.account_id, name: f.name, isLeader: f.is_leader, load: f.load,
+    problems: assignmentProblems({ level: r.k.level, assigneeIsLeader: f.is_leader, currentLoad: f.load }, policy),
+    offer: f.offer_id ? { id: f.offer_id, note: f.offer_note ?? '', createdAt: new Date(f.offer_at!).toISOString() } : null,
+  }));
 }
 
 /**
@@ -251,14 +265,15 @@ export async function assignCare(deps: Deps, caller: Caller, id: string, body: z
     if (current) await endCare(tx, current, body.reason ?? '更换包保教师', now);
     const granted = await tx.insert(roleAssignments).values({ regionId: caller.regionId, accountId: body.accountId, role: 'care_teacher', studentId: r.k.studentId, grantedBy: caller.accountId }).returning({ id: roleAssignments.id });
     await tx.insert(careAssignments).values({ keyStudentId: id, studentId: r.k.studentId, accountId: body.accountId, accountName: who.name, asLeader: who.isLeader ? 1 : 0, roleAssignmentId: granted[0]!.id, startDate: cstToday(now), assignedByName: caller.displayName });
-    await event(tx, id, 'assigned', caller.displayName, { accountId: body.accountId, name: who.name, replaced: current?.accountName ?? null }, now);
-    await notify(tx, deps, { regionId: caller.regionId, accountIds: [body.accountId].filter((a) => a !== caller.accountId), kind: 'care.assigned', title: '您有一名新的包保学生', body: '请尽快开展谈心，并按要求记录成长日记。', link: `/care/${id}`, objectType: 'key_student', objectId: id }, now);
+    const offered = await settleOffers(tx, deps, { keyStudentId: id, regionId: caller.regionId, assigneeId: body.accountId, deciderName: caller.displayName, now });
+    await event(tx, id, 'assigned', caller.displayName, { accountId: body.accountId, name: who.name, replaced: current?.accountName ?? null, ...(offered ? { volunteered: true } : {}) }, now);
+    await notify(tx, deps, { regionId: caller.regionId, accountIds: [body.accountId].filter((a) => a !== caller.accountId), kind: 'care.assigned', title: offered ? '您的包保报名已通过' : '您有一名新的包保学生', body: '请尽快开展谈心，并按要求记录成长日记。', link: `/care/${id}`, objectType: 'key_student', objectId: id }, now);
     await appendAudit(tx, { ...auditActor(caller), action: 'care.assign', objectType: 'student', objectId: r.k.studentId, orgPath: r.orgPath, detail: { keyStudentId: id, accountId: body.accountId } }, now);
   });
   return getKeyStudent(deps, caller, id);
 }
 
-async function endCare(tx: Db, a: typeof careAssignments.$inferSelect, reason: string, now: Date): Promise<void> {
+export async function endCare(tx: Db, a: typeof careAssignments.$inferSelect, reason: string, now: Date): Promise<void> {
   await tx.update(careAssignments).set({ endedAt: now, endReason: reason }).where(eq(careAssignments.id, a.id));
   if (a.roleAssignmentId) await tx.delete(roleAssignments).where(eq(roleAssignments.id, a.roleAssignmentId));
 }
@@ -314,6 +329,8 @@ export async function closure(deps: Deps, caller: Caller, id: string, body: z.in
     if (body.action === 'approve') {
       const current = (await tx.select().from(careAssignments).where(and(eq(careAssignments.keyStudentId, id), isNull(careAssignments.endedAt))))[0];
       if (current) await endCare(tx, current, '销号', now);
+      await settleOffers(tx, deps, { keyStudentId: id, regionId: caller.regionId, assigneeId: null, deciderName: caller.displayName, now, reason: '该生已销号' });
+      await endPairingsOf(tx, { keyStudentId: id, reason: '该生已销号', actorName: caller.displayName, now });
     }
     const kind = body.action === 'propose' ? 'closure_proposed' : body.action === 'approve' ? 'closed' : 'closure_rejected';
     await event(tx, id, kind, caller.displayName, body.action === 'propose' ? { summary: body.summary } : body.action === 'reject' ? { reason: body.reason } : {}, now);

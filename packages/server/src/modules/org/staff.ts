@@ -8,6 +8,7 @@ import { inScope, scopeOf } from '../access/service.js';
 import { roleAssignments } from '../access/tables.js';
 import { appendAudit } from '../audit/service.js';
 import { generateInitialPassword, hashPassword } from '../auth/passwords.js';
+import { careEndsWithStaff } from '../care/choice.js';
 import { accounts, sessions } from '../auth/tables.js';
 import { auditActor, unitInScope } from './service.js';
 import { orgUnits, staff, staffPosts } from './tables.js';
@@ -203,6 +204,8 @@ export async function deactivateStaff(deps: Deps, caller: Caller, id: string): P
       await tx.delete(roleAssignments).where(and(eq(roleAssignments.accountId, row.accountId), sql`${roleAssignments.orgUnitId} in (select id from org_units where path like ${`${school.path}%`})`));
       await tx.update(accounts).set({ disabled: true }).where(eq(accounts.id, row.accountId));
       await tx.delete(sessions).where(eq(sessions.accountId, row.accountId));
+      // their key students keep the history and show as needing a new care teacher
+      await careEndsWithStaff(tx, deps, { accountId: row.accountId, regionId: caller.regionId, schoolId: school.id, actorName: caller.displayName, now: deps.clock() });
     }
     await appendAudit(tx, { ...auditActor(caller), action: 'staff.deactivate', objectType: 'staff', objectId: id, orgPath: school.path }, deps.clock());
   });
