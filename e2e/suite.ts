@@ -837,6 +837,160 @@ test('language switch shows English', async (browser) => {
   });
 });
 
+test('sweep: school.leader starts a sweep, head.teacher reviews every student of 七年级1班 (one added to the register, the rest 无 in bulk) and submits, the leader sees the class complete; city.admin changes the committee rule and a holiday, kept after reload', async (browser) => {
+  const stamp = String(Date.now()).slice(-6);
+  const name = `浏览器测试摸底排查 ${stamp}`;
+  const reason = `开学后常独处，成绩下滑（${stamp}）`;
+  const day = (n: number) => new Date(Date.now() + n * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+  let classId = '';
+  let total = 0;
+  let added = '';
+
+  // 1. the school leader starts a sweep for the school
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    await page.getByTestId('menu-sweeps').click();
+    await page.getByTestId('sweep-list-page').waitFor();
+    await page.getByTestId('sweep-create').click();
+    const form = page.getByTestId('sweep-create-form');
+    await form.waitFor();
+    assert((await form.innerText()).includes('江城区实验中学'), 'the leader’s school is chosen');
+    await page.getByTestId('sweep-create-name').fill(name);
+    const dates = form.locator('.ant-picker-range input');
+    await dates.nth(0).click();
+    await dates.nth(0).fill(day(-1));
+    await page.keyboard.press('Enter');
+    await dates.nth(1).fill(day(14));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('sweep-create-submit').click();
+    await page.getByTestId('sweep-completion-page').waitFor();
+    assert((await page.getByTestId('sweep-completion-page').innerText()).includes(name), 'the new sweep’s completion page');
+  });
+
+  // 2. the head teacher reviews the whole class from the sweep list
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'head.teacher');
+    await page.getByTestId('menu-sweeps').click();
+    const row = page.locator(`[data-testid="sweep-table"] tr[data-name="${name}"]`);
+    await row.locator('[data-testid^="sweep-review-"]').first().click();
+    await page.getByTestId('sweep-class-page').waitFor();
+    classId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const title = await page.getByTestId('sweep-class-title').innerText();
+    assert(title.includes('七年级1班'), `the review of 七年级1班: ${title}`);
+    const rows = page.getByTestId('sweep-student');
+    await rows.first().waitFor();
+    total = await rows.count();
+    assert(total >= 3, `every student of the class is listed (${total})`);
+    const submit = page.getByTestId('sweep-submit');
+    assert(await submit.isDisabled(), 'submit is disabled before anyone is reviewed');
+    assert((await page.getByTestId('sweep-blocked').innerText()).includes(`还有 ${total} 名学生未排查`), 'the reason is shown');
+
+    // one student not on the register: two categories and onto the register with a reason
+    const target = page.locator('[data-testid="sweep-student"][data-key="false"]').last();
+    added = (await target.getAttribute('data-name')) ?? '';
+    await target.getByTestId('sweep-categories').click();
+    for (const label of ['留守', '学业压力大']) {
+      await page.keyboard.type(label);
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: label }).first().waitFor();
+      await page.keyboard.press('Enter');
+    }
+    await page.keyboard.press('Escape');
+    await target.getByTestId('sweep-action').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '列入名单' }).click();
+    assert((await page.getByTestId('sweep-progress').getAttribute('data-done')) === '1', 'one reviewed');
+
+    // the filter shows those not yet reviewed
+    await page.getByTestId('sweep-pending-only').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="sweep-student"]').length === n, total - 1);
+    await page.getByTestId('sweep-pending-only').click();
+
+    // the rest in one go: 无 (students on the register stay on it)
+    await page.getByTestId('sweep-none-rest').click();
+    const ok = page.getByTestId('sweep-none-rest-ok');
+    await ok.click();
+    const allDone = page.locator(`[data-testid="sweep-progress"][data-done="${total}"]`);
+    if (!(await allDone.waitFor({ timeout: 4000 }).then(() => true, () => false)) && (await ok.isVisible())) await ok.click();
+    await allDone.waitFor();
+    // still blocked: adding needs a reason
+    assert(await submit.isDisabled(), 'submit is disabled while a reason is missing');
+    assert((await page.getByTestId('sweep-blocked').innerText()).includes(added), 'the student without a reason is named');
+    await target.getByTestId('sweep-reason').fill(reason);
+    await page.locator('[data-testid="sweep-blocked"][data-blocked="false"]').waitFor();
+    const kept = await page.locator('[data-testid="sweep-student"][data-key="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name') ?? ''));
+    await submit.click();
+    const outcome = page.getByTestId('sweep-outcome');
+    await outcome.waitFor();
+    assert((await page.getByTestId('sweep-outcome-added').innerText()).includes(added), 'the outcome names the student added');
+    if (kept.length) assert((await page.getByTestId('sweep-outcome-kept').innerText()).includes(kept[0]!), 'the outcome names the students kept');
+    // stored: after a reload every row comes back reviewed, the added student on the register
+    await page.reload();
+    await page.locator(`[data-testid="sweep-progress"][data-done="${total}"]`).waitFor();
+    await page.locator(`[data-testid="sweep-student"][data-name="${added}"][data-key="true"]`).waitFor();
+  });
+
+  // 3. the leader sees the class complete
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    await page.getByTestId('menu-sweeps').click();
+    await page.locator(`[data-testid="sweep-table"] tr[data-name="${name}"]`).getByTestId('sweep-completion-link').click();
+    await page.getByTestId('sweep-completion-page').waitFor();
+    await page.locator(`[data-testid="sweep-class-state-${classId}"][data-done="true"]`).waitFor();
+    assert((await page.getByTestId(`sweep-reviewed-${classId}`).innerText()).trim() === String(total), `all ${total} students of the class reviewed`);
+    // and the student is on the register, from the sweep
+    await page.goto(`${BASE}/care`);
+    await page.locator('[data-testid="care-table"]', { hasText: added }).waitFor();
+  });
+
+  // 4. the city bureau changes the committee rule and adds a holiday; both kept after a reload, then put back
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'city.admin');
+    await page.getByTestId('menu-committeeRule').click();
+    await page.getByTestId('rule-form').waitFor();
+    const windowBox = page.getByTestId('rule-window');
+    const minBox = page.getByTestId('rule-min');
+    const [window0, min0] = [await windowBox.inputValue(), await minBox.inputValue()];
+    // a rule that cannot fire is refused with the reason
+    await minBox.fill('9');
+    await windowBox.fill('5');
+    await page.getByTestId('rule-save').click();
+    assert((await page.getByTestId('rule-error').innerText()).includes('不能多于'), 'the server’s reason is shown');
+    await minBox.fill('3');
+    await page.getByTestId('rule-save').click();
+    await page.locator('[data-testid="rule-summary"]', { hasText: '最近 5 个上学日中有 3 天' }).waitFor();
+    await page.reload();
+    await page.getByTestId('rule-form').waitFor();
+    assert((await windowBox.inputValue()) === '5' && (await minBox.inputValue()) === '3', 'the rule is kept after a reload');
+    await windowBox.fill(window0);
+    await minBox.fill(min0);
+    await page.getByTestId('rule-save').click();
+    await page.locator('[data-testid="rule-summary"]', { hasText: `最近 ${window0} 个上学日中有 ${min0} 天` }).waitFor();
+
+    const holiday = day(400);
+    const label = `测试假日${stamp}`;
+    await page.getByTestId('menu-calendar').click();
+    await page.getByTestId('calendar-form').waitFor();
+    const before = await page.getByTestId('calendar-day').count();
+    await page.getByTestId('calendar-add-day').click();
+    const newDay = page.getByTestId('calendar-day').nth(before);
+    const date = newDay.locator('[data-testid="calendar-day-date"] input, input[data-testid="calendar-day-date"]').first();
+    await date.click();
+    await date.fill(holiday);
+    await date.press('Enter');
+    await newDay.getByTestId('calendar-day-label').fill(label);
+    await page.getByTestId('calendar-save').click();
+    await page.locator('.ant-message', { hasText: '校历已保存' }).waitFor();
+    await page.reload();
+    await page.getByTestId('calendar-form').waitFor();
+    const kept = page.locator('[data-testid="calendar-day"]', { has: page.locator(`input[value="${label}"]`) });
+    await kept.waitFor();
+    assert((await kept.locator('input').first().inputValue()) === holiday, `the holiday ${holiday} is kept`);
+    await kept.getByTestId('calendar-day-remove').click();
+    await page.getByTestId('calendar-save').click();
+    await page.locator('.ant-message', { hasText: '校历已保存' }).waitFor();
+    assert((await page.getByTestId('calendar-day').count()) === before, 'the calendar is as it was');
+  });
+});
+
 test('board, timeline and meeting: school.leader sees the school board and a key student’s timeline with a warning, records the weekly meeting once (double click) with a task for the counselor, who marks it done; district.admin sees the board per school without student names', async (browser) => {
   const stamp = String(Date.now()).slice(-6);
   const taskTitle = `与逾期跟进的学生谈心（${stamp}）`;
