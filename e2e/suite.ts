@@ -1087,6 +1087,76 @@ test('board, timeline and meeting: school.leader sees the school board and a key
   });
 });
 
+test('staff care: school.leader opens a staff sweep, reviews every staff member (one onto the register, the rest 无), names a carer and records a talk; a counselor sees nothing of it', async (browser) => {
+  const stamp = String(Date.now()).slice(-6);
+  const reason = `母亲上月病故，近来常走神（${stamp}）`;
+  const note = `午休时在办公室谈了半小时（${stamp}）`;
+  let person = '';
+  let caseUrl = '';
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    await page.getByTestId('menu-staffcare').click();
+    await page.getByTestId('staffsweep-create').click();
+    await page.getByTestId('staffsweep-create-name').fill(`浏览器测试教职工排查 ${stamp}`);
+    await page.getByTestId('staffsweep-create-submit').click();
+    await page.getByTestId('staffsweep-review-staff').click();
+    const rows = page.getByTestId('staffsweep-row');
+    await rows.first().waitFor();
+    const total = await rows.count();
+    assert(total >= 3, `every staff member of the school is listed (${total})`);
+    assert(await page.getByTestId('staffsweep-submit').isDisabled(), 'submit waits until everyone is reviewed');
+    // one teacher: recent loss and mood swings, onto the register with a reason
+    const target = page.locator('[data-testid="staffsweep-row"][data-case="false"]').first();
+    person = (await target.getAttribute('data-name')) ?? '';
+    await target.getByTestId('staffsweep-categories').click();
+    for (const label of ['近期丧亲', '情绪波动']) {
+      await page.keyboard.type(label);
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: label }).first().waitFor();
+      await page.keyboard.press('Enter');
+    }
+    await page.keyboard.press('Escape');
+    await target.getByTestId('staffsweep-action').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="列入"]').click();
+    await target.getByTestId('staffsweep-reason').fill(reason);
+    await page.getByTestId('staffsweep-rest-none').click();
+    await page.locator(`[data-testid="staffsweep-progress"][data-done="${total}"]`).waitFor();
+    await page.getByTestId('staffsweep-submit').click();
+    await page.locator('[data-testid="staffsweep-row"][data-case="true"]', { hasText: person }).waitFor();
+
+    // the register: the teacher is on it; the detail, a carer and a talk
+    await page.getByTestId('menu-staffcare').click();
+    await page.getByTestId('staffcare-row-name').filter({ hasText: person }).first().click();
+    await page.getByTestId('staffcare-name').filter({ hasText: person }).waitFor();
+    caseUrl = new URL(page.url()).pathname;
+    assert((await page.locator('body').innerText()).includes(reason), 'the reason is on the record');
+    await page.getByTestId('staffcare-assign').click();
+    await page.getByTestId('staffcare-choose').first().click();
+    await page.getByTestId('staffcare-carer').first().waitFor();
+    await page.getByTestId('staffcare-write').click();
+    await page.getByTestId('staffcare-kind-talk').click();
+    await page.getByTestId('staffcare-support').fill('教务处调整了本月的晚自习值班');
+    await page.getByTestId('staffcare-note').fill(note);
+    await page.getByTestId('staffcare-record-submit').click();
+    await page.getByTestId('staffcare-record-talk').filter({ hasText: note }).waitFor();
+    // the person does not propose and approve alone: the approve button is not offered to the proposer
+    await page.getByTestId('staffcare-closure-text').fill('情绪已平稳');
+    await page.getByTestId('staffcare-propose').click();
+    await page.locator('[data-testid="staffcare-status"][data-status="closure_proposed"]').waitFor();
+    assert((await page.getByTestId('staffcare-approve').count()) === 0, 'the proposer cannot approve');
+  });
+  // a counselor of the same school sees nothing: no menu, the page and the record are not found
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'counselor');
+    assert((await page.getByTestId('menu-staffcare').count()) === 0, 'no staff-care menu for a counselor');
+    await page.goto(`${BASE}${caseUrl}`);
+    await page.locator('.ant-result-404').waitFor();
+    const text = await page.locator('body').innerText();
+    assert(!text.includes(reason) && !text.includes(note), 'nothing of the record is shown');
+    const api = await page.evaluate(async (url) => (await fetch(`/api/v1${url.replace('/staffcare/', '/staffcare/cases/')}`)).status, caseUrl);
+    assert(api === 403 || api === 404, `the API refuses the counselor (${api})`);
+  });
+});
+
 const only = process.argv[2];
 const browser = await launch();
 let passed = 0;

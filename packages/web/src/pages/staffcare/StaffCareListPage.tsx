@@ -72,7 +72,7 @@ function AddModal({ onClose, onAdded }: { onClose: () => void; onAdded: (c: Staf
           />
         </Form.Item>
         <Form.Item name="categories" label={t('staffCare.addForm.categories')} rules={[{ required: true, message: t('staffCare.addForm.required') }]}>
-          <Select mode="multiple" options={list.map((c) => ({ value: c.code, label: label(c.code) }))} data-testid="staffcare-add-categories" />
+          <Select mode="multiple" showSearch={{ optionFilterProp: 'label' }} options={list.map((c) => ({ value: c.code, label: label(c.code) }))} data-testid="staffcare-add-categories" />
         </Form.Item>
         <Form.Item name="level" label={t('staffCare.addForm.level')}>
           <Radio.Group optionType="button" options={LEVELS.map((l) => ({ value: l, label: t(`staffCare.level.${l}`) }))} />

@@ -151,7 +151,9 @@ export default function StaffSweepGroupPage() {
               value={r.categories}
               options={list.map((c) => ({ value: c.code, label: label(c.code) }))}
               onChange={(v: string[]) => change(p.subjectId, { categories: v, none: false })}
-              style={{ minWidth: 240 }}
+              showSearch={{ optionFilterProp: 'label' }}
+              maxTagCount="responsive"
+              style={{ width: 260 }}
               data-testid="staffsweep-categories"
             />
           </Space>
