@@ -218,9 +218,10 @@ export default function SchoolCalendarPage() {
                   if (info.type !== 'date') return info.originNode;
                   const mark = markOf(d.format(D), preview);
                   const label = preview.days.find((x) => x.date === d.format(D))?.label;
-                  const color = { school: '#1677ff', weekend: '#bfbfbf', holiday: '#cf1322', workday: '#d46b08', outside: '#d9d9d9' }[mark];
+                  // the chosen day keeps antd's white on blue
+                  const color = d.isSame(month, 'day') ? undefined : d.month() !== month.month() ? '#d9d9d9' : { school: '#1677ff', weekend: '#bfbfbf', holiday: '#cf1322', workday: '#d46b08', outside: '#d9d9d9' }[mark];
                   return (
-                    <div className="ant-picker-cell-inner" title={`${t(`sweep.calendar.mark.${mark}`)}${label ? ` · ${label}` : ''}`} style={{ color: d.month() === month.month() ? color : '#d9d9d9', fontWeight: mark === 'holiday' || mark === 'workday' ? 600 : undefined }} data-mark={mark}>
+                    <div className="ant-picker-cell-inner" title={`${t(`sweep.calendar.mark.${mark}`)}${label ? ` · ${label}` : ''}`} style={{ color, fontWeight: mark === 'holiday' || mark === 'workday' ? 600 : undefined }} data-mark={mark}>
                       {d.date()}
                     </div>
                   );
