@@ -842,6 +842,7 @@ test('sweep: school.leader starts a sweep, head.teacher reviews every student of
   const name = `浏览器测试摸底排查 ${stamp}`;
   const reason = `开学后常独处，成绩下滑（${stamp}）`;
   const day = (n: number) => new Date(Date.now() + n * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+  const shots = process.env.E2E_SHOTS;
   let classId = '';
   let total = 0;
   let added = '';
@@ -916,11 +917,13 @@ test('sweep: school.leader starts a sweep, head.teacher reviews every student of
     assert((await page.getByTestId('sweep-blocked').innerText()).includes(added), 'the student without a reason is named');
     await target.getByTestId('sweep-reason').fill(reason);
     await page.locator('[data-testid="sweep-blocked"][data-blocked="false"]').waitFor();
+    if (shots) await page.screenshot({ path: path.join(shots, 'sweep-class.png'), fullPage: true });
     const kept = await page.locator('[data-testid="sweep-student"][data-key="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name') ?? ''));
     await submit.click();
     const outcome = page.getByTestId('sweep-outcome');
     await outcome.waitFor();
     assert((await page.getByTestId('sweep-outcome-added').innerText()).includes(added), 'the outcome names the student added');
+    if (shots) await page.screenshot({ path: path.join(shots, 'sweep-outcome.png') });
     if (kept.length) assert((await page.getByTestId('sweep-outcome-kept').innerText()).includes(kept[0]!), 'the outcome names the students kept');
     // stored: after a reload every row comes back reviewed, the added student on the register
     await page.reload();
@@ -936,6 +939,7 @@ test('sweep: school.leader starts a sweep, head.teacher reviews every student of
     await page.getByTestId('sweep-completion-page').waitFor();
     await page.locator(`[data-testid="sweep-class-state-${classId}"][data-done="true"]`).waitFor();
     assert((await page.getByTestId(`sweep-reviewed-${classId}`).innerText()).trim() === String(total), `all ${total} students of the class reviewed`);
+    if (shots) await page.screenshot({ path: path.join(shots, 'sweep-completion.png'), fullPage: true });
     // and the student is on the register, from the sweep
     await page.goto(`${BASE}/care`);
     await page.locator('[data-testid="care-table"]', { hasText: added }).waitFor();
@@ -957,6 +961,7 @@ test('sweep: school.leader starts a sweep, head.teacher reviews every student of
     await minBox.fill('3');
     await page.getByTestId('rule-save').click();
     await page.locator('[data-testid="rule-summary"]', { hasText: '最近 5 个上学日中有 3 天' }).waitFor();
+    if (shots) await page.screenshot({ path: path.join(shots, 'committee-rule.png'), fullPage: true });
     await page.reload();
     await page.getByTestId('rule-form').waitFor();
     assert((await windowBox.inputValue()) === '5' && (await minBox.inputValue()) === '3', 'the rule is kept after a reload');
@@ -984,6 +989,7 @@ test('sweep: school.leader starts a sweep, head.teacher reviews every student of
     const kept = page.locator('[data-testid="calendar-day"]', { has: page.locator(`input[value="${label}"]`) });
     await kept.waitFor();
     assert((await kept.locator('input').first().inputValue()) === holiday, `the holiday ${holiday} is kept`);
+    if (shots) await page.screenshot({ path: path.join(shots, 'calendar.png'), fullPage: true });
     await kept.getByTestId('calendar-day-remove').click();
     await page.getByTestId('calendar-save').click();
     await page.locator('.ant-message', { hasText: '校历已保存' }).waitFor();
