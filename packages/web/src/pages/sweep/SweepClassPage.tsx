@@ -3,6 +3,7 @@ import { Alert, App, Button, Card, Checkbox, Input, Popconfirm, Progress, Select
 import type { ColumnsType } from 'antd/es/table';
 import { ArrowLeftOutlined, CheckOutlined, SendOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { DEFAULT_CIRCUMSTANCES } from '@xinyu/core';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError, errorMessage } from '../../api/client';
 import type { SweepAction, SweepClass, SweepReviewBody, SweepStudent } from '../../api/types';
@@ -114,7 +115,14 @@ export default function SweepClassPage() {
   }, [dirty]);
 
   const labels = useMemo(() => Object.fromEntries((data?.categories ?? []).map((c) => [c.code, c.label])), [data]);
-  const options = useMemo(() => (data?.categories ?? []).map((c) => ({ value: c.code, label: c.label })), [data]);
+  // the document's seven first (留守, 单亲 …), then the region's own, then the behaviours, as the server lists them after
+  const options = useMemo(() => {
+    const rank = (code: string) => {
+      const i = DEFAULT_CIRCUMSTANCES.findIndex((c) => c.code === code);
+      return i >= 0 ? i : DEFAULT_CIRCUMSTANCES.length;
+    };
+    return [...(data?.categories ?? [])].sort((a, b) => rank(a.code) - rank(b.code)).map((c) => ({ value: c.code, label: c.label }));
+  }, [data]);
   const students = useMemo(() => data?.students ?? [], [data]);
   const stateOf = (sid: string): RowState => rows[sid] ?? { none: false, categories: [], action: 'none', reason: '', note: '' };
 
