@@ -1,5 +1,6 @@
 /** The warning workflow (预警): alerts from every source, their handling, deadlines and escalation. */
 import { z } from 'zod';
+import { paged } from './common.js';
 import { ALERT_ACTIONS, ALERT_OUTCOMES, ALERT_SOURCES, ALERT_STATUSES, ESCALATION_TIERS } from '../warning/alerts.js';
 
 const Level = z.enum(['yellow', 'orange', 'red']);
@@ -63,9 +64,14 @@ export const AlertQuery = z.object({
   overdue: z.enum(['true']).optional(),
   mine: z.enum(['true']).optional(),
   studentId: z.uuid().optional(),
+  /** only students under this org unit (a class, grade, school, district), which must be in the caller's scope */
+  unitId: z.coerce.number().int().positive().optional(),
   page: z.coerce.number().int().min(1).max(100000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+/** The alert list; `unit` names the unit filter in force (a class with its grade: 七年级1班), null without one. */
+export const AlertList = paged(Alert).extend({ unit: z.object({ id: z.number().int(), name: z.string(), kind: z.string() }).nullable() });
 
 /** A staff member's, a parent's or the counselor's report about a student. */
 export const RaiseAlertBody = z
@@ -122,6 +128,8 @@ export const WarningBoard = z.object({
   unit: z.object({ id: z.number().int(), name: z.string(), kind: z.string() }),
   /** counts of 1–4 are null (suppressed) outside a school */
   suppressed: z.boolean(),
+  /** the caller may read this unit's alerts: its counts, and its rows', may open the alert list filtered by unit */
+  listable: z.boolean(),
   open: Counts,
   byStatus: z.object({ new: Cell, acknowledged: Cell, assessing: Cell }),
   byTier: z.object({ class: Cell, counselor: Cell, leader: Cell, bureau: Cell }),

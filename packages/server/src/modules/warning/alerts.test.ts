@@ -319,3 +319,66 @@ describe('boards', () => {
     expect(audited[0]!.n).toBe(2);
   });
 });
+
+describe('the alert list filtered by unit', () => {
+  const listed = async (s: Session, query: string) => {
+    const res = await s.get(`/api/v1/alerts?pageSize=200&${query}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as { items: { id: string; studentId: string; className: string }[]; total: number; unit: { id: number; name: string; kind: string } | null };
+  };
+
+  it('only alerts of students under the unit, named with its grade; the school gives the whole list', async () => {
+    // a report joins the student's open alert or opens one: either way it is the student's open alert
+    const here = (await raise(head, env.ids.classmate, 'yellow', '课间总是一个人待在教室')).json().alertId as string;
+    const other = (await raise(counselor, env.ids.otherClassStudent, 'orange', '近一周多次缺交作业、情绪低落')).json().alertId as string;
+    const otherClass = (await rows<{ id: number }>(env.deps.db, sql`select class_id as id from students where id = ${env.ids.otherClassStudent}`))[0]!.id;
+    const classA = await listed(counselor, `unitId=${env.ids.classA}`);
+    expect(classA.unit).toEqual({ id: env.ids.classA, name: '七年级1班', kind: 'class' });
+    expect(classA.items.map((a) => a.id)).toContain(here);
+    expect(classA.items.map((a) => a.id)).not.toContain(other);
+    expect(new Set(classA.items.map((a) => a.className))).toEqual(new Set(['七年级1班']));
+    const inClassA = await count(sql`select count(*)::int as n from alerts a join students s on s.id = a.student_id where s.class_id = ${env.ids.classA}`);
+    expect(classA.total).toBe(inClassA);
+    expect((await listed(counselor, `unitId=${otherClass}`)).items.map((a) => a.id)).toContain(other);
+    const school = await listed(counselor, `unitId=${env.ids.schoolA}`);
+    const all = await listed(counselor, '');
+    expect(all.unit).toBeNull();
+    expect(school.total).toBe(all.total);
+    expect(school.unit).toMatchObject({ id: env.ids.schoolA, kind: 'school' });
+    // with the other filters
+    const open = await listed(counselor, `unitId=${env.ids.classA}&status=open`);
+    expect(open.items.map((a) => a.id)).toContain(here);
+    expect(open.items.every((a) => classA.items.some((b) => b.id === a.id))).toBe(true);
+  });
+
+  it('another school\'s unit, or a unit above the caller\'s, is not found (and the refusal audited); a head teacher filters on their own class only', async () => {
+    const denied = () => count(sql`select count(*)::int as n from audit_log where action = 'access.denied' and detail->>'route' = 'GET /api/v1/alerts'`);
+    const before = await denied();
+    expect((await counselor.get(`/api/v1/alerts?unitId=${env.ids.schoolB}`)).statusCode).toBe(404);
+    expect((await counselor.get(`/api/v1/alerts?unitId=${env.ids.classB}`)).statusCode).toBe(404);
+    expect((await counselor.get(`/api/v1/alerts?unitId=${env.ids.districtA}`)).statusCode).toBe(404);
+    expect((await counselor.get(`/api/v1/alerts?unitId=999999999`)).statusCode).toBe(404);
+    expect(await denied()).toBe(before + 4);
+    const mine = (await raise(head, env.ids.classmate, 'yellow', '最近午休时常独自流泪')).json().alertId as string;
+    const own = await listed(head, `unitId=${env.ids.classA}`);
+    expect(own.items.map((a) => a.id)).toContain(mine);
+    expect(own.total).toBe((await listed(head, '')).total);
+    expect((await head.get(`/api/v1/alerts?unitId=${env.ids.classA2}`)).statusCode).toBe(404);
+    expect((await head.get(`/api/v1/alerts?unitId=${env.ids.schoolA}`)).statusCode).toBe(404);
+    // another school's counselor finds nothing of this school's units; a care teacher reads no alert list at all
+    await env.addAccount('counselor.b', [{ role: 'counselor', orgUnitId: env.ids.schoolB }]);
+    const other = await env.login('counselor.b');
+    expect((await other.get(`/api/v1/alerts?unitId=${env.ids.schoolB}`)).statusCode).toBe(200);
+    expect((await other.get(`/api/v1/alerts?unitId=${env.ids.classA}`)).statusCode).toBe(404);
+    expect((await (await env.login('care.teacher')).get(`/api/v1/alerts?unitId=${env.ids.classA}`)).statusCode).toBe(403);
+    expect((await counselor.get(`/api/v1/alerts?unitId=abc`)).statusCode).toBe(400);
+    expect((await counselor.get(`/api/v1/alerts?unitId=0`)).statusCode).toBe(400);
+  });
+
+  it('a board says whether its counts may open the filtered list: for those who may read the unit\'s alerts', async () => {
+    expect((await counselor.get(`/api/v1/warning/board?unitId=${env.ids.schoolA}`)).json().listable).toBe(true);
+    expect((await head.get(`/api/v1/warning/board?unitId=${env.ids.classA}`)).json().listable).toBe(true);
+    const admin = await env.login('district.admin2');
+    expect((await admin.get(`/api/v1/warning/board?unitId=${env.ids.schoolA}`)).json().listable).toBe(false);
+  });
+});

@@ -12,7 +12,7 @@ const errors = { 400: E, 403: E, 404: E, 409: E };
 export const warningRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.get('/alerts', {
     config: { access: 'alert.read' },
-    schema: { tags, summary: '预警记录（未处理、红色在前）', querystring: contracts.AlertQuery, response: { 200: contracts.paged(contracts.Alert), 400: E, 403: E } },
+    schema: { tags, summary: '预警记录（未处理、红色在前）', querystring: contracts.AlertQuery, response: { 200: contracts.AlertList, 400: E, 403: E, 404: E } },
   }, async (req) => listAlerts(deps, callerOf(req), req.query));
 
   app.post('/alerts', {

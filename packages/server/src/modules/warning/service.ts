@@ -338,10 +338,15 @@ function listedSelect() {
 }
 
 /** Warning records of students in the caller's scope (by the student's current record), red and overdue first. Audited. */
-export async function listAlerts(deps: Deps, caller: Caller, q: z.infer<typeof contracts.AlertQuery>) {
+export async function listAlerts(deps: Deps, caller: Caller, q: z.infer<typeof contracts.AlertQuery>): Promise<z.infer<typeof contracts.AlertList>> {
   const scope = scopeOf(caller, 'alert.read');
   const now = deps.clock();
+  // a unit filter names a unit inside the caller's scope (another school's, or another class for a head teacher: 404)
+  const unit = q.unitId === undefined ? null : (await deps.db.select({ id: orgUnits.id, name: sql<string>`${classWithGrade}`, kind: orgUnits.kind, path: orgUnits.path }).from(orgUnits)
+    .where(and(eq(orgUnits.id, q.unitId), eq(orgUnits.regionId, caller.regionId), inScope(scope, orgUnits.path))))[0];
+  if (unit === undefined) throw notFound();
   const conds: (SQL | undefined)[] = [eq(alerts.regionId, caller.regionId), inScope(scope, students.orgPath)];
+  if (unit) conds.push(sql`${students.orgPath} like ${`${unit.path}%`}`);
   if (q.level) conds.push(eq(alerts.level, q.level));
   if (q.status === 'open') conds.push(sql`${alerts.status} in ('new', 'acknowledged', 'assessing')`);
   else if (q.status) conds.push(eq(alerts.status, q.status));
@@ -361,8 +366,14 @@ export async function listAlerts(deps: Deps, caller: Caller, q: z.infer<typeof c
     deps.db.select({ n: sql<number>`count(*)::int` }).from(alerts).innerJoin(students, eq(students.id, alerts.studentId)).where(where),
     deadlinesFor(deps.db, caller.regionId),
   ]);
-  await appendAudit(deps.db, { ...auditActor(caller), action: 'alert.list.read', objectType: 'alert', orgPath: scope.orgPaths[0] ?? null, detail: { rows: list.length, studentIds: list.map((r) => r.a.studentId) } }, now);
-  return { items: list.map((r) => toAlert(caller, r as Listed, policy, now)), total: total[0]!.n, page: q.page, pageSize: q.pageSize };
+  await appendAudit(deps.db, { ...auditActor(caller), action: 'alert.list.read', objectType: 'alert', orgPath: unit?.path ?? scope.orgPaths[0] ?? null, detail: { rows: list.length, studentIds: list.map((r) => r.a.studentId), ...(unit ? { unitId: unit.id } : {}) } }, now);
+  return {
+    items: list.map((r) => toAlert(caller, r as Listed, policy, now)),
+    total: total[0]!.n,
+    page: q.page,
+    pageSize: q.pageSize,
+    unit: unit ? { id: unit.id, name: unit.name, kind: unit.kind } : null,
+  };
 }
 
 async function findInScope(db: Db, caller: Caller, id: string): Promise<Listed | null> {
@@ -632,6 +643,7 @@ export async function warningBoard(deps: Deps, caller: Caller, unitId: number): 
   return {
     unit: { id: unit.id, name: unit.name, kind: unit.kind },
     suppressed: !inside,
+    listable: scopeIncludes(scopeFor(caller.assignments, 'alert.read'), unit.path),
     open: suppressRowCounts(total, inside),
     byStatus: suppressRowCounts(byStatus, inside),
     byTier: suppressRowCounts(byTier, inside),
