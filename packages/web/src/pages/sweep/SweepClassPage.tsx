@@ -210,7 +210,7 @@ export default function SweepClassPage() {
     {
       title: t('sweep.review.col.student'),
       key: 'student',
-      width: 220,
+      width: 180,
       render: (_v, s) => {
         const r = stateOf(s.studentId);
         const fromRecord = s.circumstances.filter((c) => !r.categories.includes(c));
@@ -242,7 +242,7 @@ export default function SweepClassPage() {
     {
       title: t('sweep.review.col.categories'),
       key: 'categories',
-      width: 380,
+      width: 330,
       render: (_v, s) => {
         const r = stateOf(s.studentId);
         return (
@@ -258,7 +258,7 @@ export default function SweepClassPage() {
               onChange={(v: string[]) => change(s.studentId, { categories: v, none: false })}
               placeholder={t('sweep.review.categoriesPlaceholder')}
               showSearch={{ optionFilterProp: 'label' }}
-              style={{ width: 290 }}
+              style={{ width: 240 }}
               maxTagCount="responsive"
               data-testid="sweep-categories"
             />
@@ -269,14 +269,14 @@ export default function SweepClassPage() {
     {
       title: t('sweep.review.col.action'),
       key: 'action',
-      width: 130,
+      width: 120,
       render: (_v, s) => (
         <Select<SweepAction>
           size="small"
           value={stateOf(s.studentId).action}
           onChange={(v) => change(s.studentId, { action: v })}
           options={(s.key ? (['keep', 'remove'] as const) : (['none', 'add'] as const)).map((a) => ({ value: a, label: t(`sweep.review.action.${a}`) }))}
-          style={{ width: 116 }}
+          style={{ width: 108 }}
           data-testid="sweep-action"
         />
       ),
@@ -284,7 +284,7 @@ export default function SweepClassPage() {
     {
       title: t('sweep.review.col.reason'),
       key: 'reason',
-      width: 220,
+      width: 180,
       render: (_v, s) => {
         const r = stateOf(s.studentId);
         if (r.action === 'none') return <Typography.Text type="secondary">—</Typography.Text>;
@@ -304,13 +304,13 @@ export default function SweepClassPage() {
     {
       title: t('sweep.review.col.note'),
       key: 'note',
-      width: 200,
+      width: 150,
       render: (_v, s) => <Input size="small" value={stateOf(s.studentId).note} maxLength={500} placeholder={t('sweep.review.notePlaceholder')} onChange={(e) => change(s.studentId, { note: e.target.value })} data-testid="sweep-note" />,
     },
     {
       title: t('sweep.review.col.state'),
       key: 'state',
-      width: 120,
+      width: 100,
       render: (_v, s) => (
         <Space orientation="vertical" size={2}>
           {reviewed(stateOf(s.studentId)) ? <Tag color="success">{t('sweep.review.reviewed')}</Tag> : <Tag color="warning">{t('sweep.review.pending')}</Tag>}
