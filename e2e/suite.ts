@@ -1163,6 +1163,70 @@ test('staff care: school.leader opens a staff sweep, reviews every staff member 
   });
 });
 
+test('care volunteering: care.teacher volunteers on a 375 px phone (double click, one offer), school.leader approves among the volunteers on the student’s page, the teacher sees the student under 包保', async (browser) => {
+  const stamp = String(Date.now()).slice(-6);
+  const note = `我可以每天课间关注这名学生（${stamp}）`;
+  // a key student of the school without a care teacher, not a leader's case
+  let key = { id: '', name: '' };
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'counselor');
+    const students = await apiInPage<{ items: { id: string }[] }>(page, 'GET', '/api/v1/students?status=active&pageSize=100');
+    for (const s of students.items.slice(20)) {
+      const k = await apiInPage<{ id: string; name: string; level: string; status: string; careTeacher: unknown }>(page, 'POST', '/api/v1/care/students', { studentId: s.id, categories: ['academic_pressure'], level: 'yellow', reason: `期中考试后压力大（${stamp}）` });
+      if (!k.careTeacher && k.level !== 'red' && k.status === 'active') {
+        key = { id: k.id, name: k.name };
+        break;
+      }
+    }
+    assert(key.id !== '', 'a key student without a care teacher');
+  });
+
+  // 1. the care teacher volunteers on a phone; a double click stores one offer
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'care.teacher');
+    await page.goto(`${BASE}/m/care`);
+    await page.getByTestId('care-volunteer-link').click();
+    await page.getByTestId('volunteer-page').waitFor();
+    const card = page.getByTestId(`opening-${key.id}`);
+    await card.waitFor();
+    const text = await card.innerText();
+    assert(text.includes(key.name) && !text.includes('期中考试后压力大'), 'the opening shows the name, never the reason');
+    await page.getByTestId(`volunteer-btn-${key.id}`).click();
+    await page.getByTestId('volunteer-note').fill(note);
+    await page.getByTestId('volunteer-submit').dblclick();
+    await card.getByText('已报名，等待学校安排').waitFor();
+    const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert(sw <= iw, `the volunteer page fits 375 px (scrollWidth ${sw})`);
+    const mine = await apiInPage<{ items: { keyStudentId: string; status: string }[] }>(page, 'GET', '/api/v1/care/my-offers');
+    assert(mine.items.filter((o) => o.keyStudentId === key.id).length === 1, 'one offer however often it was clicked');
+  });
+
+  // 2. the leader sees the volunteer on the student's page and approves
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    await page.goto(`${BASE}/care/${key.id}`);
+    await page.getByTestId('care-detail').waitFor();
+    const offers = page.getByTestId('care-offers');
+    await offers.getByText(note).waitFor();
+    await page.getByTestId('care-assign').click();
+    await page.getByTestId('assign-modal').getByTestId('assign-offered').first().waitFor();
+    await page.keyboard.press('Escape');
+    await offers.getByTestId('offer-approve').first().click();
+    await page.getByTestId('offer-approve-ok').click();
+    await page.getByTestId('care-detail-teacher').filter({ hasNotText: '未指派' }).waitFor();
+    await page.getByTestId('care-event-volunteered').waitFor();
+  });
+
+  // 3. the teacher sees the student under 包保 on the phone, and the offer approved
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'care.teacher');
+    await page.goto(`${BASE}/m/care`);
+    await page.getByTestId(`care-row-${key.id}`).waitFor();
+    await page.getByTestId('care-volunteer-link').click();
+    await page.locator('[data-testid^="my-offer-"][data-status="approved"]', { hasText: key.name }).first().waitFor();
+  });
+});
+
 const only = process.argv[2];
 const browser = await launch();
 let passed = 0;

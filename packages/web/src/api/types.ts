@@ -124,3 +124,19 @@ export type SweepAction = SweepReviewBody['entries'][number]['action'];
 export type SweepCompletion = z.infer<typeof contracts.SweepCompletion>;
 export type SchoolCalendar = z.infer<typeof contracts.SchoolCalendarBody>;
 export type CommitteeRule = z.infer<typeof contracts.CommitteeRule>;
+
+// --- two-way choice (双向选择), parent volunteers (家长志愿者), excellent diaries and 爱心教师 -----------
+export type CareOpenings = z.infer<typeof contracts.CareOpenings>;
+export type CareOpening = z.infer<typeof contracts.CareOpening>;
+export type MyVolunteering = z.infer<typeof contracts.MyVolunteering>;
+export type CareOffer = z.infer<typeof contracts.CareOffer>;
+export type ParentVolunteer = z.infer<typeof contracts.ParentVolunteer>;
+export type GuardianChoice = z.infer<typeof contracts.GuardianChoice>;
+export type Pairing = z.infer<typeof contracts.Pairing>;
+export type PairBody = z.input<typeof contracts.PairBody>;
+export type MyPairing = z.infer<typeof contracts.MyPairing>;
+export type DiaryNomination = z.infer<typeof contracts.DiaryNomination>;
+export type NominableEntry = z.infer<typeof contracts.NominableEntry>;
+export type Honour = z.infer<typeof contracts.Honour>;
+export type HonourCandidate = z.infer<typeof contracts.HonourCandidate>;
+export type HonourRoll = z.infer<typeof contracts.HonourRoll>;

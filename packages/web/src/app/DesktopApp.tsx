@@ -19,6 +19,8 @@ import {
   FieldTimeOutlined,
   CommentOutlined,
   SafetyOutlined,
+  TrophyOutlined,
+  UsergroupAddOutlined,
   FileSearchOutlined,
   CalendarOutlined,
   NotificationOutlined,
@@ -56,6 +58,9 @@ const WarningPolicyPage = lazy(() => import('../pages/config/WarningPolicyPage')
 const CommitteeStatusPage = lazy(() => import('../pages/committee/CommitteeStatusPage'));
 const CareListPage = lazy(() => import('../pages/care/CareListPage'));
 const CareDetailPage = lazy(() => import('../pages/care/CareDetailPage'));
+const VolunteerPage = lazy(() => import('../pages/care/VolunteerPage'));
+const ParentVolunteersPage = lazy(() => import('../pages/care/ParentVolunteersPage'));
+const HonoursPage = lazy(() => import('../pages/care/HonoursPage'));
 const BoardPage = lazy(() => import('../pages/warning/BoardPage'));
 const MeetingPage = lazy(() => import('../pages/care/MeetingPage'));
 const SweepListPage = lazy(() => import('../pages/sweep/SweepListPage'));
@@ -74,6 +79,8 @@ interface NavItem {
   icon: ReactNode;
   label: string;
   perm?: Permission;
+  /** shown only when true (besides perm) */
+  show?: boolean;
 }
 
 export function NotFound() {
@@ -128,6 +135,10 @@ export default function DesktopApp() {
         { key: 'alerts', path: '/alerts', icon: <WarningOutlined />, label: t('warning.menu'), perm: 'alert.read' as const },
         { key: 'board', path: '/alerts/board', icon: <DashboardOutlined />, label: t('warning.board.menu'), perm: 'alert.board' as const },
         { key: 'care', path: '/care', icon: <SafetyOutlined />, label: t('care.menu'), perm: 'care.read' as const },
+        // any teacher may volunteer (the server checks the staff record); bureau staff have no school
+        { key: 'careVolunteer', path: '/care/volunteer', icon: <HeartOutlined />, label: t('care.volunteer.menu'), show: me.roles.length === 0 || me.roles.some((r) => ['school_leader', 'counselor', 'head_teacher', 'care_teacher'].includes(r.role)) },
+        { key: 'careParents', path: '/care/parents', icon: <UsergroupAddOutlined />, label: t('care.parents.menu'), perm: 'care.manage' as const },
+        { key: 'careHonours', path: '/care/honours', icon: <TrophyOutlined />, label: t('care.honours.menu'), show: can('care.honours') || can('care.nominate') || can('care.select') },
         { key: 'meetings', path: '/care/meetings', icon: <CarryOutOutlined />, label: t('warning.meeting.menu'), perm: 'care.manage' as const },
         { key: 'committee', path: '/committee', icon: <CommentOutlined />, label: t('committee.menu'), perm: 'committee.read' as const },
         { key: 'sweeps', path: '/sweeps', icon: <FileSearchOutlined />, label: t('sweep.menu'), perm: 'sweep.progress' as const },
@@ -140,8 +151,8 @@ export default function DesktopApp() {
         { key: 'calendar', path: '/config/calendar', icon: <CalendarOutlined />, label: t('sweep.calendar.menu'), perm: 'config.write' as const },
         { key: 'committeeRule', path: '/config/committee-rule', icon: <NotificationOutlined />, label: t('sweep.rule.menu'), perm: 'config.write' as const },
         { key: 'settings', path: '/settings', icon: <SettingOutlined />, label: t('menu.settings') },
-      ].filter((n) => !n.perm || can(n.perm)),
-    [t, can],
+      ].filter((n) => (n.show ?? true) && (!n.perm || can(n.perm))),
+    [t, can, me],
   );
 
   const selected =
@@ -236,6 +247,9 @@ export default function DesktopApp() {
               <Route path="/care" element={<Guard perm="care.read"><CareListPage /></Guard>} />
               <Route path="/care/meetings" element={<Guard perm={['care.manage', 'care.diary', 'alert.raise']}><MeetingPage /></Guard>} />
               <Route path="/care/:id" element={<Guard perm="care.read"><CareDetailPage /></Guard>} />
+              <Route path="/care/volunteer" element={<VolunteerPage />} />
+              <Route path="/care/parents" element={<Guard perm="care.manage"><ParentVolunteersPage /></Guard>} />
+              <Route path="/care/honours" element={<HonoursPage />} />
               <Route path="/sweeps" element={<Guard perm="sweep.progress"><SweepListPage /></Guard>} />
               <Route path="/sweeps/:id" element={<Guard perm="sweep.progress"><SweepCompletionPage /></Guard>} />
               <Route path="/sweeps/:id/classes/:classId" element={<Guard perm="sweep.review"><SweepClassPage /></Guard>} />

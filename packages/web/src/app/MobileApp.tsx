@@ -15,6 +15,7 @@ const ReportPage = lazy(() => import('../pages/self/ReportPage'));
 const CommitteeReportPage = lazy(() => import('../pages/committee/CommitteeReportPage'));
 const MobileCareList = lazy(() => import('../pages/care/CareListPage').then((m) => ({ default: m.MobileCareList })));
 const CareDetailPage = lazy(() => import('../pages/care/CareDetailPage'));
+const VolunteerPage = lazy(() => import('../pages/care/VolunteerPage'));
 
 /** The phone layout for students, parents, psych-committee members and care teachers. */
 export default function MobileApp() {
@@ -43,6 +44,7 @@ export default function MobileApp() {
             {can('alert.raise') && <Route path="/m/report" element={<ReportPage />} />}
             {can('committee.report') && <Route path="/m/committee" element={<CommitteeReportPage />} />}
             {can('care.read') && <Route path="/m/care" element={<MobileCareList />} />}
+            {can('care.read') && <Route path="/m/care/volunteer" element={<VolunteerPage base="/m/care" />} />}
             {can('care.read') && <Route path="/m/care/:id" element={<CareDetailPage base="/m/care" />} />}
             <Route path="*" element={<Navigate to="/m" replace />} />
           </Routes>

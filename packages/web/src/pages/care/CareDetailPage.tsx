@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { DIARY_KINDS, type DiaryKind } from '@xinyu/core';
 import { api, errorMessage } from '../../api/client';
-import type { CareCandidate, ClosureBody, DiaryBody, DiaryEntry, Items, KeyStudentDetail } from '../../api/types';
+import type { CareCandidate, CareOffer, ClosureBody, DiaryBody, DiaryEntry, Items, KeyStudentDetail } from '../../api/types';
 import { applyFormErrors } from '../../app/formErrors';
 import { useAsync } from '../../app/useAsync';
 import { uuid } from '../../app/uuid';
@@ -178,10 +178,12 @@ function AssignModal({ k, onClose, onDone }: { k: KeyStudentDetail; onClose: () 
                 <Space size={4} wrap>
                   <strong>{c.name}</strong>
                   {c.isLeader && <Tag color="purple">{t('care.candidates.leader')}</Tag>}
+                  {c.offer && <Tag color="gold" data-testid="assign-offered">{t('care.volunteer.offered')}</Tag>}
                   <Typography.Text type="secondary">
                     {t('care.candidates.load')} {c.load}
                   </Typography.Text>
                 </Space>
+                {c.offer && <div className="xy-break" style={{ fontSize: 13, color: '#595959' }}>{c.offer.note}</div>}
                 {c.problems.length > 0 && <div style={{ color: '#cf1322', fontSize: 13 }}>{c.problems.join('；')}</div>}
               </div>
               <Button
@@ -199,6 +201,71 @@ function AssignModal({ k, onClose, onDone }: { k: KeyStudentDetail; onClose: () 
         </div>
       </Space>
     </Modal>
+  );
+}
+
+/**
+ * 包保报名 (two-way choice): the teachers who offered to care for this student. 同意 assigns the
+ * volunteer (the policy applies); 婉拒 needs a reason, which the volunteer is told.
+ */
+function OffersCard({ id, onAssigned }: { id: string; onAssigned: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { data, error, reload } = useAsync((signal) => api.get<Items<CareOffer>>(`/care/students/${id}/offers`, undefined, { signal }), [id]);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [declining, setDeclining] = useState<CareOffer | null>(null);
+  const [reason, setReason] = useState('');
+  async function act(o: CareOffer, action: 'approve' | 'decline') {
+    if (busy) return;
+    setBusy(o.id);
+    try {
+      await api.post(`/care/offers/${o.id}/${action}`, action === 'decline' ? { reason: reason.trim() } : undefined);
+      setDeclining(null);
+      if (action === 'approve') onAssigned();
+      else {
+        void message.success(t('care.saved'));
+        reload();
+      }
+    } catch (e) {
+      void message.error(errorMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+  if (error !== undefined) return <ErrorBox error={error} onRetry={reload} />;
+  if (!data?.items.length) return null;
+  return (
+    <Card size="small" title={t('care.volunteer.offers')} data-testid="care-offers">
+      {data.items.map((o) => (
+        <div key={o.id} style={{ padding: '6px 0', borderBottom: '1px solid #f0f0f0' }} data-testid={`care-offer-${o.id}`} data-name={o.name} data-status={o.status}>
+          <Space size={6} wrap>
+            <strong>{o.name}</strong>
+            <Tag color={o.status === 'pending' ? 'gold' : o.status === 'approved' ? 'green' : 'default'}>{t(`care.volunteer.status.${o.status}`)}</Tag>
+            <Typography.Text type="secondary">{fmt(o.createdAt)}</Typography.Text>
+          </Space>
+          <div className="xy-break" style={{ fontSize: 13 }}>{o.note}</div>
+          {o.declineReason && <div className="xy-break" style={{ fontSize: 13, color: '#8c8c8c' }}>{t('care.volunteer.declined', { reason: o.declineReason })}</div>}
+          {o.problems.length > 0 && <div style={{ color: '#cf1322', fontSize: 13 }}>{o.problems.join('；')}</div>}
+          {o.status === 'pending' && (
+            <Space size={8} style={{ marginTop: 4 }}>
+              <Popconfirm title={t('care.volunteer.approveConfirm', { name: o.name })} onConfirm={() => void act(o, 'approve')} okButtonProps={{ 'data-testid': 'offer-approve-ok' } as never}>
+                <Button size="small" type="primary" disabled={o.problems.length > 0} loading={busy === o.id} data-testid="offer-approve">
+                  {t('care.volunteer.approve')}
+                </Button>
+              </Popconfirm>
+              <Button size="small" onClick={() => { setReason(''); setDeclining(o); }} data-testid="offer-decline">
+                {t('care.volunteer.decline')}
+              </Button>
+            </Space>
+          )}
+        </div>
+      ))}
+      {declining && (
+        <Modal open title={`${t('care.volunteer.decline')} · ${declining.name}`} onCancel={() => setDeclining(null)} onOk={() => void act(declining, 'decline')} okButtonProps={{ disabled: !reason.trim(), 'data-testid': 'offer-decline-ok' } as never} confirmLoading={busy === declining.id} okText={t('care.form.submit')} cancelText={t('care.form.cancel')} destroyOnHidden>
+          <Input.TextArea value={reason} onChange={(e) => setReason(e.target.value)} maxLength={300} autoSize={{ minRows: 2, maxRows: 5 }} placeholder={t('care.volunteer.declineReason')} data-testid="offer-decline-reason" />
+        </Modal>
+      )}
+    </Card>
   );
 }
 
@@ -333,6 +400,7 @@ export default function CareDetailPage({ base = '/care' }: { base?: string }) {
       {form === 'diary' && <DiaryForm id={id} onDone={done} onCancel={() => setForm(null)} />}
       {(form === 'propose' || form === 'reject') && <ClosureForm id={id} action={form} onDone={done} onCancel={() => setForm(null)} />}
       {form === 'assign' && <AssignModal k={k} onClose={() => setForm(null)} onDone={done} />}
+      {k.can.assign && open && <OffersCard key={k.careTeacher?.accountId ?? 'none'} id={id} onAssigned={done} />}
       <Card size="small" title={t('care.record')} data-testid="care-record">
         <Descriptions
           size="small"

@@ -161,9 +161,14 @@ export function MobileCareList() {
   const { data, error, loading, reload } = useAsync((signal) => api.get<Paged<KeyStudent>>('/care/students', { status: 'open', pageSize: 100 }, { signal }), []);
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%' }} data-testid="care-page">
-      <Typography.Title level={5} style={{ margin: 0 }}>
-        {t('care.mobileTitle')}
-      </Typography.Title>
+      <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+        <Typography.Title level={5} style={{ margin: 0 }}>
+          {t('care.mobileTitle')}
+        </Typography.Title>
+        <Link to="/m/care/volunteer" data-testid="care-volunteer-link">
+          {t('care.volunteer.menu')}
+        </Link>
+      </Space>
       {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
       {!loading && data?.items.length === 0 && <Empty description={t('care.empty')} />}
       {data?.items.map((k) => (

@@ -67,9 +67,16 @@ export function FollowUps({ items }: { items: KeyStudent['followUps'] }) {
   );
 }
 
-export function CareTeacher({ k }: { k: Pick<KeyStudent, 'careTeacher'> }) {
+export function CareTeacher({ k }: { k: Pick<KeyStudent, 'careTeacher' | 'pendingOffers'> }) {
   const { t } = useTranslation();
-  if (!k.careTeacher) return <span style={{ color: '#8c8c8c' }}>{t('care.noTeacher')}</span>;
+  if (!k.careTeacher) {
+    return (
+      <span style={{ color: '#8c8c8c' }}>
+        {t('care.noTeacher')}
+        {k.pendingOffers > 0 && <Tag color="gold" style={{ marginInlineStart: 4 }}>{t('care.pendingOffers', { count: k.pendingOffers })}</Tag>}
+      </span>
+    );
+  }
   return (
     <span>
       {k.careTeacher.name}

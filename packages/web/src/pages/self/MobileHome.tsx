@@ -8,6 +8,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { ConsentSection } from './ConsentSection';
 import { ScreeningHomeCard } from './screening/ScreeningHomeCard';
 import { CareHomeCard, CommitteeHomeCard, HelpHomeCard, ReportHomeCard } from './WarningHomeCards';
+import { ParentVolunteerCard } from '../care/ParentVolunteerCard';
 
 function StudentCard({ s }: { s: StudentSummary }) {
   const { t } = useTranslation();
@@ -107,6 +108,7 @@ export default function MobileHome() {
       {can('help.request') && <HelpHomeCard />}
       {can('consent.give') && <ConsentSection />}
       {can('care.diary') && <CareHomeCard />}
+      {hasRole(me, 'parent') && <ParentVolunteerCard />}
       {can('alert.raise') && <ReportHomeCard />}
       {can('self.read') && <SelfSection />}
       {can('class.names') && <ClassmatesSection />}
