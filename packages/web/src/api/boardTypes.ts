@@ -10,3 +10,5 @@ export type Meeting = z.infer<typeof contracts.Meeting>;
 export type MeetingBody = z.input<typeof contracts.MeetingBody>;
 export type MeetingOwner = z.infer<typeof contracts.MeetingOwner>;
 export type MyMeetingTask = z.infer<typeof contracts.MyMeetingTask>;
+/** The alert list, with the unit filter in force (from the board's counts). */
+export type AlertList = z.infer<typeof contracts.AlertList>;

@@ -6,6 +6,7 @@ import { warningEn } from './warning';
 import { committeeEn } from './committee';
 import { careEn } from './care';
 import { sweepEn } from './sweep';
+import { carePolicyEn } from './carePolicy';
 import { staffCareEn } from './staffCare';
 
 /** English. Same keys as zh-CN.ts (tsc checks it). */
@@ -18,6 +19,7 @@ const enUS: Messages = {
   committee: committeeEn,
   care: careEn,
   sweep: sweepEn,
+  carePolicy: carePolicyEn,
   staffCare: staffCareEn,
   app: {
     name: 'Xinyu',

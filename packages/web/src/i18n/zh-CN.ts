@@ -6,6 +6,7 @@ import { warningZh } from './warning';
 import { committeeZh } from './committee';
 import { careZh } from './care';
 import { sweepZh } from './sweep';
+import { carePolicyZh } from './carePolicy';
 import { staffCareZh } from './staffCare';
 
 /** Simplified Chinese, the default language. en-US.ts must have the same keys (checked by tsc). */
@@ -18,6 +19,7 @@ const zhCN = {
   committee: committeeZh,
   care: careZh,
   sweep: sweepZh,
+  carePolicy: carePolicyZh,
   staffCare: staffCareZh,
   app: {
     name: '心育',

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { Button, Checkbox, Select, Space, Table, Tag, Typography } from 'antd';
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { ALERT_SOURCES, ALERT_STATUSES } from '@xinyu/core';
 import { api } from '../../api/client';
-import type { Alert, Paged, RaiseAlertResult } from '../../api/types';
+import type { AlertList } from '../../api/boardTypes';
+import type { Alert, RaiseAlertResult } from '../../api/types';
 import { topRank, useCan, useMe } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
 import { useQueryState } from '../../app/useQueryState';
@@ -14,9 +15,12 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { RaiseAlertModal } from './RaiseAlertModal';
 import { AlertLevelTag, DeadlineCell, fmt, LEVELS, SourceTags, StatusTag } from './shared';
 
-const KEYS = ['status', 'level', 'source', 'overdue', 'mine', 'page', 'pageSize'] as const;
+const KEYS = ['status', 'level', 'source', 'overdue', 'mine', 'unitId', 'page', 'pageSize'] as const;
 
-/** 预警: warning records in the caller's scope, open and red first; a row opens /alerts/:id. */
+/**
+ * 预警: warning records in the caller's scope, open and red first; a row opens /alerts/:id. A board's
+ * count opens it filtered by unit (`unitId`), shown as a tag that clears it.
+ */
 export default function AlertsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -31,12 +35,12 @@ export default function AlertsPage() {
   const status = f.status ?? 'open';
   const { data, error, loading, reload } = useAsync(
     (signal) =>
-      api.get<Paged<Alert>>(
+      api.get<AlertList>(
         '/alerts',
-        { status: status === 'all' ? undefined : status, level: f.level, source: f.source, overdue: f.overdue, mine: f.mine, page, pageSize },
+        { status: status === 'all' ? undefined : status, level: f.level, source: f.source, overdue: f.overdue, mine: f.mine, unitId: f.unitId, page, pageSize },
         { signal },
       ),
-    [status, f.level, f.source, f.overdue, f.mine, page, pageSize],
+    [status, f.level, f.source, f.overdue, f.mine, f.unitId, page, pageSize],
   );
   // bureau staff look across schools
   const showSchool = topRank(me) >= 80;
@@ -100,6 +104,23 @@ export default function AlertsPage() {
       </Space>
       <Typography.Text type="secondary">{t('warning.hint')}</Typography.Text>
       <Space wrap>
+        {f.unitId && (
+          <Tag
+            color="blue"
+            icon={<ApartmentOutlined />}
+            closable
+            closeIcon={<span aria-label={t('warning.filter.unitClear')} data-testid="alerts-unit-clear">×</span>}
+            onClose={(e) => {
+              e.preventDefault();
+              setF({ unitId: null, page: null });
+            }}
+            style={{ marginInlineEnd: 0, paddingBlock: 4 }}
+            data-testid="alerts-unit"
+            data-unit={f.unitId}
+          >
+            {t('warning.filter.unit', { name: data?.unit?.name ?? '…' })}
+          </Tag>
+        )}
         <Select
           value={status}
           onChange={(v: string) => setF({ status: v === 'open' ? null : v, page: null })}
@@ -135,7 +156,7 @@ export default function AlertsPage() {
         <Checkbox checked={f.mine === 'true'} onChange={(e) => setF({ mine: e.target.checked ? 'true' : null, page: null })} data-testid="alerts-mine">
           {t('warning.filter.mine')}
         </Checkbox>
-        <Button onClick={() => setF({ status: null, level: null, source: null, overdue: null, mine: null, page: null })}>{t('common.reset')}</Button>
+        <Button onClick={() => setF({ status: null, level: null, source: null, overdue: null, mine: null, unitId: null, page: null })}>{t('common.reset')}</Button>
         <Button icon={<ReloadOutlined />} onClick={reload} aria-label="reload" />
       </Space>
       {error !== undefined && <ErrorBox error={error} onRetry={reload} />}

@@ -30,7 +30,7 @@ export function homeBoardUnit(me: Me): { id: number; path: string } | null {
   return units[0] ?? null;
 }
 
-/** A count; a link to the alert list filtered the same way when the list shows exactly this unit's alerts. */
+/** A count; a link to the alert list filtered the same way (by unit) when the caller may read the unit's alerts. */
 function Figure({ value, to, testId }: { value: number | null; to: string | null; testId: string }) {
   if (value === null || !to || value === 0) return <Count value={value} testId={testId} />;
   return (
@@ -54,9 +54,9 @@ export default function BoardPage() {
   if (loading && !b) return <Loading />;
   if (error !== undefined || !b) return <ErrorBox error={error} onRetry={reload} />;
 
-  // the alert list covers the caller's whole scope: its filters match this board only on the home unit
-  const listable = can('alert.read') && b.unit.id === home?.id;
-  const to = (query: string) => (listable ? `/alerts?${query}` : null);
+  // the alert list filtered by a unit shows exactly the alerts this board counts there (its own unit, or a row's)
+  const listable = can('alert.read') && b.listable;
+  const to = (query: string, unit = b.unit.id) => (listable ? `/alerts?unitId=${unit}&${query}` : null);
   const childKind = b.unit.kind === 'city' ? 'district' : b.unit.kind === 'district' ? 'school' : 'class';
   const atHome = b.unit.id === home?.id;
 
@@ -66,7 +66,9 @@ export default function BoardPage() {
     </Card>
   );
 
-  const cell = (k: 'red' | 'orange' | 'yellow' | 'overdue') => (v: number | null, r: Row) => <Count value={v} testId={`board-row-${r.unitId}-${k}`} />;
+  const cell = (k: 'red' | 'orange' | 'yellow' | 'overdue') => (v: number | null, r: Row) => (
+    <Figure value={v} to={to(k === 'overdue' ? 'overdue=true' : `level=${k}`, r.unitId)} testId={`board-row-${r.unitId}-${k}`} />
+  );
   const columns: ColumnsType<Row> = [
     {
       title: t('warning.board.col.name'),
@@ -104,7 +106,7 @@ export default function BoardPage() {
             </Button>
           )}
           {can('alert.read') && (
-            <Link to="/alerts">
+            <Link to={listable ? `/alerts?unitId=${b.unit.id}` : '/alerts'} data-testid="board-open-list">
               <Button>{t('warning.board.openList')}</Button>
             </Link>
           )}
