@@ -26,6 +26,7 @@ import {
   NotificationOutlined,
   DashboardOutlined,
   CarryOutOutlined,
+  SolutionOutlined,
   HeartOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -72,6 +73,7 @@ const StaffSweepPage = lazy(() => import('../pages/staffcare/StaffSweepPage'));
 const StaffSweepGroupPage = lazy(() => import('../pages/staffcare/StaffSweepGroupPage'));
 const SchoolCalendarPage = lazy(() => import('../pages/config/SchoolCalendarPage'));
 const CommitteeRulePage = lazy(() => import('../pages/config/CommitteeRulePage'));
+const CarePolicyPage = lazy(() => import('../pages/config/CarePolicyPage'));
 
 interface NavItem {
   key: string;
@@ -150,6 +152,7 @@ export default function DesktopApp() {
         { key: 'warningPolicy', path: '/config/warning-policy', icon: <FieldTimeOutlined />, label: t('warning.policy.menu'), perm: 'config.write' as const },
         { key: 'calendar', path: '/config/calendar', icon: <CalendarOutlined />, label: t('sweep.calendar.menu'), perm: 'config.write' as const },
         { key: 'committeeRule', path: '/config/committee-rule', icon: <NotificationOutlined />, label: t('sweep.rule.menu'), perm: 'config.write' as const },
+        { key: 'carePolicy', path: '/config/care-policy', icon: <SolutionOutlined />, label: t('carePolicy.menu'), perm: 'config.write' as const },
         { key: 'settings', path: '/settings', icon: <SettingOutlined />, label: t('menu.settings') },
       ].filter((n) => (n.show ?? true) && (!n.perm || can(n.perm))),
     [t, can, me],
@@ -233,6 +236,7 @@ export default function DesktopApp() {
               <Route path="/config/warning-policy" element={<Guard perm="config.write"><WarningPolicyPage /></Guard>} />
               <Route path="/config/calendar" element={<Guard perm="config.write"><SchoolCalendarPage /></Guard>} />
               <Route path="/config/committee-rule" element={<Guard perm="config.write"><CommitteeRulePage /></Guard>} />
+              <Route path="/config/care-policy" element={<Guard perm="config.write"><CarePolicyPage /></Guard>} />
               <Route path="/settings" element={<SettingsPage />} />
               <Route path="/notifications" element={<NotificationsPage />} />
               <Route path="/instruments" element={<Guard perm="instrument.read"><InstrumentsPage /></Guard>} />
