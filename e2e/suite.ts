@@ -1227,6 +1227,87 @@ test('care volunteering: care.teacher volunteers on a 375 px phone (double click
   });
 });
 
+test('care volunteering: a parent volunteers on a 375 px phone, school.leader pairs them with a key student, the parent sees only the name, class and contact; a diary nominated by the leader is selected by district.admin without the student’s name and published to head.teacher', async (browser) => {
+  const stamp = String(Date.now()).slice(-6);
+  const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+  const reason = `父母离异后情绪低落（${stamp}）`;
+  let key = { id: '', name: '' };
+  let volunteerId = '';
+  let entryId = '';
+
+  // 1. the parent volunteers at the child's school from the phone
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'parent');
+    const card = page.getByTestId('parent-volunteer-card');
+    await card.waitFor();
+    await card.locator('[data-testid^="parent-volunteer-join-"]').first().click();
+    await page.getByTestId('parent-volunteer-waiting').waitFor();
+    const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert(sw <= iw, `the parent's home fits 375 px (scrollWidth ${sw})`);
+  });
+
+  // 2. the leader pairs the volunteer with a key student (not the parent's own child) and writes a diary entry
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    const me = await apiInPage<{ roles: { role: string; orgUnitId: number | null }[] }>(page, 'GET', '/api/v1/auth/me');
+    const schoolId = me.roles.find((r) => r.role === 'school_leader')!.orgUnitId!;
+    const pairings = await apiInPage<{ items: { keyStudentId: string; endedAt: string | null }[] }>(page, 'GET', `/api/v1/care/parent-pairings?schoolId=${schoolId}`);
+    const students = await apiInPage<{ items: { id: string }[] }>(page, 'GET', '/api/v1/students?status=active&pageSize=100');
+    for (const s of students.items.slice(60)) {
+      const k = await apiInPage<{ id: string; name: string; status: string }>(page, 'POST', '/api/v1/care/students', { studentId: s.id, categories: ['divorced'], level: 'yellow', reason });
+      if (k.status === 'active' && !pairings.items.some((p) => p.keyStudentId === k.id && !p.endedAt)) {
+        key = { id: k.id, name: k.name };
+        break;
+      }
+    }
+    assert(key.id !== '', 'a key student without a parent volunteer');
+    const volunteers = await apiInPage<{ items: { id: string; source: string; pairing: unknown }[] }>(page, 'GET', `/api/v1/care/parent-volunteers?schoolId=${schoolId}`);
+    volunteerId = volunteers.items.find((v) => v.source === 'self' && !v.pairing)!.id;
+    await page.getByTestId('menu-careParents').click();
+    await page.getByTestId(`pv-pair-${volunteerId}`).click();
+    await pick(page, 'pv-pair-student', [key.name]);
+    await page.getByTestId('pv-pair-submit').click();
+    await page.getByTestId(`pv-unpair-${volunteerId}`).waitFor();
+    const detail = await apiInPage<{ diary: { id: string; note: string }[] }>(page, 'POST', `/api/v1/care/students/${key.id}/diary`, { kind: 'talk', date: today, mood: 3, note: `和${key.name}谈了父母离异后的心情，约好每周见一次（${stamp}）`, clientId: randomUUID() });
+    entryId = detail.diary.find((d) => d.note.includes(stamp))!.id;
+    // the excellent-diary nomination, from the page
+    await page.getByTestId('menu-careHonours').click();
+    await page.getByRole('tab', { name: '学校推荐' }).click();
+    await page.getByTestId(`nominate-entry-${entryId}`).click();
+    await page.getByTestId('honours-text').fill(`${key.name}的谈心记录真实细致（${stamp}）`);
+    await page.getByTestId('honours-text-submit').click();
+    await page.locator('[data-testid="honours-school"]').getByText('已推荐').first().waitFor();
+  });
+
+  // 3. the parent sees the paired student's name and class and whom to call; nothing else
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'parent');
+    await page.getByTestId('parent-pairing-name').filter({ hasText: key.name }).waitFor();
+    const text = await page.locator('body').innerText();
+    assert(!text.includes(reason) && !text.includes(stamp), 'no reason and no diary on the parent’s phone');
+  });
+
+  // 4. the district selects it without the student's name; head.teacher sees it published
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'district.admin');
+    await page.goto(`${BASE}/care/honours?tab=review`);
+    const card = page.locator('[data-testid^="review-diary-"]', { hasText: stamp }).first();
+    await card.waitFor();
+    const text = await card.innerText();
+    assert(!text.includes(key.name) && text.includes('该生'), 'the bureau reads the diary de-identified');
+    await card.getByTestId('review-select').click();
+    await page.getByTestId('honours-text-submit').click();
+    await page.locator('[data-testid^="review-diary-"]', { hasText: stamp }).waitFor({ state: 'detached' });
+  });
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'head.teacher');
+    await page.getByTestId('menu-careHonours').click();
+    const diary = page.getByTestId('honours-roll-diary').filter({ hasText: stamp });
+    await diary.waitFor();
+    assert(!(await diary.innerText()).includes(key.name), 'the published diary has no student name');
+  });
+});
+
 const only = process.argv[2];
 const browser = await launch();
 let passed = 0;
