@@ -324,3 +324,22 @@ describe('when a care teacher leaves (reassignment keeps the history)', () => {
     expect(res.json().assignments.map((a: { accountId: string; endedAt: string | null }) => [a.accountId, a.endedAt === null])).toEqual([[care.accountId, false], [head.accountId, true]]);
   });
 });
+
+describe('closure (销号) settles what is open', () => {
+  it('waiting offers are declined and the parent pairing ends, both kept', async () => {
+    const offer = (await head.post(`/api/v1/care/students/${selfRecord}/volunteer`, { note: '愿意关注' })).json();
+    expect(offer.status).toBe('pending');
+    head = await env.login('head.teacher');
+    expect((await head.post(`/api/v1/care/students/${classmateRecord}/closure`, { action: 'propose', summary: '情绪稳定，学习恢复' })).statusCode).toBe(200);
+    expect((await leader.post(`/api/v1/care/students/${classmateRecord}/closure`, { action: 'approve' })).json().status).toBe('closed');
+    const pairings = (await leader.get(`/api/v1/care/parent-pairings?schoolId=${env.ids.schoolA}`)).json().items.filter((p: { keyStudentId: string }) => p.keyStudentId === classmateRecord);
+    expect(pairings.every((p: { endedAt: string | null; endReason: string | null }) => p.endedAt && p.endReason)).toBe(true);
+    expect(pairings.map((p: { endReason: string }) => p.endReason)).toContain('该生已销号');
+    // the closed record's offers stay readable as history for the school, not for a teacher
+    expect((await leader.get(`/api/v1/care/students/${classmateRecord}/offers`)).json().items.length).toBeGreaterThan(0);
+    expect((await head.get(`/api/v1/care/students/${classmateRecord}/offers`)).statusCode).toBe(403);
+    await counselor.post(`/api/v1/care/students/${selfRecord}/closure`, { action: 'propose', summary: '情况好转' });
+    await leader.post(`/api/v1/care/students/${selfRecord}/closure`, { action: 'approve' });
+    expect((await head.get('/api/v1/care/my-offers')).json().items.find((o: { id: string }) => o.id === offer.id)).toMatchObject({ status: 'declined', declineReason: '该生已销号' });
+  });
+});

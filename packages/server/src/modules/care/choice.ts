@@ -7,7 +7,7 @@
  * Also what happens to care when a member of staff leaves: their care ends with the reason, the
  * history stays, and the students show as needing a new care teacher.
  */
-import { assignmentProblems, type contracts } from '@xinyu/core';
+import { assignmentProblems, scopeFor, scopeIncludes, type contracts } from '@xinyu/core';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
@@ -149,7 +149,8 @@ async function decidable(deps: Deps, caller: Caller, offerId: string) {
 export async function offersFor(deps: Deps, caller: Caller, keyStudentId: string): Promise<z.infer<typeof contracts.CareOffer>[]> {
   const r = await findReadable(deps.db, caller, keyStudentId);
   if (!r) throw notFound();
-  if (!abilities(caller, r, undefined).assign && r.k.status !== 'closed') throw forbidden();
+  // whoever manages care of the student (closed records too, as history)
+  if (!scopeIncludes(scopeFor(caller.assignments, 'care.manage'), r.orgPath, r.k.studentId)) throw forbidden();
   const policy = await carePolicyFor(deps.db, caller.regionId);
   const found = await rows<{ id: string; account_id: string; account_name: string; note: string; status: 'pending' | 'approved' | 'declined' | 'withdrawn'; decline_reason: string | null; decided_by_name: string | null; created_at: string | Date; is_leader: boolean; load: number }>(deps.db, sql`
     select o.id, o.account_id, o.account_name, o.note, o.status, o.decline_reason, o.decided_by_name, o.created_at,
