@@ -1308,6 +1308,123 @@ test('care volunteering: a parent volunteers on a 375 px phone, school.leader pa
   });
 });
 
+test('care rules and alert filter: city.admin changes a care rule, kept after reload, which district.admin sees read-only; school.leader opens a class’s count on the board as the alert list filtered by that class, then clears it; care.teacher marks a meeting task done on a 375 px phone', async (browser) => {
+  const stamp = String(Date.now()).slice(-6);
+  const taskTitle = `本周内对包保学生家访一次（${stamp}）`;
+  const day = (n: number) => new Date(Date.now() + n * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+
+  // 1. the city bureau changes the rule (students per teacher, the talk's interval, no home visits); kept after a reload;
+  //    the district's admin sees it read-only; then the city puts it back
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'city.admin');
+    await page.getByTestId('menu-carePolicy').click();
+    await page.getByTestId('care-policy-form').waitFor();
+    const max = page.getByTestId('care-policy-max');
+    const talk = page.getByTestId('care-policy-talk');
+    const homeOn = page.getByTestId('care-policy-home_visit-on');
+    const [max0, talk0] = [await max.inputValue(), await talk.inputValue()];
+    const home0 = (await homeOn.getAttribute('aria-checked')) === 'true' ? await page.getByTestId('care-policy-home_visit').inputValue() : null;
+    const [max1, talk1] = [max0 === '3' ? '4' : '3', talk0 === '5' ? '6' : '5'];
+    await max.fill(max1);
+    await talk.fill(talk1);
+    if (home0 !== null) await homeOn.click();
+    await page.getByTestId('care-policy-home_visit-off').waitFor();
+    await page.getByTestId('care-policy-save').click();
+    const summary = page.getByTestId('care-policy-summary');
+    await page.locator('[data-testid="care-policy-summary"]', { hasText: `每位教师最多包保 ${max1} 名学生` }).waitFor();
+    assert((await summary.innerText()).includes(`谈心谈话每 ${talk1} 天一次`) && !(await summary.innerText()).includes('家访'), `the summary says the new rule (${await summary.innerText()})`);
+    await page.reload();
+    await page.getByTestId('care-policy-form').waitFor();
+    assert((await max.inputValue()) === max1 && (await talk.inputValue()) === talk1, 'the rule is kept after a reload');
+    await page.getByTestId('care-policy-home_visit-off').waitFor();
+
+    await withPage(browser, {}, async (district) => {
+      await login(district, 'district.admin');
+      await district.getByTestId('menu-carePolicy').click();
+      await district.getByTestId('care-policy-readonly').waitFor();
+      assert((await district.getByTestId('care-policy-summary').innerText()).includes(`每位教师最多包保 ${max1} 名学生`), 'the district sees the city’s rule');
+      assert((await district.getByTestId('care-policy-save').count()) === 0, 'no save for the district');
+      assert(await district.getByTestId('care-policy-max').isDisabled(), 'the fields are read-only for the district');
+    });
+
+    await max.fill(max0);
+    await talk.fill(talk0);
+    if (home0 !== null) {
+      await homeOn.click();
+      await page.getByTestId('care-policy-home_visit').fill(home0);
+    }
+    await page.getByTestId('care-policy-save').click();
+    await page.locator('[data-testid="care-policy-summary"]', { hasText: `每位教师最多包保 ${max0} 名学生` }).waitFor();
+  });
+
+  // 2. the school leader: a class's count on the board opens the list filtered by that class; the filter clears
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    const me = await apiInPage<{ roles: { role: string; orgUnitId: number | null }[] }>(page, 'GET', '/api/v1/auth/me');
+    const schoolId = me.roles.find((r) => r.role === 'school_leader')!.orgUnitId!;
+    const board = await apiInPage<{ rows: { unitId: number; name: string }[] }>(page, 'GET', `/api/v1/warning/board?unitId=${schoolId}`);
+    const classId = board.rows.find((r) => r.name === '七年级1班')!.unitId;
+    const student = (await apiInPage<{ items: { id: string }[] }>(page, 'GET', `/api/v1/students?orgUnitId=${classId}&pageSize=1`)).items[0]!;
+    await apiInPage(page, 'POST', '/api/v1/alerts', { studentId: student.id, level: 'yellow', description: `课间常一个人坐着，不与同学交流（${stamp}）`, clientId: randomUUID() });
+
+    await page.getByTestId('menu-board').click();
+    await page.locator(`[data-testid="board-page"][data-unit="${schoolId}"]`).waitFor();
+    const cell = page.locator(`a[data-testid="board-row-${classId}-yellow"]`);
+    const yellow = Number((await cell.innerText()).trim());
+    assert(yellow >= 1, `the class’s yellow count is a link (${yellow})`);
+    await cell.click();
+    await page.getByTestId('alerts-page').waitFor();
+    const url = new URL(page.url());
+    assert(url.searchParams.get('unitId') === String(classId) && url.searchParams.get('level') === 'yellow', `the list is filtered by the class and the level (${url.search})`);
+    await page.locator('[data-testid="alerts-unit"]', { hasText: '七年级1班' }).waitFor();
+    const rows = page.locator('[data-testid="alerts-table"] tr[data-level]');
+    await rows.first().waitFor();
+    const n = await rows.count();
+    assert(n === Math.min(yellow, 50), `the list has the board’s count (${n} vs ${yellow})`);
+    for (let i = 0; i < n; i++) {
+      assert((await rows.nth(i).getAttribute('data-level')) === 'yellow' && (await rows.nth(i).innerText()).includes('七年级1班'), 'every row is a yellow warning of 七年级1班');
+    }
+    await page.getByTestId('alerts-unit-clear').click();
+    await page.getByTestId('alerts-unit').waitFor({ state: 'detached' });
+    assert(!new URL(page.url()).searchParams.has('unitId') && new URL(page.url()).searchParams.get('level') === 'yellow', 'the unit filter is cleared, the level kept');
+
+    // the weekly meeting gives the demo care teacher a task (recorded through the API; the meeting page is another journey's)
+    const owners = (await apiInPage<{ items: { accountId: string; name: string }[] }>(page, 'GET', `/api/v1/care/meetings/owners?schoolId=${schoolId}`)).items;
+    const care = (await apiInPage<{ items: { id: string; username: string }[] }>(page, 'GET', '/api/v1/accounts?q=care.teacher')).items.find((a) => a.username === 'care.teacher')!;
+    assert(owners.some((o) => o.accountId === care.id), 'the care teacher may own a decision');
+    await apiInPage(page, 'POST', '/api/v1/care/meetings', {
+      schoolId,
+      heldOn: day(0),
+      attendees: '分管副校长、心理教师、包保教师',
+      minutes: `逐一过了包保学生的跟进情况（${stamp}）。`,
+      decisions: [{ title: taskTitle, ownerAccountId: care.id, dueDate: day(7) }],
+      clientId: randomUUID(),
+    });
+  });
+
+  // 3. the care teacher on a phone: the home card, the task, "done"; the notice's link leads to the same page
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'care.teacher');
+    const card = page.getByTestId('home-meeting-tasks');
+    await card.waitFor();
+    assert((await card.innerText()).includes('待完成'), `the card counts the open tasks (${await card.innerText()})`);
+    await card.click();
+    await page.getByTestId('m-meeting-tasks').waitFor();
+    const task = page.locator('[data-testid^="m-task-"][data-done]', { hasText: taskTitle });
+    await task.waitFor();
+    assert((await task.getAttribute('data-done')) === 'false', 'the task is open');
+    const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert(sw <= iw, `the tasks page fits 375 px (scrollWidth ${sw})`);
+    await task.locator('button[data-testid^="m-task-done-"]').click();
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    await page.locator('[data-testid^="m-task-"][data-done="true"]', { hasText: taskTitle }).waitFor();
+    // the meeting notice links to /care/meetings: on the phone that is this page
+    await page.goto(`${BASE}/care/meetings`);
+    await page.getByTestId('m-meeting-tasks').waitFor();
+    assert(new URL(page.url()).pathname === '/m/meeting-tasks', 'the notice’s link opens the tasks on the phone');
+  });
+});
+
 const only = process.argv[2];
 const browser = await launch();
 let passed = 0;

@@ -16,6 +16,7 @@ const CommitteeReportPage = lazy(() => import('../pages/committee/CommitteeRepor
 const MobileCareList = lazy(() => import('../pages/care/CareListPage').then((m) => ({ default: m.MobileCareList })));
 const CareDetailPage = lazy(() => import('../pages/care/CareDetailPage'));
 const VolunteerPage = lazy(() => import('../pages/care/VolunteerPage'));
+const MeetingTasksPage = lazy(() => import('../pages/self/MeetingTasksPage'));
 
 /** The phone layout for students, parents, psych-committee members and care teachers. */
 export default function MobileApp() {
@@ -46,6 +47,9 @@ export default function MobileApp() {
             {can('care.read') && <Route path="/m/care" element={<MobileCareList />} />}
             {can('care.read') && <Route path="/m/care/volunteer" element={<VolunteerPage base="/m/care" />} />}
             {can('care.read') && <Route path="/m/care/:id" element={<CareDetailPage base="/m/care" />} />}
+            {can('care.diary') && <Route path="/m/meeting-tasks" element={<MeetingTasksPage />} />}
+            {/* the meeting's notice links to the desktop page; on the phone it means one's tasks */}
+            {can('care.diary') && <Route path="/care/meetings" element={<Navigate to="/m/meeting-tasks" replace />} />}
             <Route path="*" element={<Navigate to="/m" replace />} />
           </Routes>
         </Suspense>

@@ -262,6 +262,17 @@ export const warningZh = {
     },
     past: { empty: '还没有例会记录', heldOn: '{{date}} 例会', attendees: '参会人员', minutes: '纪要', tasks: '决定事项', by: '记录人：{{name}}' },
     task: { done: '完成', doneAt: '{{date}} 完成', confirmDone: '确认该任务已完成？', marked: '已标记完成', empty: '暂无交办给您的任务', school: '学校', heldOn: '例会日期', title: '事项', dueDate: '完成日期', status: '状态', open: '未完成' },
+    phone: {
+      home: '例会交办的任务',
+      homeOpen: '{{count}} 项待完成',
+      homeOverdue: '{{count}} 项待完成，其中 {{overdue}} 项已逾期',
+      homeNone: '交办的任务都已完成',
+      title: '例会交办的任务',
+      hint: '学校每周例会上交给您的事项。做完后点“完成”，学校领导在下次例会上能看到。',
+      meeting: '{{school}} · {{date}} 例会',
+      due: '{{date}} 前完成',
+      back: '返回首页',
+    },
   },
 };
 
@@ -532,5 +543,16 @@ export const warningEn: typeof warningZh = {
     },
     past: { empty: 'No meetings recorded yet', heldOn: 'Meeting of {{date}}', attendees: 'Attendees', minutes: 'Minutes', tasks: 'Decisions', by: 'Recorded by {{name}}' },
     task: { done: 'Done', doneAt: 'Done {{date}}', confirmDone: 'Mark this task as done?', marked: 'Marked as done', empty: 'No tasks assigned to you', school: 'School', heldOn: 'Meeting', title: 'Task', dueDate: 'Due', status: 'Status', open: 'Open' },
+    phone: {
+      home: 'Tasks from the weekly meeting',
+      homeOpen: '{{count}} open',
+      homeOverdue: '{{count}} open, {{overdue}} overdue',
+      homeNone: 'All your tasks are done',
+      title: 'Tasks from the weekly meeting',
+      hint: 'What the school’s weekly meeting asked you to do. Tap “Done” when it is done; the school leaders see it at the next meeting.',
+      meeting: '{{school}} · meeting of {{date}}',
+      due: 'Due {{date}}',
+      back: 'Home',
+    },
   },
 };

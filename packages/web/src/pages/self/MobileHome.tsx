@@ -6,6 +6,7 @@ import { hasRole, useCan, useMe } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
 import { ErrorBox } from '../../components/ErrorBox';
 import { ConsentSection } from './ConsentSection';
+import { MeetingTasksHomeCard } from './MeetingTasksPage';
 import { ScreeningHomeCard } from './screening/ScreeningHomeCard';
 import { CareHomeCard, CommitteeHomeCard, HelpHomeCard, ReportHomeCard } from './WarningHomeCards';
 import { ParentVolunteerCard } from '../care/ParentVolunteerCard';
@@ -108,6 +109,7 @@ export default function MobileHome() {
       {can('help.request') && <HelpHomeCard />}
       {can('consent.give') && <ConsentSection />}
       {can('care.diary') && <CareHomeCard />}
+      {can('care.diary') && <MeetingTasksHomeCard />}
       {hasRole(me, 'parent') && <ParentVolunteerCard />}
       {can('alert.raise') && <ReportHomeCard />}
       {can('self.read') && <SelfSection />}

@@ -6,7 +6,8 @@ import { Link } from 'react-router-dom';
 import { hasRole, useMe } from '../../app/session';
 import './screening/screening.css';
 
-function HomeLink({ to, icon, title, sub, testId }: { to: string; icon: ReactNode; title: string; sub: string; testId: string }) {
+/** A card on the phone home page that opens one of its pages. */
+export function HomeLink({ to, icon, title, sub, testId }: { to: string; icon: ReactNode; title: string; sub: string; testId: string }) {
   return (
     <Card size="small" styles={{ body: { padding: 0 } }}>
       <Link to={to} className="xy-task-row" style={{ border: 0 }} data-testid={testId}>
