@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './client.js';
-import { testDbKind } from './testing.js';
+import { sql } from 'drizzle-orm';
+import { openTestDatabase, testDbKind } from './testing.js';
 
 describe.runIf(testDbKind() === 'pglite')('embedded data directory', () => {
   it('refuses a second opener while the first holds it, and takes over a dead process’s lock', async () => {
@@ -18,6 +19,18 @@ describe.runIf(testDbKind() === 'pglite')('embedded data directory', () => {
       expect(fs.existsSync(path.join(dir, '.xinyu.lock'))).toBe(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.runIf(testDbKind() === 'pg')('PostgreSQL connections', () => {
+  it('run with JIT compilation off (short statements; compiling cost more than running)', async () => {
+    const database = await openTestDatabase();
+    try {
+      const found = (await database.db.execute(sql`show jit`)) as unknown as { rows: { jit: string }[] };
+      expect(found.rows[0]?.jit).toBe('off');
+    } finally {
+      await database.close();
     }
   });
 });

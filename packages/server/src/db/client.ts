@@ -31,7 +31,11 @@ pg.types.setTypeParser(1700, asNumber);
 
 export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir?: string; poolSize?: number }): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // JIT off: the app's statements are short, and once a table's statistics grew past the planner's
+    // jit_above_cost every execution of a batched insert spent ~60 ms compiling itself with LLVM
+    // (a screening's submissions halved after a restart re-planned them). Options given in the URL
+    // (?options=…) replace this.
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, options: '-c jit=off' });
     pool.on('error', () => undefined); // an idle client losing its server must not crash the process
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return { db, kind: 'pg', close: () => pool.end() };
