@@ -1,17 +1,11 @@
-import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Form, InputNumber, Space, Switch, Table, Typography } from 'antd';
-import { SaveOutlined, UndoOutlined } from '@ant-design/icons';
+import { Alert, Card, Checkbox, Form, InputNumber, Space, Switch, Table, Typography, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_CARE_POLICY, type CarePolicy } from '@xinyu/core';
-import { api, ApiError } from '../../api/client';
+import { ApiError } from '../../api/client';
 import type { AlertLevel } from '../../api/types';
 import { applyFormErrors } from '../../app/formErrors';
-import { useMe } from '../../app/session';
-import { useAsync } from '../../app/useAsync';
-import { ErrorBox } from '../../components/ErrorBox';
-import { Loading } from '../../components/Loading';
 import { AlertLevelTag, LEVELS } from '../warning/shared';
-import { regionWide } from './regionWide';
+import { ProblemsAlert, RegionSettingPage, SettingButtons, useRegionSetting } from './regionSetting';
 
 const KINDS = ['daily_check', 'talk', 'home_visit'] as const;
 type Kind = (typeof KINDS)[number];
@@ -36,6 +30,14 @@ const toPolicy = (v: FormValues): CarePolicy => ({
   cadence: { daily_check: v.daily_checkOn ? v.daily_check : null, talk: v.talkOn ? v.talk : null, home_visit: v.home_visitOn ? v.home_visit : null },
 });
 
+/** The rule's own problems come as policy.0, policy.1 …; the input's as the field they concern (cadence.talk). */
+function problemsOf(e: unknown, form: FormInstance<FormValues>): string[] {
+  const fields = e instanceof ApiError && e.fields ? Object.entries(e.fields) : [];
+  if (fields.length && fields.every(([k]) => k.startsWith('policy.'))) return [...new Set(fields.map(([, m]) => m))];
+  const rest = applyFormErrors(form, e, NAMES, (n) => n.replace(/^cadence\./, '').replace(/^leaderLevels\.\d+$/, 'leaderLevels'));
+  return rest ? [rest] : [];
+}
+
 /**
  * 包保规则 (care rules): how many key students one teacher takes, which levels go to school leaders,
  * and how often care teachers follow up. The city bureau sets them (the server's requireRegionWide);
@@ -44,40 +46,14 @@ const toPolicy = (v: FormValues): CarePolicy => ({
  */
 export default function CarePolicyPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const editable = regionWide(useMe(), 'config.write');
-  const { data, error, loading, reload } = useAsync((signal) => api.get<CarePolicy>('/care/policy', undefined, { signal }), []);
-  const [saved, setSaved] = useState<CarePolicy | null>(null);
-  const policy = saved ?? data;
-  const [form] = Form.useForm<FormValues>();
-  const [busy, setBusy] = useState(false);
-  const [problems, setProblems] = useState<string[]>([]);
-
-  useEffect(() => {
-    if (policy) form.setFieldsValue(toForm(policy));
-  }, [policy, form]);
-
-  async function save(v: FormValues) {
-    setBusy(true);
-    setProblems([]);
-    try {
-      setSaved(await api.put<CarePolicy>('/care/policy', toPolicy(v)));
-      void message.success(t('carePolicy.saved'));
-    } catch (e) {
-      // the rule's own problems come as policy.0, policy.1 …; the input's as the field they concern (cadence.talk)
-      const fields = e instanceof ApiError && e.fields ? Object.entries(e.fields) : [];
-      if (fields.length && fields.every(([k]) => k.startsWith('policy.'))) setProblems([...new Set(fields.map(([, m]) => m))]);
-      else {
-        const rest = applyFormErrors(form, e, NAMES, (n) => n.replace(/^cadence\./, '').replace(/^leaderLevels\.\d+$/, 'leaderLevels'));
-        if (rest) setProblems([rest]);
-      }
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  if (loading && !policy) return <Loading />;
-  if (!policy) return <ErrorBox error={error} onRetry={reload} />;
+  const { setting: policy, fallback, editable, form, busy, problems, clearProblems, formProps } = useRegionSetting({
+    path: '/care/policy',
+    toForm,
+    toBody: toPolicy,
+    savedMessage: t('carePolicy.saved'),
+    problemsOf,
+  });
+  if (!policy) return fallback;
 
   const sep = t('carePolicy.listSep');
   const cadence = KINDS.filter((k) => policy.cadence[k] !== null).map((k) => t('carePolicy.summaryEvery', { kind: t(`care.kind.${k}`), days: policy.cadence[k] }));
@@ -90,27 +66,25 @@ export default function CarePolicyPage() {
   });
 
   return (
-    <Space orientation="vertical" size={16} style={{ width: '100%', maxWidth: 820 }} data-testid="care-policy-page">
-      <h1 className="xy-page-title" style={{ margin: 0 }}>
-        {t('carePolicy.title')}
-      </h1>
-      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
-        {t('carePolicy.hint')}
-      </Typography.Paragraph>
-      {!editable && <Alert type="info" showIcon title={t('carePolicy.regionOnly')} data-testid="care-policy-readonly" />}
+    <RegionSettingPage
+      title={t('carePolicy.title')}
+      hint={t('carePolicy.hint')}
+      readOnlyNote={t('carePolicy.regionOnly')}
+      editable={editable}
+      maxWidth={820}
+      testId="care-policy-page"
+      readOnlyTestId="care-policy-readonly"
+    >
       <Alert type="info" title={summary} data-testid="care-policy-summary" />
       <Card size="small">
         <Form<FormValues>
-          form={form}
+          {...formProps}
           layout="vertical"
-          onFinish={(v) => void save(v)}
           onValuesChange={(changed: Partial<FormValues>) => {
-            setProblems([]);
+            clearProblems();
             // a follow-up switched on starts at the default interval
             for (const k of KINDS) if (changed[`${k}On`] && form.getFieldValue(k) == null) form.setFieldValue(k, DEFAULT_CARE_POLICY.cadence[k]);
           }}
-          initialValues={toForm(policy)}
-          disabled={busy || !editable}
           data-testid="care-policy-form"
         >
           <Form.Item label={t('carePolicy.maxPerTeacher')} extra={t('carePolicy.maxHint')} required>
@@ -175,28 +149,19 @@ export default function CarePolicyPage() {
               ]}
             />
           </Form.Item>
-          {problems.length > 0 && (
-            <Alert
-              type="error"
-              showIcon
-              title={problems[0]}
-              description={problems.length > 1 ? <ul style={{ margin: 0, paddingInlineStart: 18 }}>{problems.slice(1).map((p) => <li key={p}>{p}</li>)}</ul> : undefined}
-              style={{ marginBottom: 12 }}
-              data-testid="care-policy-error"
-            />
-          )}
+          <ProblemsAlert problems={problems} style={{ marginBottom: 12 }} testId="care-policy-error" />
           {editable && (
-            <Space style={{ justifyContent: 'flex-end', width: '100%' }}>
-              <Button icon={<UndoOutlined />} onClick={() => form.setFieldsValue(toForm(DEFAULT_CARE_POLICY))} data-testid="care-policy-defaults">
-                {t('carePolicy.defaults')}
-              </Button>
-              <Button type="primary" htmlType="submit" icon={<SaveOutlined />} loading={busy} data-testid="care-policy-save">
-                {t('carePolicy.save')}
-              </Button>
-            </Space>
+            <SettingButtons
+              onDefaults={() => form.setFieldsValue(toForm(DEFAULT_CARE_POLICY))}
+              defaultsLabel={t('carePolicy.defaults')}
+              saveLabel={t('carePolicy.save')}
+              busy={busy}
+              testIdPrefix="care-policy"
+              style={{ justifyContent: 'flex-end', width: '100%' }}
+            />
           )}
         </Form>
       </Card>
-    </Space>
+    </RegionSettingPage>
   );
 }

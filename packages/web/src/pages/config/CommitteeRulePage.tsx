@@ -1,16 +1,9 @@
-import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Form, InputNumber, Radio, Select, Space, Table, Typography } from 'antd';
-import { SaveOutlined, UndoOutlined } from '@ant-design/icons';
+import { Alert, Card, Form, InputNumber, Radio, Select, Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { COMMITTEE_CATEGORY_CODES, DEFAULT_COMMITTEE_RULE, type CommitteeCategory } from '@xinyu/core';
-import { api, ApiError, errorMessage } from '../../api/client';
 import type { AlertLevel, CommitteeRule } from '../../api/types';
-import { useMe } from '../../app/session';
-import { useAsync } from '../../app/useAsync';
-import { ErrorBox } from '../../components/ErrorBox';
-import { Loading } from '../../components/Loading';
 import { AlertLevelTag, LEVEL_TEXT, LEVELS_MILD_FIRST } from '../warning/shared';
-import { regionWide } from './regionWide';
+import { fieldProblems, ProblemsAlert, RegionSettingPage, SettingButtons, useRegionSetting } from './regionSetting';
 
 /** The form keeps "not at once" as its own value; the API leaves such categories out. */
 type Immediate = AlertLevel | 'no';
@@ -42,50 +35,29 @@ const toRule = (v: FormValues): CommitteeRule => ({
  */
 export default function CommitteeRulePage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const me = useMe();
-  const editable = regionWide(me, 'config.write');
-  const { data, error, loading, reload } = useAsync((signal) => api.get<CommitteeRule>('/committee/rule', undefined, { signal }), []);
-  const [saved, setSaved] = useState<CommitteeRule | null>(null);
-  const rule = saved ?? data;
-  const [form] = Form.useForm<FormValues>();
-  const [busy, setBusy] = useState(false);
-  const [problems, setProblems] = useState<string[]>([]);
-
-  useEffect(() => {
-    if (rule) form.setFieldsValue(toForm(rule));
-  }, [rule, form]);
-
-  async function save(v: FormValues) {
-    setBusy(true);
-    setProblems([]);
-    try {
-      setSaved(await api.put<CommitteeRule>('/committee/rule', toRule(v)));
-      void message.success(t('sweep.rule.saved'));
-    } catch (e) {
-      // the server names every problem in `fields` (rule.0, rule.1 …), the first in the message
-      const all = e instanceof ApiError && e.fields ? [...new Set(Object.values(e.fields))] : [];
-      setProblems(all.length > 1 ? all : [errorMessage(e)]);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  if (loading && !rule) return <Loading />;
-  if (!rule) return <ErrorBox error={error} onRetry={reload} />;
+  // the server names every problem in `fields` (rule.0, rule.1 …), the first in the message
+  const { setting: rule, fallback, editable, form, busy, problems, formProps } = useRegionSetting({
+    path: '/committee/rule',
+    toForm,
+    toBody: toRule,
+    savedMessage: t('sweep.rule.saved'),
+    problemsOf: fieldProblems,
+  });
+  if (!rule) return fallback;
 
   return (
-    <Space orientation="vertical" size={16} style={{ width: '100%', maxWidth: 820 }} data-testid="committee-rule-page">
-      <h1 className="xy-page-title" style={{ margin: 0 }}>
-        {t('sweep.rule.title')}
-      </h1>
-      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
-        {t('sweep.rule.hint')}
-      </Typography.Paragraph>
-      {!editable && <Alert type="info" showIcon title={t('sweep.rule.regionOnly')} data-testid="rule-readonly" />}
+    <RegionSettingPage
+      title={t('sweep.rule.title')}
+      hint={t('sweep.rule.hint')}
+      readOnlyNote={t('sweep.rule.regionOnly')}
+      editable={editable}
+      maxWidth={820}
+      testId="committee-rule-page"
+      readOnlyTestId="rule-readonly"
+    >
       <Alert type="info" title={t('sweep.rule.summary', { window: rule.windowDays, min: rule.minDays, level: t(`warning.level.${rule.level}`) })} data-testid="rule-summary" />
       <Card size="small">
-        <Form<FormValues> form={form} onFinish={(v) => void save(v)} onValuesChange={() => setProblems([])} initialValues={toForm(rule)} disabled={busy || !editable} data-testid="rule-form">
+        <Form<FormValues> {...formProps} data-testid="rule-form">
           <Space orientation="vertical" size={12} style={{ width: '100%' }}>
             <Space wrap align="center">
               <span>{t('sweep.rule.windowDays')}</span>
@@ -136,28 +108,20 @@ export default function CommitteeRulePage() {
                 },
               ]}
             />
-            {problems.length > 0 && (
-              <Alert
-                type="error"
-                showIcon
-                title={problems[0]}
-                description={problems.length > 1 ? <ul style={{ margin: 0, paddingInlineStart: 18 }}>{problems.slice(1).map((p) => <li key={p}>{p}</li>)}</ul> : undefined}
-                data-testid="rule-error"
-              />
-            )}
+            <ProblemsAlert problems={problems} testId="rule-error" />
             {editable && (
-              <Space style={{ justifyContent: 'flex-end', width: '100%' }}>
-                <Button icon={<UndoOutlined />} onClick={() => form.setFieldsValue(toForm(DEFAULT_COMMITTEE_RULE))} data-testid="rule-defaults">
-                  {t('sweep.rule.defaults')}
-                </Button>
-                <Button type="primary" htmlType="submit" icon={<SaveOutlined />} loading={busy} data-testid="rule-save">
-                  {t('sweep.rule.save')}
-                </Button>
-              </Space>
+              <SettingButtons
+                onDefaults={() => form.setFieldsValue(toForm(DEFAULT_COMMITTEE_RULE))}
+                defaultsLabel={t('sweep.rule.defaults')}
+                saveLabel={t('sweep.rule.save')}
+                busy={busy}
+                testIdPrefix="rule"
+                style={{ justifyContent: 'flex-end', width: '100%' }}
+              />
             )}
           </Space>
         </Form>
       </Card>
-    </Space>
+    </RegionSettingPage>
   );
 }

@@ -1,16 +1,12 @@
-import { useEffect, useMemo, useState } from 'react';
-import { Alert, App, Button, Calendar, Card, Col, DatePicker, Empty, Form, Input, Row, Select, Space, Tag, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { Button, Calendar, Card, Col, DatePicker, Empty, Form, Input, Row, Select, Space, Tag, Typography, type FormInstance } from 'antd';
 import { DeleteOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import dayjs, { type Dayjs } from 'dayjs';
 import { datesBetween, isSchoolDay, type SchoolCalendar as CoreCalendar } from '@xinyu/core';
-import { api, ApiError, errorMessage } from '../../api/client';
+import { ApiError, errorMessage } from '../../api/client';
 import type { SchoolCalendar } from '../../api/types';
-import { useMe } from '../../app/session';
-import { useAsync } from '../../app/useAsync';
-import { ErrorBox } from '../../components/ErrorBox';
-import { Loading } from '../../components/Loading';
-import { regionWide } from './regionWide';
+import { ProblemsAlert, RegionSettingPage, useRegionSetting } from './regionSetting';
 
 const D = 'YYYY-MM-DD';
 type DayKind = SchoolCalendar['days'][number]['kind'];
@@ -47,6 +43,25 @@ function markOf(date: string, cal: SchoolCalendar): Mark {
   return isSchoolDay(date, effective) ? 'school' : 'weekend';
 }
 
+/** terms.0.end, days.3.date …: on the rows they name (the days as sent, sorted by date); the message above the form. */
+function problemsOf(e: unknown, form: FormInstance<FormValues>, v: FormValues): string[] {
+  const body = toBody(v);
+  const placed: { name: (string | number)[]; errors: string[] }[] = [];
+  const sentDays = (v.days ?? []).filter((d) => d?.date && d.kind);
+  for (const [name, msg] of Object.entries(e instanceof ApiError && e.fields ? e.fields : {})) {
+    const term = /^terms\.(\d+)\./.exec(name);
+    const day = /^days\.(\d+)\./.exec(name);
+    if (term) placed.push({ name: ['terms', Number(term[1]), 'range'], errors: [msg] });
+    if (day) {
+      const date = body.days[Number(day[1])]?.date;
+      const i = sentDays.findLastIndex((d) => d.date.format(D) === date);
+      if (i >= 0) placed.push({ name: ['days', i, 'date'], errors: [msg] });
+    }
+  }
+  if (placed.length) form.setFields(placed as never);
+  return [errorMessage(e)];
+}
+
 /**
  * 校历: the region's terms, holidays and make-up school days, which decide the days committee
  * members report on and the days the committee rule counts. The city bureau edits it (the server
@@ -54,22 +69,18 @@ function markOf(date: string, cal: SchoolCalendar): Mark {
  */
 export default function SchoolCalendarPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const me = useMe();
-  const editable = regionWide(me, 'config.write');
-  const { data, error, loading, reload } = useAsync((signal) => api.get<SchoolCalendar>('/calendar', undefined, { signal }), []);
-  const [form] = Form.useForm<FormValues>();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { setting, fallback, editable, form, busy, problems, formProps } = useRegionSetting({
+    path: '/calendar',
+    toForm,
+    toBody,
+    savedMessage: t('sweep.calendar.saved'),
+    problemsOf,
+  });
   const [month, setMonth] = useState(() => dayjs());
   const [range, setRange] = useState<[Dayjs, Dayjs] | null>(null);
   const [rangeLabel, setRangeLabel] = useState('');
   const watched = Form.useWatch([], form) as Partial<FormValues> | undefined;
   const preview = useMemo(() => toBody(watched ?? {}), [watched]);
-
-  useEffect(() => {
-    if (data) form.setFieldsValue(toForm(data));
-  }, [data, form]);
 
   function addRange() {
     if (!range) return;
@@ -83,51 +94,21 @@ export default function SchoolCalendarPage() {
     setRangeLabel('');
   }
 
-  async function save(v: FormValues) {
-    setBusy(true);
-    setProblem(null);
-    const body = toBody(v);
-    try {
-      const saved = await api.put<SchoolCalendar>('/calendar', body);
-      form.setFieldsValue(toForm(saved));
-      void message.success(t('sweep.calendar.saved'));
-    } catch (e) {
-      // terms.0.end, days.3.date …: on the rows they name (the days as sent, sorted by date)
-      const placed: { name: (string | number)[]; errors: string[] }[] = [];
-      const sentDays = (v.days ?? []).filter((d) => d?.date && d.kind);
-      for (const [name, msg] of Object.entries(e instanceof ApiError && e.fields ? e.fields : {})) {
-        const term = /^terms\.(\d+)\./.exec(name);
-        const day = /^days\.(\d+)\./.exec(name);
-        if (term) placed.push({ name: ['terms', Number(term[1]), 'range'], errors: [msg] });
-        if (day) {
-          const date = body.days[Number(day[1])]?.date;
-          const i = sentDays.findLastIndex((d) => d.date.format(D) === date);
-          if (i >= 0) placed.push({ name: ['days', i, 'date'], errors: [msg] });
-        }
-      }
-      if (placed.length) form.setFields(placed as never);
-      setProblem(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  if (loading && !data) return <Loading />;
-  if (!data) return <ErrorBox error={error} onRetry={reload} />;
+  if (!setting) return fallback;
 
   const monthDays = datesBetween(month.startOf('month').format(D), month.endOf('month').format(D));
   const schoolDays = monthDays.filter((d) => markOf(d, preview) === 'school' || markOf(d, preview) === 'workday').length;
 
   return (
-    <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="calendar-page">
-      <h1 className="xy-page-title" style={{ margin: 0 }}>
-        {t('sweep.calendar.title')}
-      </h1>
-      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
-        {t('sweep.calendar.hint')}
-      </Typography.Paragraph>
-      {!editable && <Alert type="info" showIcon title={t('sweep.calendar.regionOnly')} data-testid="calendar-readonly" />}
-      <Form<FormValues> form={form} onFinish={(v) => void save(v)} onValuesChange={() => setProblem(null)} disabled={busy || !editable} initialValues={toForm(data)} data-testid="calendar-form">
+    <RegionSettingPage
+      title={t('sweep.calendar.title')}
+      hint={t('sweep.calendar.hint')}
+      readOnlyNote={t('sweep.calendar.regionOnly')}
+      editable={editable}
+      testId="calendar-page"
+      readOnlyTestId="calendar-readonly"
+    >
+      <Form<FormValues> {...formProps} data-testid="calendar-form">
         <Row gutter={[16, 16]}>
           <Col xs={24} xl={14}>
             <Space orientation="vertical" size={16} style={{ width: '100%' }}>
@@ -192,7 +173,7 @@ export default function SchoolCalendarPage() {
                   </Form.List>
                 </Space>
               </Card>
-              {problem && <Alert type="error" showIcon title={problem} data-testid="calendar-error" />}
+              <ProblemsAlert problems={problems} testId="calendar-error" />
               {editable && (
                 <Button type="primary" htmlType="submit" icon={<SaveOutlined />} loading={busy} data-testid="calendar-save">
                   {t('sweep.calendar.save')}
@@ -232,6 +213,6 @@ export default function SchoolCalendarPage() {
           </Col>
         </Row>
       </Form>
-    </Space>
+    </RegionSettingPage>
   );
 }
