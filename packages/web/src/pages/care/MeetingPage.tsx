@@ -5,10 +5,10 @@ import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import dayjs, { type Dayjs } from 'dayjs';
-import { ALERT_STATUSES, DIARY_KINDS, ROLE_INFO, STAFF_POSTS, type DiaryKind, type StaffPost } from '@xinyu/core';
+import { ALERT_STATUSES, DIARY_KINDS, STAFF_POSTS, type DiaryKind, type StaffPost } from '@xinyu/core';
 import { api, errorMessage, formErrors } from '../../api/client';
 import type { Meeting, MeetingAgenda, MeetingBody, MeetingOwner, MyMeetingTask } from '../../api/boardTypes';
-import type { AlertStatus, Items, Me } from '../../api/types';
+import type { AlertLevel, AlertStatus, Items } from '../../api/types';
 import { useCan, useMe } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
 import { useQueryState } from '../../app/useQueryState';
@@ -16,161 +16,116 @@ import { uuid } from '../../app/uuid';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { AlertLevelTag, fmt, StatusTag } from '../warning/shared';
+import { loadMyMeetingTasks, useMarkTaskDone } from './meetingTasks';
+import { unitsWith } from './schools';
 
 const isStatus = (s: string): s is AlertStatus => (ALERT_STATUSES as readonly string[]).includes(s);
 const isDiaryKind = (k: string): k is DiaryKind => k in DIARY_KINDS;
 const isPost = (p: string): p is StaffPost => (STAFF_POSTS as readonly string[]).includes(p);
 
-/** The schools whose weekly meeting the user runs (a role with care.manage bound to a school). */
-function meetingSchools(me: Me): { id: number; name: string }[] {
-  const seen = new Map<number, string>();
-  for (const r of me.roles) {
-    if (r.orgUnitId !== null && ROLE_INFO[r.role].permissions.includes('care.manage') && ROLE_INFO[r.role].binding === 'org') seen.set(r.orgUnitId, r.orgUnitName ?? String(r.orgUnitId));
-  }
-  return [...seen].map(([id, name]) => ({ id, name }));
-}
-
 /** Marks a meeting task done; the button is busy until the answer comes back, so a double click sends once. */
 function DoneButton({ taskId, onDone }: { taskId: string; onDone: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const [busy, setBusy] = useState(false);
-  const sending = useRef(false);
-  async function done() {
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    try {
-      await api.post(`/care/meetings/tasks/${taskId}/done`, { note: '' });
-      void message.success(t('warning.meeting.task.marked'));
-      onDone();
-    } catch (e) {
-      void message.error(errorMessage(e));
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
-  }
+  const { busy, markDone } = useMarkTaskDone(taskId, onDone);
   return (
-    <Button size="small" icon={<CheckOutlined />} loading={busy} onClick={() => void done()} data-testid={`task-done-${taskId}`}>
+    <Button size="small" icon={<CheckOutlined />} loading={busy} onClick={markDone} data-testid={`task-done-${taskId}`}>
       {t('warning.meeting.task.done')}
     </Button>
   );
 }
 
-function Section({ title, count, children, testId }: { title: string; count: number; children: ReactNode; testId: string }) {
+/** One part of the agenda: its items as a list, or "none". */
+function Section<T>({ title, items, renderItem, testId }: { title: string; items: T[]; renderItem: (item: T) => ReactNode; testId: string }) {
   const { t } = useTranslation();
   return (
-    <Card size="small" title={`${title}（${count}）`} data-testid={testId} data-count={count}>
-      {count === 0 ? <Typography.Text type="secondary">{t('warning.meeting.agenda.none')}</Typography.Text> : children}
+    <Card size="small" title={`${title}（${items.length}）`} data-testid={testId} data-count={items.length}>
+      {items.length === 0 ? <Typography.Text type="secondary">{t('warning.meeting.agenda.none')}</Typography.Text> : <List size="small" dataSource={items} renderItem={renderItem} />}
     </Card>
   );
 }
 
 function AgendaView({ agenda, onChanged }: { agenda: MeetingAgenda; onChanged: () => void }) {
   const { t } = useTranslation();
-  const student = (studentId: string, name: string) => (
-    <Link to={`/students/${studentId}#timeline`} data-testid={`agenda-student-${studentId}`}>
-      {name}
-    </Link>
+  /** A student on the agenda: the name to their timeline, what to say about them, and a link to the alert or the care record. */
+  const row = (open: string, s: { studentId: string; name: string }, about: ReactNode) => (
+    <List.Item extra={<Link to={open}>{t('warning.timeline.open')}</Link>}>
+      <Space wrap>
+        <Link to={`/students/${s.studentId}#timeline`} data-testid={`agenda-student-${s.studentId}`}>
+          {s.name}
+        </Link>
+        {about}
+      </Space>
+    </List.Item>
   );
+  const alertRow = (a: { alertId: string; studentId: string; name: string; status: string }, level: AlertLevel) =>
+    row(
+      `/alerts/${a.alertId}`,
+      a,
+      <>
+        <AlertLevelTag level={level} />
+        {isStatus(a.status) && <StatusTag status={a.status} />}
+      </>,
+    );
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%' }} data-testid="meeting-agenda">
       <Typography.Text type="secondary">{t('warning.meeting.week', { date: agenda.weekStart })}</Typography.Text>
       <Row gutter={[12, 12]}>
         <Col xs={24} lg={12}>
-          <Section title={t('warning.meeting.agenda.newAlerts')} count={agenda.newAlerts.length} testId="agenda-new-alerts">
-            <List
-              size="small"
-              dataSource={agenda.newAlerts}
-              renderItem={(a) => (
-                <List.Item extra={<Link to={`/alerts/${a.alertId}`}>{t('warning.timeline.open')}</Link>}>
-                  <Space wrap>
-                    {student(a.studentId, a.name)}
-                    <AlertLevelTag level={a.level} />
-                    {isStatus(a.status) && <StatusTag status={a.status} />}
-                  </Space>
-                </List.Item>
-              )}
-            />
-          </Section>
+          <Section title={t('warning.meeting.agenda.newAlerts')} items={agenda.newAlerts} testId="agenda-new-alerts" renderItem={(a) => alertRow(a, a.level)} />
         </Col>
         <Col xs={24} lg={12}>
-          <Section title={t('warning.meeting.agenda.redOpen')} count={agenda.redOpen.length} testId="agenda-red-open">
-            <List
-              size="small"
-              dataSource={agenda.redOpen}
-              renderItem={(a) => (
-                <List.Item extra={<Link to={`/alerts/${a.alertId}`}>{t('warning.timeline.open')}</Link>}>
-                  <Space wrap>
-                    {student(a.studentId, a.name)}
-                    <AlertLevelTag level="red" />
-                    {isStatus(a.status) && <StatusTag status={a.status} />}
-                  </Space>
-                </List.Item>
-              )}
-            />
-          </Section>
+          <Section title={t('warning.meeting.agenda.redOpen')} items={agenda.redOpen} testId="agenda-red-open" renderItem={(a) => alertRow(a, 'red')} />
         </Col>
         <Col xs={24} lg={12}>
-          <Section title={t('warning.meeting.agenda.overdueFollowUps')} count={agenda.overdueFollowUps.length} testId="agenda-follow-ups">
-            <List
-              size="small"
-              dataSource={agenda.overdueFollowUps}
-              renderItem={(k) => (
-                <List.Item extra={<Link to={`/care/${k.keyStudentId}`}>{t('warning.timeline.open')}</Link>}>
-                  <Space wrap>
-                    {student(k.studentId, k.name)}
-                    {k.careTeacher ? (
-                      <Typography.Text type="secondary">{t('warning.meeting.agenda.careTeacher', { name: k.careTeacher })}</Typography.Text>
-                    ) : (
-                      <Tag color="red">{t('warning.meeting.agenda.unassigned')}</Tag>
-                    )}
-                    {k.careTeacher &&
-                      k.kinds.filter(isDiaryKind).map((kind) => (
-                        <Tag color="orange" key={kind}>
-                          {t(`care.kind.${kind}`)}
-                        </Tag>
-                      ))}
-                  </Space>
-                </List.Item>
-              )}
-            />
-          </Section>
+          <Section
+            title={t('warning.meeting.agenda.overdueFollowUps')}
+            items={agenda.overdueFollowUps}
+            testId="agenda-follow-ups"
+            renderItem={(k) =>
+              row(
+                `/care/${k.keyStudentId}`,
+                k,
+                <>
+                  {k.careTeacher ? (
+                    <Typography.Text type="secondary">{t('warning.meeting.agenda.careTeacher', { name: k.careTeacher })}</Typography.Text>
+                  ) : (
+                    <Tag color="red">{t('warning.meeting.agenda.unassigned')}</Tag>
+                  )}
+                  {k.careTeacher &&
+                    k.kinds.filter(isDiaryKind).map((kind) => (
+                      <Tag color="orange" key={kind}>
+                        {t(`care.kind.${kind}`)}
+                      </Tag>
+                    ))}
+                </>,
+              )
+            }
+          />
         </Col>
         <Col xs={24} lg={12}>
-          <Section title={t('warning.meeting.agenda.proposedClosures')} count={agenda.proposedClosures.length} testId="agenda-closures">
-            <List
-              size="small"
-              dataSource={agenda.proposedClosures}
-              renderItem={(k) => (
-                <List.Item extra={<Link to={`/care/${k.keyStudentId}`}>{t('warning.timeline.open')}</Link>}>
-                  <Space wrap>
-                    {student(k.studentId, k.name)}
-                    {k.proposedByName && <Typography.Text type="secondary">{t('warning.meeting.agenda.proposedBy', { name: k.proposedByName })}</Typography.Text>}
-                  </Space>
-                </List.Item>
-              )}
-            />
-          </Section>
+          <Section
+            title={t('warning.meeting.agenda.proposedClosures')}
+            items={agenda.proposedClosures}
+            testId="agenda-closures"
+            renderItem={(k) => row(`/care/${k.keyStudentId}`, k, k.proposedByName && <Typography.Text type="secondary">{t('warning.meeting.agenda.proposedBy', { name: k.proposedByName })}</Typography.Text>)}
+          />
         </Col>
         <Col span={24}>
-          <Section title={t('warning.meeting.agenda.openTasks')} count={agenda.openTasks.length} testId="agenda-open-tasks">
-            <List
-              size="small"
-              dataSource={agenda.openTasks}
-              renderItem={(task) => (
-                <List.Item extra={<DoneButton taskId={task.taskId} onDone={onChanged} />} data-testid={`agenda-task-${task.taskId}`}>
-                  <Space wrap>
-                    <Typography.Text>{task.title}</Typography.Text>
-                    <Typography.Text type="secondary">{t('warning.meeting.agenda.owner', { name: task.ownerName })}</Typography.Text>
-                    <Typography.Text type={task.overdue ? 'danger' : 'secondary'}>{t('warning.meeting.agenda.due', { date: task.dueDate })}</Typography.Text>
-                    {task.overdue && <Tag color="red">{t('warning.meeting.agenda.overdue')}</Tag>}
-                  </Space>
-                </List.Item>
-              )}
-            />
-          </Section>
+          <Section
+            title={t('warning.meeting.agenda.openTasks')}
+            items={agenda.openTasks}
+            testId="agenda-open-tasks"
+            renderItem={(task) => (
+              <List.Item extra={<DoneButton taskId={task.taskId} onDone={onChanged} />} data-testid={`agenda-task-${task.taskId}`}>
+                <Space wrap>
+                  <Typography.Text>{task.title}</Typography.Text>
+                  <Typography.Text type="secondary">{t('warning.meeting.agenda.owner', { name: task.ownerName })}</Typography.Text>
+                  <Typography.Text type={task.overdue ? 'danger' : 'secondary'}>{t('warning.meeting.agenda.due', { date: task.dueDate })}</Typography.Text>
+                  {task.overdue && <Tag color="red">{t('warning.meeting.agenda.overdue')}</Tag>}
+                </Space>
+              </List.Item>
+            )}
+          />
         </Col>
       </Row>
     </Space>
@@ -348,7 +303,7 @@ function PastMeetings({ meetings }: { meetings: Meeting[] }) {
 /** 我的任务: what meetings gave the user to do (head teachers and care teachers too), with "done". */
 function MyTasks() {
   const { t } = useTranslation();
-  const { data, error, loading, reload } = useAsync((signal) => api.get<Items<MyMeetingTask>>('/my/meeting-tasks', undefined, { signal }), []);
+  const { data, error, loading, reload } = useAsync(loadMyMeetingTasks, []);
   const columns: ColumnsType<MyMeetingTask> = [
     { title: t('warning.meeting.task.title'), dataIndex: 'title' },
     { title: t('warning.meeting.task.school'), dataIndex: 'schoolName', width: 160, ellipsis: true },
@@ -397,7 +352,8 @@ export default function MeetingPage() {
   const { message } = App.useApp();
   const me = useMe();
   const can = useCan();
-  const schools = meetingSchools(me);
+  // the schools whose weekly meeting the user runs (a role with care.manage bound to a school)
+  const schools = unitsWith(me, 'care.manage');
   const manages = can('care.manage') && schools.length > 0;
   const [q, setQ] = useQueryState(['tab', 'schoolId'] as const);
   const schoolId = Number(q.schoolId ?? schools[0]?.id ?? 0);

@@ -1,18 +1,14 @@
-import { useRef, useState } from 'react';
-import { App, Button, Card, Empty, Popconfirm, Space, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Popconfirm, Space, Tag, Typography } from 'antd';
 import { CarryOutOutlined, CheckCircleFilled, CheckOutlined, LeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, errorMessage } from '../../api/client';
 import type { MyMeetingTask } from '../../api/boardTypes';
-import type { Items } from '../../api/types';
 import { useAsync } from '../../app/useAsync';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
+import { loadMyMeetingTasks as load, useMarkTaskDone } from '../care/meetingTasks';
 import { fmt } from '../warning/shared';
 import { HomeLink } from './WarningHomeCards';
-
-const load = (signal: AbortSignal) => api.get<Items<MyMeetingTask>>('/my/meeting-tasks', undefined, { signal });
 
 /** 例会交办的任务 on a care teacher's phone home page: how many are open, and how many overdue. Nothing when there are none at all. */
 export function MeetingTasksHomeCard() {
@@ -28,24 +24,7 @@ export function MeetingTasksHomeCard() {
 /** One task as a card: what, from which meeting, by when, and "done" (asked once more; a double tap sends once). */
 function TaskCard({ task, onDone }: { task: MyMeetingTask; onDone: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const [busy, setBusy] = useState(false);
-  const sending = useRef(false);
-  async function done() {
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    try {
-      await api.post(`/care/meetings/tasks/${task.id}/done`, { note: '' });
-      void message.success(t('warning.meeting.task.marked'));
-      onDone();
-    } catch (e) {
-      void message.error(errorMessage(e));
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
-  }
+  const { busy, markDone } = useMarkTaskDone(task.id, onDone);
   return (
     <Card size="small" data-testid={`m-task-${task.id}`} data-done={task.doneAt ? 'true' : 'false'} style={task.doneAt ? { background: '#fafafa' } : undefined}>
       <Space orientation="vertical" size={8} style={{ width: '100%' }}>
@@ -64,7 +43,7 @@ function TaskCard({ task, onDone }: { task: MyMeetingTask; onDone: () => void })
             <CheckCircleFilled /> {t('warning.meeting.task.doneAt', { date: fmt(task.doneAt) })}
           </span>
         ) : (
-          <Popconfirm title={t('warning.meeting.task.confirmDone')} okText={t('warning.meeting.task.done')} cancelText={t('common.cancel')} onConfirm={() => void done()}>
+          <Popconfirm title={t('warning.meeting.task.confirmDone')} okText={t('warning.meeting.task.done')} cancelText={t('common.cancel')} onConfirm={markDone}>
             <Button type="primary" block size="large" icon={<CheckOutlined />} loading={busy} data-testid={`m-task-done-${task.id}`}>
               {t('warning.meeting.task.done')}
             </Button>
