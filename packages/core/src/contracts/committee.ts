@@ -11,19 +11,24 @@ export const CommitteeConcern = z.object({
   observation: z.string().trim().max(500).default(''),
 });
 
+/** A report about the member's class, or (宿舍心理委员) about their dormitory: exactly one of the two. */
 export const CommitteeReportBody = z
   .object({
-    classId: z.number().int().positive(),
+    classId: z.number().int().positive().optional(),
+    dormitoryId: z.number().int().positive().optional(),
     status: z.enum(['all_well', 'concerns']),
     concerns: z.array(CommitteeConcern).max(20).default([]),
     /** the client's id for this submission: a retry or double click stores it once */
     clientId: z.uuid(),
   })
-  .strict();
+  .strict()
+  .refine((b) => (b.classId === undefined) !== (b.dormitoryId === undefined), { message: '请选择班级或宿舍中的一个', path: ['classId'] });
 
 export const CommitteeReport = z.object({
   id: z.uuid(),
-  classId: z.number().int(),
+  /** the class reported on, or null for a dormitory report */
+  classId: z.number().int().nullable(),
+  dormitoryId: z.number().int().nullable(),
   date: z.string(),
   status: z.enum(['all_well', 'concerns']),
   concerns: z.array(z.object({ studentId: z.uuid(), name: z.string(), category: z.string(), observation: z.string() })),
@@ -39,6 +44,15 @@ export const MyCommittee = z.object({
       classId: z.number().int(),
       className: z.string(),
       classmates: z.array(z.object({ id: z.uuid(), name: z.string() })),
+      today: CommitteeReport.nullable(),
+    }),
+  ),
+  /** the dormitories the caller is 宿舍心理委员 of, with their dorm-mates' names only */
+  dormitories: z.array(
+    z.object({
+      dormitoryId: z.number().int(),
+      name: z.string(),
+      dormMates: z.array(z.object({ id: z.uuid(), name: z.string() })),
       today: CommitteeReport.nullable(),
     }),
   ),
@@ -58,9 +72,36 @@ export const CommitteeClassStatus = z.object({
   missing: z.array(z.string()),
   concerns: z.number().int(),
 });
-export const CommitteeStatus = z.object({ from: z.string(), to: z.string(), schoolDays: z.array(z.string()), classes: z.array(CommitteeClassStatus) });
+/** A boarding school's dormitory: its 宿舍心理委员 and on which school days they reported. */
+export const CommitteeDormStatus = z.object({
+  dormitoryId: z.number().int(),
+  name: z.string(),
+  residents: z.number().int(),
+  members: z.array(z.object({ studentId: z.uuid(), name: z.string(), className: z.string() })),
+  schoolDays: z.number().int(),
+  reported: z.number().int(),
+  missing: z.array(z.string()),
+  concerns: z.number().int(),
+});
+export const CommitteeStatus = z.object({
+  from: z.string(),
+  to: z.string(),
+  schoolDays: z.array(z.string()),
+  classes: z.array(CommitteeClassStatus),
+  /** a school's dormitories, for those whose scope covers the whole school (not a head teacher's class) */
+  dormitories: z.array(CommitteeDormStatus),
+});
 
 export const CommitteeReportsQuery = z.object({ classId: z.coerce.number().int().positive(), from: IsoDate, to: IsoDate });
+export const CommitteeDormReportsQuery = z.object({ dormitoryId: z.coerce.number().int().positive(), from: IsoDate, to: IsoDate });
+
+/** The boarding students of a dormitory, to appoint its 宿舍心理委员 from. */
+export const DormResidents = z.object({
+  dormitoryId: z.number().int(),
+  name: z.string(),
+  residents: z.array(z.object({ studentId: z.uuid(), name: z.string(), className: z.string(), member: z.boolean() })),
+});
+export const DormMemberBody = z.object({ studentId: z.uuid() }).strict();
 
 export const SchoolCalendarBody = z
   .object({

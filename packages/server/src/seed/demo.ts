@@ -75,6 +75,7 @@ export const DEMO_ACCOUNTS = [
   { username: 'head.teacher', role: '班主任（七年级1班）', mfa: false },
   { username: 'care.teacher', role: '包保教师（3 名学生）', mfa: false },
   { username: 'committee', role: '心理委员（七年级1班学生）', mfa: false },
+  { username: 'dorm.committee', role: '宿舍心理委员（江城高级中学住校生）', mfa: false },
   { username: 'student', role: '学生（七年级1班）', mfa: false },
   { username: 'parent', role: '家长（学生 student 的监护人）', mfa: false },
   { username: 'clinician', role: '合作医院医生', mfa: false },
@@ -318,6 +319,15 @@ export async function seedDemo(db: Db, now: Date, opts: { scale?: number; screen
       g(demo.parent, 'parent', null, theStudent.id),
       g(demo.clinician, 'clinician', null),
     ]);
+    // a 宿舍心理委员 at the district's boarding school (江城高级中学): a boarder of its fullest dormitory
+    const boardingSchool = schools.find((s) => s.code === 'S0206')!;
+    const fullest = (dorms.get(boardingSchool.id) ?? []).map((x) => ({ dorm: x, n: students.filter((s) => s.dorm === x.id).length })).sort((a, b) => b.n - a.n)[0];
+    const dormMember = fullest && fullest.n > 1 ? students.find((s) => s.dorm === fullest.dorm.id) : undefined;
+    if (dormMember) {
+      const acct = mk('dorm.committee', dormMember.name, { studentId: dormMember.id, studentNo: dormMember.no });
+      await tx.insert(accounts).values(acct);
+      await tx.insert(roleAssignments).values([g(acct, 'student', null, dormMember.id), { ...g(acct, 'committee', null, dormMember.id), dormitoryId: fullest!.dorm.id }]);
+    }
     // the care teacher's three key students (包保): on the register, each with its care assignment
     // and the care_teacher role assignment that gives the teacher the student
     await tx.insert(carePolicies).values({ regionId, policy: { ...DEFAULT_CARE_POLICY, maxPerTeacher: 15 }, updatedBy: '系统初始化' });

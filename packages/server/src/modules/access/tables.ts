@@ -1,8 +1,13 @@
-import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from '../auth/tables.js';
-import { orgUnits, students } from '../org/tables.js';
+import { dormitories, orgUnits, students } from '../org/tables.js';
 
-/** A role held by an account, at an org unit and/or through a relationship to one student. */
+/**
+ * A role held by an account, at an org unit and/or through a relationship to one student. A
+ * dormitory psych-committee member (宿舍心理委员) is a `committee` role bound to their own student and
+ * dormitory, with no org unit: it reaches no class and no school, only the dorm-mates' names.
+ */
 export const roleAssignments = pgTable(
   'role_assignments',
   {
@@ -17,8 +22,14 @@ export const roleAssignments = pgTable(
     }).notNull(),
     orgUnitId: integer('org_unit_id').references(() => orgUnits.id),
     studentId: uuid('student_id').references(() => students.id),
+    dormitoryId: integer('dormitory_id').references(() => dormitories.id),
     grantedBy: uuid('granted_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('role_assignments_account_idx').on(t.accountId), index('role_assignments_student_idx').on(t.studentId)],
+  (t) => [
+    index('role_assignments_account_idx').on(t.accountId),
+    index('role_assignments_student_idx').on(t.studentId),
+    index('role_assignments_dormitory_idx').on(t.dormitoryId).where(sql`${t.dormitoryId} is not null`),
+    check('role_assignments_dormitory_ck', sql`${t.dormitoryId} is null or (${t.role} = 'committee' and ${t.orgUnitId} is null and ${t.studentId} is not null)`),
+  ],
 );

@@ -3,11 +3,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/access-hook.js';
 import type { Deps } from '../../http/context.js';
-import { addTraining, classReports, committeeStatus, getCalendar, listTrainings, myCommittee, putCalendar, putRule, ruleFor, submitReport } from './service.js';
+import {
+  addTraining, appointDormMember, classReports, committeeStatus, dormReports, dormResidents, getCalendar, listTrainings, myCommittee, putCalendar, putRule, removeDormMember, ruleFor, submitReport,
+} from './service.js';
 
 const E = contracts.ErrorBody;
 const tags = ['committee'];
 const errors = { 400: E, 403: E, 404: E, 409: E };
+const DormParam = z.object({ id: z.coerce.number().int().positive() });
 
 export const committeeRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.get('/my/committee', {
@@ -29,6 +32,26 @@ export const committeeRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app
     config: { access: 'committee.read' },
     schema: { tags, summary: '一个班的心理委员报告（含提到的同学）', querystring: contracts.CommitteeReportsQuery, response: { 200: z.object({ items: z.array(contracts.CommitteeReport) }), ...errors } },
   }, async (req) => ({ items: await classReports(deps, callerOf(req), req.query) }));
+
+  app.get('/committee/dorm-reports', {
+    config: { access: 'committee.read' },
+    schema: { tags, summary: '一个宿舍的心理委员报告（含提到的舍友；心理教师、学校领导）', querystring: contracts.CommitteeDormReportsQuery, response: { 200: z.object({ items: z.array(contracts.CommitteeReport) }), ...errors } },
+  }, async (req) => ({ items: await dormReports(deps, callerOf(req), req.query) }));
+
+  app.get('/committee/dormitories/:id/residents', {
+    config: { access: 'committee.manage' },
+    schema: { tags, summary: '宿舍的住宿生（任命宿舍心理委员用）', params: DormParam, response: { 200: contracts.DormResidents, ...errors } },
+  }, async (req) => dormResidents(deps, callerOf(req), req.params.id));
+
+  app.post('/committee/dormitories/:id/members', {
+    config: { access: 'committee.manage' },
+    schema: { tags, summary: '任命宿舍心理委员（须住在该宿舍）', params: DormParam, body: contracts.DormMemberBody, response: { 200: contracts.DormResidents, ...errors } },
+  }, async (req) => appointDormMember(deps, callerOf(req), req.params.id, req.body));
+
+  app.delete('/committee/dormitories/:id/members/:studentId', {
+    config: { access: 'committee.manage' },
+    schema: { tags, summary: '免去宿舍心理委员（已交的报告保留）', params: DormParam.extend({ studentId: z.uuid() }), response: { 200: contracts.DormResidents, ...errors } },
+  }, async (req) => removeDormMember(deps, callerOf(req), req.params.id, req.params.studentId));
 
   app.get('/committee/trainings', {
     config: { access: 'committee.manage' },

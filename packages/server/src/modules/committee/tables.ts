@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -28,14 +28,18 @@ export const calendarDays = pgTable(
   (t) => [primaryKey({ columns: [t.regionId, t.date] })],
 );
 
-/** One committee member's report about their class for one day (a later one that day replaces it). */
+/**
+ * One committee member's report about their class, or (a dormitory member, 宿舍心理委员) about their
+ * dormitory, for one day (a later one that day replaces it). Exactly one of class and dormitory.
+ */
 export const committeeReports = pgTable(
   'committee_reports',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     regionId: integer('region_id').notNull(),
     schoolId: integer('school_id').notNull(),
-    classId: integer('class_id').notNull(),
+    classId: integer('class_id'),
+    dormitoryId: integer('dormitory_id'),
     reporterStudentId: uuid('reporter_student_id').notNull(),
     reporterAccountId: uuid('reporter_account_id').notNull(),
     reporterName: text('reporter_name').notNull(),
@@ -46,25 +50,34 @@ export const committeeReports = pgTable(
   },
   (t) => [
     uniqueIndex('committee_reports_member_day_uq').on(t.reporterStudentId, t.classId, t.date),
+    uniqueIndex('committee_reports_member_dorm_day_uq').on(t.reporterStudentId, t.dormitoryId, t.date).where(sql`${t.dormitoryId} is not null`),
     uniqueIndex('committee_reports_client_uq').on(t.clientId),
     index('committee_reports_class_day_idx').on(t.classId, t.date),
+    index('committee_reports_dorm_day_idx').on(t.dormitoryId, t.date).where(sql`${t.dormitoryId} is not null`),
+    check('committee_reports_unit_ck', sql`(${t.classId} is null) <> (${t.dormitoryId} is null)`),
   ],
 );
 
-/** A classmate named in a report. */
+/** A classmate (or dorm-mate) named in a report; the unit is the report's. */
 export const committeeConcerns = pgTable(
   'committee_concerns',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
     reportId: uuid('report_id').notNull(),
     regionId: integer('region_id').notNull(),
-    classId: integer('class_id').notNull(),
+    classId: integer('class_id'),
+    dormitoryId: integer('dormitory_id'),
     studentId: uuid('student_id').notNull(),
     date: date('date', { mode: 'string' }).notNull(),
     category: text('category').notNull(),
     observation: text('observation').notNull().default(''),
   },
-  (t) => [index('committee_concerns_student_idx').on(t.studentId, t.date), index('committee_concerns_report_idx').on(t.reportId)],
+  (t) => [
+    index('committee_concerns_student_idx').on(t.studentId, t.date),
+    index('committee_concerns_report_idx').on(t.reportId),
+    index('committee_concerns_dorm_day_idx').on(t.dormitoryId, t.date).where(sql`${t.dormitoryId} is not null`),
+    check('committee_concerns_unit_ck', sql`(${t.classId} is null) <> (${t.dormitoryId} is null)`),
+  ],
 );
 
 /** A committee member's training (每学期培训). */
