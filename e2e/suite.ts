@@ -17,6 +17,10 @@ interface Test {
 }
 const tests: Test[] = [];
 const test = (name: string, run: Test['run']) => tests.push({ name, run });
+// journeys that change a demo account for good (a reset password, a new role and TOTP) run after all
+// the others, which sign in with the demo passwords, wherever they stand in this file
+const lastTests: Test[] = [];
+const testLast = (name: string, run: Test['run']) => lastTests.push({ name, run });
 
 async function withPage<T>(browser: Browser, opts: { width?: number; height?: number }, fn: (page: Page) => Promise<T>): Promise<T> {
   const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1366, height: opts.height ?? 860 } });
@@ -732,7 +736,7 @@ test('wrong password shows the same message and stays on the login page', async 
   });
 });
 
-test('an account whose password was reset must change it before anything else', async (browser) => {
+testLast('an account whose password was reset must change it before anything else', async (browser) => {
   let oneTime = '';
   await withPage(browser, {}, async (page) => {
     await login(page, 'school.leader');
@@ -768,11 +772,11 @@ test('an account whose password was reset must change it before anything else', 
   });
 });
 
-test('a new bureau staff member changes the one-time password, then must enrol TOTP in the UI', async (browser) => {
+testLast('a new bureau staff member changes the one-time password, then must enrol TOTP in the UI', async (browser) => {
   let target = { username: '', password: '' };
   await withPage(browser, {}, async (page) => {
     await login(page, 'city.admin');
-    // grant bureau_staff at the city to care.teacher (no other test signs in as it), through the
+    // grant bureau_staff at the city to care.teacher (this journey runs last: others sign in as it), through the
     // API with the page's session (the grant form itself needs a tree picker)
     const granted = await page.evaluate(async () => {
       const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string; roles: { orgUnitId: number | null }[] };
@@ -1429,7 +1433,7 @@ const only = process.argv[2];
 const browser = await launch();
 let passed = 0;
 let failed = 0;
-for (const t of tests) {
+for (const t of [...tests, ...lastTests]) {
   if (only && !t.name.includes(only)) continue;
   const started = Date.now();
   try {
