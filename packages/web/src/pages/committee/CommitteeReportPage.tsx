@@ -18,6 +18,16 @@ interface Draft {
   observation: string;
 }
 
+/** A class or a dormitory the member reports on, with the names they may pick from. */
+interface Group {
+  key: string;
+  dorm: boolean;
+  id: number;
+  label: string;
+  mates: { id: string; name: string }[];
+  today: CommitteeReport | null;
+}
+
 /** One report, as the member sees it: all well, or the classmates named with what was noticed. */
 export function ReportCard({ r, testId }: { r: CommitteeReport; testId?: string }) {
   const { t } = useTranslation();
@@ -63,11 +73,19 @@ export default function CommitteeReportPage() {
   const [sent, setSent] = useState<CommitteeSubmitResult | null>(null);
   const sending = useRef(false);
 
-  const cls = data?.classes[classIdx] ?? data?.classes[0];
-  const names = useMemo(() => new Map(cls?.classmates.map((m) => [m.id, m.name]) ?? []), [cls]);
+  // the member's classes, then their dormitories (宿舍心理委员): each reported on separately
+  const groups = useMemo<Group[]>(
+    () => [
+      ...(data?.classes ?? []).map((c) => ({ key: `c${c.classId}`, dorm: false, id: c.classId, label: c.className, mates: c.classmates, today: c.today })),
+      ...(data?.dormitories ?? []).map((d) => ({ key: `d${d.dormitoryId}`, dorm: true, id: d.dormitoryId, label: t('committee.dormLabel', { name: d.name }), mates: d.dormMates, today: d.today })),
+    ],
+    [data, t],
+  );
+  const cls = groups[classIdx] ?? groups[0];
+  const names = useMemo(() => new Map(cls?.mates.map((m) => [m.id, m.name]) ?? []), [cls]);
   const shown = useMemo(() => {
     const s = q.trim();
-    return (cls?.classmates ?? []).filter((m) => !s || m.name.includes(s));
+    return (cls?.mates ?? []).filter((m) => !s || m.name.includes(s));
   }, [cls, q]);
 
   if (loading && !data) return <Loading />;
@@ -95,7 +113,7 @@ export default function CommitteeReportPage() {
     setProblem(null);
     try {
       const body: CommitteeReportBody = {
-        classId: cls.classId,
+        ...(cls.dorm ? { dormitoryId: cls.id } : { classId: cls.id }),
         status,
         concerns: status === 'all_well' ? [] : order.map((id) => ({ studentId: id, category: picked[id]!.category!, observation: picked[id]!.observation.trim() })),
         clientId,
@@ -147,13 +165,28 @@ export default function CommitteeReportPage() {
         <div className="xy-ans-card">
           <h2>{t('committee.title')}</h2>
           <p className="xy-ans-note" style={{ margin: 0 }}>
-            {data.today} · {t('committee.intro')}
+            {data.today} · {t(cls?.dorm ? 'committee.dormIntro' : 'committee.intro')}
           </p>
         </div>
         {!data.schoolDay && <Alert type="success" showIcon icon={<SmileOutlined />} title={t('committee.notSchoolDay')} data-testid="committee-not-school-day" />}
         {!cls && <Alert type="info" showIcon title={t('committee.noClass')} data-testid="committee-no-class" />}
-        {data.classes.length > 1 && (
-          <Segmented block value={classIdx} onChange={(v) => setClassIdx(Number(v))} options={data.classes.map((c, i) => ({ value: i, label: c.className }))} />
+        {groups.length > 1 && (
+          <Segmented
+            block
+            value={classIdx}
+            onChange={(v) => {
+              // names picked in one class or dormitory do not belong to the other
+              setClassIdx(Number(v));
+              setPicked({});
+              setOrder([]);
+              setQ('');
+              setMissing(false);
+              setEditing(false);
+              setProblem(null);
+            }}
+            options={groups.map((g, i) => ({ value: i, label: <span data-testid={`committee-group-${g.key}`}>{g.label}</span> }))}
+            data-testid="committee-groups"
+          />
         )}
         {today && (
           <>
@@ -185,9 +218,9 @@ export default function CommitteeReportPage() {
             <div className="xy-ans-card" data-testid="committee-concerns">
               <div style={{ fontWeight: 500, marginBottom: 4 }}>{t('committee.orConcern')}</div>
               <div className="xy-ans-note" style={{ marginBottom: 8 }}>
-                {t('committee.pickHint')}
+                {t(cls?.dorm ? 'committee.dormPickHint' : 'committee.pickHint')}
               </div>
-              <Input.Search allowClear value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('committee.search')} style={{ marginBottom: 8 }} data-testid="committee-search" />
+              <Input.Search allowClear value={q} onChange={(e) => setQ(e.target.value)} placeholder={t(cls?.dorm ? 'committee.dormSearch' : 'committee.search')} style={{ marginBottom: 8 }} data-testid="committee-search" />
               <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, maxHeight: 220, overflowY: 'auto' }} data-testid="committee-mates">
                 {shown.map((m) => (
                   <Tag.CheckableTag
@@ -200,7 +233,7 @@ export default function CommitteeReportPage() {
                     {m.name}
                   </Tag.CheckableTag>
                 ))}
-                {shown.length === 0 && <span className="xy-ans-note">{t('committee.noneFound')}</span>}
+                {shown.length === 0 && <span className="xy-ans-note">{t(cls?.dorm ? 'committee.dormNoneFound' : 'committee.noneFound')}</span>}
               </div>
             </div>
             {order.map((id) => {
@@ -235,7 +268,7 @@ export default function CommitteeReportPage() {
                 </div>
               );
             })}
-            {missing && order.length === 0 && <div style={{ color: '#cf1322', fontSize: 14 }}>{t('committee.pickHint')}</div>}
+            {missing && order.length === 0 && <div style={{ color: '#cf1322', fontSize: 14 }}>{t(cls?.dorm ? 'committee.dormPickHint' : 'committee.pickHint')}</div>}
             {problem && <Alert type="error" showIcon title={problem} data-testid="committee-error" />}
             {order.length > 0 && (
               <Button type="primary" block size="large" style={{ height: 48 }} loading={busy} disabled={busy} onClick={() => void send('concerns')} data-testid="committee-submit">

@@ -113,7 +113,8 @@ export default function MobileHome() {
       {hasRole(me, 'parent') && <ParentVolunteerCard />}
       {can('alert.raise') && <ReportHomeCard />}
       {can('self.read') && <SelfSection />}
-      {can('class.names') && <ClassmatesSection />}
+      {/* a 宿舍心理委员 alone has no class: their dorm-mates are on the report page */}
+      {can('class.names') && me.roles.some((r) => r.role === 'committee' && r.orgUnitId !== null) && <ClassmatesSection />}
       {can('student.read') && <CareSection />}
     </Space>
   );
