@@ -1,29 +1,26 @@
-import { useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
+import { useMemo, useState, type HTMLAttributes } from 'react';
 import { Alert, App, Button, Card, Checkbox, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { ArrowLeftOutlined, SendOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { api, ApiError, errorMessage } from '../../api/client';
+import { api } from '../../api/client';
 import { useAsync } from '../../app/useAsync';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { fmt } from '../warning/shared';
-import { sweepState } from '../sweep/shared';
+import { needsReason, useGroupReview, type ReviewRow } from '../sweep/review';
 import { LEVELS, StaffStatusTag, useStaffCategories, type Level, type StaffSweepGroup, type StaffSweepReviewBody } from './shared';
 
 type Person = StaffSweepGroup['people'][number];
 type Action = StaffSweepReviewBody['entries'][number]['action'];
-interface RowState {
-  none: boolean;
-  categories: string[];
-  action: Action;
+interface RowState extends ReviewRow {
   level: Level;
-  reason: string;
 }
 
-const reviewed = (r: RowState) => r.none || r.categories.length > 0;
-const needsReason = (r: RowState) => r.action === 'add' || r.action === 'remove';
+const BLANK: RowState = { none: false, categories: [], action: 'none', level: 'yellow', reason: '' };
+const idOf = (p: Person) => p.subjectId;
+const nameOf = (p: Person) => p.name;
 
 function initialRow(p: Person): RowState {
   const onRegister = p.case !== null;
@@ -47,69 +44,26 @@ export default function StaffSweepGroupPage() {
   const { data: loaded, error, loading, reload } = useAsync((signal) => api.get<StaffSweepGroup>(url, undefined, { signal }), [url]);
   const [saved, setSaved] = useState<StaffSweepGroup | null>(null);
   const data = saved ?? loaded;
-  const [rows, setRows] = useState<Record<string, RowState>>({});
-  const [busy, setBusy] = useState(false);
-  const sending = useRef(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
-
-  useEffect(() => {
-    if (loaded) setRows(Object.fromEntries(loaded.people.map((p) => [p.subjectId, initialRow(p)])));
-  }, [loaded]);
-
   const people = useMemo(() => data?.people ?? [], [data]);
-  const stateOf = (sid: string): RowState => rows[sid] ?? { none: false, categories: [], action: 'none', level: 'yellow', reason: '' };
-  const change = (sid: string, patch: Partial<RowState>) => {
-    setRows((prev) => ({ ...prev, [sid]: { ...stateOf(sid), ...prev[sid], ...patch } }));
-    setRowErrors((prev) => Object.fromEntries(Object.entries(prev).filter(([k]) => k !== sid)));
-  };
-  const pending = people.filter((p) => !reviewed(stateOf(p.subjectId)));
-  const names = (ps: Person[]) => ps.slice(0, 5).map((p) => p.name).join('、') + (ps.length > 5 ? ' …' : '');
-  const missingReason = people.filter((p) => needsReason(stateOf(p.subjectId)) && !stateOf(p.subjectId).reason.trim());
-  const addWithout = people.filter((p) => stateOf(p.subjectId).action === 'add' && stateOf(p.subjectId).categories.length === 0);
-  const blocked = !data
-    ? null
-    : sweepState(data.sweep) !== 'open'
-      ? t('staffCare.review.blocked.period', { start: data.sweep.start, end: data.sweep.end })
-      : pending.length
-        ? t('staffCare.review.blocked.pending', { n: pending.length })
-        : addWithout.length
-          ? t('staffCare.review.blocked.categories', { names: names(addWithout) })
-          : missingReason.length
-            ? t('staffCare.review.blocked.reason', { names: names(missingReason) })
-            : null;
+  const review = useGroupReview({ loaded: loaded?.people, subjects: people, sweep: data?.sweep, idOf, nameOf, initialRow, blank: BLANK });
+  const { rowOf: stateOf, change, pending, rowErrors, problem, busy } = review;
+  const blocked = review.block && t(`staffCare.review.blocked.${review.block.kind}`, review.block);
 
-  async function submit() {
-    if (!data || blocked || sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    setRowErrors({});
+  function submit() {
+    if (!data || blocked) return;
     const entries: StaffSweepReviewBody['entries'] = data.people.map((p) => {
       const r = stateOf(p.subjectId);
       return { subjectId: p.subjectId, categories: r.none ? [] : r.categories, action: r.action, ...(r.action === 'add' ? { level: r.level } : {}), ...(r.action !== 'none' && r.reason.trim() ? { reason: r.reason.trim() } : {}) };
     });
-    try {
-      const res = await api.put<StaffSweepGroup>(url, { entries });
-      setSaved(res);
-      setRows(Object.fromEntries(res.people.map((p) => [p.subjectId, initialRow(p)])));
-      void message.success(t('staffCare.review.submitted', { n: entries.length }));
-    } catch (e) {
-      const fields = e instanceof ApiError && e.fields ? e.fields : {};
-      const byRow: Record<string, string> = {};
-      const rest: string[] = [];
-      for (const [name, msg] of Object.entries(fields)) {
-        const m = /^entries\.(\d+)\./.exec(name);
-        const sid = m ? entries[Number(m[1])]?.subjectId : undefined;
-        if (sid) byRow[sid] = msg;
-        else rest.push(msg);
-      }
-      setRowErrors(byRow);
-      setProblem([errorMessage(e), ...rest].join('：'));
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
+    void review.submit(
+      entries.map((e) => e.subjectId),
+      async () => {
+        const res = await api.put<StaffSweepGroup>(url, { entries });
+        setSaved(res);
+        review.reset(res.people);
+        void message.success(t('staffCare.review.submitted', { n: entries.length }));
+      },
+    );
   }
 
   if (loading && !data) return <Loading />;
@@ -197,14 +151,14 @@ export default function StaffSweepGroupPage() {
       <Card size="small">
         <Space wrap style={{ marginBottom: 12 }}>
           <span data-testid="staffsweep-progress" data-done={people.length - pending.length}>{t('staffCare.review.progress', { done: people.length - pending.length, total: people.length })}</span>
-          <Button size="small" disabled={!pending.length} onClick={() => setRows((prev) => ({ ...prev, ...Object.fromEntries(pending.map((p) => [p.subjectId, { ...stateOf(p.subjectId), none: true, categories: [] }])) }))} data-testid="staffsweep-rest-none">
+          <Button size="small" disabled={!pending.length} onClick={() => review.markNone(pending.map((p) => p.subjectId))} data-testid="staffsweep-rest-none">
             {t('staffCare.review.restNone')}
           </Button>
         </Space>
         <Table<Person> rowKey="subjectId" size="small" columns={columns} dataSource={people} pagination={false} onRow={(p) => ({ 'data-testid': 'staffsweep-row', 'data-name': p.name, 'data-case': String(p.case !== null) }) as HTMLAttributes<HTMLElement>} locale={{ emptyText: t('staffCare.review.empty') }} scroll={{ x: 900 }} data-testid="staffsweep-table" />
         {problem && <Alert type="error" showIcon title={problem} style={{ marginTop: 12 }} data-testid="staffsweep-error" />}
         <Space style={{ marginTop: 12 }} wrap>
-          <Button type="primary" icon={<SendOutlined />} disabled={!!blocked} loading={busy} onClick={() => void submit()} data-testid="staffsweep-submit">
+          <Button type="primary" icon={<SendOutlined />} disabled={!!blocked} loading={busy} onClick={submit} data-testid="staffsweep-submit">
             {t('staffCare.review.submit')}
           </Button>
           {blocked && <Typography.Text type="secondary" data-testid="staffsweep-blocked">{blocked}</Typography.Text>}

@@ -1,31 +1,27 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Input, Popconfirm, Progress, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { ArrowLeftOutlined, CheckOutlined, SendOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_CIRCUMSTANCES } from '@xinyu/core';
 import { Link, useParams } from 'react-router-dom';
-import { api, ApiError, errorMessage } from '../../api/client';
+import { api } from '../../api/client';
 import type { SweepAction, SweepClass, SweepReviewBody, SweepStudent } from '../../api/types';
 import { useAsync } from '../../app/useAsync';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { CareStatusTag } from '../care/shared';
 import { fmt } from '../warning/shared';
-import { sweepState } from './shared';
+import { needsReason, reviewed, useGroupReview, type ReviewRow } from './review';
 
 /** What the head teacher has said about one student so far. */
-interface RowState {
-  /** ticked 无: reviewed, nothing found */
-  none: boolean;
-  categories: string[];
-  action: SweepAction;
-  reason: string;
+interface RowState extends ReviewRow {
   note: string;
 }
 
-const reviewed = (r: RowState) => r.none || r.categories.length > 0;
-const needsReason = (r: RowState) => r.action === 'add' || r.action === 'remove';
+const BLANK: RowState = { none: false, categories: [], action: 'none', reason: '', note: '' };
+const idOf = (s: SweepStudent) => s.studentId;
+const nameOf = (s: SweepStudent) => s.name;
 
 /** A student's row as stored, or a fresh one: a student on the register is kept unless the teacher says otherwise. */
 function initialRow(s: SweepStudent): RowState {
@@ -92,20 +88,11 @@ export default function SweepClassPage() {
   const { data: loaded, error, loading, reload } = useAsync((signal) => api.get<SweepClass>(`/sweeps/${id}/classes/${classId}`, undefined, { signal }), [id, classId]);
   const [saved, setSaved] = useState<SweepClass | null>(null);
   const data = saved ?? loaded;
-  const [rows, setRows] = useState<Record<string, RowState>>({});
   const [dirty, setDirty] = useState(false);
   const [pendingOnly, setPendingOnly] = useState<Set<string> | null>(null);
   const [q, setQ] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const sending = useRef(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-
-  useEffect(() => {
-    if (loaded) setRows(Object.fromEntries(loaded.students.map((s) => [s.studentId, initialRow(s)])));
-  }, [loaded]);
 
   useEffect(() => {
     if (!dirty) return;
@@ -124,80 +111,45 @@ export default function SweepClassPage() {
     return [...(data?.categories ?? [])].sort((a, b) => rank(a.code) - rank(b.code)).map((c) => ({ value: c.code, label: c.label }));
   }, [data]);
   const students = useMemo(() => data?.students ?? [], [data]);
-  const stateOf = (sid: string): RowState => rows[sid] ?? { none: false, categories: [], action: 'none', reason: '', note: '' };
+  const review = useGroupReview({ loaded: loaded?.students, subjects: students, sweep: data?.sweep, idOf, nameOf, initialRow, blank: BLANK });
+  const { rowOf: stateOf, pending, done, rowErrors, problem, busy } = review;
 
   function change(sid: string, patch: Partial<RowState>) {
-    setRows((prev) => ({ ...prev, [sid]: { ...stateOf(sid), ...prev[sid], ...patch } }));
+    review.change(sid, patch);
     setDirty(true);
-    setRowErrors((prev) => (sid in prev ? Object.fromEntries(Object.entries(prev).filter(([k]) => k !== sid)) : prev));
   }
 
   function markNone(ids: readonly string[]) {
-    setRows((prev) => {
-      const next = { ...prev };
-      for (const sid of ids) next[sid] = { ...(prev[sid] ?? stateOf(sid)), none: true, categories: [] };
-      return next;
-    });
+    review.markNone(ids);
     setDirty(true);
     setSelected([]);
   }
 
-  const done = students.filter((s) => reviewed(stateOf(s.studentId))).length;
-  const pending = students.filter((s) => !reviewed(stateOf(s.studentId)));
   const pendingKeys = pending.filter((s) => s.key).length;
-  const missingReason = students.filter((s) => needsReason(stateOf(s.studentId)) && !stateOf(s.studentId).reason.trim());
-  const addWithout = students.filter((s) => stateOf(s.studentId).action === 'add' && stateOf(s.studentId).categories.length === 0);
-  const names = (list: SweepStudent[]) => list.slice(0, 5).map((s) => s.name).join('、') + (list.length > 5 ? ' …' : '');
-  const blocked = !data
-    ? null
-    : sweepState(data.sweep) !== 'open'
-      ? t('sweep.review.blocked.period', { start: data.sweep.start, end: data.sweep.end })
-      : pending.length
-        ? t('sweep.review.blocked.pending', { n: pending.length })
-        : addWithout.length
-          ? t('sweep.review.blocked.categories', { names: names(addWithout) })
-          : missingReason.length
-            ? t('sweep.review.blocked.reason', { names: names(missingReason) })
-            : null;
+  const blocked = review.block && t(`sweep.review.blocked.${review.block.kind}`, review.block);
 
-  async function submit() {
-    if (!data || blocked || sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    setRowErrors({});
+  function submit() {
+    if (!data || blocked) return;
     const entries: SweepReviewBody['entries'] = data.students.map((s) => {
       const r = stateOf(s.studentId);
       return { studentId: s.studentId, categories: r.none ? [] : r.categories, note: r.note.trim(), action: r.action, reason: r.action !== 'none' && r.reason.trim() ? r.reason.trim() : undefined };
     });
-    try {
-      const res = await api.put<SweepClass>(`/sweeps/${id}/classes/${classId}`, { entries });
-      const nameOf = new Map(data.students.map((s) => [s.studentId, s.name]));
-      const pick = (a: SweepAction) => entries.filter((e) => e.action === a).map((e) => ({ name: nameOf.get(e.studentId) ?? '', reason: e.reason ?? '' }));
-      setOutcome({ added: pick('add'), kept: pick('keep'), removed: pick('remove'), total: entries.length });
-      setSaved(res);
-      setRows(Object.fromEntries(res.students.map((s) => [s.studentId, initialRow(s)])));
-      setDirty(false);
-      setPendingOnly(null);
-      void message.success(t('sweep.review.submitted', { n: entries.length }));
-      window.scrollTo({ top: 0 });
-    } catch (e) {
-      // the server names each problem by entry (entries.3.reason …) and the missing students under `entries`
-      const fields = e instanceof ApiError && e.fields ? e.fields : {};
-      const byRow: Record<string, string> = {};
-      const rest: string[] = [];
-      for (const [name, msg] of Object.entries(fields)) {
-        const m = /^entries\.(\d+)\./.exec(name);
-        const sid = m ? entries[Number(m[1])]?.studentId : undefined;
-        if (sid) byRow[sid] = msg;
-        else rest.push(msg);
-      }
-      setRowErrors(byRow);
-      setProblem([errorMessage(e), ...rest].join('：'));
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
+    // the server names each problem by entry (entries.3.reason …) and the missing students under `entries`
+    void review.submit(
+      entries.map((e) => e.studentId),
+      async () => {
+        const res = await api.put<SweepClass>(`/sweeps/${id}/classes/${classId}`, { entries });
+        const names = new Map(data.students.map((s) => [s.studentId, s.name]));
+        const pick = (a: SweepAction) => entries.filter((e) => e.action === a).map((e) => ({ name: names.get(e.studentId) ?? '', reason: e.reason ?? '' }));
+        setOutcome({ added: pick('add'), kept: pick('keep'), removed: pick('remove'), total: entries.length });
+        setSaved(res);
+        review.reset(res.students);
+        setDirty(false);
+        setPendingOnly(null);
+        void message.success(t('sweep.review.submitted', { n: entries.length }));
+        window.scrollTo({ top: 0 });
+      },
+    );
   }
 
   if (loading && !data) return <Loading />;
@@ -401,7 +353,7 @@ export default function SweepClassPage() {
             <Typography.Text type={blocked ? 'warning' : 'success'} data-testid="sweep-blocked" data-blocked={blocked !== null}>
               {blocked ?? t('sweep.review.ready', { n: students.length })}
             </Typography.Text>
-            <Button type="primary" icon={<SendOutlined />} disabled={blocked !== null} loading={busy} onClick={() => void submit()} data-testid="sweep-submit">
+            <Button type="primary" icon={<SendOutlined />} disabled={blocked !== null} loading={busy} onClick={submit} data-testid="sweep-submit">
               {t('sweep.review.submit')}
             </Button>
           </Space>
