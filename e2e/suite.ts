@@ -1429,6 +1429,79 @@ test('care rules and alert filter: city.admin changes a care rule, kept after re
   });
 });
 
+test('dorm committee: the 宿舍心理委员 of a boarding school reports a dorm-mate on a 375 px phone (names of the dorm only), the counselor sees the dormitory\'s report and its member on the committee page', async (browser) => {
+  const observation = `熄灯后一直在被窝里哭（${Date.now() % 100000}）`;
+  let mate = { id: '', name: '' };
+  let dormitoryId = 0;
+  let schoolId = 0;
+  const grant = { accountId: '', assignmentId: '' };
+
+  // 1. the member on a 375 px phone: the dormitory, its boarders' names, one of them reported
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'dorm.committee');
+    const mine = await apiInPage<{ classes: unknown[]; dormitories: { dormitoryId: number; name: string; dormMates: { id: string; name: string }[] }[] }>(page, 'GET', '/api/v1/my/committee');
+    assert(mine.classes.length === 0 && mine.dormitories.length === 1, 'the demo member has a dormitory and no class');
+    dormitoryId = mine.dormitories[0]!.dormitoryId;
+    mate = mine.dormitories[0]!.dormMates[0]!;
+    await page.getByTestId('home-committee').click();
+    await page.getByTestId('committee-page').waitFor();
+    await page.locator('[data-testid="committee-all-well"], [data-testid="committee-edit"]').first().waitFor();
+    if (await page.getByTestId('committee-edit').isVisible()) await page.getByTestId('committee-edit').click();
+    const mates = await page.getByTestId('committee-mates').innerText();
+    assert(mates.includes(mate.name), `the dorm-mates are listed (${mates})`);
+    assert((await page.getByTestId('committee-search').locator('input').getAttribute('placeholder'))?.includes('舍友'), 'the search speaks of dorm-mates');
+    await page.getByTestId(`committee-mate-${mate.id}`).click();
+    await page.getByTestId(`committee-cat-${mate.id}-mood`).click();
+    await page.getByTestId(`committee-obs-${mate.id}`).fill(observation);
+    const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert(sw <= iw, `the report page fits 375 px (scrollWidth ${sw})`);
+    await page.getByTestId('committee-submit').dblclick();
+    await page.getByTestId('committee-sent').waitFor();
+    const sent = await page.getByTestId('committee-sent-report').innerText();
+    assert(sent.includes(mate.name) && sent.includes(observation), `the sent report names the dorm-mate (${sent})`);
+  });
+
+  // 2. the demo counselor also serves the boarding school for this journey (granted by the city, taken back at the end)
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'city.admin');
+    const units = await apiInPage<{ items: { id: number; code: string | null }[] }>(page, 'GET', '/api/v1/org/tree');
+    schoolId = units.items.find((u) => u.code === 'S0206')!.id;
+    const accounts = await apiInPage<{ items: { id: string; username: string }[] }>(page, 'GET', '/api/v1/accounts?q=counselor');
+    grant.accountId = accounts.items.find((a) => a.username === 'counselor')!.id;
+    await apiInPage(page, 'POST', `/api/v1/accounts/${grant.accountId}/roles`, { role: 'counselor', orgUnitId: schoolId });
+    const after = await apiInPage<{ items: { id: string; roles: { id: string; role: string; orgUnitId: number | null }[] }[] }>(page, 'GET', '/api/v1/accounts?q=counselor');
+    grant.assignmentId = after.items.find((a) => a.id === grant.accountId)!.roles.find((r) => r.role === 'counselor' && r.orgUnitId === schoolId)!.id;
+  });
+
+  try {
+    // 3. the counselor: the school's dormitories, the member's report with the named dorm-mate, the appointment drawer
+    await withPage(browser, {}, async (page) => {
+      await login(page, 'counselor');
+      await page.goto(`${BASE}/committee?unitId=${schoolId}`);
+      const row = page.getByTestId(`dorm-row-${dormitoryId}`);
+      await row.waitFor();
+      const reported = await page.getByTestId(`dorm-reported-${dormitoryId}`).innerText();
+      // (on a weekend today is no school day, so it is not counted)
+      assert(/^\d+ \/ \d+$/.test(reported.trim()), `the dormitory's reported days are shown (${reported})`);
+      await row.locator('td').first().click();
+      const drawer = page.getByTestId('committee-dorm-reports');
+      await drawer.getByText(observation).waitFor();
+      assert((await drawer.innerText()).includes(mate.name), 'the report names the dorm-mate');
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'hidden' });
+      await page.getByTestId(`dorm-appoint-${dormitoryId}`).click();
+      const members = page.getByTestId('committee-dorm-members');
+      await members.locator('[data-testid="dorm-residents"] .ant-tag', { hasText: '宿舍心理委员' }).first().waitFor();
+      assert((await members.innerText()).includes(mate.name), 'the boarders of the dormitory are listed to appoint from');
+    });
+  } finally {
+    await withPage(browser, {}, async (page) => {
+      await login(page, 'city.admin');
+      await apiInPage(page, 'DELETE', `/api/v1/accounts/${grant.accountId}/roles/${grant.assignmentId}`, {});
+    });
+  }
+});
+
 const only = process.argv[2];
 const browser = await launch();
 let passed = 0;
