@@ -1,61 +1,34 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Alert as AntAlert, App, Button, Card, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Radio, Space, Tag, Timeline, Typography } from 'antd';
 import { ArrowLeftOutlined, EditOutlined, HistoryOutlined, UserSwitchOutlined } from '@ant-design/icons';
-import dayjs, { type Dayjs } from 'dayjs';
+import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { DIARY_KINDS, type DiaryKind } from '@xinyu/core';
 import { api, errorMessage } from '../../api/client';
-import type { CareCandidate, CareOffer, ClosureBody, DiaryBody, DiaryEntry, Items, KeyStudentDetail } from '../../api/types';
+import type { CareCandidate, CareOffer, ClosureBody, DiaryEntry, Items, KeyStudentDetail } from '../../api/types';
 import { applyFormErrors } from '../../app/formErrors';
 import { useAsync } from '../../app/useAsync';
-import { uuid } from '../../app/uuid';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { AlertLevelTag, fmt } from '../warning/shared';
+import { RecordTimeline, useRecordForm } from './records';
 import { CategoryTags, CareStatusTag, CareTeacher, FollowUps } from './shared';
 
 const KINDS = Object.keys(DIARY_KINDS) as DiaryKind[];
 const TOPICS = ['study', 'relationships', 'family', 'social', 'wishes', 'plan'] as const;
-type Topic = (typeof TOPICS)[number];
-
-interface DiaryValues extends Partial<Record<Topic, string>> {
-  kind: DiaryKind;
-  date: Dayjs;
-  mood?: number;
-  note: string;
-}
 
 /** 写成长日记: kind, date, mood, the six topics (folded away), the note. One client id per opened form. */
 function DiaryForm({ id, onDone, onCancel }: { id: string; onDone: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<DiaryValues>();
-  const [clientId] = useState(uuid);
-  const [busy, setBusy] = useState(false);
   const [more, setMore] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const sending = useRef(false);
-  async function submit(v: DiaryValues) {
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
-      const body: DiaryBody = { kind: v.kind, date: v.date.format('YYYY-MM-DD'), note: v.note.trim(), clientId };
-      if (v.mood) body.mood = v.mood;
-      for (const k of TOPICS) if (v[k]?.trim()) body[k] = v[k].trim();
-      await api.post(`/care/students/${id}/diary`, body);
-      onDone();
-    } catch (e) {
-      setProblem(applyFormErrors(form, e, ['kind', 'date', 'mood', 'note', ...TOPICS]) ?? null);
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
-  }
+  const { form, busy, problem, onFinish } = useRecordForm<DiaryKind, (typeof TOPICS)[number]>(TOPICS, async (body) => {
+    await api.post(`/care/students/${id}/diary`, body);
+    onDone();
+  });
   return (
     <Card size="small" title={t('care.write')} data-testid="diary-form">
-      <Form form={form} layout="vertical" disabled={busy} initialValues={{ kind: 'talk', date: dayjs() }} onFinish={(v) => void submit(v)} requiredMark="optional">
+      <Form form={form} layout="vertical" disabled={busy} initialValues={{ kind: 'talk', date: dayjs() }} onFinish={onFinish} requiredMark="optional">
         <Form.Item name="kind" label={t('care.form.kind')} rules={[{ required: true, message: t('care.form.required') }]}>
           <Radio.Group optionType="button" buttonStyle="solid" style={{ display: 'flex', flexWrap: 'wrap', rowGap: 6 }}>
             {KINDS.map((k) => (
@@ -106,36 +79,17 @@ function DiaryForm({ id, onDone, onCancel }: { id: string; onDone: () => void; o
 
 function DiaryTimeline({ diary }: { diary: DiaryEntry[] }) {
   const { t } = useTranslation();
-  if (!diary.length) return <Empty description={t('care.diaryEmpty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />;
   return (
-    <Timeline
-      data-testid="care-diary"
-      items={diary.map((d) => ({
-        key: d.id,
-        color: d.kind === 'talk' || d.kind === 'home_visit' ? 'blue' : 'gray',
-        children: (
-          <div data-testid={`diary-entry-${d.kind}`}>
-            <Space size={6} wrap>
-              <strong>{d.date}</strong>
-              <Tag style={{ marginInlineEnd: 0 }}>{t(`care.kind.${d.kind}`)}</Tag>
-              {d.mood !== null && (
-                <Tag color={d.mood <= 2 ? 'orange' : 'green'} style={{ marginInlineEnd: 0 }}>
-                  {t('care.form.mood').split('（')[0]!.split(' (')[0]} {d.mood}
-                </Tag>
-              )}
-              <Typography.Text type="secondary">{d.authorName}</Typography.Text>
-            </Space>
-            <div className="xy-break" style={{ whiteSpace: 'pre-wrap', marginTop: 4 }}>
-              {d.note}
-            </div>
-            {TOPICS.filter((k) => d.fields[k]).map((k) => (
-              <div key={k} className="xy-break" style={{ fontSize: 13, color: '#595959' }}>
-                {t(`care.form.${k}`)}：{d.fields[k]}
-              </div>
-            ))}
-          </div>
-        ),
-      }))}
+    <RecordTimeline
+      records={diary}
+      topics={TOPICS}
+      kindLabel={(k) => t(`care.kind.${k}`)}
+      topicLabel={(k) => t(`care.form.${k}`)}
+      moodText={(m) => `${t('care.form.mood').split('（')[0]!.split(' (')[0]} ${m}`}
+      color={(d) => (d.kind === 'talk' || d.kind === 'home_visit' ? 'blue' : 'gray')}
+      empty={t('care.diaryEmpty')}
+      testId="care-diary"
+      entryTestIdPrefix="diary-entry-"
     />
   );
 }

@@ -1,58 +1,29 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Card, Col, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Radio, Row, Space, Tag, Timeline, Typography } from 'antd';
 import { ArrowLeftOutlined, EditOutlined, UserSwitchOutlined } from '@ant-design/icons';
-import dayjs, { type Dayjs } from 'dayjs';
+import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { STAFF_CARE_RECORD_KINDS, type StaffCareRecordKind } from '@xinyu/core';
 import { api, errorMessage } from '../../api/client';
 import type { Items } from '../../api/types';
-import { applyFormErrors } from '../../app/formErrors';
 import { useAsync } from '../../app/useAsync';
-import { uuid } from '../../app/uuid';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
+import { RecordTimeline, useRecordForm } from '../care/records';
 import { fmt } from '../warning/shared';
-import { CategoryTags, StaffLevelTag, StaffStatusTag, useStaffCategories, type StaffCareRecord, type StaffCareRecordBody, type StaffCarerCandidate, type StaffCaseDetail } from './shared';
+import { CategoryTags, StaffLevelTag, StaffStatusTag, useStaffCategories, type StaffCareRecord, type StaffCarerCandidate, type StaffCaseDetail } from './shared';
 
 const KINDS = Object.keys(STAFF_CARE_RECORD_KINDS) as StaffCareRecordKind[];
 const TOPICS = ['situation', 'needs', 'support', 'plan'] as const;
-type Topic = (typeof TOPICS)[number];
-interface RecordValues extends Partial<Record<Topic, string>> {
-  kind: StaffCareRecordKind;
-  date: Dayjs;
-  mood?: number;
-  note: string;
-}
 
 /** 记录关爱情况: how, when, mood, the situation, needs, support given and the plan, and the note. One client id per opened form. */
 function RecordForm({ id, onDone, onCancel }: { id: string; onDone: (c: StaffCaseDetail) => void; onCancel: () => void }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<RecordValues>();
-  const [clientId] = useState(uuid);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const sending = useRef(false);
-  async function submit(v: RecordValues) {
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
-      const body: StaffCareRecordBody = { kind: v.kind, date: v.date.format('YYYY-MM-DD'), note: v.note.trim(), clientId };
-      if (v.mood) body.mood = v.mood;
-      for (const k of TOPICS) if (v[k]?.trim()) body[k] = v[k].trim();
-      onDone(await api.post<StaffCaseDetail>(`/staffcare/cases/${id}/records`, body));
-    } catch (e) {
-      setProblem(applyFormErrors(form, e, ['kind', 'date', 'mood', 'note', ...TOPICS]) ?? null);
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
-  }
+  const { form, busy, problem, onFinish } = useRecordForm<StaffCareRecordKind, (typeof TOPICS)[number]>(TOPICS, async (body) => onDone(await api.post<StaffCaseDetail>(`/staffcare/cases/${id}/records`, body)));
   return (
     <Card size="small" title={t('staffCare.detail.write')} data-testid="staffcare-record-form">
-      <Form form={form} layout="vertical" disabled={busy} initialValues={{ kind: 'talk', date: dayjs() }} onFinish={(v) => void submit(v)} requiredMark="optional">
+      <Form form={form} layout="vertical" disabled={busy} initialValues={{ kind: 'talk', date: dayjs() }} onFinish={onFinish} requiredMark="optional">
         <Form.Item name="kind" label={t('staffCare.form.kind')} rules={[{ required: true, message: t('staffCare.form.required') }]}>
           <Radio.Group optionType="button" buttonStyle="solid">
             {KINDS.map((k) => (
@@ -92,29 +63,16 @@ function RecordForm({ id, onDone, onCancel }: { id: string; onDone: (c: StaffCas
 
 function Records({ records }: { records: StaffCareRecord[] }) {
   const { t } = useTranslation();
-  if (!records.length) return <Empty description={t('staffCare.detail.recordsEmpty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />;
   return (
-    <Timeline
-      data-testid="staffcare-records"
-      items={records.map((r) => ({
-        key: r.id,
-        children: (
-          <div data-testid={`staffcare-record-${r.kind}`}>
-            <Space size={6} wrap>
-              <strong>{r.date}</strong>
-              <Tag style={{ marginInlineEnd: 0 }}>{t(`staffCare.kind.${r.kind}`)}</Tag>
-              {r.mood !== null && <Tag color={r.mood <= 2 ? 'orange' : 'green'} style={{ marginInlineEnd: 0 }}>{r.mood}</Tag>}
-              <Typography.Text type="secondary">{r.authorName}</Typography.Text>
-            </Space>
-            <div className="xy-break" style={{ whiteSpace: 'pre-wrap', marginTop: 4 }}>{r.note}</div>
-            {TOPICS.filter((k) => r.fields[k]).map((k) => (
-              <div key={k} className="xy-break" style={{ fontSize: 13, color: '#595959' }}>
-                {t(`staffCare.form.${k}`)}：{r.fields[k]}
-              </div>
-            ))}
-          </div>
-        ),
-      }))}
+    <RecordTimeline
+      records={records}
+      topics={TOPICS}
+      kindLabel={(k) => t(`staffCare.kind.${k}`)}
+      topicLabel={(k) => t(`staffCare.form.${k}`)}
+      moodText={(m) => m}
+      empty={t('staffCare.detail.recordsEmpty')}
+      testId="staffcare-records"
+      entryTestIdPrefix="staffcare-record-"
     />
   );
 }
