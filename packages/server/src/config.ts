@@ -5,6 +5,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** connections to PostgreSQL per server process */
+  dbPoolSize: number;
   dataDir: string;
   /** seed the demo city on an empty database */
   demo: boolean;
@@ -29,6 +31,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '127.0.0.1',
     databaseUrl,
+    // the batched statements of a busy screening hold up to 9 (3 kinds × 3 in flight, db/batch.ts);
+    // transactions (warnings, jobs, every other route) need room beside them
+    dbPoolSize: Number(env.XINYU_DB_POOL_SIZE ?? 20),
     dataDir: path.resolve(env.XINYU_DATA_DIR ?? './data'),
     // on by default for the embedded database (seeding only ever happens when it is empty)
     demo: demoEnv === undefined ? !databaseUrl : demoEnv === '1' || demoEnv === 'true',

@@ -8,7 +8,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoTotpSecrets, isEmpty, seedDemo } from
 /** Starts Xinyu: migrate, seed the demo city on an empty database, serve API and web UI. */
 async function main() {
   const config = loadConfig();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   console.log(`数据库 database: ${database.kind === 'pg' ? 'PostgreSQL (DATABASE_URL)' : `嵌入式 PGlite ${config.dataDir}`}`);
   await migrate(database);
   const deps = { db: database.db, dbKind: database.kind, config, clock: () => new Date() };
