@@ -815,13 +815,15 @@ testLast('a new bureau staff member changes the one-time password, then must enr
   });
 });
 
-for (const user of ['student', 'parent', 'committee']) {
+for (const user of ['student', 'parent', 'committee', 'dorm.committee']) {
   test(`${user}: phone pages fit a 375 px screen`, async (browser) => {
     await withPage(browser, { width: 375, height: 740 }, async (page) => {
       await login(page, user);
       await page.getByTestId('mobile-home').waitFor();
       await page.getByTestId('self-student-card').first().waitFor();
       if (user === 'committee') await page.locator('[data-testid="classmates-list"] div').first().waitFor();
+      // a 宿舍心理委员 alone has no class to list: their dorm-mates are on the report page
+      if (user === 'dorm.committee') assert((await page.getByTestId('classmates-section').count()) === 0 && (await page.getByTestId('home-committee').count()) === 1, 'the report card without a classmates section');
       const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       assert(sw <= iw, `no horizontal scroll at 375 px (scrollWidth ${sw})`);
       await page.getByTestId('mnav-settings').click();
@@ -1493,6 +1495,14 @@ test('dorm committee: the 宿舍心理委员 of a boarding school reports a dorm
       const members = page.getByTestId('committee-dorm-members');
       await members.locator('[data-testid="dorm-residents"] .ant-tag', { hasText: '宿舍心理委员' }).first().waitFor();
       assert((await members.innerText()).includes(mate.name), 'the boarders of the dormitory are listed to appoint from');
+      // appoint the dorm-mate too, then remove them again
+      await members.getByTestId(`dorm-member-make-${mate.id}`).click();
+      await members.getByTestId(`dorm-member-end-${mate.id}`).waitFor();
+      const table = page.getByTestId('committee-dorm-table');
+      await table.getByText(`${mate.name}（`).first().waitFor();
+      await members.getByTestId(`dorm-member-end-${mate.id}`).click();
+      await page.locator('.ant-popconfirm .ant-btn-primary').click();
+      await members.getByTestId(`dorm-member-make-${mate.id}`).waitFor();
     });
   } finally {
     await withPage(browser, {}, async (page) => {

@@ -211,6 +211,12 @@ describe('missing dorm reports, for counselors and leaders', () => {
     expect(res.statusCode).toBe(404);
     expect(res.body).not.toContain(mateA);
     expect((await counselor.get(`/api/v1/committee/dorm-reports?dormitoryId=${otherSchoolDorm}&${period}`)).statusCode).toBe(404);
+    // each refusal is audited
+    const denied = await rows<{ actor: string }>(env.deps.db, sql`select actor_name as actor from audit_log
+      where action = 'access.denied' and detail->>'route' = 'GET /api/v1/committee/dorm-reports' order by seq`);
+    // the member earlier (403), the head teacher, the other school's counselor, another school's dormitory
+    expect(denied).toHaveLength(4);
+    expect([denied[0]!.actor, denied[1]!.actor, denied[3]!.actor]).toEqual(['hs.dorm', 'hs.head', 'hs.counselor']);
   });
 
   it('the counselor records the member\'s training', async () => {
