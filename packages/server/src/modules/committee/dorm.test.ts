@@ -50,7 +50,7 @@ beforeAll(async () => {
   [member, mateB, elsewhere] = [s1[0]!, s1[1]!, s1[2]!];
   [mateA, noAccount] = [s2[0]!, s2[1]!];
   const classReporter = s2[2]!;
-  await db.execute(sql`update students set boarding = true, dormitory_id = null where dormitory_id = ${dorm}`);
+  await db.execute(sql`update students set dormitory_id = null where dormitory_id in (${dorm}, ${dorm2})`);
   await db.execute(sql`update students set boarding = true, dormitory_id = ${dorm} where id = any(${sql.param([member, mateA, mateB, noAccount])}::uuid[])`);
   await db.execute(sql`update students set boarding = true, dormitory_id = ${dorm2} where id = ${elsewhere}`);
   await env.addAccount('hs.counselor', [{ role: 'counselor', orgUnitId: school }]);
@@ -244,5 +244,25 @@ describe('the appointment ends', () => {
     expect((await dormReport({ status: 'all_well' })).statusCode).toBe(403);
     // their reports stay
     expect((await rows<{ n: number }>(env.deps.db, sql`select count(*)::int as n from committee_reports where dormitory_id = ${dorm}`))[0]!.n).toBe(2);
+  });
+});
+
+describe('a class member may also be a dormitory member', () => {
+  it('the page offers both; a report on each the same day is stored separately', async () => {
+    const reporter = (await rows<{ sid: string }>(env.deps.db, sql`select ra.student_id as sid from role_assignments ra join accounts a on a.id = ra.account_id
+      where a.username = 'hs.class' and ra.role = 'committee'`))[0]!.sid;
+    await env.deps.db.execute(sql`update accounts set student_id = ${reporter} where username = 'hs.class'`);
+    await env.deps.db.execute(sql`update students set boarding = true, dormitory_id = ${dorm2} where id = ${reporter}`);
+    expect((await counselor.post(`/api/v1/committee/dormitories/${dorm2}/members`, { studentId: reporter })).statusCode).toBe(200);
+    await relogin();
+    const mine = (await classMember.get('/api/v1/my/committee')).json();
+    expect(mine.classes.map((c: { classId: number }) => c.classId)).toEqual([classOfA]);
+    expect(mine.dormitories.map((d: { dormitoryId: number; dormMates: { id: string }[] }) => [d.dormitoryId, d.dormMates.map((m) => m.id)])).toEqual([[dorm2, [elsewhere]]]);
+    const inClass = await classMember.post('/api/v1/my/committee/reports', { classId: classOfA, status: 'all_well', clientId: randomUUID() });
+    const inDorm = await classMember.post('/api/v1/my/committee/reports', { dormitoryId: dorm2, status: 'concerns', concerns: [{ studentId: elsewhere, category: 'study' }], clientId: randomUUID() });
+    expect([inClass.statusCode, inDorm.statusCode]).toEqual([200, 200]);
+    expect(inDorm.json()).toMatchObject({ replaced: false, report: { dormitoryId: dorm2, classId: null } });
+    const today = (await classMember.get('/api/v1/my/committee')).json();
+    expect([today.classes[0].today.status, today.dormitories[0].today.status]).toEqual(['all_well', 'concerns']);
   });
 });
