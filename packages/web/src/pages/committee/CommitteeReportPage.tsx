@@ -29,12 +29,15 @@ interface Group {
 }
 
 /** One report, as the member sees it: all well, or the classmates named with what was noticed. */
-export function ReportCard({ r, testId }: { r: CommitteeReport; testId?: string }) {
+export function ReportCard({ r, testId, unit }: { r: CommitteeReport; testId?: string; unit?: string }) {
   const { t } = useTranslation();
   return (
     <div className="xy-ans-card" data-testid={testId} data-status={r.status}>
       <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, flexWrap: 'wrap' }}>
-        <strong>{r.date}</strong>
+        <strong>
+          {r.date}
+          {unit && <span className="xy-ans-note" style={{ fontWeight: 400, marginInlineStart: 8 }}>{unit}</span>}
+        </strong>
         <Tag color={r.status === 'all_well' ? 'green' : 'orange'} style={{ marginInlineEnd: 0 }}>
           {t(`committee.status.${r.status}`)}
         </Tag>
@@ -286,8 +289,9 @@ export default function CommitteeReportPage() {
               .filter((r) => r.id !== today?.id)
               .slice(0, 10)
               .map((r) => (
-              <ReportCard key={r.id} r={r} />
-            ))}
+                // a member of a class and a dormitory: which one this report was about
+                <ReportCard key={r.id} r={r} unit={groups.length > 1 ? groups.find((g) => (g.dorm ? g.id === r.dormitoryId : g.id === r.classId))?.label : undefined} />
+              ))}
           </Space>
         </div>
       </Space>
