@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Alert as AntAlert, App, Button, Card, Checkbox, Empty, Form, Input, Modal, Radio, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined, RightOutlined } from '@ant-design/icons';
@@ -9,6 +9,7 @@ import type { AddKeyStudentBody, AlertLevel, KeyStudent, KeyStudentDetail, Paged
 import { applyFormErrors } from '../../app/formErrors';
 import { useCan } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
+import { useSendOnce } from '../../app/useSendOnce';
 import { useQueryState } from '../../app/useQueryState';
 import { ErrorBox } from '../../components/ErrorBox';
 import { AlertLevelTag, LEVEL_TEXT, LEVELS_MILD_FIRST } from '../warning/shared';
@@ -21,27 +22,16 @@ const FIELDS = ['studentId', 'categories', 'level', 'reason'] as const;
 function AddModal({ onClose, onAdded }: { onClose: () => void; onAdded: (k: KeyStudentDetail) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<AddKeyStudentBody>();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const sending = useRef(false);
+  const { busy, problem, send } = useSendOnce();
   const labels = useCategoryLabels();
-  async function submit(v: AddKeyStudentBody) {
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
-      onAdded(await api.post<KeyStudentDetail>('/care/students', { ...v, reason: v.reason.trim() }));
-    } catch (e) {
-      setProblem(applyFormErrors(form, e, FIELDS) ?? null);
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
-  }
+  const submit = (v: AddKeyStudentBody) =>
+    void send(
+      async () => onAdded(await api.post<KeyStudentDetail>('/care/students', { ...v, reason: v.reason.trim() })),
+      (e) => applyFormErrors(form, e, FIELDS),
+    );
   return (
     <Modal open title={t('care.add')} onCancel={onClose} onOk={() => form.submit()} okText={t('care.form.submit')} cancelText={t('care.form.cancel')} confirmLoading={busy} okButtonProps={{ 'data-testid': 'care-add-submit' } as never} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} disabled={busy} data-testid="care-add-form">
+      <Form form={form} layout="vertical" onFinish={submit} disabled={busy} data-testid="care-add-form">
         <Form.Item name="studentId" label={t('care.form.student')} rules={[{ required: true, message: t('care.form.required') }]}>
           <StudentPicker testId="care-add-student" />
         </Form.Item>

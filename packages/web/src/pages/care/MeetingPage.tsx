@@ -1,4 +1,4 @@
-import { useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Alert, App, Button, Card, Col, DatePicker, Empty, Form, Input, List, Row, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { CheckOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
@@ -11,6 +11,7 @@ import type { Meeting, MeetingAgenda, MeetingBody, MeetingOwner, MyMeetingTask }
 import type { AlertLevel, AlertStatus, Items } from '../../api/types';
 import { useCan, useMe } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
+import { useSendOnce } from '../../app/useSendOnce';
 import { useQueryState } from '../../app/useQueryState';
 import { uuid } from '../../app/uuid';
 import { ErrorBox } from '../../components/ErrorBox';
@@ -144,18 +145,12 @@ function MinutesForm({ schoolId, onSaved }: { schoolId: number; onSaved: (m: Mee
   const { t } = useTranslation();
   const [form] = Form.useForm<MinutesValues>();
   const [clientId, setClientId] = useState(uuid);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const sending = useRef(false);
+  const { busy, problem, send } = useSendOnce();
   const owners = useAsync((signal) => api.get<Items<MeetingOwner>>('/care/meetings/owners', { schoolId }, { signal }), [schoolId]);
   const required = [{ required: true, whitespace: true, message: t('care.form.required') }];
 
-  async function submit(v: MinutesValues) {
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
+  function submit(v: MinutesValues) {
+    void send(async () => {
       const body: MeetingBody = {
         schoolId,
         heldOn: v.heldOn.format('YYYY-MM-DD'),
@@ -168,27 +163,26 @@ function MinutesForm({ schoolId, onSaved }: { schoolId: number; onSaved: (m: Mee
       form.resetFields();
       setClientId(uuid());
       onSaved(saved);
-    } catch (e) {
-      // decisions.0.ownerAccountId → ['decisions', 0, 'ownerAccountId']; the rest by name
-      const placed: { name: (string | number)[]; errors: string[] }[] = [];
-      const rest: string[] = [];
-      for (const fe of formErrors(e)) {
-        const m = /^decisions\.(\d+)\.(title|ownerAccountId|dueDate)$/.exec(fe.name);
-        if (m) placed.push({ name: ['decisions', Number(m[1]), m[2]!], errors: fe.errors });
-        else if (['heldOn', 'attendees', 'minutes'].includes(fe.name)) placed.push({ name: [fe.name], errors: fe.errors });
-        else rest.push(fe.errors.join('；'));
-      }
-      form.setFields(placed.map((p) => ({ name: p.name as never, errors: p.errors })));
-      setProblem(placed.length && !rest.length ? null : [errorMessage(e), ...rest].join('：'));
-    } finally {
-      sending.current = false;
-      setBusy(false);
+    }, problemOf);
+  }
+
+  /** decisions.0.ownerAccountId → ['decisions', 0, 'ownerAccountId']; the rest by name, and above the form what is left. */
+  function problemOf(e: unknown): string | null {
+    const placed: { name: (string | number)[]; errors: string[] }[] = [];
+    const rest: string[] = [];
+    for (const fe of formErrors(e)) {
+      const m = /^decisions\.(\d+)\.(title|ownerAccountId|dueDate)$/.exec(fe.name);
+      if (m) placed.push({ name: ['decisions', Number(m[1]), m[2]!], errors: fe.errors });
+      else if (['heldOn', 'attendees', 'minutes'].includes(fe.name)) placed.push({ name: [fe.name], errors: fe.errors });
+      else rest.push(fe.errors.join('；'));
     }
+    form.setFields(placed.map((p) => ({ name: p.name as never, errors: p.errors })));
+    return placed.length && !rest.length ? null : [errorMessage(e), ...rest].join('：');
   }
 
   return (
     <Card size="small" data-testid="meeting-form">
-      <Form form={form} layout="vertical" disabled={busy} initialValues={{ heldOn: dayjs(), decisions: [] }} onFinish={(v) => void submit(v)} requiredMark="optional">
+      <Form form={form} layout="vertical" disabled={busy} initialValues={{ heldOn: dayjs(), decisions: [] }} onFinish={submit} requiredMark="optional">
         <Row gutter={12}>
           <Col xs={24} md={6}>
             <Form.Item name="heldOn" label={t('warning.meeting.form.heldOn')} rules={[{ required: true, message: t('care.form.required') }]}>

@@ -1,10 +1,11 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Alert as AntAlert, App, Button, Card, Empty, Input, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, errorMessage } from '../../api/client';
 import type { CareOpening, CareOpenings, Items, MyVolunteering } from '../../api/types';
 import { useAsync } from '../../app/useAsync';
+import { useSendOnce } from '../../app/useSendOnce';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { AlertLevelTag, fmt } from '../warning/shared';
@@ -15,30 +16,19 @@ const STATUS_COLOR: Record<MyVolunteering['status'], string> = { pending: 'gold'
 function VolunteerModal({ o, onClose, onDone }: { o: CareOpening; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const sending = useRef(false);
-  async function submit() {
-    if (sending.current) return;
+  const { busy, problem, setProblem, send } = useSendOnce();
+  function submit() {
     if (!note.trim()) {
       setProblem(t('care.form.required'));
       return;
     }
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
+    void send(async () => {
       await api.post(`/care/students/${o.keyStudentId}/volunteer`, { note: note.trim() });
       onDone();
-    } catch (e) {
-      setProblem(errorMessage(e));
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
+    });
   }
   return (
-    <Modal open title={`${t('care.volunteer.apply')} · ${o.name}`} onCancel={onClose} onOk={() => void submit()} okText={t('care.form.submit')} cancelText={t('care.form.cancel')} confirmLoading={busy} okButtonProps={{ 'data-testid': 'volunteer-submit' } as never} destroyOnHidden width={420}>
+    <Modal open title={`${t('care.volunteer.apply')} · ${o.name}`} onCancel={onClose} onOk={submit} okText={t('care.form.submit')} cancelText={t('care.form.cancel')} confirmLoading={busy} okButtonProps={{ 'data-testid': 'volunteer-submit' } as never} destroyOnHidden width={420}>
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Typography.Text>{t('care.volunteer.note')}</Typography.Text>
         <Input.TextArea value={note} onChange={(e) => setNote(e.target.value)} maxLength={300} autoSize={{ minRows: 3, maxRows: 6 }} placeholder={t('care.volunteer.notePlaceholder')} style={{ fontSize: 16 }} data-testid="volunteer-note" />

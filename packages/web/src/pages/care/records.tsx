@@ -1,7 +1,8 @@
-import { useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Empty, Form, Space, Tag, Timeline, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { applyFormErrors } from '../../app/formErrors';
+import { useSendOnce } from '../../app/useSendOnce';
 import { uuid } from '../../app/uuid';
 
 /**
@@ -26,35 +27,25 @@ export type RecordBody<K extends string, T extends string> = Partial<Record<T, s
  * opened form and one request however often it is submitted; the server's problems go on the
  * fields they name, the rest above the buttons.
  */
-export function useRecordForm<K extends string, T extends string>(topics: readonly T[], send: (body: RecordBody<K, T>) => Promise<void>) {
+export function useRecordForm<K extends string, T extends string>(topics: readonly T[], post: (body: RecordBody<K, T>) => Promise<void>) {
   const [form] = Form.useForm<RecordValues<K, T>>();
   const [clientId] = useState(uuid);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const sending = useRef(false);
-  async function submit(v: RecordValues<K, T>) {
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
-      const body = { kind: v.kind, date: v.date.format('YYYY-MM-DD'), note: v.note.trim(), clientId } as RecordBody<K, T>;
-      if (v.mood) body.mood = v.mood;
-      const given = v as Partial<Record<T, string>>;
-      const out = body as Partial<Record<T, string>>;
-      for (const k of topics) {
-        const text = given[k]?.trim();
-        if (text) out[k] = text;
-      }
-      await send(body);
-    } catch (e) {
-      setProblem(applyFormErrors(form, e, ['kind', 'date', 'mood', 'note', ...topics]) ?? null);
-    } finally {
-      sending.current = false;
-      setBusy(false);
+  const { busy, problem, send } = useSendOnce();
+  function submit(v: RecordValues<K, T>) {
+    const body = { kind: v.kind, date: v.date.format('YYYY-MM-DD'), note: v.note.trim(), clientId } as RecordBody<K, T>;
+    if (v.mood) body.mood = v.mood;
+    const given = v as Partial<Record<T, string>>;
+    const out = body as Partial<Record<T, string>>;
+    for (const k of topics) {
+      const text = given[k]?.trim();
+      if (text) out[k] = text;
     }
+    void send(
+      () => post(body),
+      (e) => applyFormErrors(form, e, ['kind', 'date', 'mood', 'note', ...topics]),
+    );
   }
-  return { form, busy, problem, onFinish: (v: RecordValues<K, T>) => void submit(v) };
+  return { form, busy, problem, onFinish: submit };
 }
 
 /** The records, newest first: date, how, mood and who on a line, then the note and the topics written. */

@@ -1,18 +1,19 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Alert, Button, Card, DatePicker, Empty, Form, Input, Modal, Radio, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import dayjs, { type Dayjs } from 'dayjs';
 import { api } from '../../api/client';
 import type { Items, Paged } from '../../api/types';
 import { applyFormErrors } from '../../app/formErrors';
 import { useCan, useMe } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
+import { useSendOnce } from '../../app/useSendOnce';
 import { ErrorBox } from '../../components/ErrorBox';
 import { fmt } from '../warning/shared';
 import { boundUnits, SweepStateTag } from '../sweep/shared';
+import { useSweepForm, type SweepFormValues } from '../sweep/sweepForm';
 import { CategoryTags, LEVELS, StaffLevelTag, StaffStatusTag, useStaffCategories, type Level, type StaffCarePerson, type StaffCase, type StaffCaseDetail, type StaffSweep, type Tier } from './shared';
 
 interface AddValues {
@@ -29,9 +30,7 @@ function AddModal({ onClose, onAdded }: { onClose: () => void; onAdded: (c: Staf
   const [form] = Form.useForm<AddValues>();
   const [q, setQ] = useState('');
   const [people, setPeople] = useState<StaffCarePerson[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const sending = useRef(false);
+  const { busy, problem, setProblem, send } = useSendOnce();
   async function search(v: string) {
     setQ(v);
     if (!v.trim()) return setPeople([]);
@@ -41,24 +40,17 @@ function AddModal({ onClose, onAdded }: { onClose: () => void; onAdded: (c: Staf
       setProblem(applyFormErrors(form, e, []) ?? null);
     }
   }
-  async function submit(v: AddValues) {
+  function submit(v: AddValues) {
     const p = people.find((x) => x.subjectId === v.person);
-    if (!p || sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
-      onAdded(await api.post<StaffCaseDetail>('/staffcare/cases', { subjectKind: p.subjectKind, subjectId: p.subjectId, categories: v.categories, level: v.level, reason: v.reason.trim() }));
-    } catch (e) {
-      setProblem(applyFormErrors(form, e, ['categories', 'level', 'reason']) ?? null);
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
+    if (!p) return;
+    void send(
+      async () => onAdded(await api.post<StaffCaseDetail>('/staffcare/cases', { subjectKind: p.subjectKind, subjectId: p.subjectId, categories: v.categories, level: v.level, reason: v.reason.trim() })),
+      (e) => applyFormErrors(form, e, ['categories', 'level', 'reason']),
+    );
   }
   return (
     <Modal open title={t('staffCare.addForm.title')} onCancel={onClose} onOk={() => form.submit()} okText={t('staffCare.addForm.submit')} confirmLoading={busy} okButtonProps={{ 'data-testid': 'staffcare-add-submit' } as never} destroyOnHidden>
-      <Form<AddValues> form={form} layout="vertical" disabled={busy} initialValues={{ level: 'yellow', categories: [] }} onFinish={(v) => void submit(v)}>
+      <Form<AddValues> form={form} layout="vertical" disabled={busy} initialValues={{ level: 'yellow', categories: [] }} onFinish={submit}>
         <Form.Item name="person" label={t('staffCare.addForm.person')} rules={[{ required: true, message: t('staffCare.addForm.required') }]}>
           <Select
             showSearch={{ filterOption: false, onSearch: (v) => void search(v) }}
@@ -86,40 +78,14 @@ function AddModal({ onClose, onAdded }: { onClose: () => void; onAdded: (c: Staf
   );
 }
 
-interface SweepValues {
-  ownerUnitId: number;
-  name: string;
-  term: string;
-  period: [Dayjs, Dayjs];
-}
-
 function CreateSweepModal({ onClose, onCreated }: { onClose: () => void; onCreated: (s: StaffSweep) => void }) {
   const { t } = useTranslation();
   const me = useMe();
-  const [form] = Form.useForm<SweepValues>();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const sending = useRef(false);
+  const { form, busy, problem, onFinish, term, period } = useSweepForm<StaffSweep>('/staffcare/sweeps', onCreated);
   const own = useMemo(() => boundUnits(me, 'staffcare.manage').map((b) => ({ value: b.id, label: me.roles.find((r) => r.orgUnitId === b.id)?.orgUnitName ?? String(b.id) })), [me]);
-  const now = dayjs();
-  const term = now.month() >= 7 ? t('sweep.form.autumn', { year: now.year() }) : t('sweep.form.spring', { year: now.year() });
-  async function submit(v: SweepValues) {
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
-      onCreated(await api.post<StaffSweep>('/staffcare/sweeps', { ownerUnitId: v.ownerUnitId, name: v.name.trim(), term: v.term.trim(), start: v.period[0].format('YYYY-MM-DD'), end: v.period[1].format('YYYY-MM-DD') }));
-    } catch (e) {
-      setProblem(applyFormErrors(form, e, ['ownerUnitId', 'name', 'term', 'period'], (n) => (n === 'start' || n === 'end' ? 'period' : n)) ?? null);
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
-  }
   return (
     <Modal open title={t('staffCare.sweeps.create')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} okButtonProps={{ 'data-testid': 'staffsweep-create-submit' } as never} destroyOnHidden>
-      <Form<SweepValues> form={form} layout="vertical" disabled={busy} onFinish={(v) => void submit(v)} initialValues={{ ownerUnitId: own[0]?.value, term, name: t('staffCare.sweeps.defaultName', { term }), period: [now, now.add(14, 'day')] }}>
+      <Form<SweepFormValues> form={form} layout="vertical" disabled={busy} onFinish={onFinish} initialValues={{ ownerUnitId: own[0]?.value, term, name: t('staffCare.sweeps.defaultName', { term }), period }}>
         <Form.Item name="ownerUnitId" label={t('staffCare.sweeps.owner')} rules={[{ required: true, message: t('staffCare.addForm.required') }]}>
           <Select options={own} data-testid="staffsweep-create-owner" />
         </Form.Item>

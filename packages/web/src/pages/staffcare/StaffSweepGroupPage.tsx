@@ -55,7 +55,7 @@ export default function StaffSweepGroupPage() {
       const r = stateOf(p.subjectId);
       return { subjectId: p.subjectId, categories: r.none ? [] : r.categories, action: r.action, ...(r.action === 'add' ? { level: r.level } : {}), ...(r.action !== 'none' && r.reason.trim() ? { reason: r.reason.trim() } : {}) };
     });
-    void review.submit(
+    review.submit(
       entries.map((e) => e.subjectId),
       async () => {
         const res = await api.put<StaffSweepGroup>(url, { entries });

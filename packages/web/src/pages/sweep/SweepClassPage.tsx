@@ -135,7 +135,7 @@ export default function SweepClassPage() {
       return { studentId: s.studentId, categories: r.none ? [] : r.categories, note: r.note.trim(), action: r.action, reason: r.action !== 'none' && r.reason.trim() ? r.reason.trim() : undefined };
     });
     // the server names each problem by entry (entries.3.reason …) and the missing students under `entries`
-    void review.submit(
+    review.submit(
       entries.map((e) => e.studentId),
       async () => {
         const res = await api.put<SweepClass>(`/sweeps/${id}/classes/${classId}`, { entries });

@@ -1,64 +1,34 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Alert, App, Button, DatePicker, Form, Input, Modal, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { BarChartOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import dayjs, { type Dayjs } from 'dayjs';
 import { api } from '../../api/client';
-import type { CreateSweepBody, Items, Sweep } from '../../api/types';
-import { applyFormErrors } from '../../app/formErrors';
+import type { Items, Sweep } from '../../api/types';
 import { useOrgTree } from '../../app/orgTree';
 import { useCan, useMe } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
 import { ErrorBox } from '../../components/ErrorBox';
 import { OrgUnitSelect } from '../../components/OrgUnitSelect';
 import { boundUnits, className, classesToReview, SweepStateTag } from './shared';
-
-interface FormValues {
-  ownerUnitId: number;
-  name: string;
-  term: string;
-  period: [Dayjs, Dayjs];
-}
-const FIELDS = ['ownerUnitId', 'name', 'term', 'period'] as const;
+import { useSweepForm, type SweepFormValues } from './sweepForm';
 
 function CreateModal({ onClose, onCreated }: { onClose: () => void; onCreated: (s: Sweep) => void }) {
   const { t } = useTranslation();
   const me = useMe();
-  const [form] = Form.useForm<FormValues>();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const sending = useRef(false);
+  const { form, busy, problem, onFinish, term, period } = useSweepForm<Sweep>('/sweeps', onCreated);
   // the units the caller may open a sweep for: their own (a school for a leader, a district or the city for a bureau)
   const own = useMemo(() => boundUnits(me, 'sweep.manage'), [me]);
-  const now = dayjs();
-  const term = now.month() >= 7 ? t('sweep.form.autumn', { year: now.year() }) : t('sweep.form.spring', { year: now.year() });
-
-  async function submit(v: FormValues) {
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
-      const body: CreateSweepBody = { ownerUnitId: v.ownerUnitId, name: v.name.trim(), term: v.term.trim(), start: v.period[0].format('YYYY-MM-DD'), end: v.period[1].format('YYYY-MM-DD') };
-      onCreated(await api.post<Sweep>('/sweeps', body));
-    } catch (e) {
-      setProblem(applyFormErrors(form, e, FIELDS, (n) => (n === 'start' || n === 'end' ? 'period' : n)) ?? null);
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
-  }
 
   return (
     <Modal open title={t('sweep.create')} onCancel={onClose} onOk={() => form.submit()} okText={t('sweep.form.submit')} cancelText={t('sweep.form.cancel')} confirmLoading={busy} okButtonProps={{ 'data-testid': 'sweep-create-submit' } as never} destroyOnHidden>
-      <Form<FormValues>
+      <Form<SweepFormValues>
         form={form}
         layout="vertical"
-        onFinish={(v) => void submit(v)}
+        onFinish={onFinish}
         disabled={busy}
-        initialValues={{ ownerUnitId: own.length === 1 ? own[0]!.id : undefined, term, name: t('sweep.form.defaultName', { term }), period: [now, now.add(14, 'day')] }}
+        initialValues={{ ownerUnitId: own.length === 1 ? own[0]!.id : undefined, term, name: t('sweep.form.defaultName', { term }), period }}
         data-testid="sweep-create-form"
       >
         <Form.Item name="ownerUnitId" label={t('sweep.form.owner')} extra={t('sweep.form.ownerHint')} rules={[{ required: true, message: t('sweep.form.required') }]}>

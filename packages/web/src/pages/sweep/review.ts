@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../../api/client';
 import type { SweepAction } from '../../api/types';
+import { useSendOnce } from '../../app/useSendOnce';
 import { sweepState } from './shared';
 
 /**
@@ -43,9 +44,7 @@ interface GroupReviewOptions<S, R extends ReviewRow> {
 export function useGroupReview<S, R extends ReviewRow>({ loaded, subjects, sweep, idOf, nameOf, initialRow, blank }: GroupReviewOptions<S, R>) {
   const [rows, setRows] = useState<Record<string, R>>({});
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const sending = useRef(false);
+  const { busy, problem, send } = useSendOnce();
 
   const reset = (ss: readonly S[]) => setRows(Object.fromEntries(ss.map((s) => [idOf(s), initialRow(s)])));
   useEffect(() => {
@@ -89,29 +88,25 @@ export function useGroupReview<S, R extends ReviewRow>({ loaded, subjects, sweep
    * Sends the entries (`ids` in the order sent). The server names each problem by entry
    * (entries.3.reason …): those go on the person's row, the rest after the message above.
    */
-  async function submit(ids: readonly string[], send: () => Promise<void>) {
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    setRowErrors({});
-    try {
-      await send();
-    } catch (e) {
-      const byRow: Record<string, string> = {};
-      const rest: string[] = [];
-      for (const [name, msg] of Object.entries(e instanceof ApiError && e.fields ? e.fields : {})) {
-        const m = /^entries\.(\d+)\./.exec(name);
-        const id = m ? ids[Number(m[1])] : undefined;
-        if (id) byRow[id] = msg;
-        else rest.push(msg);
-      }
-      setRowErrors(byRow);
-      setProblem([errorMessage(e), ...rest].join('：'));
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
+  function submit(ids: readonly string[], put: () => Promise<void>) {
+    void send(
+      async () => {
+        setRowErrors({});
+        await put();
+      },
+      (e) => {
+        const byRow: Record<string, string> = {};
+        const rest: string[] = [];
+        for (const [name, msg] of Object.entries(e instanceof ApiError && e.fields ? e.fields : {})) {
+          const m = /^entries\.(\d+)\./.exec(name);
+          const id = m ? ids[Number(m[1])] : undefined;
+          if (id) byRow[id] = msg;
+          else rest.push(msg);
+        }
+        setRowErrors(byRow);
+        return [errorMessage(e), ...rest].join('：');
+      },
+    );
   }
 
   return { rowOf, change, markNone, reset, pending, done, block, rowErrors, problem, busy, submit };

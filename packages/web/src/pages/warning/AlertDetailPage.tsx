@@ -1,14 +1,15 @@
-import { useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Alert as AntAlert, App, Button, Card, Col, Descriptions, Empty, Form, Input, Modal, Radio, Result, Row, Select, Space, Tag, Timeline, Typography } from 'antd';
 import { ArrowLeftOutlined, HistoryOutlined, UserAddOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { ALERT_OUTCOMES, ESCALATION_TIERS } from '@xinyu/core';
-import { api, ApiError, errorMessage } from '../../api/client';
+import { api, ApiError } from '../../api/client';
 import type { AlertAction, AlertActionBody, AlertAssignee, AlertDetail, AlertEvent, AlertLevel, AlertOutcome, Items } from '../../api/types';
 import { applyFormErrors } from '../../app/formErrors';
 import { useCan } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
+import { useSendOnce } from '../../app/useSendOnce';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { AlertLevelTag, DeadlineCell, EvidenceView, fmt, isLevel, isSource, LEVEL_TEXT, LEVELS, SourceTags, StatusTag } from './shared';
@@ -94,9 +95,7 @@ function ActionModal({ alert, action, onClose, onDone, onStale }: { alert: Alert
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<ActionValues>();
-  const [busy, setBusy] = useState(false);
-  const sending = useRef(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, problem, send } = useSendOnce();
   const required = [{ required: true, whitespace: true, message: t('warning.form.required') }];
 
   function body(v: ActionValues): AlertActionBody {
@@ -115,25 +114,20 @@ function ActionModal({ alert, action, onClose, onDone, onStale }: { alert: Alert
     }
   }
 
-  async function submit(v: ActionValues) {
-    // a double click reaches here twice before the button shows it is busy
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
-      const a = await api.post<AlertDetail>(`/alerts/${alert.id}/actions`, body(v));
-      void message.success(t('warning.done', { action: t(`warning.action.${action}`) }));
-      onDone(a);
-    } catch (e) {
-      setProblem(applyFormErrors(form, e, ['note', 'outcome', 'level', 'reason', 'summary']) ?? null);
-      // someone else moved it on: show what it is now behind the message
-      if (e instanceof ApiError && e.status === 409) onStale();
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
-  }
+  // a double click reaches here twice before the button shows it is busy: sent once
+  const submit = (v: ActionValues) =>
+    void send(
+      async () => {
+        const a = await api.post<AlertDetail>(`/alerts/${alert.id}/actions`, body(v));
+        void message.success(t('warning.done', { action: t(`warning.action.${action}`) }));
+        onDone(a);
+      },
+      (e) => {
+        // someone else moved it on: show what it is now behind the message
+        if (e instanceof ApiError && e.status === 409) onStale();
+        return applyFormErrors(form, e, ['note', 'outcome', 'level', 'reason', 'summary']);
+      },
+    );
 
   return (
     <Modal
@@ -207,26 +201,16 @@ function AssignModal({ alert, onClose, onDone }: { alert: AlertDetail; onClose: 
   const { message } = App.useApp();
   const list = useAsync((signal) => api.get<Items<AlertAssignee>>(`/alerts/${alert.id}/assignees`, undefined, { signal }), [alert.id]);
   const [accountId, setAccountId] = useState<string | undefined>(alert.ownerId ?? undefined);
-  const [busy, setBusy] = useState(false);
-  const sending = useRef(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, problem, send } = useSendOnce();
   const roleLabel = (r: string) => (r === 'counselor' || r === 'school_leader' ? t(`warning.role.${r}`) : r);
 
-  async function submit() {
-    if (!accountId || sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
+  function submit() {
+    if (!accountId) return;
+    void send(async () => {
       const a = await api.post<AlertDetail>(`/alerts/${alert.id}/assign`, { accountId });
       void message.success(t('warning.assigned', { name: a.ownerName ?? '' }));
       onDone(a);
-    } catch (e) {
-      setProblem(errorMessage(e));
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -234,7 +218,7 @@ function AssignModal({ alert, onClose, onDone }: { alert: AlertDetail; onClose: 
       open
       title={t('warning.assignTitle')}
       onCancel={onClose}
-      onOk={() => void submit()}
+      onOk={submit}
       okButtonProps={{ disabled: !accountId, 'data-testid': 'assign-submit' }}
       confirmLoading={busy}
       destroyOnHidden
