@@ -89,6 +89,9 @@ export const StaffCase = z.object({
   reason: z.string(),
   carer: z.object({ accountId: z.uuid(), name: z.string(), since: z.string() }).nullable(),
   lastRecord: z.string().nullable(),
+  /** the next talk, call or visit the carer owes (open cases with a carer; none otherwise) */
+  followUps: z.array(z.object({ kind: z.enum(['talk', 'phone', 'visit']), due: z.string(), overdue: z.boolean() })),
+  overdue: z.boolean(),
   addedAt: z.string(),
   closedAt: z.string().nullable(),
 });
@@ -116,6 +119,8 @@ export const StaffCaseQuery = z.object({
   unitId: z.coerce.number().int().positive().optional(),
   status: z.enum(['active', 'closure_proposed', 'closed', 'open']).default('open'),
   tier: Tier.optional(),
+  /** only open cases with a follow-up overdue */
+  overdue: z.enum(['true']).optional(),
   page: z.coerce.number().int().min(1).max(100000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closureProblem, extraCategoryProblems, staffCareCategories, staffCareTier, staffSweepProblems } from './staffCare.js';
+import { closureProblem, extraCategoryProblems, staffCareCategories, staffCareTier, staffFollowUpsDue, staffSweepProblems } from './staffCare.js';
 
 describe('who reviews and cares for whom', () => {
   it.each([
@@ -61,4 +61,21 @@ describe('closure (销号)', () => {
     ['approve what nobody proposed', { status: 'active', proposedBy: null }, 'approve', 'u2', 'not_proposed'],
     ['approve a closed case', { status: 'closed', proposedBy: 'u1' }, 'approve', 'u2', 'not_proposed'],
   ] as const)('%s', (_n, c, action, actor, expected) => expect(closureProblem(c, action, actor)).toBe(expected));
+});
+
+describe('follow-ups due for staff care (by level)', () => {
+  const f = (kind: 'talk' | 'phone' | 'visit', due: string, overdue: boolean) => ({ kind, due, overdue });
+  it.each([
+    ['yellow, nothing recorded: a talk 30 days after the carer took the case', {}, 'yellow', '2026-11-20', [f('talk', '2026-12-20', false)]],
+    ['yellow, on the due day itself: not yet overdue', {}, 'yellow', '2026-12-20', [f('talk', '2026-12-20', false)]],
+    ['yellow, the day after: overdue', {}, 'yellow', '2026-12-21', [f('talk', '2026-12-20', true)]],
+    ['orange: a talk and a call every 14 days', {}, 'orange', '2026-12-05', [f('talk', '2026-12-04', true), f('phone', '2026-12-04', true)]],
+    ['red: a talk every 14, a call every 7, a visit every 30 days', {}, 'red', '2026-11-28', [f('talk', '2026-12-04', false), f('phone', '2026-11-27', true), f('visit', '2026-12-20', false)]],
+    ['red: a talk clears the call too', { talk: '2026-11-27' }, 'red', '2026-11-28', [f('talk', '2026-12-11', false), f('phone', '2026-12-04', false), f('visit', '2026-12-20', false)]],
+    ['red: a call clears only the call', { phone: '2026-11-27' }, 'red', '2026-12-05', [f('talk', '2026-12-04', true), f('phone', '2026-12-04', true), f('visit', '2026-12-20', false)]],
+    ['red: a visit counts as a talk, a call and a visit', { visit: '2026-12-01' }, 'red', '2026-12-05', [f('talk', '2026-12-15', false), f('phone', '2026-12-08', false), f('visit', '2026-12-31', false)]],
+    ['support is not a contact', { support: '2026-12-20' }, 'yellow', '2026-12-21', [f('talk', '2026-12-20', true)]],
+    ['records before the carer took the case do not count', { talk: '2026-11-01' }, 'yellow', '2026-11-25', [f('talk', '2026-12-20', false)]],
+    ['the latest of the kinds that count', { talk: '2026-11-22', visit: '2026-11-30', phone: '2026-12-03' }, 'orange', '2026-12-10', [f('talk', '2026-12-14', false), f('phone', '2026-12-17', false)]],
+  ] as const)('%s', (_n, last, level, today, expected) => expect(staffFollowUpsDue(last, '2026-11-20', today, level)).toEqual(expected));
 });

@@ -110,3 +110,54 @@ export function closureProblem(c: { status: StaffCareStatus; proposedBy: string 
   if (c.proposedBy === actorId) return 'own_proposal';
   return null;
 }
+
+// --- follow-ups (the staff counterpart of the key students' cadence) ------------------------------
+
+type StaffCareLevel = 'yellow' | 'orange' | 'red';
+
+/**
+ * Days between two follow-ups of a kind, by the case's level (null: not required). There is no
+ * regional setting yet, so these are the defaults for every region: the student cadence
+ * (DEFAULT_CARE_POLICY: a talk a week) is for children seen daily at school; a colleague in
+ * difficulty is an adult who is talked with less often but must not drop out of sight, so a yellow
+ * case gets a talk a month, an orange one a talk and a phone call every two weeks, and a red one a
+ * talk every two weeks, a call every week and a visit (走访慰问) every month. 'support' is
+ * something given, not a contact, and is never due.
+ */
+export const STAFF_CARE_CADENCE: Record<StaffCareLevel, Record<'talk' | 'phone' | 'visit', number | null>> = {
+  yellow: { talk: 30, phone: null, visit: null },
+  orange: { talk: 14, phone: 14, visit: null },
+  red: { talk: 14, phone: 7, visit: 30 },
+};
+
+/** The records that count as a follow-up of each kind: a visit is also a talk, and any talk or visit is more than a call. */
+export const STAFF_FOLLOW_UP_BY: Record<'talk' | 'phone' | 'visit', readonly StaffCareRecordKind[]> = {
+  talk: ['talk', 'visit'],
+  phone: ['talk', 'visit', 'phone'],
+  visit: ['visit'],
+};
+
+export interface StaffFollowUp {
+  kind: 'talk' | 'phone' | 'visit';
+  due: string;
+  overdue: boolean;
+}
+
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The next due date of each follow-up the level requires, for an open case with a carer: the latest
+ * record that counts for it (or the day the carer took the case, whichever is later) plus the
+ * cadence; overdue once that day has passed. `last` is the latest record date of each kind.
+ */
+export function staffFollowUpsDue(last: Partial<Record<StaffCareRecordKind, string>>, since: string, today: string, level: StaffCareLevel): StaffFollowUp[] {
+  const out: StaffFollowUp[] = [];
+  for (const kind of ['talk', 'phone', 'visit'] as const) {
+    const every = STAFF_CARE_CADENCE[level][kind];
+    if (every === null) continue;
+    const from = STAFF_FOLLOW_UP_BY[kind].map((k) => last[k]).reduce<string>((a, d) => (d && d > a ? d : a), since);
+    const due = addDays(from, every);
+    out.push({ kind, due, overdue: today > due });
+  }
+  return out;
+}

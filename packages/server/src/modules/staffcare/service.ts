@@ -6,7 +6,7 @@
  * their own case. Every read and write is audited; reads about leaders are filed one level up, where
  * the school's own leaders do not see them in the audit log.
  */
-import { closureProblem, extraCategoryProblems, scopeFor, scopeIncludes, staffCareCategories, staffSweepProblems, type CategoryItem, type contracts, type Permission } from '@xinyu/core';
+import { closureProblem, extraCategoryProblems, scopeFor, scopeIncludes, STAFF_CARE_CADENCE, STAFF_FOLLOW_UP_BY, staffCareCategories, staffFollowUpsDue, staffSweepProblems, type CategoryItem, type contracts, type Permission, type StaffCareRecordKind } from '@xinyu/core';
 import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
@@ -233,17 +233,38 @@ async function currentCarers(db: Db, ids: string[]) {
   return db.select().from(staffCarers).where(and(sql`${staffCarers.caseId} = any(${sql.param(ids)}::uuid[])`, isNull(staffCarers.endedAt)));
 }
 
+/** The latest record of each kind per case. */
 async function lastRecords(db: Db, ids: string[]) {
   if (!ids.length) return [];
-  return rows<{ case_id: string; last: string }>(db, sql`select case_id, max(date)::text as last from staff_care_records where case_id = any(${sql.param(ids)}::uuid[]) group by 1`);
+  return rows<{ case_id: string; kind: StaffCareRecordKind; last: string }>(db, sql`select case_id, kind, max(date)::text as last from staff_care_records where case_id = any(${sql.param(ids)}::uuid[]) group by 1, 2`);
 }
 
-function toOut(r: Listed, carer: typeof staffCarers.$inferSelect | undefined, last: string | null): CaseOut {
+/**
+ * The cases (alias c) with a follow-up overdue today: the same rule as staffFollowUpsDue, in SQL so
+ * the register can be filtered and ordered by it before it is paged.
+ */
+function overdueSql(today: string): SQL {
+  const parts: SQL[] = [];
+  for (const [level, cadence] of Object.entries(STAFF_CARE_CADENCE)) {
+    for (const [kind, every] of Object.entries(cadence)) {
+      if (every === null) continue;
+      const kinds = STAFF_FOLLOW_UP_BY[kind as keyof typeof STAFF_FOLLOW_UP_BY];
+      parts.push(sql`(c.level = ${level} and greatest(sc.start_date, (select max(r.date) from staff_care_records r where r.case_id = c.id and r.kind = any(${sql.param([...kinds])}::text[]))) + ${every}::int < ${today}::date)`);
+    }
+  }
+  return sql`(c.status <> 'closed' and exists (select 1 from staff_carers sc where sc.case_id = c.id and sc.ended_at is null and (${sql.join(parts, sql` or `)})))`;
+}
+
+function toOut(r: Listed, carer: typeof staffCarers.$inferSelect | undefined, last: { kind: StaffCareRecordKind; last: string }[], today: string): CaseOut {
+  const lastByKind = Object.fromEntries(last.map((l) => [l.kind, l.last])) as Partial<Record<StaffCareRecordKind, string>>;
+  const followUps = carer && r.c.status !== 'closed' ? staffFollowUpsDue(lastByKind, carer.startDate, today, r.c.level) : [];
   return {
+    followUps,
+    overdue: followUps.some((f) => f.overdue),
     id: r.c.id, subjectKind: r.c.subjectKind, subjectId: r.c.subjectId, name: r.name, unitId: r.c.unitId, unitName: r.unitName, tier: r.tier,
     categories: r.c.categories, level: r.c.level, sources: r.c.sources, status: r.c.status, reason: r.c.reason,
     carer: carer ? { accountId: carer.accountId, name: carer.accountName, since: carer.startDate } : null,
-    lastRecord: last, addedAt: r.c.addedAt.toISOString(), closedAt: r.c.closedAt?.toISOString() ?? null,
+    lastRecord: last.map((l) => l.last).sort().at(-1) ?? null, addedAt: r.c.addedAt.toISOString(), closedAt: r.c.closedAt?.toISOString() ?? null,
   };
 }
 
@@ -252,14 +273,18 @@ export async function listCases(deps: Deps, caller: Caller, q: z.infer<typeof co
   const conds: SQL[] = [sql`c.region_id = ${caller.regionId}`, readable(caller)];
   conds.push(q.status === 'open' ? sql`c.status <> 'closed'` : sql`c.status = ${q.status}`);
   if (q.tier) conds.push(sql`${caseTier} = ${q.tier}`);
+  const today = cstToday(deps.clock());
+  if (q.overdue) conds.push(overdueSql(today));
   if (q.unitId) {
     const unit = (await deps.db.select({ path: orgUnits.path }).from(orgUnits).where(and(eq(orgUnits.id, q.unitId), eq(orgUnits.regionId, caller.regionId))))[0];
     if (!unit) throw notFound();
     conds.push(sql`c.org_path like ${`${unit.path}%`}`);
   }
   const where = sql.join(conds, sql` and `);
+  // the carer's own overdue cases first
+  const mineOverdue = sql`(exists (select 1 from staff_carers m where m.case_id = c.id and m.ended_at is null and m.account_id = ${caller.accountId}) and ${overdueSql(today)})`;
   const [list, total] = await Promise.all([
-    rows<RawCase>(deps.db, sql`${SELECT} where ${where} order by case c.level when 'red' then 0 when 'orange' then 1 else 2 end, c.added_at desc, c.id limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`),
+    rows<RawCase>(deps.db, sql`${SELECT} where ${where} order by ${mineOverdue} desc, case c.level when 'red' then 0 when 'orange' then 1 else 2 end, c.added_at desc, c.id limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`),
     rows<{ n: number }>(deps.db, sql`select count(*)::int as n from staff_care_cases c where ${where}`),
   ]);
   const listed = list.map(toListed);
@@ -267,7 +292,7 @@ export async function listCases(deps: Deps, caller: Caller, q: z.infer<typeof co
   const [carers, last] = await Promise.all([currentCarers(deps.db, ids), lastRecords(deps.db, ids)]);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'staffcare.list.read', objectType: 'staff', orgPath: homePath(caller.assignments), detail: { rows: listed.length, subjectIds: listed.map((r) => r.c.subjectId) } }, deps.clock());
   return {
-    items: listed.map((r) => toOut(r, carers.find((c) => c.caseId === r.c.id), last.find((l) => l.case_id === r.c.id)?.last ?? null)),
+    items: listed.map((r) => toOut(r, carers.find((c) => c.caseId === r.c.id), last.filter((l) => l.case_id === r.c.id), today)),
     total: total[0]?.n ?? 0,
     page: q.page,
     pageSize: q.pageSize,
@@ -302,7 +327,10 @@ export async function getCase(deps: Deps, caller: Caller, id: string): Promise<z
   const current = carers.find((c) => c.endedAt === null);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'staffcare.read', objectType: 'staff', objectId: r.c.subjectId, orgPath: auditPath(r.tier, r.c.orgPath), detail: { caseId: id } }, deps.clock());
   return {
-    ...toOut(r, current, records.map((x) => x.date).sort().at(-1) ?? null),
+    ...toOut(r, current, (['talk', 'visit', 'phone', 'support'] as const).flatMap((kind) => {
+      const latest = records.filter((x) => x.kind === kind).map((x) => x.date).sort().at(-1);
+      return latest ? [{ kind, last: latest }] : [];
+    }), cstToday(deps.clock())),
     events: events.map((e) => ({ kind: e.kind, actorName: e.actorName, at: e.at.toISOString(), detail: (e.detail ?? {}) as Record<string, unknown> })),
     carers: carers.map((c) => ({ accountId: c.accountId, name: c.accountName, startDate: c.startDate, endedAt: c.endedAt?.toISOString() ?? null, endReason: c.endReason })),
     records: records.map((x) => ({ id: x.id, kind: x.kind, date: x.date, mood: x.mood, fields: x.fields as Record<string, string>, note: x.note, authorName: x.authorName, createdAt: x.createdAt.toISOString() })),

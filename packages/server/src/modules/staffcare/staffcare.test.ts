@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
 import { newTotpSecret } from '../auth/totp.js';
+import { cstToday } from '../screening/campaigns.js';
 
 let env: TestEnv;
 let leader: Session;
@@ -20,6 +21,7 @@ const ids = { teacher: '', head: '', leaderStaff: '', moral: '', districtAdmin: 
 type Person = { subjectId: string; name: string; case: { id: string } | null };
 
 const count = async (q: ReturnType<typeof sql>) => (await rows<{ n: number }>(env.deps.db, q))[0]!.n;
+const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const one = async <T>(q: ReturnType<typeof sql>) => (await rows<T>(env.deps.db, q))[0]!;
 const bureau = async (username: string, unit: number, role: 'bureau_admin' | 'bureau_staff') => {
   const id = await env.addAccount(username, [{ role, orgUnitId: unit }]);
@@ -239,5 +241,55 @@ describe('care and closure', () => {
     const added = await leader.post('/api/v1/staffcare/cases', { subjectKind: 'staff', subjectId: ids.head, categories: ['caregiving'], level: 'yellow', reason: '父母年迈多病' });
     expect(added.statusCode, added.body).toBe(200);
     expect((await leader.post('/api/v1/staffcare/cases', { subjectKind: 'staff', subjectId: ids.head, categories: ['nope'], level: 'yellow', reason: 'x' })).statusCode).toBe(400);
+  });
+});
+
+describe('follow-ups due (谈心、电话、走访)', () => {
+  type Listed = { id: string; subjectId: string; overdue: boolean; followUps: { kind: string; due: string; overdue: boolean }[] };
+  const list = async (s: Session, q = '') => (await s.get(`/api/v1/staffcare/cases${q}`)).json().items as Listed[];
+
+  it('a case with a carer falls overdue with time, its carer sees it first, a call does not clear a talk, a talk does', async () => {
+    const headCase = (await list(leader)).find((c) => c.subjectId === ids.head)!;
+    // no carer: nothing is owed yet
+    expect(headCase).toMatchObject({ followUps: [], overdue: false });
+    const assigned = (await leader.post(`/api/v1/staffcare/cases/${headCase.id}/carer`, { accountId: ids.leader2 })).json();
+    const start = cstToday(env.clock.now());
+    expect(assigned).toMatchObject({ level: 'yellow', overdue: false, followUps: [{ kind: 'talk', due: addDays(start, 30), overdue: false }] });
+    expect(await list(leader2, '?overdue=true')).toEqual([]);
+
+    env.clock.advance(31 * 86_400_000);
+    [leader, leader2, district, city] = await Promise.all([env.login('school.leader'), env.login('leader.two'), env.login('district.admin'), env.login('city.admin')]);
+    const today = cstToday(env.clock.now());
+    expect((await list(leader2, '?overdue=true')).map((c) => c.id)).toEqual([headCase.id]);
+    expect((await leader.get(`/api/v1/staffcare/cases/${headCase.id}`)).json()).toMatchObject({ overdue: true, followUps: [{ kind: 'talk', due: addDays(start, 30), overdue: true }] });
+    // the leader case (its carer is the city official) is overdue too: the city sees its own first, ahead of newer cases
+    const byCity = await list(city);
+    expect(byCity[0]).toMatchObject({ id: leaderCase, overdue: true });
+    expect(byCity.map((c) => c.id)).toContain(headCase.id);
+    expect((await list(leader2))[0]!.id).toBe(headCase.id);
+
+    // a call is not the talk a yellow case needs; a talk is
+    const phone = await leader2.post(`/api/v1/staffcare/cases/${headCase.id}/records`, { kind: 'phone', date: today, note: '电话询问父母近况', clientId: randomUUID() });
+    expect(phone.json()).toMatchObject({ overdue: true, lastRecord: today });
+    const talk = await leader2.post(`/api/v1/staffcare/cases/${headCase.id}/records`, { kind: 'talk', date: today, note: '谈心一小时，已安排调课', clientId: randomUUID() });
+    expect(talk.statusCode, talk.body).toBe(200);
+    expect(talk.json()).toMatchObject({ overdue: false, followUps: [{ kind: 'talk', due: addDays(today, 30), overdue: false }] });
+    expect((await list(leader2, '?overdue=true')).map((c) => c.id)).not.toContain(headCase.id);
+    expect((await list(city, '?overdue=true')).map((c) => c.id)).toEqual([leaderCase]);
+  });
+
+  it('the overdue filter keeps the visibility of staff care', async () => {
+    // a school's leaders (school.leader is the person of the leader case) never see the overdue leader case; the district does
+    expect((await list(leader, '?overdue=true')).map((c) => c.id)).not.toContain(leaderCase);
+    expect((await list(district, '?overdue=true')).map((c) => c.id)).toContain(leaderCase);
+    for (const username of ['schoolb.leader', 'districtb.admin']) {
+      const s = await env.login(username);
+      expect((await s.get('/api/v1/staffcare/cases?overdue=true')).json().total, username).toBe(0);
+    }
+    for (const username of ['head.teacher', 'counselor', 'care.teacher']) {
+      const s = await env.login(username);
+      expect([403, 404], username).toContain((await s.get('/api/v1/staffcare/cases?overdue=true')).statusCode);
+    }
+    expect((await leader.get('/api/v1/staffcare/cases?overdue=yes')).statusCode).toBe(400);
   });
 });
