@@ -3,10 +3,11 @@ import { Alert as AntAlert, App, Button, Card, Empty, Input, Modal, Radio, Selec
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { quarterOf } from '@xinyu/core';
-import { api, errorMessage } from '../../api/client';
+import { api } from '../../api/client';
 import type { DiaryNomination, Honour, HonourCandidate, HonourRoll, Items, NominableEntry } from '../../api/types';
 import { useCan, useMe } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
+import { useSendOnce } from '../../app/useSendOnce';
 import { useQueryState } from '../../app/useQueryState';
 import { ErrorBox } from '../../components/ErrorBox';
 import { fmt } from '../warning/shared';
@@ -51,22 +52,16 @@ function DiaryText({ d }: { d: Pick<DiaryNomination, 'kind' | 'entryDate' | 'fie
 function TextModal({ title, label, required, url, body, onClose, onDone }: { title: string; label: string; required: boolean; url: string; body: (text: string) => unknown; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  async function submit() {
-    if (busy || (required && !text.trim())) return;
-    setBusy(true);
-    setProblem(null);
-    try {
+  const { busy, problem, send } = useSendOnce();
+  function submit() {
+    if (required && !text.trim()) return;
+    void send(async () => {
       await api.post(url, body(text.trim()));
       onDone();
-    } catch (e) {
-      setProblem(errorMessage(e));
-      setBusy(false);
-    }
+    });
   }
   return (
-    <Modal open title={title} onCancel={onClose} onOk={() => void submit()} okButtonProps={{ disabled: required && !text.trim(), 'data-testid': 'honours-text-submit' } as never} confirmLoading={busy} okText={t('care.form.submit')} cancelText={t('care.form.cancel')} destroyOnHidden>
+    <Modal open title={title} onCancel={onClose} onOk={submit} okButtonProps={{ disabled: required && !text.trim(), 'data-testid': 'honours-text-submit' } as never} confirmLoading={busy} okText={t('care.form.submit')} cancelText={t('care.form.cancel')} destroyOnHidden>
       <Typography.Text>{label}</Typography.Text>
       <Input.TextArea value={text} onChange={(e) => setText(e.target.value)} maxLength={2000} autoSize={{ minRows: 3, maxRows: 8 }} style={{ marginTop: 6 }} data-testid="honours-text" />
       {problem && <AntAlert type="error" showIcon title={problem} style={{ marginTop: 8 }} />}

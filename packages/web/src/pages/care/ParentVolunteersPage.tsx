@@ -4,11 +4,12 @@ import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, errorMessage } from '../../api/client';
+import { api } from '../../api/client';
 import type { GuardianChoice, Items, KeyStudent, Paged, Pairing, PairBody, ParentVolunteer } from '../../api/types';
 import { applyFormErrors } from '../../app/formErrors';
 import { useMe } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
+import { useSendOnce } from '../../app/useSendOnce';
 import { useQueryState } from '../../app/useQueryState';
 import { ErrorBox } from '../../components/ErrorBox';
 import { fmt } from '../warning/shared';
@@ -50,23 +51,18 @@ function GuardianPicker({ schoolId, value, onChange }: { schoolId: number; value
 function RegisterModal({ schoolId, onClose, onDone }: { schoolId: number; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ guardianId: string; note?: string }>();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  async function submit(v: { guardianId: string; note?: string }) {
-    if (busy) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      await api.post('/care/parent-volunteers', { schoolId, guardianId: v.guardianId, note: v.note?.trim() ?? '' });
-      onDone();
-    } catch (e) {
-      setProblem(applyFormErrors(form, e, ['guardianId', 'note']) ?? null);
-      setBusy(false);
-    }
-  }
+  const { busy, problem, send } = useSendOnce();
+  const submit = (v: { guardianId: string; note?: string }) =>
+    void send(
+      async () => {
+        await api.post('/care/parent-volunteers', { schoolId, guardianId: v.guardianId, note: v.note?.trim() ?? '' });
+        onDone();
+      },
+      (e) => applyFormErrors(form, e, ['guardianId', 'note']),
+    );
   return (
     <Modal open title={t('care.parents.register')} onCancel={onClose} onOk={() => form.submit()} okText={t('care.form.submit')} cancelText={t('care.form.cancel')} confirmLoading={busy} okButtonProps={{ 'data-testid': 'pv-register-submit' } as never} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} disabled={busy}>
+      <Form form={form} layout="vertical" onFinish={submit} disabled={busy}>
         <Form.Item name="guardianId" label={t('care.parents.guardian')} rules={[{ required: true, message: t('care.form.required') }]}>
           <GuardianPicker schoolId={schoolId} />
         </Form.Item>
@@ -83,24 +79,19 @@ function RegisterModal({ schoolId, onClose, onDone }: { schoolId: number; onClos
 function PairModal({ v, onClose, onDone }: { v: ParentVolunteer; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Omit<PairBody, 'volunteerId'>>();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, problem, send } = useSendOnce();
   const students = useAsync((signal) => api.get<Paged<KeyStudent>>('/care/students', { status: 'active', unitId: v.schoolId, pageSize: 200 }, { signal }), [v.schoolId]);
-  async function submit(x: Omit<PairBody, 'volunteerId'>) {
-    if (busy) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      await api.post('/care/parent-pairings', { volunteerId: v.id, keyStudentId: x.keyStudentId, ...(x.contactName?.trim() ? { contactName: x.contactName.trim() } : {}), ...(x.contactPhone?.trim() ? { contactPhone: x.contactPhone.trim() } : {}) });
-      onDone();
-    } catch (e) {
-      setProblem(applyFormErrors(form, e, ['keyStudentId', 'contactName', 'contactPhone']) ?? null);
-      setBusy(false);
-    }
-  }
+  const submit = (x: Omit<PairBody, 'volunteerId'>) =>
+    void send(
+      async () => {
+        await api.post('/care/parent-pairings', { volunteerId: v.id, keyStudentId: x.keyStudentId, ...(x.contactName?.trim() ? { contactName: x.contactName.trim() } : {}), ...(x.contactPhone?.trim() ? { contactPhone: x.contactPhone.trim() } : {}) });
+        onDone();
+      },
+      (e) => applyFormErrors(form, e, ['keyStudentId', 'contactName', 'contactPhone']),
+    );
   return (
     <Modal open title={t('care.parents.pairTitle', { name: v.name })} onCancel={onClose} onOk={() => form.submit()} okText={t('care.form.submit')} cancelText={t('care.form.cancel')} confirmLoading={busy} okButtonProps={{ 'data-testid': 'pv-pair-submit' } as never} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={(x) => void submit(x)} disabled={busy}>
+      <Form form={form} layout="vertical" onFinish={submit} disabled={busy}>
         <Form.Item name="keyStudentId" label={t('care.parents.student')} rules={[{ required: true, message: t('care.form.required') }]}>
           <Select
             showSearch={{ optionFilterProp: 'label' }}
@@ -126,21 +117,16 @@ function PairModal({ v, onClose, onDone }: { v: ParentVolunteer; onClose: () => 
 function EndModal({ title, url, onClose, onDone }: { title: string; url: string; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  async function submit() {
-    if (busy || !reason.trim()) return;
-    setBusy(true);
-    try {
+  const { busy, problem, send } = useSendOnce();
+  function submit() {
+    if (!reason.trim()) return;
+    void send(async () => {
       await api.post(url, { reason: reason.trim() });
       onDone();
-    } catch (e) {
-      setProblem(errorMessage(e));
-      setBusy(false);
-    }
+    });
   }
   return (
-    <Modal open title={title} onCancel={onClose} onOk={() => void submit()} okButtonProps={{ disabled: !reason.trim(), danger: true, 'data-testid': 'pv-end-submit' } as never} confirmLoading={busy} okText={t('care.form.submit')} cancelText={t('care.form.cancel')} destroyOnHidden>
+    <Modal open title={title} onCancel={onClose} onOk={submit} okButtonProps={{ disabled: !reason.trim(), danger: true, 'data-testid': 'pv-end-submit' } as never} confirmLoading={busy} okText={t('care.form.submit')} cancelText={t('care.form.cancel')} destroyOnHidden>
       <Input.TextArea value={reason} onChange={(e) => setReason(e.target.value)} maxLength={300} placeholder={t('care.parents.endReason')} data-testid="pv-end-reason" />
       {problem && <AntAlert type="error" showIcon title={problem} style={{ marginTop: 8 }} />}
     </Modal>
