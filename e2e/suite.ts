@@ -1150,6 +1150,8 @@ test('staff care: school.leader opens a staff sweep, reviews every staff member 
     await page.getByTestId('staffcare-note').fill(note);
     await page.getByTestId('staffcare-record-submit').click();
     await page.getByTestId('staffcare-record-talk').filter({ hasText: note }).waitFor();
+    // with a carer named, the case shows the next talk due, not yet overdue
+    await page.locator('[data-testid="staffcare-followups"] [data-overdue="false"]').first().waitFor();
     // the person does not propose and approve alone: the approve button is not offered to the proposer
     await page.getByTestId('staffcare-closure-text').fill('情绪已平稳');
     await page.getByTestId('staffcare-propose').click();

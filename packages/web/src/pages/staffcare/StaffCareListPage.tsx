@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Alert, Button, Card, DatePicker, Empty, Form, Input, Modal, Radio, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, DatePicker, Empty, Form, Input, Modal, Radio, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -14,7 +14,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { fmt } from '../warning/shared';
 import { boundUnits, SweepStateTag } from '../sweep/shared';
 import { useSweepForm, type SweepFormValues } from '../sweep/sweepForm';
-import { CategoryTags, LEVELS, StaffLevelTag, StaffStatusTag, useStaffCategories, type Level, type StaffCarePerson, type StaffCase, type StaffCaseDetail, type StaffSweep, type Tier } from './shared';
+import { CategoryTags, LEVELS, StaffFollowUps, StaffLevelTag, StaffStatusTag, useStaffCategories, type Level, type StaffCarePerson, type StaffCase, type StaffCaseDetail, type StaffSweep, type Tier } from './shared';
 
 interface AddValues {
   person: string;
@@ -139,11 +139,12 @@ export default function StaffCareListPage() {
   const { label } = useStaffCategories();
   const [status, setStatus] = useState<'open' | 'closed'>('open');
   const [tier, setTier] = useState<Tier | ''>('');
+  const [overdue, setOverdue] = useState(false);
   const [page, setPage] = useState(1);
   const [adding, setAdding] = useState(false);
   const { data, error, loading, reload } = useAsync(
-    (signal) => api.get<Paged<StaffCase>>('/staffcare/cases', { status, tier, page, pageSize: 50 }, { signal }),
-    [status, tier, page],
+    (signal) => api.get<Paged<StaffCase>>('/staffcare/cases', { status, tier, ...(overdue && status === 'open' ? { overdue: 'true' } : {}), page, pageSize: 50 }, { signal }),
+    [status, tier, overdue, page],
   );
   const columns: ColumnsType<StaffCase> = [
     { title: t('staffCare.col.name'), key: 'name', render: (_v, c) => <Link to={`/staffcare/${c.id}`} data-testid="staffcare-row-name">{c.name}</Link> },
@@ -153,6 +154,7 @@ export default function StaffCareListPage() {
     { title: t('staffCare.col.level'), key: 'level', render: (_v, c) => <StaffLevelTag level={c.level} /> },
     { title: t('staffCare.col.status'), key: 'status', render: (_v, c) => <StaffStatusTag status={c.status} /> },
     { title: t('staffCare.col.carer'), key: 'carer', render: (_v, c) => c.carer?.name ?? <Typography.Text type="secondary">{t('staffCare.noCarer')}</Typography.Text> },
+    { title: t('staffCare.col.followUps'), key: 'followUps', render: (_v, c) => <StaffFollowUps items={c.followUps} /> },
     { title: t('staffCare.col.lastRecord'), dataIndex: 'lastRecord', key: 'last', render: (v: string | null) => v ?? '—' },
     { title: t('staffCare.col.addedAt'), key: 'added', render: (_v, c) => fmt(c.addedAt).slice(0, 10) },
   ];
@@ -168,6 +170,7 @@ export default function StaffCareListPage() {
           {can('staffcare.leaders') && (
             <Select<Tier | ''> value={tier} style={{ width: 180 }} onChange={(v) => { setTier(v); setPage(1); }} options={[{ value: '', label: t('staffCare.allTiers') }, { value: 'staff', label: t('staffCare.tier.staff') }, { value: 'leaders', label: t('staffCare.tier.leaders') }]} />
           )}
+          {status === 'open' && <Checkbox checked={overdue} onChange={(e) => { setOverdue(e.target.checked); setPage(1); }} data-testid="staffcare-overdue-only">{t('staffCare.overdueOnly')}</Checkbox>}
           {can('staffcare.manage') && <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="staffcare-add">{t('staffCare.add')}</Button>}
         </Space>
         {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
@@ -180,7 +183,7 @@ export default function StaffCareListPage() {
           data-testid="staffcare-table"
           locale={{ emptyText: <Empty description={t('staffCare.empty')} image={Empty.PRESENTED_IMAGE_SIMPLE} /> }}
           pagination={{ current: page, pageSize: 50, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
-          scroll={{ x: 960 }}
+          scroll={{ x: 1120 }}
         />
       </Card>
       <SweepsCard />

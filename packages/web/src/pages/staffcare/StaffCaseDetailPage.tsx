@@ -12,7 +12,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { RecordTimeline, useRecordForm } from '../care/records';
 import { fmt } from '../warning/shared';
-import { CategoryTags, StaffLevelTag, StaffStatusTag, useStaffCategories, type StaffCareRecord, type StaffCarerCandidate, type StaffCaseDetail } from './shared';
+import { CategoryTags, StaffFollowUps, StaffLevelTag, StaffStatusTag, useStaffCategories, type StaffCareRecord, type StaffCarerCandidate, type StaffCaseDetail } from './shared';
 
 const KINDS = Object.keys(STAFF_CARE_RECORD_KINDS) as StaffCareRecordKind[];
 const TOPICS = ['situation', 'needs', 'support', 'plan'] as const;
@@ -208,6 +208,11 @@ export default function StaffCaseDetailPage() {
                 <Descriptions.Item label={t('staffCare.col.categories')}><CategoryTags codes={c.categories} label={label} /></Descriptions.Item>
                 <Descriptions.Item label={t('staffCare.detail.reason')}><span className="xy-break" style={{ whiteSpace: 'pre-wrap' }}>{c.reason}</span></Descriptions.Item>
                 <Descriptions.Item label={t('staffCare.detail.sources')}>{c.sources.map((s) => t(`staffCare.detail.source.${s}` as 'staffCare.detail.source.sweep', { defaultValue: s })).join('、')}</Descriptions.Item>
+                {c.status !== 'closed' && (
+                  <Descriptions.Item label={t('staffCare.col.followUps')}>
+                    {c.carer ? <Space orientation="vertical" size={4}><StaffFollowUps items={c.followUps} /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('staffCare.followUpHint')}</Typography.Text></Space> : <Typography.Text type="secondary">{t('staffCare.noCarer')}</Typography.Text>}
+                  </Descriptions.Item>
+                )}
                 <Descriptions.Item label={t('staffCare.detail.addedAt')}>{fmt(c.addedAt)}</Descriptions.Item>
                 {c.closedAt && <Descriptions.Item label={t('staffCare.detail.closedAt')}>{fmt(c.closedAt)}</Descriptions.Item>}
               </Descriptions>

@@ -1,6 +1,6 @@
 /** Pieces the staff-care pages share: API types, tags, and the region's category labels. */
 import { useCallback, useMemo } from 'react';
-import { Tag } from 'antd';
+import { Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { contracts } from '@xinyu/core';
@@ -66,5 +66,20 @@ export function CategoryTags({ codes, label }: { codes: readonly string[]; label
         </Tag>
       ))}
     </>
+  );
+}
+
+/** The talks, calls and visits the carer owes (by the case's level), overdue ones in red. */
+export function StaffFollowUps({ items }: { items: StaffCase['followUps'] }) {
+  const { t } = useTranslation();
+  if (!items.length) return <span>—</span>;
+  return (
+    <Space size={4} wrap data-testid="staffcare-followups">
+      {items.map((f) => (
+        <Tag key={f.kind} color={f.overdue ? 'red' : undefined} data-overdue={f.overdue} style={{ marginInlineEnd: 0 }}>
+          {t(`staffCare.kind.${f.kind}`)} {f.overdue ? t('staffCare.overdue') : t('staffCare.due', { date: f.due.slice(5) })}
+        </Tag>
+      ))}
+    </Space>
   );
 }
