@@ -1,19 +1,22 @@
 import { useCallback, useRef, useState } from 'react';
 import { errorMessage } from '../api/client';
 
+type ProblemOf = (e: unknown) => string | null | undefined;
+
 /**
- * Sends a write once: while one is on its way a second call does nothing (a double click, a second
- * tap), the caller is `busy`, and a failure leaves `problem` (the error's message unless `problemOf`
- * says otherwise, e.g. after putting the server's messages on the form's fields; null shows nothing).
+ * Sends a write once, for one of several things on a page (a candidate, an offer): while one is on
+ * its way another call does nothing (a double click, a second tap), `busyKey` says which thing it
+ * is for, and a failure leaves `problem` (the error's message unless `problemOf` says otherwise,
+ * e.g. after putting the server's messages on the form's fields; null shows nothing).
  */
-export function useSendOnce() {
-  const [busy, setBusy] = useState(false);
+export function useSendOnceFor() {
+  const [busyKey, setBusyKey] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const sending = useRef(false);
-  const send = useCallback(async (fn: () => Promise<void>, problemOf: (e: unknown) => string | null | undefined = errorMessage) => {
+  const send = useCallback(async (key: string, fn: () => Promise<void>, problemOf: ProblemOf = errorMessage) => {
     if (sending.current) return;
     sending.current = true;
-    setBusy(true);
+    setBusyKey(key);
     setProblem(null);
     try {
       await fn();
@@ -21,8 +24,15 @@ export function useSendOnce() {
       setProblem(problemOf(e) ?? null);
     } finally {
       sending.current = false;
-      setBusy(false);
+      setBusyKey(null);
     }
   }, []);
-  return { busy, problem, setProblem, send };
+  return { busyKey, problem, setProblem, send };
+}
+
+/** The same for a form or a dialog with one thing to send: `busy` while it is on its way. */
+export function useSendOnce() {
+  const { busyKey, problem, setProblem, send: sendFor } = useSendOnceFor();
+  const send = useCallback((fn: () => Promise<void>, problemOf?: ProblemOf) => sendFor('', fn, problemOf), [sendFor]);
+  return { busy: busyKey !== null, problem, setProblem, send };
 }

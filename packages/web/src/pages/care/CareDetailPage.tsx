@@ -9,6 +9,7 @@ import { api, errorMessage } from '../../api/client';
 import type { CareCandidate, CareOffer, ClosureBody, DiaryEntry, Items, KeyStudentDetail } from '../../api/types';
 import { applyFormErrors } from '../../app/formErrors';
 import { useAsync } from '../../app/useAsync';
+import { useSendOnce, useSendOnceFor } from '../../app/useSendOnce';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { AlertLevelTag, fmt } from '../warning/shared';
@@ -100,21 +101,12 @@ function AssignModal({ k, onClose, onDone }: { k: KeyStudentDetail; onClose: () 
   const { data, error, loading, reload } = useAsync((signal) => api.get<Items<CareCandidate>>(`/care/students/${k.id}/candidates`, undefined, { signal }), [k.id]);
   const [q, setQ] = useState('');
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  async function assign(c: CareCandidate) {
-    if (busy) return;
-    setBusy(c.accountId);
-    setProblem(null);
-    try {
+  const { busyKey: busy, problem, send } = useSendOnceFor();
+  const assign = (c: CareCandidate) =>
+    void send(c.accountId, async () => {
       await api.post(`/care/students/${k.id}/assign`, { accountId: c.accountId, ...(reason.trim() ? { reason: reason.trim() } : {}) });
       onDone();
-    } catch (e) {
-      setProblem(errorMessage(e));
-    } finally {
-      setBusy(null);
-    }
-  }
+    });
   const items = (data?.items ?? []).filter((c) => !q.trim() || c.name.includes(q.trim()));
   return (
     <Modal open title={k.careTeacher ? t('care.reassign') : t('care.assign')} onCancel={onClose} footer={null} width={560} destroyOnHidden>
@@ -145,7 +137,7 @@ function AssignModal({ k, onClose, onDone }: { k: KeyStudentDetail; onClose: () 
                 type="primary"
                 disabled={c.problems.length > 0 || c.accountId === k.careTeacher?.accountId || (busy !== null && busy !== c.accountId)}
                 loading={busy === c.accountId}
-                onClick={() => void assign(c)}
+                onClick={() => assign(c)}
                 data-testid="assign-choose"
               >
                 {t('care.candidates.choose')}
@@ -166,26 +158,26 @@ function OffersCard({ id, onAssigned }: { id: string; onAssigned: () => void }) 
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { data, error, reload } = useAsync((signal) => api.get<Items<CareOffer>>(`/care/students/${id}/offers`, undefined, { signal }), [id]);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busyKey: busy, send } = useSendOnceFor();
   const [declining, setDeclining] = useState<CareOffer | null>(null);
   const [reason, setReason] = useState('');
-  async function act(o: CareOffer, action: 'approve' | 'decline') {
-    if (busy) return;
-    setBusy(o.id);
-    try {
-      await api.post(`/care/offers/${o.id}/${action}`, action === 'decline' ? { reason: reason.trim() } : undefined);
-      setDeclining(null);
-      if (action === 'approve') onAssigned();
-      else {
-        void message.success(t('care.saved'));
-        reload();
-      }
-    } catch (e) {
-      void message.error(errorMessage(e));
-    } finally {
-      setBusy(null);
-    }
-  }
+  const act = (o: CareOffer, action: 'approve' | 'decline') =>
+    void send(
+      o.id,
+      async () => {
+        await api.post(`/care/offers/${o.id}/${action}`, action === 'decline' ? { reason: reason.trim() } : undefined);
+        setDeclining(null);
+        if (action === 'approve') onAssigned();
+        else {
+          void message.success(t('care.saved'));
+          reload();
+        }
+      },
+      (e) => {
+        void message.error(errorMessage(e));
+        return null;
+      },
+    );
   if (error !== undefined) return <ErrorBox error={error} onRetry={reload} />;
   if (!data?.items.length) return null;
   return (
@@ -202,7 +194,7 @@ function OffersCard({ id, onAssigned }: { id: string; onAssigned: () => void }) 
           {o.problems.length > 0 && <div style={{ color: '#cf1322', fontSize: 13 }}>{o.problems.join('；')}</div>}
           {o.status === 'pending' && (
             <Space size={8} style={{ marginTop: 4 }}>
-              <Popconfirm title={t('care.volunteer.approveConfirm', { name: o.name })} onConfirm={() => void act(o, 'approve')} okButtonProps={{ 'data-testid': 'offer-approve-ok' } as never}>
+              <Popconfirm title={t('care.volunteer.approveConfirm', { name: o.name })} onConfirm={() => act(o, 'approve')} okButtonProps={{ 'data-testid': 'offer-approve-ok' } as never}>
                 <Button size="small" type="primary" disabled={o.problems.length > 0} loading={busy === o.id} data-testid="offer-approve">
                   {t('care.volunteer.approve')}
                 </Button>
@@ -215,7 +207,7 @@ function OffersCard({ id, onAssigned }: { id: string; onAssigned: () => void }) 
         </div>
       ))}
       {declining && (
-        <Modal open title={`${t('care.volunteer.decline')} · ${declining.name}`} onCancel={() => setDeclining(null)} onOk={() => void act(declining, 'decline')} okButtonProps={{ disabled: !reason.trim(), 'data-testid': 'offer-decline-ok' } as never} confirmLoading={busy === declining.id} okText={t('care.form.submit')} cancelText={t('care.form.cancel')} destroyOnHidden>
+        <Modal open title={`${t('care.volunteer.decline')} · ${declining.name}`} onCancel={() => setDeclining(null)} onOk={() => act(declining, 'decline')} okButtonProps={{ disabled: !reason.trim(), 'data-testid': 'offer-decline-ok' } as never} confirmLoading={busy === declining.id} okText={t('care.form.submit')} cancelText={t('care.form.cancel')} destroyOnHidden>
           <Input.TextArea value={reason} onChange={(e) => setReason(e.target.value)} maxLength={300} autoSize={{ minRows: 2, maxRows: 5 }} placeholder={t('care.volunteer.declineReason')} data-testid="offer-decline-reason" />
         </Modal>
       )}
@@ -227,24 +219,19 @@ function OffersCard({ id, onAssigned }: { id: string; onAssigned: () => void }) 
 function ClosureForm({ id, action, onDone, onCancel }: { id: string; action: 'propose' | 'reject'; onDone: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ text: string }>();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  async function submit(v: { text: string }) {
-    if (busy) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      const body: ClosureBody = action === 'propose' ? { action, summary: v.text.trim() } : { action, reason: v.text.trim() };
-      await api.post(`/care/students/${id}/closure`, body);
-      onDone();
-    } catch (e) {
-      setProblem(applyFormErrors(form, e, ['text'], (n) => (n === 'summary' || n === 'reason' ? 'text' : undefined)) ?? null);
-      setBusy(false);
-    }
-  }
+  const { busy, problem, send } = useSendOnce();
+  const submit = (v: { text: string }) =>
+    void send(
+      async () => {
+        const body: ClosureBody = action === 'propose' ? { action, summary: v.text.trim() } : { action, reason: v.text.trim() };
+        await api.post(`/care/students/${id}/closure`, body);
+        onDone();
+      },
+      (e) => applyFormErrors(form, e, ['text'], (n) => (n === 'summary' || n === 'reason' ? 'text' : undefined)),
+    );
   return (
     <Card size="small" title={action === 'propose' ? t('care.propose') : t('care.reject')} data-testid={`closure-form-${action}`}>
-      <Form form={form} layout="vertical" disabled={busy} onFinish={(v) => void submit(v)}>
+      <Form form={form} layout="vertical" disabled={busy} onFinish={submit}>
         <Form.Item name="text" label={action === 'propose' ? t('care.form.summary') : t('care.form.rejectReason')} rules={[{ required: true, whitespace: true, message: t('care.form.required') }]}>
           <Input.TextArea autoSize={{ minRows: 3, maxRows: 10 }} maxLength={2000} placeholder={action === 'propose' ? t('care.form.summaryPlaceholder') : undefined} style={{ fontSize: 16 }} data-testid="closure-text" />
         </Form.Item>

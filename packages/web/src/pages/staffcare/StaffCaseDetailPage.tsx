@@ -5,9 +5,10 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { STAFF_CARE_RECORD_KINDS, type StaffCareRecordKind } from '@xinyu/core';
-import { api, errorMessage } from '../../api/client';
+import { api } from '../../api/client';
 import type { Items } from '../../api/types';
 import { useAsync } from '../../app/useAsync';
+import { useSendOnce, useSendOnceFor } from '../../app/useSendOnce';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { RecordTimeline, useRecordForm } from '../care/records';
@@ -81,20 +82,8 @@ function AssignModal({ c, onClose, onDone }: { c: StaffCaseDetail; onClose: () =
   const { t } = useTranslation();
   const { data, error, loading, reload } = useAsync((signal) => api.get<Items<StaffCarerCandidate>>(`/staffcare/cases/${c.id}/carers`, undefined, { signal }), [c.id]);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  async function assign(accountId: string) {
-    if (busy) return;
-    setBusy(accountId);
-    setProblem(null);
-    try {
-      onDone(await api.post<StaffCaseDetail>(`/staffcare/cases/${c.id}/carer`, { accountId, ...(reason.trim() ? { reason: reason.trim() } : {}) }));
-    } catch (e) {
-      setProblem(errorMessage(e));
-    } finally {
-      setBusy(null);
-    }
-  }
+  const { busyKey: busy, problem, send } = useSendOnceFor();
+  const assign = (accountId: string) => void send(accountId, async () => onDone(await api.post<StaffCaseDetail>(`/staffcare/cases/${c.id}/carer`, { accountId, ...(reason.trim() ? { reason: reason.trim() } : {}) })));
   return (
     <Modal open title={c.carer ? t('staffCare.detail.reassign') : t('staffCare.detail.assign')} onCancel={onClose} footer={null} destroyOnHidden>
       <Space orientation="vertical" style={{ width: '100%' }} data-testid="staffcare-assign-modal">
@@ -108,7 +97,7 @@ function AssignModal({ c, onClose, onDone }: { c: StaffCaseDetail; onClose: () =
             <div style={{ flex: 1 }}>
               <strong>{x.name}</strong> <Typography.Text type="secondary">{x.unitName} · {t('staffCare.detail.load', { n: x.load })}</Typography.Text>
             </div>
-            <Button size="small" type="primary" disabled={x.accountId === c.carer?.accountId || (busy !== null && busy !== x.accountId)} loading={busy === x.accountId} onClick={() => void assign(x.accountId)} data-testid="staffcare-choose">
+            <Button size="small" type="primary" disabled={x.accountId === c.carer?.accountId || (busy !== null && busy !== x.accountId)} loading={busy === x.accountId} onClick={() => assign(x.accountId)} data-testid="staffcare-choose">
               {t('staffCare.detail.choose')}
             </Button>
           </div>
@@ -121,21 +110,12 @@ function AssignModal({ c, onClose, onDone }: { c: StaffCaseDetail; onClose: () =
 function ClosureCard({ c, onDone }: { c: StaffCaseDetail; onDone: (c: StaffCaseDetail) => void }) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  async function send(body: { action: 'propose'; summary: string } | { action: 'approve' } | { action: 'reject'; reason: string }) {
-    if (busy) return;
-    setBusy(true);
-    setProblem(null);
-    try {
+  const { busy, problem, send: sendOnce } = useSendOnce();
+  const send = (body: { action: 'propose'; summary: string } | { action: 'approve' } | { action: 'reject'; reason: string }) =>
+    void sendOnce(async () => {
       onDone(await api.post<StaffCaseDetail>(`/staffcare/cases/${c.id}/closure`, body));
       setText('');
-    } catch (e) {
-      setProblem(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
   return (
     <Card size="small" title={t('staffCare.closure.title')} data-testid="staffcare-closure">
       <Space orientation="vertical" style={{ width: '100%' }}>
@@ -151,16 +131,16 @@ function ClosureCard({ c, onDone }: { c: StaffCaseDetail; onDone: (c: StaffCaseD
         {problem && <Alert type="error" showIcon title={problem} />}
         <Space wrap>
           {c.can.propose && (
-            <Button disabled={!text.trim()} loading={busy} onClick={() => void send({ action: 'propose', summary: text.trim() })} data-testid="staffcare-propose">
+            <Button disabled={!text.trim()} loading={busy} onClick={() => send({ action: 'propose', summary: text.trim() })} data-testid="staffcare-propose">
               {t('staffCare.closure.propose')}
             </Button>
           )}
           {c.can.approve && (
             <>
-              <Popconfirm title={t('staffCare.closure.confirmApprove')} onConfirm={() => void send({ action: 'approve' })}>
+              <Popconfirm title={t('staffCare.closure.confirmApprove')} onConfirm={() => send({ action: 'approve' })}>
                 <Button type="primary" loading={busy} data-testid="staffcare-approve">{t('staffCare.closure.approve')}</Button>
               </Popconfirm>
-              <Button danger disabled={!text.trim()} loading={busy} onClick={() => void send({ action: 'reject', reason: text.trim() })} data-testid="staffcare-reject">
+              <Button danger disabled={!text.trim()} loading={busy} onClick={() => send({ action: 'reject', reason: text.trim() })} data-testid="staffcare-reject">
                 {t('staffCare.closure.reject')}
               </Button>
             </>
