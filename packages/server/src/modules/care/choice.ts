@@ -15,14 +15,16 @@ import type { Caller, Deps } from '../../http/context.js';
 import { AppError, forbidden, notFound } from '../../http/errors.js';
 import { appendAudit } from '../audit/service.js';
 import { notify } from '../notify/service.js';
-import { auditActor } from '../org/service.js';
+import { auditActor, classNameOf } from '../org/service.js';
 import { abilities, assignCare, carePolicyFor, endCare, findReadable } from './service.js';
 import { careAssignments, careVolunteers, keyStudentEvents, parentPairings } from './tables.js';
 
-const CLASS_NAME = sql.raw(`coalesce((select g.name || c.name from org_units c left join org_units g on g.id = c.parent_id and g.kind = 'grade' where c.id = s.class_id), '')`);
+const CLASS_NAME = classNameOf('s.class_id');
+
+type Staff = { schoolId: number; schoolPath: string; isLeader: boolean };
 
 /** The caller's place as a member of staff: an active staff record with its school, or null. */
-export async function staffSchoolOf(db: Db, caller: Caller): Promise<{ schoolId: number; schoolPath: string; isLeader: boolean } | null> {
+export async function staffSchoolOf(db: Db, caller: Caller): Promise<Staff | null> {
   const found = await rows<{ school_id: number; path: string; is_leader: boolean }>(db, sql`
     select st.school_id, u.path,
       exists (select 1 from role_assignments ra where ra.account_id = a.id and ra.role = 'school_leader' and ra.org_unit_id = st.school_id) as is_leader
@@ -46,24 +48,24 @@ async function loadOf(db: Db, accountId: string): Promise<number> {
 /**
  * The school's key students a teacher may offer to care for: on the register, without a care
  * teacher, and of a level the policy lets this teacher take (the hardest cases only for leaders).
+ * With `keyStudentId`, only that one (if it is open to the caller).
  */
-export async function careOpenings(deps: Deps, caller: Caller): Promise<z.infer<typeof contracts.CareOpenings>> {
-  const staff = await requireStaff(deps.db, caller);
+async function openings(deps: Deps, caller: Caller, staff: Staff, keyStudentId?: string) {
   const [policy, load] = await Promise.all([carePolicyFor(deps.db, caller.regionId), loadOf(deps.db, caller.accountId)]);
   const hidden = staff.isLeader ? [] : policy.leaderLevels;
   const found = await rows<{ id: string; student_id: string; name: string; class_name: string; level: 'yellow' | 'orange' | 'red'; offer_id: string | null; offer_at: string | Date | null }>(deps.db, sql`
     select k.id, k.student_id, s.name, ${CLASS_NAME} as class_name, k.level, o.id as offer_id, o.created_at as offer_at
     from key_students k join students s on s.id = k.student_id
     left join care_volunteers o on o.key_student_id = k.id and o.account_id = ${caller.accountId} and o.status = 'pending'
-    where k.school_id = ${staff.schoolId} and k.region_id = ${caller.regionId} and k.status = 'active'
+    where k.school_id = ${staff.schoolId} and k.region_id = ${caller.regionId} and k.status = 'active' ${keyStudentId ? sql`and k.id = ${keyStudentId}` : sql``}
       and not exists (select 1 from care_assignments c where c.key_student_id = k.id and c.ended_at is null)
       and k.level <> all(${sql.param(hidden)}::text[])
     order by case k.level when 'red' then 0 when 'orange' then 1 else 2 end, k.added_at
     limit 200`);
-  await appendAudit(deps.db, { ...auditActor(caller), action: 'care.openings.read', objectType: 'student', orgPath: staff.schoolPath, detail: { rows: found.length, studentIds: found.map((f) => f.student_id) } }, deps.clock());
   return {
     load,
     maxPerTeacher: policy.maxPerTeacher,
+    studentIds: found.map((f) => f.student_id),
     items: found.map((f) => ({
       keyStudentId: f.id,
       name: f.name,
@@ -73,6 +75,14 @@ export async function careOpenings(deps: Deps, caller: Caller): Promise<z.infer<
       myOffer: f.offer_id ? { id: f.offer_id, createdAt: new Date(f.offer_at!).toISOString() } : null,
     })),
   };
+}
+
+/** The openings of the caller's school (see openings); the read is audited with the students listed. */
+export async function careOpenings(deps: Deps, caller: Caller): Promise<z.infer<typeof contracts.CareOpenings>> {
+  const staff = await requireStaff(deps.db, caller);
+  const { studentIds, ...result } = await openings(deps, caller, staff);
+  await appendAudit(deps.db, { ...auditActor(caller), action: 'care.openings.read', objectType: 'student', orgPath: staff.schoolPath, detail: { rows: studentIds.length, studentIds } }, deps.clock());
+  return result;
 }
 
 async function myOffers(db: Db, caller: Caller, id?: string): Promise<z.infer<typeof contracts.MyVolunteering>[]> {
@@ -95,12 +105,11 @@ export async function listMyOffers(deps: Deps, caller: Caller): Promise<z.infer<
 
 /** A teacher offers to care for a key student; a second click or a retry stores nothing more. The school's leaders are told. */
 export async function volunteer(deps: Deps, caller: Caller, keyStudentId: string, note: string): Promise<z.infer<typeof contracts.MyVolunteering>> {
-  const openings = await careOpenings(deps, caller);
-  const opening = openings.items.find((o) => o.keyStudentId === keyStudentId);
+  const staff = await requireStaff(deps.db, caller);
+  const opening = (await openings(deps, caller, staff, keyStudentId)).items[0];
   // not of the caller's school, closed, already cared for, or a case for a leader: as if absent
   if (!opening) throw notFound();
   if (opening.myOffer) return (await myOffers(deps.db, caller, opening.myOffer.id))[0]!;
-  const staff = (await staffSchoolOf(deps.db, caller))!;
   const now = deps.clock();
   const id = await deps.db.transaction(async (tx) => {
     const k = (await rows<{ student_id: string; org_path: string }>(tx, sql`select k.student_id, s.org_path from key_students k join students s on s.id = k.student_id where k.id = ${keyStudentId}`))[0]!;

@@ -14,13 +14,13 @@ import { AppError, badRequest, forbidden, notFound } from '../../http/errors.js'
 import { hasPermission, inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { notify } from '../notify/service.js';
-import { auditActor } from '../org/service.js';
+import { auditActor, classNameOf } from '../org/service.js';
 import { orgUnits } from '../org/tables.js';
 import { endPairingsOf } from './choice.js';
 import { abilities, findReadable } from './service.js';
 import { keyStudentEvents, parentPairings, parentVolunteers } from './tables.js';
 
-const CLASS_OF = (alias: string) => sql.raw(`coalesce((select g.name || c.name from org_units c left join org_units g on g.id = c.parent_id and g.kind = 'grade' where c.id = ${alias}.class_id), '')`);
+const CLASS_OF = (alias: string) => classNameOf(`${alias}.class_id`);
 
 /** A school the caller manages care at (care.manage reaches it), or 404. */
 async function managedSchool(db: Db, caller: Caller, schoolId: number) {

@@ -15,7 +15,7 @@ import { AppError, badRequest, notFound } from '../../http/errors.js';
 import { hasPermission, inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { notify } from '../notify/service.js';
-import { auditActor } from '../org/service.js';
+import { auditActor, classNameOf } from '../org/service.js';
 import { orgUnits } from '../org/tables.js';
 import { cstToday } from '../screening/campaigns.js';
 import { careHonours, diaryNominations } from './tables.js';
@@ -74,7 +74,7 @@ async function nominationRows(db: Db, where: SQL): Promise<Nomination[]> {
 export async function nominateDiary(deps: Deps, caller: Caller, body: z.infer<typeof contracts.NominateDiaryBody>): Promise<Nomination> {
   const e = (await rows<{ id: string; school_id: number; date: string; kind: string; fields: Record<string, string>; note: string; author_account_id: string; author_name: string; student_id: string; student_name: string; student_no: string; class_full: string | null; class_short: string | null; phones: string[] | null }>(deps.db, sql`
     select d.id, k.school_id, d.date::text as date, d.kind, d.fields, d.note, d.author_account_id, d.author_name, s.id as student_id, s.name as student_name, s.student_no,
-      (select coalesce(g.name, '') || c.name from org_units c left join org_units g on g.id = c.parent_id and g.kind = 'grade' where c.id = s.class_id) as class_full,
+      ${classNameOf('s.class_id')} as class_full,
       (select c.name from org_units c where c.id = s.class_id) as class_short,
       (select array_agg(g.phone) from student_guardians sg join guardians g on g.id = sg.guardian_id where sg.student_id = s.id and g.phone is not null) as phones
     from diary_entries d join key_students k on k.id = d.key_student_id join students s on s.id = d.student_id

@@ -202,6 +202,13 @@ export async function createDormitory(deps: Deps, caller: Caller, schoolId: numb
  */
 // the outer org_units named in full: in a query on org_units alone drizzle writes bare column names,
 // and a bare parent_id inside the subquery would be the grade's own
+/**
+ * The name with its grade (七年级1班) of the class whose id is the SQL column `classId` (e.g.
+ * `s.class_id`), '' when there is none; for queries that are not on org_units (see classWithGrade).
+ */
+export const classNameOf = (classId: string) =>
+  sql.raw(`coalesce((select coalesce(g.name, '') || c.name from org_units c left join org_units g on g.id = c.parent_id and g.kind = 'grade' where c.id = ${classId}), '')`);
+
 export const classWithGrade = sql<string | null>`(coalesce((select g.name from org_units g where g.id = org_units.parent_id and g.kind = 'grade'), '') || org_units.name)`;
 
 const CHILD_KIND: Record<string, 'district' | 'school' | 'class'> = { city: 'district', district: 'school', school: 'class', grade: 'class' };
