@@ -98,6 +98,10 @@ describe('the growth diary', () => {
     const read = await outsider.get(`/api/v1/care/students/${classmateRecord}`);
     expect(read.statusCode).toBe(404);
     expect(read.body).not.toContain('数学跟不上');
+    // the register filtered on this school's unit: not found for the outsider, listed for the leader
+    expect((await outsider.get(`/api/v1/care/students?unitId=${env.ids.schoolA}`)).statusCode).toBe(404);
+    expect((await outsider.get(`/api/v1/care/students?unitId=${env.ids.schoolB}`)).statusCode).toBe(200);
+    expect((await leader.get(`/api/v1/care/students?unitId=${env.ids.schoolA}`)).json().items.map((k: { id: string }) => k.id)).toContain(classmateRecord);
     for (const username of ['committee', 'student', 'parent', 'clinician']) {
       const s = await env.login(username);
       expect([403, 404]).toContain((await s.get(`/api/v1/care/students/${classmateRecord}`)).statusCode);

@@ -152,7 +152,9 @@ export async function listKeyStudents(deps: Deps, caller: Caller, q: z.infer<typ
   if (q.status === 'open') conds.push(sql`${keyStudents.status} <> 'closed'`);
   else conds.push(eq(keyStudents.status, q.status));
   if (q.unitId) {
-    const unit = (await deps.db.select({ path: orgUnits.path }).from(orgUnits).where(eq(orgUnits.id, q.unitId)))[0];
+    // a unit inside the caller's own reach, like the alert list's filter: another school's is not found
+    const unit = (await deps.db.select({ path: orgUnits.path }).from(orgUnits)
+      .where(and(eq(orgUnits.id, q.unitId), eq(orgUnits.regionId, caller.regionId), inScope(scopeOf(caller, 'care.read'), orgUnits.path))))[0];
     if (!unit) throw notFound();
     conds.push(sql`${students.orgPath} like ${`${unit.path}%`}`);
   }
