@@ -1,12 +1,13 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Alert, Button, Input, Segmented, Space, Tag } from 'antd';
 import { CheckCircleFilled, CloseOutlined, SmileOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { COMMITTEE_CATEGORY_CODES, type CommitteeCategory } from '@xinyu/core';
-import { api, errorMessage } from '../../api/client';
+import { api } from '../../api/client';
 import type { CommitteeReport, CommitteeReportBody, CommitteeSubmitResult, MyCommittee } from '../../api/types';
 import { useAsync } from '../../app/useAsync';
+import { useSendOnce } from '../../app/useSendOnce';
 import { uuid } from '../../app/uuid';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
@@ -70,11 +71,9 @@ export default function CommitteeReportPage() {
   const [picked, setPicked] = useState<Record<string, Draft>>({});
   const [order, setOrder] = useState<string[]>([]);
   const [clientId, setClientId] = useState(uuid);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, problem, setProblem, send: sendOnce } = useSendOnce();
   const [missing, setMissing] = useState(false);
   const [sent, setSent] = useState<CommitteeSubmitResult | null>(null);
-  const sending = useRef(false);
 
   // the member's classes, then their dormitories (宿舍心理委员): each reported on separately
   const groups = useMemo<Group[]>(
@@ -106,15 +105,12 @@ export default function CommitteeReportPage() {
   }
 
   async function send(status: 'all_well' | 'concerns') {
-    if (sending.current || !cls) return;
+    if (busy || !cls) return;
     if (status === 'concerns' && (order.length === 0 || order.some((id) => !picked[id]?.category))) {
       setMissing(true);
       return;
     }
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
+    await sendOnce(async () => {
       const body: CommitteeReportBody = {
         ...(cls.dorm ? { dormitoryId: cls.id } : { classId: cls.id }),
         status,
@@ -130,12 +126,7 @@ export default function CommitteeReportPage() {
       setEditing(false);
       setClientId(uuid());
       reload();
-    } catch (e) {
-      setProblem(errorMessage(e));
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
+    });
   }
 
   if (sent) {

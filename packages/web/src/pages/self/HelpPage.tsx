@@ -1,10 +1,11 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Input, Space } from 'antd';
 import { CheckCircleFilled, HeartFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { api, errorMessage } from '../../api/client';
+import { api } from '../../api/client';
 import type { HelpRequestBody } from '../../api/types';
+import { useSendOnce } from '../../app/useSendOnce';
 import { uuid } from '../../app/uuid';
 import { HelpResources } from './HelpResources';
 import './screening/screening.css';
@@ -19,27 +20,15 @@ export default function HelpPage() {
   const navigate = useNavigate();
   const [message, setMessage] = useState('');
   const [clientId, setClientId] = useState(uuid);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
-  const sending = useRef(false);
+  const { busy, problem, send: sendOnce } = useSendOnce();
 
-  async function send() {
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
+  const send = () =>
+    sendOnce(async () => {
       const body: HelpRequestBody = { message: message.trim(), clientId };
       await api.post('/my/help', body);
       setSent(true);
-    } catch (e) {
-      setProblem(errorMessage(e));
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
-  }
+    });
 
   if (sent) {
     return (

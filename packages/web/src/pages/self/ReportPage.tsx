@@ -1,11 +1,12 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Alert, Button, Input, Space, Tag } from 'antd';
 import { CheckCircleFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { api, errorMessage } from '../../api/client';
+import { api } from '../../api/client';
 import type { AlertLevel, RaiseAlertBody, RaiseAlertResult } from '../../api/types';
 import { hasRole, useMe } from '../../app/session';
+import { useSendOnce } from '../../app/useSendOnce';
 import { uuid } from '../../app/uuid';
 import { CATEGORY_KEYS, categoryValue, LEVELS_MILD_FIRST } from '../warning/shared';
 import './screening/screening.css';
@@ -30,31 +31,21 @@ export default function ReportPage() {
   const [category, setCategory] = useState<string | undefined>();
   const [description, setDescription] = useState('');
   const [clientId, setClientId] = useState(uuid);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
   const [missing, setMissing] = useState(false);
   const [sent, setSent] = useState(false);
-  const sending = useRef(false);
+  const { busy, problem, send: sendOnce } = useSendOnce();
 
   async function send() {
-    if (sending.current) return;
+    if (busy) return;
     if (!studentId || !level || !description.trim()) {
       setMissing(true);
       return;
     }
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    try {
+    await sendOnce(async () => {
       const body: RaiseAlertBody = { studentId, level, description: description.trim(), clientId, ...(category ? { category } : {}) };
       await api.post<RaiseAlertResult>('/alerts', body);
       setSent(true);
-    } catch (e) {
-      setProblem(errorMessage(e));
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
+    });
   }
 
   function again() {

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { AlertLevel, Paged, RaiseAlertBody, RaiseAlertResult, StudentSummary } from '../../api/types';
 import { applyFormErrors } from '../../app/formErrors';
+import { useSendOnce } from '../../app/useSendOnce';
 import { uuid } from '../../app/uuid';
 import { CATEGORY_KEYS, categoryValue, LEVEL_TEXT, LEVELS_MILD_FIRST } from './shared';
 
@@ -69,28 +70,19 @@ export function RaiseAlertModal({ onClose, onRaised, student }: { onClose: () =>
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const [clientId] = useState(uuid);
-  const [busy, setBusy] = useState(false);
-  const sending = useRef(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  // a double click reaches submit twice before the button shows it is busy: sent once
+  const { busy, problem, send } = useSendOnce();
 
-  async function submit(v: Values) {
-    // a double click reaches here twice before the button shows it is busy
-    if (sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setProblem(null);
-    const body: RaiseAlertBody = { studentId: v.studentId, level: v.level, description: v.description.trim(), clientId, ...(v.category?.trim() ? { category: v.category.trim() } : {}) };
-    try {
-      const r = await api.post<RaiseAlertResult>('/alerts', body);
-      void message.success(t('warning.raise.sent'));
-      onRaised(r);
-    } catch (e) {
-      setProblem(applyFormErrors(form, e, FIELDS) ?? null);
-    } finally {
-      sending.current = false;
-      setBusy(false);
-    }
-  }
+  const submit = (v: Values) =>
+    send(
+      async () => {
+        const body: RaiseAlertBody = { studentId: v.studentId, level: v.level, description: v.description.trim(), clientId, ...(v.category?.trim() ? { category: v.category.trim() } : {}) };
+        const r = await api.post<RaiseAlertResult>('/alerts', body);
+        void message.success(t('warning.raise.sent'));
+        onRaised(r);
+      },
+      (e) => applyFormErrors(form, e, FIELDS),
+    );
 
   return (
     <Modal
