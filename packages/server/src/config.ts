@@ -22,6 +22,13 @@ export interface Config {
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
   logLevel: string;
+  /**
+   * Keys that seal counseling notes (AES-256-GCM), base64, comma-separated: the first seals, all
+   * open (rotation). Kept outside the database: from XINYU_DATA_KEY, else from `dataKeyFile`.
+   */
+  dataKey: string | undefined;
+  /** created with a fresh key (mode 0600) on first use when XINYU_DATA_KEY is not set */
+  dataKeyFile: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -46,5 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookUrl: env.XINYU_WEBHOOK_URL || undefined,
     webhookSecret: env.XINYU_WEBHOOK_SECRET || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
+    dataKey: env.XINYU_DATA_KEY || undefined,
+    dataKeyFile: path.resolve(env.XINYU_DATA_KEY_FILE ?? './xinyu-data.key'),
   };
 }

@@ -73,6 +73,22 @@ export const PERMISSIONS = [
   'staffcare.manage', // open a staff sweep, add to the staff register, assign carers, write care records, propose and approve closure
   'staffcare.review', // review every ordinary staff member of one's school in a staff sweep (school leaders)
   'staffcare.leaders', // review and care for school leaders and bureau staff (the bureau only)
+  'room.read', // counseling rooms, their schedules, logged hours and compliance
+  'room.manage', // add and edit a school's rooms and weekly schedule, log opening hours
+  'appointment.book', // book counseling: a student for themselves, a parent for their child, a teacher for a student in scope
+  'appointment.manage', // a counselor's slots; confirm, move, cancel, no-show, walk-ins; the register and its export
+  'session.write', // write counseling session records (咨询记录表); read one's own
+  'session.supervise', // read the school's session records when designated as its supervisor (督导)
+  'mailbox.write', // a student writes to the mailbox (心灵信箱), named or anonymously
+  'mailbox.answer', // read and answer the school's mailbox
+  'hotline.log', // log hotline calls one took
+  'crisis.read', // crisis cases, safety plans, tasks, guardian contacts, referrals and return plans of students in scope (never session notes)
+  'crisis.manage', // open and run crisis cases, record guardian contacts, conferences, referrals and return plans
+  'crisis.close', // close a crisis case with its one-case-one-analysis (销号)
+  'guardian.notify', // send a notice to a student's guardians (recorded)
+  'institution.manage', // the region's partner institutions and their clinician accounts
+  'referral.respond', // a clinician: accept or decline referrals sent to their institution, record the visit and feedback
+  'counseling.measures', // referral turnaround, feedback share, time to first contact, counseling hours (figures only)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -129,6 +145,9 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'staffcare.leaders',
       'care.select',
       'care.honours',
+      'room.read',
+      'institution.manage',
+      'counseling.measures',
     ],
   },
   bureau_staff: {
@@ -137,7 +156,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     mfa: true,
     mobile: false,
     // the bureau's designated screening staff (e.g. 心理教研员) see their region's results
-    permissions: [...STAFF_READ, 'staff.read', 'screening.progress', 'screening.results', 'screening.signoff', 'screening.report', 'alert.read', 'alert.board', 'care.select', 'care.honours'],
+    permissions: [...STAFF_READ, 'staff.read', 'screening.progress', 'screening.results', 'screening.signoff', 'screening.report', 'alert.read', 'alert.board', 'care.select', 'care.honours', 'room.read', 'counseling.measures'],
   },
   school_leader: {
     rank: 70,
@@ -182,6 +201,17 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'staffcare.review',
       'care.nominate',
       'care.honours',
+      'room.read',
+      'room.manage',
+      'appointment.book',
+      'appointment.manage',
+      'session.supervise',
+      'mailbox.answer',
+      'crisis.read',
+      'crisis.manage',
+      'crisis.close',
+      'guardian.notify',
+      'counseling.measures',
     ],
   },
   counselor: {
@@ -214,6 +244,18 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'care.diary',
       'sweep.progress',
       'care.honours',
+      'room.read',
+      'room.manage',
+      'appointment.book',
+      'appointment.manage',
+      'session.write',
+      'session.supervise',
+      'mailbox.answer',
+      'hotline.log',
+      'crisis.read',
+      'crisis.manage',
+      'guardian.notify',
+      'counseling.measures',
     ],
   },
   head_teacher: {
@@ -221,19 +263,20 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     binding: 'org',
     mfa: false,
     mobile: false,
-    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe', 'alert.read', 'alert.raise', 'alert.acknowledge', 'alert.board', 'committee.read', 'care.read', 'sweep.review', 'sweep.progress', 'care.honours'],
+    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe', 'alert.read', 'alert.raise', 'alert.acknowledge', 'alert.board', 'committee.read', 'care.read', 'sweep.review', 'sweep.progress', 'care.honours', 'appointment.book', 'crisis.read', 'guardian.notify'],
   },
   care_teacher: {
     rank: 40,
     binding: 'student',
     mfa: false,
     mobile: true,
-    permissions: ['student.read', 'guardian.read', 'alert.raise', 'care.read', 'care.diary', 'care.honours'],
+    permissions: ['student.read', 'guardian.read', 'alert.raise', 'care.read', 'care.diary', 'care.honours', 'appointment.book'],
   },
-  clinician: { rank: 30, binding: 'none', mfa: false, mobile: false, permissions: [] },
+  // a clinician reaches no unit and no student by role: only the referrals sent to their institution
+  clinician: { rank: 30, binding: 'none', mfa: false, mobile: true, permissions: ['referral.respond'] },
   committee: { rank: 20, binding: 'org+student', mfa: false, mobile: true, permissions: ['class.names', 'self.read', 'committee.report'] },
-  parent: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'consent.give', 'alert.raise'] },
-  student: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'screening.answer', 'help.request'] },
+  parent: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'consent.give', 'alert.raise', 'appointment.book'] },
+  student: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'screening.answer', 'help.request', 'appointment.book', 'mailbox.write'] },
 };
 
 /** The seeds' words for each role. */

@@ -10,3 +10,5 @@ export * from '../modules/committee/tables.js';
 export * from '../modules/care/tables.js';
 export * from '../modules/sweep/tables.js';
 export * from '../modules/staffcare/tables.js';
+export * from '../modules/counseling/tables.js';
+export * from '../modules/crisis/tables.js';

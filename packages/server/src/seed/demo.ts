@@ -8,6 +8,7 @@ import { hashPassword } from '../modules/auth/passwords.js';
 import { accounts } from '../modules/auth/tables.js';
 import { newTotpSecret } from '../modules/auth/totp.js';
 import { careAssignments, carePolicies, keyStudentEvents, keyStudents } from '../modules/care/tables.js';
+import { institutionClinicians, partnerInstitutions } from '../modules/crisis/tables.js';
 import { schoolYearOf } from '../modules/org/import.js';
 import { circumstanceCategories } from '../modules/org/tables.js';
 import { givenName, mobile, pick, rng, surname } from './names.js';
@@ -319,6 +320,12 @@ export async function seedDemo(db: Db, now: Date, opts: { scale?: number; screen
       g(demo.parent, 'parent', null, theStudent.id),
       g(demo.clinician, 'clinician', null),
     ]);
+    // the green channel's partner institutions; the demo clinician works at the first
+    const institutions = await tx.insert(partnerInstitutions).values([
+      { regionId, name: '临江市精神卫生中心', kind: 'hospital' as const, address: '临江市江城区康宁路 8 号', phone: '0883-2120120', createdAt: now },
+      { regionId, name: '临江市人民医院心理门诊', kind: 'clinic' as const, address: '临江市江城区人民路 1 号', phone: '0883-2120000', createdAt: now },
+    ]).returning({ id: partnerInstitutions.id });
+    await tx.insert(institutionClinicians).values({ accountId: demo.clinician.id, institutionId: institutions[0]!.id, department: '儿童青少年心理科', title: '主治医师', createdAt: now });
     // a 宿舍心理委员 at the district's boarding school (江城高级中学): a boarder of its fullest dormitory
     const boardingSchool = schools.find((s) => s.code === 'S0206')!;
     const fullest = (dorms.get(boardingSchool.id) ?? []).map((x) => ({ dorm: x, n: students.filter((s) => s.dorm === x.id).length })).sort((a, b) => b.n - a.n)[0];

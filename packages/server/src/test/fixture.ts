@@ -11,6 +11,7 @@ import { roleAssignments } from '../modules/access/tables.js';
 import { accounts } from '../modules/auth/tables.js';
 import { totpCode, totpStep } from '../modules/auth/totp.js';
 import { DEMO_PASSWORD, seedDemo } from '../seed/demo.js';
+import { newDataKey } from '../lib/sealed.js';
 
 /** A clock tests move by hand (session timeouts, lockout, TOTP steps). */
 export class TestClock {
@@ -81,7 +82,7 @@ export function session(app: FastifyInstance, cookie: string, csrf: string, acco
 export async function setupTestEnv(): Promise<TestEnv> {
   const database = await openTestDatabase();
   const clock = new TestClock();
-  const deps: Deps = { db: database.db, dbKind: database.kind, config: { ...loadConfig({}), demo: false }, clock: clock.now };
+  const deps: Deps = { db: database.db, dbKind: database.kind, config: { ...loadConfig({}), demo: false, dataKey: newDataKey() }, clock: clock.now };
   await seedDemo(database.db, clock.now(), { scale: 0.1 });
   const { app } = await buildApp(deps);
   await app.ready();

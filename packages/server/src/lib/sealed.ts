@@ -1,0 +1,94 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config.js';
+
+/**
+ * Sealing of the most sensitive free text (counseling notes, hotline summaries) with AES-256-GCM.
+ * The key lives outside the database (environment or a key file), so neither the database files
+ * nor a `pg_dump` can reveal the text. Each value is bound to its row (`aad`, e.g. the row id): a
+ * sealed value copied onto another row does not open.
+ *
+ * Format: `v1.<key id>.<iv>.<tag>.<ciphertext>` (base64url parts).
+ */
+export interface Sealer {
+  seal(plain: string, aad: string): string;
+  open(sealed: string, aad: string): string;
+  /** the id of the key that seals (the first 8 hex digits of its SHA-256) */
+  readonly keyId: string;
+}
+
+interface Key {
+  id: string;
+  bytes: Buffer;
+}
+
+const cache = new WeakMap<Config, Sealer>();
+
+export class SealError extends Error {}
+
+/** The sealer of a configuration (keys read once per configuration object). */
+export function sealerFor(config: Config): Sealer {
+  let sealer = cache.get(config);
+  if (!sealer) {
+    sealer = makeSealer(loadKeys(config));
+    cache.set(config, sealer);
+  }
+  return sealer;
+}
+
+function keyOf(b64: string, origin: string): Key {
+  const bytes = Buffer.from(b64.trim(), 'base64');
+  if (bytes.length !== 32) throw new Error(`${origin}: 数据密钥必须是 32 字节的 base64 (a data key must be 32 bytes, base64)`);
+  return { id: createHash('sha256').update(bytes).digest('hex').slice(0, 8), bytes };
+}
+
+function loadKeys(config: Config): Key[] {
+  if (config.dataKey) return config.dataKey.split(',').filter((k) => k.trim()).map((k) => keyOf(k, 'XINYU_DATA_KEY'));
+  const file = config.dataKeyFile;
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // 'wx': never overwrite a key another process wrote meanwhile
+    try {
+      fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  return fs.readFileSync(file, 'utf8').split(/[\n,]/).filter((k) => k.trim()).map((k) => keyOf(k, file));
+}
+
+export function makeSealer(keys: Key[]): Sealer {
+  const sealing = keys[0];
+  if (!sealing) throw new Error('no data key');
+  const byId = new Map(keys.map((k) => [k.id, k]));
+  return {
+    keyId: sealing.id,
+    seal(plain, aad) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', sealing.bytes, iv);
+      cipher.setAAD(Buffer.from(aad, 'utf8'));
+      const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return ['v1', sealing.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+    },
+    open(sealed, aad) {
+      const [v, id, iv, tag, ct] = sealed.split('.');
+      if (v !== 'v1' || !id || iv === undefined || tag === undefined || ct === undefined) throw new SealError('sealed value has an unknown format');
+      const key = byId.get(id);
+      if (!key) throw new SealError(`data key ${id} is not configured`);
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(iv, 'base64url'));
+        decipher.setAAD(Buffer.from(aad, 'utf8'));
+        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+      } catch {
+        throw new SealError('sealed value does not open with this key and row');
+      }
+    },
+  };
+}
+
+/** A fresh random key, base64 (tests, and `npm run cli -- data-key` style tooling). */
+export function newDataKey(): string {
+  return randomBytes(32).toString('base64');
+}
