@@ -36,6 +36,10 @@ import { committeeRoutes } from './modules/committee/routes.js';
 import { careRoutes } from './modules/care/routes.js';
 import { sweepRoutes } from './modules/sweep/routes.js';
 import { staffCareRoutes } from './modules/staffcare/routes.js';
+import { roomRoutes } from './modules/counseling/room-routes.js';
+import { recordRoutes } from './modules/counseling/record-routes.js';
+import { crisisCaseRoutes } from './modules/crisis/case-routes.js';
+import { referralRoutes } from './modules/crisis/referral-routes.js';
 
 z.config(z.locales.zhCN());
 
@@ -180,6 +184,10 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   await app.register(careRoutes(deps), { prefix: '/api/v1' });
   await app.register(sweepRoutes(deps), { prefix: '/api/v1' });
   await app.register(staffCareRoutes(deps), { prefix: '/api/v1' });
+  await app.register(roomRoutes(deps), { prefix: '/api/v1' });
+  await app.register(recordRoutes(deps), { prefix: '/api/v1' });
+  await app.register(crisisCaseRoutes(deps), { prefix: '/api/v1' });
+  await app.register(referralRoutes(deps), { prefix: '/api/v1' });
 
   // the web UI, when built: static files, and index.html for client-side routes
   const webDist = deps.config.webDist ?? path.resolve(import.meta.dirname, '../../web/dist');

@@ -10,3 +10,7 @@ export * from './care.js';
 export * from './sweep.js';
 export * from './staffCare.js';
 export * from './careChoice.js';
+export * from './counseling.js';
+export * from './counselingRecords.js';
+export * from './crisis.js';
+export * from './referral.js';

@@ -1,5 +1,5 @@
-import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
-import { Button, Drawer, Dropdown, Grid, Layout, Menu, Result, Space, Typography } from 'antd';
+import { lazy, Suspense, useMemo, useState } from 'react';
+import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import {
   ApartmentOutlined,
@@ -31,11 +31,15 @@ import {
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
-import type { Permission } from '@xinyu/core';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { NotificationBell } from '../components/NotificationBell';
 import { Loading } from '../components/Loading';
 import { useCan, useMe, useSession } from './session';
+import { Guard, NotFound, type NavItem } from './areas';
+import { counselingDesktopRoutes, counselingNav } from '../pages/counseling/routes';
+import { sessionsDesktopRoutes, sessionsNav } from '../pages/sessions/routes';
+import { crisisDesktopRoutes, crisisNav } from '../pages/crisis/routes';
+import { referralDesktopRoutes, referralNav } from '../pages/referral/routes';
 
 const HomePage = lazy(() => import('../pages/home/HomePage'));
 const OrgTreePage = lazy(() => import('../pages/org/OrgTreePage'));
@@ -75,43 +79,13 @@ const SchoolCalendarPage = lazy(() => import('../pages/config/SchoolCalendarPage
 const CommitteeRulePage = lazy(() => import('../pages/config/CommitteeRulePage'));
 const CarePolicyPage = lazy(() => import('../pages/config/CarePolicyPage'));
 
-interface NavItem {
-  key: string;
-  path: string;
-  icon: ReactNode;
-  label: string;
-  perm?: Permission;
-  /** shown only when true (besides perm) */
-  show?: boolean;
-}
-
-export function NotFound() {
-  const { t } = useTranslation();
-  return (
-    <Result
-      status="404"
-      title="404"
-      subTitle={t('app.notFound')}
-      extra={
-        <Link to="/">
-          <Button type="primary">{t('app.backHome')}</Button>
-        </Link>
-      }
-    />
-  );
-}
+export { NotFound };
 
 /** The warning pages lived under /screening/alerts before they took every source: old links still work. */
 function OldAlertsRedirect() {
   const id = useParams().id;
   const { search } = useLocation();
   return <Navigate to={{ pathname: id ? `/alerts/${id}` : '/alerts', search }} replace />;
-}
-
-/** Shows the page when the user has the permission (any of them, given a list). */
-function Guard({ perm, children }: { perm: Permission | readonly Permission[]; children: ReactNode }) {
-  const can = useCan();
-  return (typeof perm === 'string' ? can(perm) : perm.some(can)) ? children : <NotFound />;
 }
 
 export default function DesktopApp() {
@@ -145,6 +119,10 @@ export default function DesktopApp() {
         { key: 'committee', path: '/committee', icon: <CommentOutlined />, label: t('committee.menu'), perm: 'committee.read' as const },
         { key: 'sweeps', path: '/sweeps', icon: <FileSearchOutlined />, label: t('sweep.menu'), perm: 'sweep.progress' as const },
         { key: 'staffcare', path: '/staffcare', icon: <HeartOutlined />, label: t('staffCare.menu'), perm: 'staffcare.read' as const },
+        ...counselingNav(t, can),
+        ...sessionsNav(t, can),
+        ...crisisNav(t, can),
+        ...referralNav(t, can),
         { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, label: t('menu.imports'), perm: 'roster.import' as const },
         { key: 'accounts', path: '/accounts', icon: <UserOutlined />, label: t('menu.accounts'), perm: 'account.manage' as const },
         { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('menu.audit'), perm: 'audit.read' as const },
@@ -261,6 +239,10 @@ export default function DesktopApp() {
               <Route path="/staffcare/sweeps/:id" element={<Guard perm="staffcare.read"><StaffSweepPage /></Guard>} />
               <Route path="/staffcare/sweeps/:id/groups/:unitId/:tier" element={<Guard perm={['staffcare.review', 'staffcare.leaders']}><StaffSweepGroupPage /></Guard>} />
               <Route path="/staffcare/:id" element={<Guard perm="staffcare.read"><StaffCaseDetailPage /></Guard>} />
+              {counselingDesktopRoutes()}
+              {sessionsDesktopRoutes()}
+              {crisisDesktopRoutes()}
+              {referralDesktopRoutes()}
               <Route path="/m/*" element={<Navigate to="/" replace />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

@@ -5,6 +5,10 @@ import { Navigate, NavLink, Route, Routes } from 'react-router-dom';
 import { Loading } from '../components/Loading';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { hasRole, useCan, useMe } from './session';
+import { counselingMobileRoutes } from '../pages/counseling/routes';
+import { sessionsMobileRoutes } from '../pages/sessions/routes';
+import { crisisMobileRoutes } from '../pages/crisis/routes';
+import { referralMobileRoutes } from '../pages/referral/routes';
 
 const MobileHome = lazy(() => import('../pages/self/MobileHome'));
 const MobileSettings = lazy(() => import('../pages/self/MobileSettings'));
@@ -50,6 +54,10 @@ export default function MobileApp() {
             {can('care.diary') && <Route path="/m/meeting-tasks" element={<MeetingTasksPage />} />}
             {/* the meeting's notice links to the desktop page; on the phone it means one's tasks */}
             {can('care.diary') && <Route path="/care/meetings" element={<Navigate to="/m/meeting-tasks" replace />} />}
+            {counselingMobileRoutes(can)}
+            {sessionsMobileRoutes(can)}
+            {crisisMobileRoutes(can)}
+            {referralMobileRoutes(can)}
             <Route path="*" element={<Navigate to="/m" replace />} />
           </Routes>
         </Suspense>

@@ -8,6 +8,10 @@ import { careEn } from './care';
 import { sweepEn } from './sweep';
 import { carePolicyEn } from './carePolicy';
 import { staffCareEn } from './staffCare';
+import { referralEn } from './referral';
+import { crisisEn } from './crisis';
+import { counselingRecordsEn } from './counselingRecords';
+import { counselingEn } from './counseling';
 
 /** English. Same keys as zh-CN.ts (tsc checks it). */
 const enUS: Messages = {
@@ -21,6 +25,10 @@ const enUS: Messages = {
   sweep: sweepEn,
   carePolicy: carePolicyEn,
   staffCare: staffCareEn,
+  referral: referralEn,
+  crisis: crisisEn,
+  counselingRecords: counselingRecordsEn,
+  counseling: counselingEn,
   app: {
     name: 'Xinyu',
     fullName: 'Xinyu · Student Mental Health Platform',

@@ -8,6 +8,10 @@ import { careZh } from './care';
 import { sweepZh } from './sweep';
 import { carePolicyZh } from './carePolicy';
 import { staffCareZh } from './staffCare';
+import { referralZh } from './referral';
+import { crisisZh } from './crisis';
+import { counselingRecordsZh } from './counselingRecords';
+import { counselingZh } from './counseling';
 
 /** Simplified Chinese, the default language. en-US.ts must have the same keys (checked by tsc). */
 const zhCN = {
@@ -21,6 +25,10 @@ const zhCN = {
   sweep: sweepZh,
   carePolicy: carePolicyZh,
   staffCare: staffCareZh,
+  referral: referralZh,
+  crisis: crisisZh,
+  counselingRecords: counselingRecordsZh,
+  counseling: counselingZh,
   app: {
     name: '心育',
     fullName: '心育 · 学生心理健康服务平台',

@@ -10,6 +10,10 @@ import { MeetingTasksHomeCard } from './MeetingTasksPage';
 import { ScreeningHomeCard } from './screening/ScreeningHomeCard';
 import { CareHomeCard, CommitteeHomeCard, HelpHomeCard, ReportHomeCard } from './WarningHomeCards';
 import { ParentVolunteerCard } from '../care/ParentVolunteerCard';
+import { CounselingHomeCards } from '../counseling/routes';
+import { SessionsHomeCards } from '../sessions/routes';
+import { CrisisHomeCards } from '../crisis/routes';
+import { ReferralHomeCards } from '../referral/routes';
 
 function StudentCard({ s }: { s: StudentSummary }) {
   const { t } = useTranslation();
@@ -111,6 +115,10 @@ export default function MobileHome() {
       {can('care.diary') && <CareHomeCard />}
       {can('care.diary') && <MeetingTasksHomeCard />}
       {hasRole(me, 'parent') && <ParentVolunteerCard />}
+      <ReferralHomeCards />
+      <CrisisHomeCards />
+      <CounselingHomeCards />
+      <SessionsHomeCards />
       {can('alert.raise') && <ReportHomeCard />}
       {can('self.read') && <SelfSection />}
       {/* a 宿舍心理委员 alone has no class: their dorm-mates are on the report page */}

@@ -1,0 +1,24 @@
+import type { TFunction } from 'i18next';
+import type { ReactElement } from 'react';
+import type { Can } from '../../app/areas';
+import type { NavItem } from '../../app/areas';
+
+/** This area's entries in the desktop menu (DesktopApp adds them after the care entries). */
+export function counselingNav(_t: TFunction, _can: Can): NavItem[] {
+  return [];
+}
+
+/** This area's desktop routes (a fragment of <Route>s inside DesktopApp's <Routes>). */
+export function counselingDesktopRoutes(): ReactElement {
+  return <></>;
+}
+
+/** This area's phone routes (inside MobileApp's <Routes>). */
+export function counselingMobileRoutes(_can: Can): ReactElement {
+  return <></>;
+}
+
+/** This area's cards on the phone home page. */
+export function CounselingHomeCards(): ReactElement | null {
+  return null;
+}
