@@ -14,3 +14,5 @@ export * from './warning/committee.js';
 export * from './warning/care.js';
 export * from './warning/staffCare.js';
 export * from './warning/recognition.js';
+export * from './counseling/index.js';
+export * from './crisis/index.js';

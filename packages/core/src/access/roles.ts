@@ -75,6 +75,7 @@ export const PERMISSIONS = [
   'staffcare.leaders', // review and care for school leaders and bureau staff (the bureau only)
   'room.read', // counseling rooms, their schedules, logged hours and compliance
   'room.manage', // add and edit a school's rooms and weekly schedule, log opening hours
+  'room.rate', // the bureau rates rooms of its area: qualified (达标) or model (示范)
   'appointment.book', // book counseling: a student for themselves, a parent for their child, a teacher for a student in scope
   'appointment.manage', // a counselor's slots; confirm, move, cancel, no-show, walk-ins; the register and its export
   'session.write', // write counseling session records (咨询记录表); read one's own
@@ -146,6 +147,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'care.select',
       'care.honours',
       'room.read',
+      'room.rate',
       'institution.manage',
       'counseling.measures',
     ],

@@ -1,0 +1,2 @@
+// pure rules of crisis intervention and referral: one file per rule set, exported here
+export {};
