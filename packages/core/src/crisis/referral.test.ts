@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, median, REFERRAL_ACTIONS, REFERRAL_STATUSES, referralAcceptBy, referralActions, referralNeedsEscalation, referralNext, referralOverdue, returnFollowUpDates, type ReferralAction, type ReferralStatus } from './referral.js';
+import { ageOn } from '../screening/campaign.js';
+import { median, REFERRAL_ACTIONS, REFERRAL_STATUSES, referralAcceptBy, referralActions, referralNeedsEscalation, referralNext, referralOverdue, returnFollowUpDates, type ReferralAction, type ReferralStatus } from './referral.js';
 
 describe('the referral status machine', () => {
   it('allows exactly the golden transitions', () => {

@@ -1,6 +1,6 @@
 /**
  * The referral green channel (转介绿色通道) as pure rules: the status machine, who may take each step,
- * the acceptance deadline and its escalation, the age shared with the institution, the follow-up
+ * the acceptance deadline and its escalation, the follow-up
  * schedule of a return plan, and the median used by the measures.
  */
 
@@ -58,21 +58,14 @@ export function referralNeedsEscalation(r: { status: ReferralStatus; acceptBy: D
   return referralOverdue(r, now) && r.escalatedAt == null;
 }
 
-/** Whole years between a birth date and a day (both YYYY-MM-DD). */
-export function ageOn(birthDate: string, day: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}
-
 /** Adds days to a YYYY-MM-DD date. */
-export function addDaysIso(day: string, n: number): string {
+function plusDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The weekly follow-ups of a return plan: week 1 … weeks, each due 7 days after the previous, from the return date. */
 export function returnFollowUpDates(returnDate: string, weeks: number): { seq: number; dueDate: string }[] {
-  return Array.from({ length: weeks }, (_, i) => ({ seq: i + 1, dueDate: addDaysIso(returnDate, 7 * (i + 1)) }));
+  return Array.from({ length: weeks }, (_, i) => ({ seq: i + 1, dueDate: plusDays(returnDate, 7 * (i + 1)) }));
 }
 
 /** The median of a list (the mean of the two middle values for an even count); null when empty. */
