@@ -1,2 +1,2 @@
 // pure rules of counseling (rooms, appointments, mailbox): one file per rule set, exported here
-export {};
+export * from './rooms.js';
