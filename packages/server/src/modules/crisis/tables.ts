@@ -72,6 +72,8 @@ export const crisisTasks = pgTable(
     dueAt: at('due_at').notNull(),
     doneAt: at('done_at'),
     doneByName: text('done_by_name'),
+    /** cancelled instead of done (a case closes only when each task is done or cancelled) */
+    cancelledAt: at('cancelled_at'),
     note: text('note').notNull().default(''),
     clientId: uuid('client_id').notNull(),
     createdAt: at('created_at').notNull(),

@@ -1,0 +1,1 @@
+ALTER TABLE "crisis_tasks" ADD COLUMN "cancelled_at" timestamp with time zone;
