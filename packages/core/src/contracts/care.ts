@@ -108,7 +108,7 @@ export const CarePolicyBody = z
 /** One student's record over time (一生一档): each entry only for those allowed to see its kind. */
 export const TimelineEntry = z.object({
   at: z.string(),
-  kind: z.enum(['screening', 'alert', 'committee', 'sweep', 'care', 'diary']),
+  kind: z.enum(['screening', 'alert', 'committee', 'sweep', 'care', 'diary', 'appointment', 'session', 'crisis', 'guardian', 'referral', 'return']),
   title: z.string(),
   detail: z.string(),
   level: z.enum(['none', 'yellow', 'orange', 'red']).nullable(),
