@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/client.js';
 import type { Deps } from '../http/context.js';
+import { sendAppointmentReminders } from '../modules/counseling/reminders.js';
+import { escalateOverdueReferrals } from '../modules/crisis/escalation.js';
 import { deliverOutbox } from '../modules/notify/service.js';
 import { auditSubmissions } from '../modules/screening/answering.js';
 import { sendScheduledReminders } from '../modules/screening/reminders.js';
@@ -28,6 +30,10 @@ const JOBS: { name: string; lockKey: number; everyMs: number; run: (deps: Deps, 
   { name: 'screening reminders', lockKey: 7318103, everyMs: 15 * 60_000, run: (deps, tx) => sendScheduledReminders(deps, tx) },
   // overdue alerts climb a tier within a minute of their deadline
   { name: 'alert escalation', lockKey: 7318104, everyMs: 60_000, run: (deps, tx) => escalateAlerts(deps, tx) },
+  // the day-before reminder of each appointment, sent once
+  { name: 'appointment reminders', lockKey: 7318105, everyMs: 15 * 60_000, run: (deps, tx) => sendAppointmentReminders({ ...deps, db: tx }) },
+  // a referral not accepted by its deadline is escalated to the school and the district within a minute
+  { name: 'referral escalation', lockKey: 7318106, everyMs: 60_000, run: (deps, tx) => escalateOverdueReferrals({ ...deps, db: tx }) },
 ];
 
 /** Starts the scheduled jobs; the returned function stops them and waits for a running one. */
