@@ -27,6 +27,10 @@ const relogin = async () => {
 
 beforeAll(async () => {
   env = await setupTestEnv();
+  // these tests publish their own slots from nothing: the demo's (seed/demo-counseling.ts) go first
+  await env.deps.db.execute(sql`delete from appointment_events`);
+  await env.deps.db.execute(sql`delete from appointments`);
+  await env.deps.db.execute(sql`delete from counselor_slots`);
   await env.addAccount('counselor.other', [{ role: 'counselor', orgUnitId: env.ids.schoolB }]);
   await env.addAccount('leader.other', [{ role: 'school_leader', orgUnitId: env.ids.schoolB }]);
   for (const u of ['counselor', 'school.leader', 'counselor.other', 'leader.other', 'head.teacher', 'care.teacher', 'student', 'parent', 'committee', 'clinician']) s[u] = await env.login(u);

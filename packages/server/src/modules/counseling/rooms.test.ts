@@ -21,6 +21,10 @@ const count = async (q: ReturnType<typeof sql>) => (await rows<{ n: number }>(en
 
 beforeAll(async () => {
   env = await setupTestEnv();
+  // these tests build their own rooms from nothing: the demo's (seed/demo-counseling.ts) go first
+  await env.deps.db.execute(sql`delete from room_hour_logs`);
+  await env.deps.db.execute(sql`delete from room_hours`);
+  await env.deps.db.execute(sql`delete from counseling_rooms`);
   await env.addAccount('counselor.other', [{ role: 'counselor', orgUnitId: env.ids.schoolB }]);
   const id = await env.addAccount('districtb.admin', [{ role: 'bureau_admin', orgUnitId: env.ids.districtB }]);
   await env.deps.db.execute(sql`update accounts set totp_secret = ${newTotpSecret()} where id = ${id}`);
