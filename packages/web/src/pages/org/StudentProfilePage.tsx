@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, App, Breadcrumb, Button, Card, Checkbox, Col, Descriptions, Empty, Form, Input, Modal, Row, Space, Table, Tag, Timeline, Typography } from 'antd';
-import { EditOutlined, PlusOutlined, SwapOutlined, LockOutlined } from '@ant-design/icons';
+import { CalendarOutlined, EditOutlined, PlusOutlined, SwapOutlined, LockOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import dayjs from 'dayjs';
@@ -181,11 +181,18 @@ export default function StudentProfilePage() {
           </Space>
         }
         extra={
-          can('student.write') && (
-            <Button icon={<EditOutlined />} onClick={() => setModal('edit')} data-testid="student-edit">
-              {t('common.edit')}
-            </Button>
-          )
+          <Space>
+            {can('appointment.book') && s.status === 'active' && (
+              <Link to={`/counseling/book/${s.id}`} data-testid="student-book-counseling">
+                <Button icon={<CalendarOutlined />}>{t('counseling.book.title')}</Button>
+              </Link>
+            )}
+            {can('student.write') && (
+              <Button icon={<EditOutlined />} onClick={() => setModal('edit')} data-testid="student-edit">
+                {t('common.edit')}
+              </Button>
+            )}
+          </Space>
         }
       >
         <Descriptions
