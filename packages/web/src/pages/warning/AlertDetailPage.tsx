@@ -11,6 +11,7 @@ import { useCan } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
 import { useSendOnce } from '../../app/useSendOnce';
 import { ErrorBox } from '../../components/ErrorBox';
+import { ToCrisisCaseButton } from '../crisis/ToCrisisCaseButton';
 import { Loading } from '../../components/Loading';
 import { AlertLevelTag, DeadlineCell, EvidenceView, fmt, isLevel, isSource, LEVEL_TEXT, LEVELS, SourceTags, StatusTag } from './shared';
 
@@ -362,6 +363,7 @@ export default function AlertDetailPage() {
               </Space>
             )}
           </div>
+          {can('crisis.manage') && <div><ToCrisisCaseButton alertId={a.id} /></div>}
         </Space>
       </Card>
       {sources.includes('screening') && <AntAlert type="warning" showIcon title={t('results.disclaimerShort')} />}
