@@ -12,7 +12,7 @@ import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../http/errors.js';
 import { sealerFor } from '../../lib/sealed.js';
-import { hasPermission, inScope, scopeOf } from '../access/service.js';
+import { hasPermission, homePath, inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { auditActor } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
@@ -83,6 +83,7 @@ export async function listCalls(deps: Deps, caller: Caller, q: z.infer<typeof co
     rows<RawCall>(deps.db, sql`${SELECT(caller)} where ${cond} order by s.started_at desc limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`),
     rows<{ n: number }>(deps.db, sql`select count(*)::int as n from hotline_calls s where ${cond}`),
   ]);
+  await appendAudit(deps.db, { ...auditActor(caller), action: 'hotline.list', objectType: 'hotline_call', orgPath: homePath(caller.assignments), detail: { mine: Boolean(q.mine), page: q.page, rows: found.length } }, deps.clock());
   return { items: found.map((r) => toCall(r, caller)), total: total[0]?.n ?? 0, page: q.page, pageSize: q.pageSize };
 }
 

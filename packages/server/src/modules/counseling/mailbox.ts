@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, notFound } from '../../http/errors.js';
-import { inScope, requireRegionWide, scopeOf } from '../access/service.js';
+import { homePath, inScope, requireRegionWide, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { notify } from '../notify/service.js';
 import { auditActor, classNameOf } from '../org/service.js';
@@ -236,6 +236,7 @@ export async function listThreads(deps: Deps, caller: Caller, q: z.infer<typeof 
       order by (t.status = 'closed'), (t.priority and t.status <> 'closed') desc, (t.status = 'open') desc, t.last_message_at desc limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`),
     rows<{ n: number }>(deps.db, sql`select count(*)::int as n from mailbox_threads t where ${cond}`),
   ]);
+  await appendAudit(deps.db, { ...auditActor(caller), action: 'mailbox.list', objectType: 'mailbox_thread', orgPath: homePath(caller.assignments), detail: { status: q.status ?? null, page: q.page, rows: found.length } }, deps.clock());
   return { items: found.map(toStaff), total: total[0]?.n ?? 0, page: q.page, pageSize: q.pageSize };
 }
 

@@ -125,6 +125,8 @@ describe('who reads the notes', () => {
       expect(list.body).not.toContain(CANARY);
       expect(list.body).not.toContain('medium');
     }
+    // listing who is in counseling is audited too
+    expect(await count(sql`select count(*)::int as n from audit_log where action = 'counseling.session.list' and object_id = ${env.ids.studentSelf} and actor_id = ${as['counselor.two']!.accountId}`)).toBe(1);
     expect((await as['counselor.b']!.get(`/api/v1/counseling/sessions?studentId=${env.ids.studentSelf}`)).json().items).toEqual([]);
     expect((await as['counselor.b']!.get(`/api/v1/counseling/sessions/${sessionId}`)).statusCode).toBe(404);
     expect((await as['leader.b']!.get(`/api/v1/counseling/sessions/${sessionId}`)).statusCode).toBe(404);

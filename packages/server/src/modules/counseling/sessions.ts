@@ -16,7 +16,7 @@ import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../http/errors.js';
 import { sealerFor } from '../../lib/sealed.js';
-import { hasPermission, inScope, scopeOf } from '../access/service.js';
+import { hasPermission, homePath, inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { openCrisisCase } from '../crisis/cases.js';
 import { auditActor, classNameOf } from '../org/service.js';
@@ -164,9 +164,11 @@ export async function listSessions(deps: Deps, caller: Caller, q: z.infer<typeof
     rows<RawMeta>(deps.db, sql`${selectMeta(caller)} where ${cond} order by s.session_date desc, s.created_at desc limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`),
     rows<{ n: number }>(deps.db, sql`select count(*)::int as n from counseling_sessions s where ${cond}`),
   ]);
-  if (q.studentId) {
-    await appendAudit(deps.db, { ...auditActor(caller), action: 'counseling.session.list', objectType: 'student', objectId: q.studentId, orgPath: found[0]?.org_path ?? null, detail: { rows: found.length } }, deps.clock());
-  }
+  // who is in counseling is itself sensitive: every list is audited
+  await appendAudit(deps.db, {
+    ...auditActor(caller), action: 'counseling.session.list', objectType: q.studentId ? 'student' : 'counseling_session', objectId: q.studentId ?? null,
+    orgPath: found[0]?.org_path ?? homePath(caller.assignments), detail: { mine: Boolean(q.mine), page: q.page, rows: found.length },
+  }, deps.clock());
   return { items: found.map((r) => toMeta(r, caller)), total: total[0]?.n ?? 0, page: q.page, pageSize: q.pageSize };
 }
 
