@@ -28,7 +28,9 @@ beforeAll(async () => {
   await env.addAccount('counselor.other', [{ role: 'counselor', orgUnitId: env.ids.schoolB }]);
   const id = await env.addAccount('districtb.admin', [{ role: 'bureau_admin', orgUnitId: env.ids.districtB }]);
   await env.deps.db.execute(sql`update accounts set totp_secret = ${newTotpSecret()} where id = ${id}`);
-  [counselor, leader, district, otherCounselor, otherDistrict, head] = await Promise.all(['counselor', 'school.leader', 'district.admin', 'counselor.other', 'districtb.admin', 'head.teacher'].map((u) => env.login(u)));
+  [counselor, leader, district, otherCounselor, otherDistrict, head] = await Promise.all([
+    env.login('counselor'), env.login('school.leader'), env.login('district.admin'), env.login('counselor.other'), env.login('districtb.admin'), env.login('head.teacher'),
+  ]);
 }, 120_000);
 afterAll(async () => env?.close());
 
