@@ -110,7 +110,7 @@ export function ClinicDetailPage() {
       <Link to="/m/referrals"><LeftOutlined /> {t('referral.clinic.back')}</Link>
       <Card size="small" style={{ marginTop: 8 }} title={<Space wrap size={4}><span>{r.shared.name}</span><SeverityTag severity={r.severity} /><StatusTag status={r.status} /></Space>}>
         <Descriptions size="small" column={1} items={[
-          { key: 'g', label: t('referral.detail.age'), children: `${t(`referral.gender.${r.shared.gender}`)} · ${r.shared.age}` },
+          { key: 'g', label: t('referral.detail.genderAge'), children: `${t(`referral.gender.${r.shared.gender}`)} · ${r.shared.age}` },
           { key: 's', label: t('referral.clinic.from'), children: <span className="xy-break">{r.shared.school} {r.shared.className}</span> },
           { key: 'r', label: t('referral.clinic.reason'), children: <span className="xy-break" style={{ whiteSpace: 'pre-wrap' }} data-testid="clinic-reason">{r.shared.reason}</span> },
           { key: 'p', label: t('referral.clinic.guardian'), children: <span>{r.shared.guardian.name}（{r.shared.guardian.relation}）{r.shared.guardian.phone && <a href={`tel:${r.shared.guardian.phone}`}> {r.shared.guardian.phone}</a>}</span> },
