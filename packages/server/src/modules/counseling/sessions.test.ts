@@ -225,4 +225,12 @@ describe('risk in one step', () => {
     expect(again.json().crisisCaseId).toBe(caseId);
     expect(await count(sql`select count(*)::int as n from crisis_cases where student_id = ${env.ids.otherClassStudent}`)).toBe(1);
   });
+
+  it('escalate: crisis in the create itself opens the case in the same step', async () => {
+    const student = env.ids.caredStudents[0]!;
+    const res = await as.counselor!.post('/api/v1/counseling/sessions', newSession({ studentId: student, notes: notes({ riskLevel: 'high' }), escalate: 'crisis' }));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().crisisCaseId).toBeTruthy();
+    expect((await rows<{ risk_level: string; session_id: string }>(env.deps.db, sql`select risk_level, session_id from crisis_cases where id = ${res.json().crisisCaseId}`))[0]).toEqual({ risk_level: 'high', session_id: res.json().id });
+  });
 });
