@@ -39,7 +39,7 @@ function InstitutionModal({ editing, onClose, onSaved }: { editing: Institution 
   );
 }
 
-function Clinicians({ inst }: { inst: Institution }) {
+function Clinicians({ inst, onChanged }: { inst: Institution; onChanged: () => void }) {
   const { t } = useTranslation();
   const { data, error, loading, reload } = useAsync((signal) => api.get<{ items: InstitutionClinician[] }>(`/institutions/${inst.id}/clinicians`, undefined, { signal }), [inst.id]);
   const [adding, setAdding] = useState(false);
@@ -50,6 +50,7 @@ function Clinicians({ inst }: { inst: Institution }) {
     setAdding(false);
     form.resetFields();
     reload();
+    onChanged();
   }, (e) => applyFormErrors(form, e, ['username', 'name', 'password', 'department', 'title']));
   return (
     <div>
@@ -87,7 +88,7 @@ export default function InstitutionsPage() {
     <Card title={t('referral.institutions.title')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing(null)} data-testid="institution-add">{t('referral.institutions.add')}</Button>}>
       {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
       <Table<Institution> rowKey="id" loading={loading} dataSource={data?.items ?? []} pagination={false} data-testid="institution-table"
-        expandable={{ expandedRowRender: (i) => <Clinicians inst={i} /> }}
+        expandable={{ expandedRowRender: (i) => <Clinicians inst={i} onChanged={reload} /> }}
         columns={[
           { title: t('referral.institutions.name'), dataIndex: 'name' },
           { title: t('referral.institutions.kind'), key: 'k', render: (_, i) => t(`referral.kind.${i.kind}`) },
