@@ -7,6 +7,7 @@ export const counselingZh = {
   weekday: { w1: '周一', w2: '周二', w3: '周三', w4: '周四', w5: '周五', w6: '周六', w7: '周日' },
   rating: { none: '未评定', qualified: '达标', model: '示范' },
   status: { requested: '待确认', confirmed: '已确认', cancelled: '已取消', completed: '已完成', no_show: '未到' },
+  event: { booked: '预约', confirmed: '确认', moved: '改期', cancelled: '取消', slot_cancelled: '时段取消，预约随之取消', completed: '完成', no_show: '未到', walk_in: '现场来访登记', reminded: '已发提醒' },
   bookedBy: { student: '本人', parent: '家长', teacher: '教师代约', counselor: '心理教师登记', walk_in: '现场' },
   common: {
     save: '保存',
@@ -153,6 +154,7 @@ export const counselingEn: typeof counselingZh = {
   weekday: { w1: 'Mon', w2: 'Tue', w3: 'Wed', w4: 'Thu', w5: 'Fri', w6: 'Sat', w7: 'Sun' },
   rating: { none: 'Not rated', qualified: 'Qualified', model: 'Model' },
   status: { requested: 'Requested', confirmed: 'Confirmed', cancelled: 'Cancelled', completed: 'Completed', no_show: 'No-show' },
+  event: { booked: 'Booked', confirmed: 'Confirmed', moved: 'Moved', cancelled: 'Cancelled', slot_cancelled: 'Slot cancelled, appointment with it', completed: 'Completed', no_show: 'No-show', walk_in: 'Walk-in recorded', reminded: 'Reminder sent' },
   bookedBy: { student: 'Self', parent: 'Parent', teacher: 'Teacher', counselor: 'Counselor', walk_in: 'Walk-in' },
   common: {
     save: 'Save',

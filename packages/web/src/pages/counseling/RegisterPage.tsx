@@ -14,6 +14,8 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { cst, span, StatusTag, type Appointment, type AppointmentDetail, type FreeSlots, type Room, type Status } from './shared';
 
 const STATUSES: Status[] = ['requested', 'confirmed', 'completed', 'no_show', 'cancelled'];
+const EVENT_KINDS = ['booked', 'confirmed', 'moved', 'cancelled', 'slot_cancelled', 'completed', 'no_show', 'walk_in', 'reminded'] as const;
+type EventKind = (typeof EVENT_KINDS)[number];
 
 /** 改期: the student's free slots; the counselor picks one. */
 function MoveModal({ a, onClose, onDone }: { a: Appointment; onClose: () => void; onDone: () => void }) {
@@ -158,7 +160,7 @@ function DetailDrawer({ id, onClose }: { id: string; onClose: () => void }) {
           </div>
           {data.topic && <Typography.Paragraph className="xy-break">{t('counseling.register.topic')}：{data.topic}</Typography.Paragraph>}
           <Typography.Title level={5}>{t('counseling.register.events')}</Typography.Title>
-          <Timeline items={data.events.map((e) => ({ children: `${cst(e.at)} ${e.kind}${e.actorName ? ` · ${e.actorName}` : ''}` }))} />
+          <Timeline items={data.events.map((e) => ({ children: `${cst(e.at)} ${EVENT_KINDS.includes(e.kind as EventKind) ? t(`counseling.event.${e.kind as EventKind}`) : e.kind}${e.actorName ? ` · ${e.actorName}` : ''}` }))} />
         </Space>
       )}
     </Drawer>

@@ -33,19 +33,21 @@ function ScheduleEditor({ room, onSaved }: { room: RoomDetail; onSaved: (r: Room
         {(fields, { add, remove }) => (
           <>
             {fields.map((f) => (
-              <Space key={f.key} align="baseline">
-                <Form.Item name={[f.name, 'weekday']} rules={[{ required: true, message: t('counseling.common.required') }]}>
-                  <Select style={{ width: 90 }} options={WEEKDAYS.map((d) => ({ value: d, label: wd(d) }))} />
-                </Form.Item>
-                <Form.Item name={[f.name, 'start']} rules={[{ required: true, message: t('counseling.common.required') }]}>
-                  <Input style={{ width: 80 }} placeholder="14:00" />
-                </Form.Item>
-                <span>–</span>
-                <Form.Item name={[f.name, 'end']} rules={[{ required: true, message: t('counseling.common.required') }]}>
-                  <Input style={{ width: 80 }} placeholder="16:00" />
-                </Form.Item>
-                <MinusCircleOutlined onClick={() => remove(f.name)} />
-              </Space>
+              <div key={f.key}>
+                <Space align="baseline">
+                  <Form.Item name={[f.name, 'weekday']} rules={[{ required: true, message: t('counseling.common.required') }]}>
+                    <Select style={{ width: 90 }} options={WEEKDAYS.map((d) => ({ value: d, label: wd(d) }))} />
+                  </Form.Item>
+                  <Form.Item name={[f.name, 'start']} rules={[{ required: true, message: t('counseling.common.required') }]}>
+                    <Input style={{ width: 80 }} placeholder="14:00" />
+                  </Form.Item>
+                  <span>–</span>
+                  <Form.Item name={[f.name, 'end']} rules={[{ required: true, message: t('counseling.common.required') }]}>
+                    <Input style={{ width: 80 }} placeholder="16:00" />
+                  </Form.Item>
+                  <MinusCircleOutlined onClick={() => remove(f.name)} />
+                </Space>
+              </div>
             ))}
             <Space>
               <Button icon={<PlusOutlined />} onClick={() => add({ weekday: 1, start: '14:00', end: '16:00' })} data-testid="schedule-add">
