@@ -1,14 +1,15 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, DatePicker, Form, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
 import { LockOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, errorMessage, formErrors } from '../../api/client';
+import { useAsync } from '../../app/useAsync';
 import { useSendOnce } from '../../app/useSendOnce';
 import { uuid } from '../../app/uuid';
 import { SESSION_KINDS, SESSION_RISK_LEVELS, StudentPicker } from './shared';
-import type { CreateSessionBody, SessionMeta } from './types';
+import type { AppointmentDetail, CreateSessionBody, SessionMeta } from './types';
 
 interface Values {
   studentId: string;
@@ -25,7 +26,7 @@ interface Values {
 
 /**
  * 填写咨询记录表: pick a student of the school (or come from an appointment:
- * /sessions/new?appointmentId=…&studentId=…&studentName=…), the structured notes, and in one step
+ * /sessions/new?appointmentId=…, its student, day and length filled in), the structured notes, and in one step
  * an alert or a crisis case from the risk assessment. One client id per form, sent once.
  */
 export default function SessionFormPage() {
@@ -39,6 +40,15 @@ export default function SessionFormPage() {
   const [clientId] = useState(uuid);
   const { busy, problem, send } = useSendOnce();
   const risk = Form.useWatch('riskLevel', form);
+  // from the register (/sessions/new?appointmentId=…): the appointment's student, day and length
+  const appointment = useAsync((signal) => (appointmentId ? api.get<AppointmentDetail>(`/counseling/appointments/${appointmentId}`, undefined, { signal }) : Promise.resolve(null)), [appointmentId]);
+  const appt = appointment.data;
+  useEffect(() => {
+    if (!appt) return;
+    const minutes = Math.round((Date.parse(appt.endsAt) - Date.parse(appt.startsAt)) / 60_000);
+    form.setFieldsValue({ studentId: appt.studentId, date: dayjs(appt.startsAt), ...(minutes >= 5 && minutes <= 480 ? { durationMinutes: minutes } : {}) });
+  }, [appt, form]);
+  const initialStudent = appt ? { id: appt.studentId, label: `${appt.studentName}（${appt.className}）` } : fromStudent ? { id: fromStudent, label: params.get('studentName') ?? fromStudent } : undefined;
 
   const submit = (v: Values) =>
     send(async () => {
@@ -71,9 +81,16 @@ export default function SessionFormPage() {
           onFinish={(v) => void submit(v)}
           data-testid="session-form"
         >
-          {appointmentId && <Alert type="success" style={{ marginBottom: 12 }} title={t('counselingRecords.form.fromAppointment', { id: appointmentId.slice(0, 8) })} data-testid="session-from-appointment" />}
+          {appointmentId && (
+            <Alert
+              type={appointment.error ? 'error' : 'success'}
+              style={{ marginBottom: 12 }}
+              title={appt ? t('counselingRecords.form.fromAppointment', { id: `${appt.studentName} ${dayjs(appt.startsAt).format('YYYY-MM-DD HH:mm')}` }) : appointment.error ? errorMessage(appointment.error) : t('counselingRecords.form.fromAppointment', { id: '…' })}
+              data-testid="session-from-appointment"
+            />
+          )}
           <Form.Item name="studentId" label={t('counselingRecords.form.student')} rules={[{ required: true, message: t('counselingRecords.form.required') }]}>
-            <StudentPicker placeholder={t('counselingRecords.form.studentSearch')} testId="session-student" initial={fromStudent ? { id: fromStudent, label: params.get('studentName') ?? fromStudent } : undefined} />
+            <StudentPicker key={initialStudent?.id ?? 'none'} placeholder={t('counselingRecords.form.studentSearch')} testId="session-student" initial={initialStudent} />
           </Form.Item>
           <Space wrap size={16}>
             <Form.Item name="kind" label={t('counselingRecords.sessions.kind')} rules={req.slice(0, 1)}>

@@ -13,6 +13,7 @@ export type MailboxThreadForWriter = z.infer<typeof contracts.MailboxThreadForWr
 export type MailboxPostResult = z.infer<typeof contracts.MailboxPostResult>;
 export type MailboxWriterSummary = z.infer<typeof contracts.MailboxWriterSummary>;
 export type MailboxRules = z.infer<typeof contracts.MailboxRules>;
+export type AppointmentDetail = z.infer<typeof contracts.AppointmentDetail>;
 export type HotlineCall = z.infer<typeof contracts.HotlineCall>;
 export type HotlineSummaryOut = z.infer<typeof contracts.HotlineSummaryOut>;
 export type { Paged, StudentSummary } from '../../api/types';
