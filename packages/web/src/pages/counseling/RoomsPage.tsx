@@ -4,7 +4,7 @@ import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
+import { api, ApiError, errorMessage } from '../../api/client';
 import { applyFormErrors } from '../../app/formErrors';
 import { useCan, useMe } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
@@ -25,7 +25,12 @@ function ScheduleEditor({ room, onSaved }: { room: RoomDetail; onSaved: (r: Room
   const save = (v: { periods?: OpeningPeriod[] }) =>
     send(
       async () => onSaved(await api.put<RoomDetail>(`/counseling/rooms/${room.id}/hours`, { periods: (v.periods ?? []).map((p) => ({ weekday: p.weekday, start: p.start.trim(), end: p.end.trim() })) })),
-      (e) => applyFormErrors(form, e, [], () => undefined),
+      (e) => {
+        // 'periods.2.end' → the third row's end field
+        if (!(e instanceof ApiError) || !e.fields) return errorMessage(e);
+        form.setFields(Object.entries(e.fields).map(([k, v]) => ({ name: k.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x)) as never, errors: [v] })));
+        return Object.keys(e.fields).every((k) => k.startsWith('periods.')) ? e.message : `${e.message}（${Object.values(e.fields).join('；')}）`;
+      },
     );
   return (
     <Form form={form} initialValues={{ periods: room.periods }} onFinish={(v) => void save(v)} disabled={busy} data-testid="schedule-editor">
