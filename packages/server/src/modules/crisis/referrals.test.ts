@@ -30,6 +30,7 @@ const send = (s: Session, over: Record<string, unknown> = {}) =>
 beforeAll(async () => {
   env = await setupTestEnv();
   await env.addAccount('counselor.other', [{ role: 'counselor', orgUnitId: env.ids.schoolB }]);
+  await env.addAccount('head.other', [{ role: 'head_teacher', orgUnitId: env.ids.classA2 }]);
   [counselor, leader, head, otherCounselor, clinician, city, parent] = await Promise.all([
     env.login('counselor'), env.login('school.leader'), env.login('head.teacher'), env.login('counselor.other'), env.login('clinician'), env.login('city.admin'), env.login('parent'),
   ]);
@@ -58,6 +59,19 @@ describe('partner institutions and clinician accounts', () => {
     const login = await env.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'dr.li', password: 'Start#2026ab' } });
     expect(login.json().account?.mustChangePassword ?? login.json().mustChangePassword).toBe(true);
     expect(await one<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'institution.clinician.create'`)).toEqual({ n: 1 });
+  });
+
+  it('the bureau edits an institution (a clashing name refused); an inactive one is not offered to schools', async () => {
+    const made = (await city.post('/api/v1/institutions', { name: '临江市康复中心', kind: 'center', acceptHours: 72 })).json();
+    expect((await city.put(`/api/v1/institutions/${made.id}`, { name: '临江市精神卫生中心', kind: 'center', acceptHours: 72 })).statusCode).toBe(409);
+    const edited = await city.put(`/api/v1/institutions/${made.id}`, { name: '临江市康复中心', kind: 'center', acceptHours: 12, active: false });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json()).toMatchObject({ acceptHours: 12, active: false });
+    expect((await counselor.put(`/api/v1/institutions/${made.id}`, { name: 'x', kind: 'center', acceptHours: 1 })).statusCode).toBe(403);
+    expect((await counselor.get('/api/v1/institutions')).json().items.map((i: { id: string }) => i.id)).not.toContain(made.id);
+    expect((await send(counselor, { institutionId: made.id })).statusCode).toBe(400);
+    expect((await city.post(`/api/v1/institutions/${made.id}/clinicians`, { username: 'dr.none', name: '钱医生', password: 'Start#2026ab' })).statusCode).toBe(409);
+    expect((await city.put(`/api/v1/institutions/${randomUUID()}`, { name: 'y', kind: 'center', acceptHours: 1 })).statusCode).toBe(404);
   });
 
   it('schools see active institutions but cannot register them; a clinician cannot list them', async () => {
@@ -110,13 +124,15 @@ describe('sending a referral', () => {
     expect(JSON.stringify(inbox)).not.toContain(REASON);
   });
 
-  it('another school cannot refer, list or read the student; a head teacher reads but cannot send', async () => {
+  it('another school or another class head teacher cannot refer, list or read the student; the class head teacher reads but cannot send', async () => {
     expect((await send(otherCounselor)).statusCode).toBe(404);
     const r = (await send(counselor)).json();
     expect((await otherCounselor.get(`/api/v1/referrals/${r.id}`)).statusCode).toBe(404);
     expect((await otherCounselor.get(`/api/v1/referrals?studentId=${env.ids.studentSelf}`)).json().items).toEqual([]);
     expect((await otherCounselor.post(`/api/v1/referrals/${r.id}/close`, {})).statusCode).toBe(404);
     expect((await otherCounselor.get(`/api/v1/referrals/students/${env.ids.studentSelf}`)).statusCode).toBe(404);
+    const otherHead = await env.login('head.other');
+    expect((await otherHead.get(`/api/v1/referrals/${r.id}`)).statusCode).toBe(404);
     expect((await head.get(`/api/v1/referrals/${r.id}`)).statusCode).toBe(200);
     expect((await head.get(`/api/v1/referrals/${r.id}`)).json().can).toEqual({ close: false, resend: false, returnPlan: false });
     expect((await send(head)).statusCode).toBe(403);
