@@ -130,7 +130,7 @@ export function NewReferralPage() {
             </Form.Item>
           </Col>
         </Row>
-        {caseId && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={<span>{t('referral.form.caseLinked')}：<Link to={`/crisis/cases/${caseId}`}>{caseId.slice(0, 8)}</Link></span>} />}
+        {caseId && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={<span>{t('referral.form.caseLinked')}：<Link to={`/crisis/${caseId}`}>{caseId.slice(0, 8)}</Link></span>} />}
         <Form.Item name="severity" label={t('referral.form.severity')}>
           <Radio.Group>{SEVERITIES.map((s) => <Radio key={s} value={s} data-testid={`referral-severity-${s}`}>{t(`referral.severity.${s}`)}</Radio>)}</Radio.Group>
         </Form.Item>
@@ -211,7 +211,7 @@ export function ReferralDetailPage() {
           { key: 'c', label: t('referral.detail.clinician'), children: r.clinicianName ?? '—' },
           { key: 's', label: t('referral.list.sentAt'), children: `${fmt(r.sentAt)} · ${r.sentByName}` },
           { key: 'a', label: t('referral.deadline'), children: fmt(r.acceptBy) },
-          ...(r.caseId ? [{ key: 'k', label: t('referral.detail.case'), children: <Link to={`/crisis/cases/${r.caseId}`}>{r.caseId.slice(0, 8)}</Link> }] : []),
+          ...(r.caseId ? [{ key: 'k', label: t('referral.detail.case'), children: <Link to={`/crisis/${r.caseId}`}>{r.caseId.slice(0, 8)}</Link> }] : []),
           ...(r.declineReason ? [{ key: 'd', label: t('referral.detail.declineReason'), children: r.declineReason }] : []),
         ]} />
       </Card>
