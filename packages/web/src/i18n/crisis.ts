@@ -57,9 +57,6 @@ export const crisisZh = {
     close: '销号（一案一分析）',
     analysis: '一案一分析',
     print: '打印一案一分析',
-    referrals: '转介与复学',
-    referralsHint: '本个案的转介（绿色通道）与愈后复学计划',
-    newReferral: '发起转介',
   },
   team: {
     title: '干预小组',
@@ -243,9 +240,6 @@ export const crisisEn: typeof crisisZh = {
     close: 'Close (case analysis)',
     analysis: 'Case analysis',
     print: 'Print the case analysis',
-    referrals: 'Referral and return',
-    referralsHint: 'Referrals (green channel) and the return-to-school plan of this case',
-    newReferral: 'Refer',
   },
   team: {
     title: 'Team',

@@ -250,6 +250,8 @@ describe('crisis cases over HTTP', () => {
     expect((await counselor.put(`/api/v1/crisis/cases/${caseId}/risk`, { riskLevel: 'moderate', reason: '好转' })).statusCode).toBe(409);
     expect((await counselor.post(`/api/v1/crisis/cases/${caseId}/tasks`, { title: 'x', dueAt: new Date(env.clock.now().getTime() + 86_400_000).toISOString(), clientId: randomUUID() })).statusCode).toBe(409);
     expect((await leader.post(`/api/v1/crisis/cases/${caseId}/close`, { analysis })).statusCode).toBe(409);
+    // a notice can no longer be tied to the closed case (it may still be sent on its own)
+    expect((await counselor.post(`/api/v1/crisis/students/${env.ids.studentSelf}/guardian-notices`, { title: '复学后情况', body: '孩子近来很好。', caseId, clientId: randomUUID() })).statusCode).toBe(409);
     expect((await counselor.get('/api/v1/crisis/cases?status=closed')).json().items.map((c: { id: string }) => c.id)).toContain(caseId);
     // a new case for the same student may be opened now
     const again = await counselor.post('/api/v1/crisis/cases', { studentId: env.ids.studentSelf, riskLevel: 'moderate', summary: '再次出现情绪问题', clientId: randomUUID() });

@@ -187,6 +187,7 @@ export async function sendNotice(deps: Deps, caller: Caller, studentId: string, 
     if (body.caseId) {
       const f = await findCase(tx, caller, body.caseId, 'crisis.read');
       if (!f || f.c.studentId !== s.id) throw notFound();
+      if (f.c.status !== 'open') throw conflict('个案已销号，通知请不关联个案发送');
       caseId = f.c.id;
     }
     const sent = await sendGuardianNotice(tx, deps, {

@@ -11,6 +11,7 @@ import { useAsync } from '../../app/useAsync';
 import { useSendOnce, useSendOnceFor } from '../../app/useSendOnce';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
+import { CaseReferrals } from '../referral/CaseReferrals';
 import { fmt } from '../warning/shared';
 import { ConferencesCard, ContactsCard, NoticesCard, SafetyPlanCard, TasksCard } from './sections';
 import { CaseStatusTag, RiskTag, RISKS, TEAM_ROLES } from './shared';
@@ -109,20 +110,6 @@ function eventText(tf: TFunction, e: CrisisEvent): string {
   }
 }
 
-/** Where the referral area (H4) shows this case's referrals and return plan. */
-function ReferralsSlot({ c }: { c: CrisisCaseDetail }) {
-  const { t } = useTranslation();
-  // REFERRAL AREA: replace with <CaseReferrals caseId={c.id} studentId={c.studentId} /> from ../referral/CaseReferrals once it exists
-  return (
-    <Card title={t('crisis.detail.referrals')} size="small" data-testid="crisis-referrals">
-      <Space>
-        <Typography.Text type="secondary">{t('crisis.detail.referralsHint')}</Typography.Text>
-        {c.can.manage && <Link to={`/referrals/new?caseId=${c.id}`}><Button size="small">{t('crisis.detail.newReferral')}</Button></Link>}
-      </Space>
-    </Card>
-  );
-}
-
 export default function CaseDetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
@@ -166,7 +153,8 @@ export default function CaseDetailPage() {
             <ContactsCard c={c} reload={refresh} />
             <NoticesCard c={c} reloadCase={refresh} />
             <ConferencesCard c={c} reload={refresh} />
-            <ReferralsSlot c={c} />
+            {/* the referral area's part of the case: its referrals and return plan */}
+            <CaseReferrals caseId={c.id} studentId={c.studentId} />
           </Space>
         </Col>
         <Col xs={24} xl={10}>

@@ -253,7 +253,7 @@ export function NoticesCard({ c, reloadCase }: { c: CrisisCaseDetail; reloadCase
     }, (e) => applyFormErrors(form, e, ['title', 'body']));
   }
   return (
-    <Card title={t('crisis.notices.title')} size="small" extra={c.can.notifyGuardians && <Button size="small" icon={<PlusOutlined />} onClick={() => setSending(true)} data-testid="notice-send">{t('crisis.notices.send')}</Button>} data-testid="crisis-notices">
+    <Card title={t('crisis.notices.title')} size="small" extra={c.can.notifyGuardians && c.status === 'open' && <Button size="small" icon={<PlusOutlined />} onClick={() => setSending(true)} data-testid="notice-send">{t('crisis.notices.send')}</Button>} data-testid="crisis-notices">
       {list.error ? <ErrorBox error={list.error} onRetry={list.reload} /> : (
         <List
           size="small"
