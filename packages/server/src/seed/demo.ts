@@ -13,6 +13,7 @@ import { schoolYearOf } from '../modules/org/import.js';
 import { circumstanceCategories } from '../modules/org/tables.js';
 import { givenName, mobile, pick, rng, surname } from './names.js';
 import { seedScreeningHistory } from './demo-screening.js';
+import { seedDemoCounseling } from './demo-counseling.js';
 
 export const DEMO_PASSWORD = 'Xinyu@demo1';
 
@@ -326,6 +327,8 @@ export async function seedDemo(db: Db, now: Date, opts: { scale?: number; screen
       { regionId, name: '临江市人民医院心理门诊', kind: 'clinic' as const, address: '临江市江城区人民路 1 号', phone: '0883-2120000', createdAt: now },
     ]).returning({ id: partnerInstitutions.id });
     await tx.insert(institutionClinicians).values({ accountId: demo.clinician.id, institutionId: institutions[0]!.id, department: '儿童青少年心理科', title: '主治医师', createdAt: now });
+    // the demo school's counseling room, the counselor's bookable slots and one appointment of `student`
+    await seedDemoCounseling(tx, { now });
     // a 宿舍心理委员 at the district's boarding school (江城高级中学): a boarder of its fullest dormitory
     const boardingSchool = schools.find((s) => s.code === 'S0206')!;
     const fullest = (dorms.get(boardingSchool.id) ?? []).map((x) => ({ dorm: x, n: students.filter((s) => s.dorm === x.id).length })).sort((a, b) => b.n - a.n)[0];
