@@ -115,6 +115,7 @@ export const counselingZh = {
     mine: '只看我的',
     events: '经过',
     empty: '这段时间没有预约',
+    writeSession: '写咨询记录',
   },
   book: {
     title: '为学生预约心理辅导',
@@ -262,6 +263,7 @@ export const counselingEn: typeof counselingZh = {
     mine: 'Only mine',
     events: 'History',
     empty: 'No appointments in this period',
+    writeSession: 'Write session record',
   },
   book: {
     title: 'Book counseling for a student',

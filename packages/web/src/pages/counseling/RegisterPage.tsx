@@ -4,9 +4,11 @@ import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { api, apiUrl } from '../../api/client';
 import type { Paged, StudentSummary } from '../../api/types';
 import { applyFormErrors } from '../../app/formErrors';
+import { useCan } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
 import { useSendOnce, useSendOnceFor } from '../../app/useSendOnce';
 import { uuid } from '../../app/uuid';
@@ -170,6 +172,7 @@ function DetailDrawer({ id, onClose }: { id: string; onClose: () => void }) {
 /** 预约登记: the school's register with the counselor's actions, walk-ins and the export. */
 export default function RegisterPage() {
   const { t } = useTranslation();
+  const can = useCan();
   const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().subtract(7, 'day'), dayjs().add(28, 'day')]);
   const [status, setStatus] = useState<Status | undefined>();
   const [mine, setMine] = useState(false);
@@ -245,7 +248,7 @@ export default function RegisterPage() {
             fixed: 'right',
             width: 260,
             render: (_, a) =>
-              live(a) && (
+              live(a) ? (
                 <Space size={4} wrap>
                   {a.status === 'requested' && (
                     <Button size="small" type="primary" loading={busyKey === `${a.id}:confirm`} onClick={() => void act(a, 'confirm')} data-testid="appt-confirm">
@@ -267,6 +270,13 @@ export default function RegisterPage() {
                     {t('counseling.register.cancel')}
                   </Button>
                 </Space>
+              ) : (
+                a.status === 'completed' &&
+                can('session.write') && (
+                  <Link to={`/sessions/new?appointmentId=${a.id}`} data-testid="appt-session">
+                    {t('counseling.register.writeSession')}
+                  </Link>
+                )
               ),
           },
         ]}
