@@ -20,7 +20,7 @@ export default function ConferencesPage() {
   const schools = me.roles.filter((r) => (r.role === 'counselor' || r.role === 'school_leader') && r.orgUnitId != null).map((r) => ({ value: r.orgUnitId!, label: r.orgUnitName ?? String(r.orgUnitId) }));
   return (
     <Card title={t('crisis.conferences.title')} loading={loading && !data}
-      extra={can('crisis.manage') && schools.length > 0 && <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="conference-standalone-add">{t('crisis.conferences.standalone')}</Button>}>
+      extra={can('crisis.manage') && schools.length > 0 && <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="conference-standalone-add">{t('crisis.conferences.addCrossSchool')}</Button>}>
       {error ? <ErrorBox error={error} onRetry={reload} /> : <ConferenceList items={data?.items ?? []} />}
       {adding && <ConferenceModal caseId={null} schools={schools} onClose={() => setAdding(false)} onDone={() => { setAdding(false); reload(); }} />}
     </Card>

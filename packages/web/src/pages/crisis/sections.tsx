@@ -4,6 +4,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import type { Items } from '../../api/types';
 import { applyFormErrors } from '../../app/formErrors';
@@ -340,18 +341,18 @@ export function ConferenceModal({ caseId, schools, onClose, onDone }: { caseId: 
             {(fields, { add, remove }) => (
               <>
                 {fields.map((f) => (
-                  <Space key={f.key} align="baseline" wrap>
-                    <Form.Item name={[f.name, 'name']} rules={[{ required: true, whitespace: true, message: t('crisis.required') }]}>
+                  <div key={f.key} style={{ display: 'flex', gap: 8, alignItems: 'baseline' }}>
+                    <Form.Item name={[f.name, 'name']} style={{ flex: 2, marginBottom: 8 }} rules={[{ required: true, whitespace: true, message: t('crisis.required') }]}>
                       <Input placeholder={t('crisis.conferences.pName')} maxLength={50} data-testid="conference-p-name" />
                     </Form.Item>
-                    <Form.Item name={[f.name, 'organisation']}>
+                    <Form.Item name={[f.name, 'organisation']} style={{ flex: 3, marginBottom: 8 }}>
                       <Input placeholder={t('crisis.conferences.pOrg')} maxLength={100} />
                     </Form.Item>
-                    <Form.Item name={[f.name, 'role']}>
+                    <Form.Item name={[f.name, 'role']} style={{ flex: 2, marginBottom: 8 }}>
                       <Input placeholder={t('crisis.conferences.pRole')} maxLength={50} />
                     </Form.Item>
-                    {fields.length > 1 && <MinusCircleOutlined onClick={() => remove(f.name)} />}
-                  </Space>
+                    <MinusCircleOutlined style={{ visibility: fields.length > 1 ? 'visible' : 'hidden' }} onClick={() => remove(f.name)} />
+                  </div>
                 ))}
                 <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ name: '' })}>{t('crisis.conferences.addParticipant')}</Button>
               </>
@@ -383,7 +384,7 @@ export function ConferenceList({ items }: { items: Conference[] }) {
             <Space wrap size={8}>
               <Tag color={k.kind === 'expert' ? 'purple' : 'cyan'}>{t(`crisis.conferences.kinds.${k.kind}`)}</Tag>
               <strong>{fmt(k.heldAt)}</strong>
-              {k.studentName && <span>{t('crisis.conferences.caseOf', { name: k.studentName })}</span>}
+              {k.studentName && k.caseId && <Link to={`/crisis/${k.caseId}`}>{t('crisis.conferences.caseOf', { name: k.studentName })}</Link>}
               <Typography.Text type="secondary">{t('crisis.conferences.recordedBy')} {k.recordedByName}</Typography.Text>
             </Space>
             <div><Typography.Text type="secondary">{t('crisis.conferences.participants')}：</Typography.Text>{k.participants.map((p) => [p.name, p.organisation, p.role].filter(Boolean).join(' ')).join('；')}</div>
