@@ -92,6 +92,7 @@ export const CrisisTask = z.object({
 export const AddTaskBody = z
   .object({ title: Required(200, '任务内容'), assigneeAccountId: z.uuid().nullable().optional(), dueAt: Instant, clientId: ClientId })
   .strict();
+export const AssignTaskBody = z.object({ assigneeAccountId: z.uuid().nullable() }).strict();
 export const TaskParams = z.object({ id: z.uuid(), taskId: z.uuid() });
 export const FinishTaskBody = z.object({ outcome: z.enum(['done', 'cancelled']), note: Text(500).default('') }).strict()
   .refine((b) => b.outcome === 'done' || b.note.length > 0, { message: '取消任务请写明原因', path: ['note'] });

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/access-hook.js';
 import type { Deps } from '../../http/context.js';
-import { addTask, addTeamMember, changeRisk, closeCase, finishTask, getCase, leaderCandidates, listCases, openCase, removeTeamMember, saveSafetyPlan, searchStudents, teamCandidates } from './cases.js';
+import { addTask, addTeamMember, assignTask, changeRisk, closeCase, finishTask, getCase, leaderCandidates, listCases, openCase, removeTeamMember, saveSafetyPlan, searchStudents, teamCandidates } from './cases.js';
 import { getConference, listConferences, recordConference } from './conferences.js';
 import { addCaseContact, addStudentContact, listStudentContacts, myGuardianNotices, sendNotice, studentGuardians, studentNotices } from './guardians.js';
 
@@ -68,6 +68,11 @@ export const crisisCaseRoutes = (deps: Deps): FastifyPluginAsyncZod => async (ap
     config: { access: 'crisis.manage' },
     schema: { tags, summary: '添加任务（负责人、截止时间）', params: contracts.IdParam, body: contracts.AddTaskBody, response: { 200: Detail, ...errors } },
   }, async (req) => addTask(deps, callerOf(req), req.params.id, req.body));
+
+  app.put('/crisis/cases/:id/tasks/:taskId/assignee', {
+    config: { access: 'crisis.manage' },
+    schema: { tags, summary: '指派任务负责人（干预小组成员）', params: contracts.TaskParams, body: contracts.AssignTaskBody, response: { 200: Detail, ...errors } },
+  }, async (req) => assignTask(deps, callerOf(req), req.params.id, req.params.taskId, req.body));
 
   app.post('/crisis/cases/:id/tasks/:taskId/finish', {
     config: { access: 'crisis.manage' },

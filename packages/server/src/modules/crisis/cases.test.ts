@@ -62,7 +62,8 @@ describe('openCrisisCase (the service other areas call)', () => {
     expect(events.map((e) => e.kind)).toEqual(['opened', 'signal']);
     expect((await one<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'crisis.case.open' and object_id = ${first.id}`)).n).toBe(1);
     const head = await one<{ id: string }>(sql`select id from accounts where username = 'head.teacher'`);
-    expect((await one<{ n: number }>(sql`select count(*)::int as n from notifications where account_id = ${head.id} and object_id = ${first.id}`)).n).toBe(1);
+    // told of the case, then of the new signal joining it
+    expect((await rows<{ kind: string }>(env.deps.db, sql`select kind from notifications where account_id = ${head.id} and object_id = ${first.id} order by kind`)).map((n) => n.kind)).toEqual(['crisis.case.opened', 'crisis.case.signal']);
   });
 
   it('another school counselor gets 404 and a head teacher (no crisis.manage) 403; nothing is opened', async () => {
@@ -200,6 +201,15 @@ describe('crisis cases over HTTP', () => {
     expect(d.tasks.map((t: { state: string }) => t.state)).toEqual(['overdue', 'overdue']);
     expect(d.overdueTasks).toBe(2);
     expect((await counselor.get('/api/v1/crisis/cases')).json().items.find((c: { id: string }) => c.id === caseId).overdueTasks).toBe(2);
+    // the second task is given to the head teacher, then (another school's counselor) refused
+    const counselorId = (await one<{ id: string }>(sql`select id from accounts where username = 'counselor'`)).id;
+    const given = await counselor.put(`/api/v1/crisis/cases/${caseId}/tasks/${d.tasks[1].id}/assignee`, { assigneeAccountId: counselorId });
+    expect(given.statusCode, given.body).toBe(200);
+    expect(given.json().tasks[1].assigneeName).toBeTruthy();
+    expect(given.json().events[0]).toMatchObject({ kind: 'task.assigned' });
+    expect((await counselor.put(`/api/v1/crisis/cases/${caseId}/tasks/${d.tasks[1].id}/assignee`, { assigneeAccountId: cId })).statusCode).toBe(400);
+    expect((await head.put(`/api/v1/crisis/cases/${caseId}/tasks/${d.tasks[1].id}/assignee`, { assigneeAccountId: null })).statusCode).toBe(403);
+    expect((await others.counselorB.put(`/api/v1/crisis/cases/${caseId}/tasks/${d.tasks[1].id}/assignee`, { assigneeAccountId: null })).statusCode).toBe(404);
     const done = await counselor.post(`/api/v1/crisis/cases/${caseId}/tasks/${d.tasks[0].id}/finish`, { outcome: 'done', note: '已面谈' });
     expect(done.statusCode, done.body).toBe(200);
     expect((await counselor.post(`/api/v1/crisis/cases/${caseId}/tasks/${d.tasks[0].id}/finish`, { outcome: 'done' })).statusCode).toBe(409);

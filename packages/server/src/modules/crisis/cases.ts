@@ -73,6 +73,8 @@ export async function openCrisisCase(tx: Db, deps: Pick<Deps, 'config' | 'clock'
     await caseEvent(tx, openId, 'signal', caller.displayName, { source: input.source, alertId: input.alertId ?? null, sessionId: input.sessionId ?? null, riskLevel: input.riskLevel, summary: input.summary }, now);
     await tx.update(crisisCases).set({ updatedAt: now }).where(eq(crisisCases.id, openId));
     await appendAudit(tx, { ...auditActor(caller), action: 'crisis.case.signal', objectType: 'crisis_case', objectId: openId, orgPath: student.orgPath, detail: { source: input.source, riskLevel: input.riskLevel } }, now);
+    const team = await tx.select({ accountId: crisisTeamMembers.accountId }).from(crisisTeamMembers).where(and(eq(crisisTeamMembers.caseId, openId), isNull(crisisTeamMembers.removedAt)));
+    await notify(tx, deps, { regionId: caller.regionId, accountIds: team.map((m) => m.accountId).filter((a) => a !== caller.accountId), kind: 'crisis.case.signal', title: `危机个案有新情况：${student.name}`, link: `/crisis/${openId}`, objectType: 'crisis_case', objectId: openId }, now);
     return { id: openId, created: false };
   };
 
@@ -430,6 +432,28 @@ export async function addTask(deps: Deps, caller: Caller, id: string, body: z.in
     await audit(tx, caller, f, 'crisis.task.add', { taskId: inserted[0].id }, now);
     if (assignee && assignee.accountId !== caller.accountId) {
       await notify(tx, deps, { regionId: caller.regionId, accountIds: [assignee.accountId], kind: 'crisis.task.assigned', title: `危机个案任务：${body.title}（${f.studentName}）`, link: `/crisis/${f.c.id}`, objectType: 'crisis_case', objectId: f.c.id }, now);
+    }
+  });
+}
+
+/** Gives an open task to a member of the team (or to nobody). */
+export async function assignTask(deps: Deps, caller: Caller, id: string, taskId: string, body: z.infer<typeof contracts.AssignTaskBody>) {
+  return change(deps, caller, id, async (tx, f, now) => {
+    const task = (await tx.select().from(crisisTasks).where(and(eq(crisisTasks.id, taskId), eq(crisisTasks.caseId, f.c.id))).for('update'))[0];
+    if (!task) throw notFound();
+    if (task.doneAt || task.cancelledAt) throw conflict('该任务已完成或已取消');
+    let assignee: { accountId: string; name: string } | null = null;
+    if (body.assigneeAccountId) {
+      const m = (await liveTeam(tx, f.c.id)).find((x) => x.accountId === body.assigneeAccountId);
+      if (!m) throw badRequest('负责人须是干预小组成员', { assigneeAccountId: '请从干预小组中选择' });
+      assignee = { accountId: m.accountId, name: m.name };
+    }
+    if ((assignee?.accountId ?? null) === task.assigneeAccountId) return;
+    await tx.update(crisisTasks).set({ assigneeAccountId: assignee?.accountId ?? null, assigneeName: assignee?.name ?? null }).where(eq(crisisTasks.id, task.id));
+    await caseEvent(tx, f.c.id, 'task.assigned', caller.displayName, { title: task.title, assignee: assignee?.name ?? null }, now);
+    await audit(tx, caller, f, 'crisis.task.assign', { taskId: task.id, accountId: assignee?.accountId ?? null }, now);
+    if (assignee && assignee.accountId !== caller.accountId) {
+      await notify(tx, deps, { regionId: caller.regionId, accountIds: [assignee.accountId], kind: 'crisis.task.assigned', title: `危机个案任务：${task.title}（${f.studentName}）`, link: `/crisis/${f.c.id}`, objectType: 'crisis_case', objectId: f.c.id }, now);
     }
   });
 }

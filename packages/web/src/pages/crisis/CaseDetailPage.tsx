@@ -101,6 +101,7 @@ function eventText(tf: TFunction, e: CrisisEvent): string {
     case 'team.added': case 'team.removed': return `${s('name')}（${t(`crisis.teamRole.${s('teamRole')}`)}）`;
     case 'safety_plan': return Array.isArray(d.changed) ? (d.changed as string[]).map((p) => t(`crisis.plan.parts.${p}`)).join('、') : '';
     case 'task.added': return `${s('title')}${s('assignee') ? ` · ${s('assignee')}` : ''} · ${fmt(s('dueAt'))}`;
+    case 'task.assigned': return `${s('title')} → ${s('assignee') || t('crisis.tasks.assigneeNone')}`;
     case 'task.done': case 'task.cancelled': return `${s('title')}${s('note') ? `：${s('note')}` : ''}`;
     case 'guardian.contact': return `${s('guardianName')} · ${t(`crisis.contacts.channels.${s('channel')}`)}`;
     case 'guardian.notice': return s('title');

@@ -107,7 +107,13 @@ export function TasksCard({ c, onChange }: Props) {
     });
   const columns: ColumnsType<CrisisTask> = [
     { title: t('crisis.tasks.what'), dataIndex: 'title', key: 'title' },
-    { title: t('crisis.tasks.assignee'), key: 'assignee', render: (_v, k) => k.assigneeName ?? '—' },
+    {
+      title: t('crisis.tasks.assignee'), key: 'assignee', render: (_v, k) => (c.can.manage && (k.state === 'open' || k.state === 'overdue') ? (
+        <Select size="small" variant="borderless" style={{ minWidth: 110 }} allowClear placeholder={t('crisis.tasks.assigneeNone')} value={k.assigneeAccountId ?? undefined} loading={busyKey === `a${k.id}`}
+          onChange={(v: string | undefined) => void send(`a${k.id}`, async () => onChange(await api.put<CrisisCaseDetail>(`/crisis/cases/${c.id}/tasks/${k.id}/assignee`, { assigneeAccountId: v ?? null })))}
+          options={c.team.filter((m) => !m.removedAt).map((m) => ({ value: m.accountId, label: m.name }))} data-testid="task-assignee" />
+      ) : (k.assigneeName ?? '—')),
+    },
     { title: t('crisis.tasks.due'), key: 'due', render: (_v, k) => <span style={k.state === 'overdue' ? { color: '#cf1322', fontWeight: 600 } : undefined}>{fmt(k.dueAt)}</span> },
     { title: '', key: 'state', render: (_v, k) => <Tag color={STATE_COLOR[k.state]} data-testid={`task-state-${k.state}`}>{t(`crisis.tasks.state.${k.state}`)}</Tag> },
     { title: t('crisis.tasks.note'), key: 'note', render: (_v, k) => (k.doneByName ? `${k.doneByName}：${k.note || '—'}` : '') },
