@@ -247,6 +247,14 @@ async function apiInPage<T>(page: Page, method: string, url: string, body?: unkn
   ) as Promise<T>;
 }
 
+/** Picks an option of an antd Select (the first, or the one with `text`) and waits for its list to close. */
+async function pickOption(page: Page, testId: string, text?: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option');
+  await (text ? open.filter({ hasText: text }) : open).first().click();
+  await page.waitForFunction(() => !document.querySelector('.ant-select-dropdown:not(.ant-select-dropdown-hidden)'));
+}
+
 // before the journey that resets the counselor's password
 test('screening: the city publishes, the school releases, a parent consents, the student answers on a phone (reload, double submit), the counselor sees the red warning, the head teacher sees completion only, another school sees nothing', async (browser) => {
   const stamp = String(Date.now()).slice(-6);
@@ -692,6 +700,134 @@ test('committee and care: a committee member reports a classmate on a phone, the
     assert((await page.getByTestId('care-detail-status').innerText()).includes('已销号'), 'the status shows 已销号');
     const history = await page.getByTestId('care-events').innerText();
     for (const words of ['列入名单', '指派包保教师', '申请销号', '销号', summary]) assert(history.includes(words), `the history shows “${words}”: ${history}`);
+  });
+});
+
+test('crisis and referral: a red warning becomes a crisis case; the counselor records the guardian contact and refers with consent; the clinician accepts and returns feedback on a 375 px phone; the counselor builds the return plan; school.leader closes the case with its 一案一分析; the record shows the chain to the counselor and only the appointment to the parent', async (browser) => {
+  const stamp = String(Date.now()).slice(-6);
+  const said = `E2E 告知家长：孩子近期情绪低落，学校建议尽快就医评估（${stamp}）`;
+  const reason = `E2E 持续情绪低落两周，夜间失眠，需专业评估（${stamp}）`;
+  const advice = `E2E 建议门诊随访，规律作息，可返校（${stamp}）`;
+  let studentId = '';
+  let caseId = '';
+  let referralId = '';
+
+  // the demo student (whose parent is the demo parent), as the student's own phone knows them
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'student');
+    const mine = await apiInPage<{ items: { id: string }[] }>(page, 'GET', '/api/v1/me/students');
+    studentId = mine.items[0]!.id;
+  });
+
+  // 1. a red warning about the student; the counselor turns it into a crisis case, records the guardian contact and refers with consent
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'counselor');
+    const raised = await apiInPage<{ alertId: string }>(page, 'POST', '/api/v1/alerts', { studentId, level: 'red', category: '自伤风险', description: `E2E 同学反映其在本子上写了不想活了（${stamp}）`, clientId: randomUUID() });
+    await page.goto(`${BASE}/alerts/${raised.alertId}`);
+    await page.getByTestId('alert-detail').waitFor();
+    await page.getByTestId('alert-to-crisis').click();
+    await page.getByTestId('alert-to-crisis-submit').dblclick();
+    await page.getByTestId('crisis-detail').waitFor();
+    caseId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    assert(/^[0-9a-f-]{36}$/.test(caseId), `taken to the case: ${page.url()}`);
+    const cases = await apiInPage<{ items: { id: string; studentId: string; status: string }[] }>(page, 'GET', '/api/v1/crisis/cases?pageSize=100');
+    assert(cases.items.filter((c) => c.studentId === studentId && c.status === 'open').length === 1, 'a double click opened one case');
+
+    await page.getByTestId('contact-add').click();
+    await pickOption(page, 'contact-who');
+    await page.getByTestId('contact-said').fill(said);
+    await page.getByTestId('contact-response').fill('家长表示理解，同意带孩子就医');
+    await page.getByTestId('contact-submit').click();
+    await page.getByTestId('crisis-contacts').getByText(said).waitFor();
+
+    await page.getByTestId('case-referral-new').click();
+    await page.getByTestId('referral-form').waitFor();
+    await pickOption(page, 'referral-institution', '临江市精神卫生中心');
+    await page.getByTestId('referral-reason').fill(reason);
+    await pickOption(page, 'referral-guardian');
+    await page.getByTestId('referral-submit').click();
+    await page.getByTestId('referral-detail').waitFor();
+    referralId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    assert(/^[0-9a-f-]{36}$/.test(referralId), `taken to the referral: ${page.url()}`);
+    const shared = await page.getByTestId('referral-shared').innerText();
+    assert(shared.includes(reason), `the referral shares the reason: ${shared}`);
+  });
+
+  // 2. the clinician, on a phone, accepts, records the visit and returns feedback with return-to-school advice
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'clinician');
+    await page.getByTestId('home-clinic-referrals').click();
+    await page.getByTestId('clinic-list').waitFor();
+    await page.goto(`${BASE}/m/referrals/${referralId}`);
+    await page.getByTestId('clinic-detail').waitFor();
+    const seen = await page.getByTestId('clinic-detail').innerText();
+    assert(seen.includes(reason), 'the clinician reads the reason');
+    assert(!/预警|红色|测评|自伤风险|包保/.test(seen), `the clinician sees nothing of the school's record: ${seen}`);
+    await page.getByTestId('clinic-accept').click();
+    await page.getByTestId('clinic-seen').click();
+    await page.locator('.ant-modal-confirm .ant-btn-primary').click();
+    await page.getByTestId('clinic-advice').fill(advice);
+    await page.getByTestId('clinic-may-return').click();
+    await page.getByTestId('clinic-return-from').fill(new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10));
+    await page.getByTestId('clinic-feedback-submit').click();
+    await page.getByTestId('clinic-feedback-sent').getByText(advice).waitFor();
+    const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert(sw <= iw, `the clinician's page fits 375 px (scrollWidth ${sw})`);
+    const other = await page.evaluate(async (id) => (await fetch(`/api/v1/students/${id}`)).status, studentId);
+    assert(other === 403 || other === 404, `the clinician cannot open the student's record (${other})`);
+  });
+
+  // 3. the counselor reads the feedback and builds the return plan from it
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'counselor');
+    await page.goto(`${BASE}/referrals/${referralId}`);
+    await page.getByTestId('referral-feedback').getByText(advice).waitFor();
+    await page.getByTestId('referral-return-plan').click();
+    await page.getByTestId('return-form').waitFor();
+    await page.getByTestId('return-assess-by').fill('心理教师');
+    await page.getByTestId('return-findings').fill('情绪平稳，睡眠改善，愿意返校');
+    await page.getByTestId('return-submit').click();
+    await page.getByTestId('return-plan').waitFor();
+    await page.getByTestId('return-follow-ups').waitFor();
+  });
+
+  // 4. the school leader closes the case with its one-case-one-analysis
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'school.leader');
+    await page.goto(`${BASE}/crisis/${caseId}`);
+    await page.getByTestId('crisis-close').click();
+    for (const part of ['background', 'course', 'measures', 'outcome', 'lessons']) await page.getByTestId(`analysis-${part}`).fill(`E2E 一案一分析：${part}（${stamp}）`);
+    await page.getByTestId('closure-submit').click();
+    await page.locator('.ant-modal-confirm .ant-btn-primary').click();
+    await page.getByTestId('crisis-detail').waitFor();
+    const c = await apiInPage<{ status: string }>(page, 'GET', `/api/v1/crisis/cases/${caseId}`);
+    assert(c.status === 'closed', `the case is closed: ${c.status}`);
+  });
+
+  // 5. the counselor sees the whole chain on the student's record
+  await withPage(browser, {}, async (page) => {
+    await login(page, 'counselor');
+    await page.goto(`${BASE}/students/${studentId}#timeline`);
+    const timeline = page.getByTestId('student-timeline');
+    await timeline.locator('[data-kind="return"]').first().waitFor();
+    for (const kind of ['alert', 'crisis', 'guardian', 'referral', 'return', 'appointment']) {
+      assert((await timeline.locator(`[data-kind="${kind}"]`).count()) > 0, `the record shows ${kind}`);
+    }
+    const text = await timeline.innerText();
+    assert(text.includes('危机个案销号'), 'the closure is on the record');
+  });
+
+  // 6. the parent, on a phone, sees the child's appointment and nothing of the crisis work
+  await withPage(browser, { width: 375, height: 740 }, async (page) => {
+    await login(page, 'parent');
+    await page.getByTestId('home-appointments').click();
+    await page.getByTestId('my-appt').first().waitFor();
+    const text = await page.getByTestId('my-appointments').innerText();
+    assert(!/危机|预警|红色|自伤|转介|一案一分析/.test(text), `the parent's page has no crisis work or label: ${text}`);
+    const record = await page.evaluate(async (id) => (await fetch(`/api/v1/students/${id}/timeline`)).status, studentId);
+    assert(record === 403 || record === 404, `the parent cannot open the school's record (${record})`);
+    const cases = await page.evaluate(async () => (await fetch('/api/v1/crisis/cases')).status);
+    assert(cases === 403, `the parent cannot list crisis cases (${cases})`);
   });
 });
 
