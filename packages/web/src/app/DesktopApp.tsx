@@ -81,6 +81,16 @@ const CarePolicyPage = lazy(() => import('../pages/config/CarePolicyPage'));
 
 export { NotFound };
 
+/** The menu's headings: the seeds' four areas (四位一体) between the organisation and the settings. */
+const MENU_GROUPS: { id: 'org' | 'screening' | 'warning' | 'counseling' | 'crisis' | 'system'; keys: string[] }[] = [
+  { id: 'org', keys: ['org', 'students', 'staff', 'imports', 'accounts'] },
+  { id: 'screening', keys: ['instruments', 'campaigns'] },
+  { id: 'warning', keys: ['alerts', 'board', 'committee', 'sweeps', 'care', 'careVolunteer', 'careParents', 'careHonours', 'meetings', 'staffcare'] },
+  { id: 'counseling', keys: ['counselingRooms', 'counselingSlots', 'counselingRegister', 'sessions', 'mailbox', 'hotline', 'supervisors'] },
+  { id: 'crisis', keys: ['crisis', 'crisisConferences', 'referrals', 'returns', 'institutions', 'measures'] },
+  { id: 'system', keys: ['audit', 'circumstances', 'warningPolicy', 'calendar', 'committeeRule', 'carePolicy', 'mailboxRules', 'settings'] },
+];
+
 /** The warning pages lived under /screening/alerts before they took every source: old links still work. */
 function OldAlertsRedirect() {
   const id = useParams().id;
@@ -148,15 +158,20 @@ export default function DesktopApp() {
 
   const narrow = !screens.md;
 
-  const menu = (
-    <Menu
-      mode="inline"
-      selectedKeys={[selected]}
-      data-testid="main-menu"
-      onClick={() => setDrawer(false)}
-      items={nav.map((n) => ({ key: n.key, icon: n.icon, label: <Link to={n.path} data-testid={`menu-${n.key}`}>{n.label}</Link> }))}
-    />
-  );
+  const menuItems = useMemo<NonNullable<MenuProps['items']>>(() => {
+    const item = (n: NavItem) => ({ key: n.key, icon: n.icon, label: <Link to={n.path} data-testid={`menu-${n.key}`}>{n.label}</Link> });
+    const grouped = new Set(MENU_GROUPS.flatMap((g) => g.keys));
+    const groups = MENU_GROUPS.map((g) => ({ g, items: nav.filter((n) => g.keys.includes(n.key)) })).filter((x) => x.items.length);
+    // a short menu (a head teacher's) needs no headings
+    if (nav.length <= 12) return nav.map(item);
+    return [
+      ...nav.filter((n) => n.key === 'home').map(item),
+      ...groups.map(({ g, items }) => ({ type: 'group' as const, key: `group-${g.id}`, label: collapsed && !narrow ? null : t(`menu.group.${g.id}`), children: items.map(item) })),
+      ...nav.filter((n) => n.key !== 'home' && !grouped.has(n.key)).map(item),
+    ];
+  }, [nav, t, collapsed, narrow]);
+
+  const menu = <Menu mode="inline" selectedKeys={[selected]} data-testid="main-menu" onClick={() => setDrawer(false)} items={menuItems} />;
   const brand = (
     <div className="xy-brand" style={{ height: 56, padding: '0 20px' }}>
       <span style={{ color: '#1677ff', fontSize: 22 }}>心</span>

@@ -43,6 +43,7 @@ const enUS: Messages = {
     noRole: 'This account has no role yet. Please ask your school or bureau administrator.',
   },
   menu: {
+    group: { org: 'Organisation and people', screening: 'Screening', warning: 'Warning and care', counseling: 'Counseling', crisis: 'Crisis and referral', system: 'Settings' },
     instruments: 'Instruments',
     home: 'Home',
     org: 'Organisation',

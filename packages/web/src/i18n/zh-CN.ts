@@ -43,6 +43,7 @@ const zhCN = {
     noRole: '当前账号尚未分配角色，请联系学校或教育局管理员。',
   },
   menu: {
+    group: { org: '组织与人员', screening: '心理测评', warning: '预警与关爱', counseling: '咨询服务', crisis: '危机干预与转介', system: '系统设置' },
     instruments: '量表库',
     home: '首页',
     org: '组织架构',

@@ -89,7 +89,7 @@ function counselingEntries(deps: Deps, can: (p: Permission) => boolean, studentI
   if (can('session.write') || can('session.supervise')) {
     jobs.push(rows<{ id: string; date: string; kind: string; counselor_name: string; duration_minutes: number }>(deps.db, sql`
       select id, session_date::text as date, kind, counselor_name, duration_minutes from counseling_sessions where student_id = ${studentId}`).then((list) => {
-      for (const x of list) entries.push({ at: iso(`${x.date}T12:00:00+08:00`), kind: 'session', title: `咨询记录：${SESSION_KIND[x.kind] ?? x.kind}`, detail: `${x.counselor_name} · ${x.duration_minutes} 分钟`, level: null, link: `/counseling/sessions/${x.id}` });
+      for (const x of list) entries.push({ at: iso(`${x.date}T12:00:00+08:00`), kind: 'session', title: `咨询记录：${SESSION_KIND[x.kind] ?? x.kind}`, detail: `${x.counselor_name} · ${x.duration_minutes} 分钟`, level: null, link: `/sessions/${x.id}` });
     }));
   }
   if (can('crisis.read')) {

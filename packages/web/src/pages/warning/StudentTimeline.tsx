@@ -12,7 +12,7 @@ import { fmt, isLevel, isSource, LEVEL_COLOR } from './shared';
 const KIND_COLOR: Record<TimelineEntry['kind'], string> = { screening: 'blue', alert: 'red', committee: 'cyan', sweep: 'purple', care: 'green', diary: 'gray', appointment: 'geekblue', session: 'lime', crisis: 'volcano', guardian: 'gold', referral: 'magenta', return: 'orange' };
 
 /** The web's own routes for the links the timeline gives (screening reports, alerts, key students). */
-const ROUTES = [/^\/screening\/responses\/[\w-]+$/, /^\/alerts\/[\w-]+$/, /^\/care\/[\w-]+$/, /^\/counseling\/sessions\/[\w-]+$/, /^\/crisis\/[\w-]+$/, /^\/referrals\/[\w-]+$/, /^\/returns\/[\w-]+$/];
+const ROUTES = [/^\/screening\/responses\/[\w-]+$/, /^\/alerts\/[\w-]+$/, /^\/care\/[\w-]+$/, /^\/sessions\/[\w-]+$/, /^\/crisis\/[\w-]+$/, /^\/referrals\/[\w-]+$/, /^\/returns\/[\w-]+$/];
 
 /** 一生一档: one student's record over time, only the kinds the caller may see (the server decides). */
 export function StudentTimeline({ studentId }: { studentId: string }) {
