@@ -80,8 +80,8 @@ export const referralZh = {
     cancel: '取消',
   },
   clinic: {
-    title: '转介病人',
-    home: '转介病人',
+    title: '转介学生',
+    home: '转介学生',
     homeSub: '{{n}} 份待接收',
     homeSubNone: '暂无待接收的转介',
     pending: '待接收',
