@@ -17,6 +17,8 @@ export const CrisisCaseQuery = PageQuery.extend({
   status: z.enum(['open', 'closed', 'all']).default('open'),
   risk: Risk.optional(),
   q: Text(30).optional(),
+  /** one student's cases (e.g. whether the student of an alert already has an open case) */
+  studentId: z.uuid().optional(),
 });
 
 export const CrisisCaseItem = z.object({

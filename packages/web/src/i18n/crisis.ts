@@ -37,6 +37,7 @@ export const crisisZh = {
   },
   fromAlert: {
     button: '转为危机个案',
+    view: '查看该生的危机个案',
     confirm: '将这条预警转为危机个案？',
     confirmBody: '学生和风险等级取自预警（红色预警为高风险）。建立后您和该生班主任将列入干预小组。',
   },
@@ -221,6 +222,7 @@ export const crisisEn: typeof crisisZh = {
   },
   fromAlert: {
     button: 'Open a crisis case',
+    view: 'View the student\'s crisis case',
     confirm: 'Turn this alert into a crisis case?',
     confirmBody: 'The student and the risk level come from the alert (a red alert is high). You and the student\'s head teacher join the team.',
   },

@@ -115,6 +115,9 @@ describe('crisis cases over HTTP', () => {
     }
     expect((await counselor.get('/api/v1/crisis/cases?risk=moderate')).json().items.map((c: { id: string }) => c.id)).not.toContain(caseId);
     expect((await counselor.get('/api/v1/crisis/cases?status=closed')).json().total).toBe(0);
+    expect((await counselor.get(`/api/v1/crisis/cases?studentId=${env.ids.studentSelf}`)).json().items.map((c: { id: string }) => c.id)).toEqual([caseId]);
+    expect((await counselor.get(`/api/v1/crisis/cases?studentId=${env.ids.otherClassStudent}`)).json().total).toBe(0);
+    expect((await others.counselorB.get(`/api/v1/crisis/cases?studentId=${env.ids.studentSelf}`)).json().total).toBe(0);
     for (const s of [others.counselorB, others.leaderB, others.headOther]) {
       expect((await s.get('/api/v1/crisis/cases')).json().total).toBe(0);
       expect((await s.get(`/api/v1/crisis/cases/${caseId}`)).statusCode).toBe(404);

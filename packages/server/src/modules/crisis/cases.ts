@@ -206,6 +206,7 @@ export async function listCases(deps: Deps, caller: Caller, q: z.infer<typeof co
   const conds: (SQL | undefined)[] = [eq(crisisCases.regionId, caller.regionId), inScope(scope, students.orgPath)];
   if (q.status !== 'all') conds.push(eq(crisisCases.status, q.status));
   if (q.risk) conds.push(eq(crisisCases.riskLevel, q.risk));
+  if (q.studentId) conds.push(eq(crisisCases.studentId, q.studentId));
   if (q.q) conds.push(sql`(${students.name} like ${`%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`} or ${students.studentNo} = ${q.q})`);
   const where = and(...conds);
   const [list, total] = await Promise.all([

@@ -363,7 +363,7 @@ export default function AlertDetailPage() {
               </Space>
             )}
           </div>
-          {can('crisis.manage') && <div><ToCrisisCaseButton alertId={a.id} /></div>}
+          {can('crisis.manage') && <div><ToCrisisCaseButton alertId={a.id} studentId={a.studentId} /></div>}
         </Space>
       </Card>
       {sources.includes('screening') && <AntAlert type="warning" showIcon title={t('results.disclaimerShort')} />}
