@@ -14,9 +14,4 @@ export type ReturnPlanDetail = z.infer<typeof contracts.ReturnPlanDetail>;
 export type CounselingMeasures = z.infer<typeof contracts.CounselingMeasures>;
 export type ReferralStatus = Referral['status'];
 export type Severity = Referral['severity'];
-export interface Paged<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type { Paged } from '../../api/types';
