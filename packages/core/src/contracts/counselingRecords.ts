@@ -65,9 +65,12 @@ export const SessionMeta = z.object({
   updatedAt: z.string(),
 });
 
+const NotesOut = z.object({ presentingConcern: z.string(), assessment: z.string(), intervention: z.string(), riskLevel: z.enum(SESSION_RISK_LEVELS), nextStep: z.string() });
 export const SessionNotesOut = z.object({
   session: SessionMeta,
-  notes: z.object({ presentingConcern: z.string(), assessment: z.string(), intervention: z.string(), riskLevel: z.enum(SESSION_RISK_LEVELS), nextStep: z.string() }),
+  notes: NotesOut,
+  /** what the notes said before each amendment, newest first: nothing written is ever lost */
+  earlierVersions: z.array(z.object({ notes: NotesOut, replacedAt: z.string(), replacedByName: z.string() })),
   /** this read was written to the audit log */
   audited: z.literal(true),
 });

@@ -55,6 +55,8 @@ export const counselingRecordsZh = {
     alertLink: '查看预警',
     crisisLink: '查看危机个案',
     updatedAt: '最后修改',
+    earlier: '修改前的版本（{{n}}）',
+    replaced: '{{time}} 由 {{name}} 修改前的内容',
   },
   supervisors: {
     title: '咨询记录督导',
@@ -215,6 +217,8 @@ export const counselingRecordsEn: typeof counselingRecordsZh = {
     alertLink: 'Open the alert',
     crisisLink: 'Open the crisis case',
     updatedAt: 'Last changed',
+    earlier: 'Earlier versions ({{n}})',
+    replaced: 'As written before {{name}} amended it on {{time}}',
   },
   supervisors: {
     title: 'Session record supervisors',

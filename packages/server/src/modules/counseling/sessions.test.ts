@@ -179,6 +179,11 @@ describe('who reads the notes', () => {
     expect(amended.statusCode, amended.body).toBe(200);
     expect(amended.json().notes).toMatchObject({ riskLevel: 'high', nextStep: `转介评估 ${CANARY}-2` });
     expect(await count(sql`select count(*)::int as n from audit_log where action = 'counseling.session.amend' and detail->>'sessionId' = ${sessionId}`)).toBe(1);
+    // nothing written is lost: the notes as first written are the earlier version, sealed too
+    expect(amended.json().earlierVersions).toHaveLength(1);
+    expect(amended.json().earlierVersions[0].notes.nextStep).not.toContain(`${CANARY}-2`);
+    expect(amended.json().earlierVersions[0].replacedByName).toEqual(expect.any(String));
+    expect(await count(sql`select count(*)::int as n from counseling_session_versions where session_id = ${sessionId} and notes_sealed like ${`%${CANARY}%`}`)).toBe(0);
     expect(JSON.stringify((await rows(env.deps.db, sql`select * from counseling_sessions where id = ${sessionId}`))[0])).not.toContain(CANARY);
     expect((await as['counselor.two']!.put(`/api/v1/counseling/sessions/${sessionId}/notes`, { notes: notes() })).statusCode).toBe(404);
     expect((await as['counselor.b']!.put(`/api/v1/counseling/sessions/${sessionId}/notes`, { notes: notes() })).statusCode).toBe(404);

@@ -187,16 +187,22 @@ function openNotes(deps: Deps, r: { id: string; notes_sealed: string }): Notes {
 export async function readNotes(deps: Deps, caller: Caller, id: string): Promise<z.infer<typeof contracts.SessionNotesOut>> {
   const r = await readableRow(deps.db, caller, id);
   const notes = openNotes(deps, r);
+  const earlier = await rows<{ notes_sealed: string; replaced_at: Date | string; replaced_by_name: string }>(deps.db, sql`
+    select notes_sealed, replaced_at, replaced_by_name from counseling_session_versions where session_id = ${id} order by replaced_at desc, id desc`);
+  const earlierVersions = earlier.map((v) => ({ notes: openNotes(deps, { id, notes_sealed: v.notes_sealed }), replacedAt: new Date(v.replaced_at).toISOString(), replacedByName: v.replaced_by_name }));
   await appendAudit(deps.db, { ...auditActor(caller), action: 'counseling.session.read', objectType: 'student', objectId: r.student_id, orgPath: r.org_path, detail: { sessionId: id, as: r.counselor_account_id === caller.accountId ? 'author' : 'supervisor' } }, deps.clock());
-  return { session: toMeta(r, caller), notes, audited: true };
+  return { session: toMeta(r, caller), notes, earlierVersions, audited: true };
 }
 
-/** The author amends the notes (sealed again, audited). */
+/** The author amends the notes (sealed again, audited); the earlier version is kept. */
 export async function amendNotes(deps: Deps, caller: Caller, id: string, body: z.infer<typeof contracts.AmendSessionBody>): Promise<z.infer<typeof contracts.SessionNotesOut>> {
   const r = await readableRow(deps.db, caller, id);
   if (r.counselor_account_id !== caller.accountId) throw notFound();
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
+    // the notes as they were are kept, sealed as they were (an amendment never overwrites a record)
+    await tx.execute(sql`insert into counseling_session_versions (session_id, notes_sealed, replaced_at, replaced_by_name)
+      select id, notes_sealed, ${now}, ${caller.displayName} from counseling_sessions where id = ${id}`);
     await tx.update(counselingSessions).set({ notesSealed: sealerFor(deps.config).seal(JSON.stringify(body.notes), id), updatedAt: now }).where(eq(counselingSessions.id, id));
     await appendAudit(tx, { ...auditActor(caller), action: 'counseling.session.amend', objectType: 'student', objectId: r.student_id, orgPath: r.org_path, detail: { sessionId: id } }, now);
   });

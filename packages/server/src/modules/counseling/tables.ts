@@ -167,6 +167,23 @@ export const counselingSessions = pgTable(
   ],
 );
 
+/**
+ * Earlier versions of a session's notes: an amendment never overwrites what was written (clinical
+ * records keep their history). Sealed as they were, bound to the session's id.
+ */
+export const counselingSessionVersions = pgTable(
+  'counseling_session_versions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    sessionId: uuid('session_id').notNull(),
+    notesSealed: text('notes_sealed').notNull(),
+    /** when these notes were replaced, and by whom */
+    replacedAt: at('replaced_at').notNull(),
+    replacedByName: text('replaced_by_name').notNull(),
+  },
+  (t) => [index('counseling_session_versions_idx').on(t.sessionId, t.replacedAt)],
+);
+
 /** The school's designated supervisor(s) of session records (督导), who may read every record of the school. */
 export const counselingSupervisors = pgTable(
   'counseling_supervisors',

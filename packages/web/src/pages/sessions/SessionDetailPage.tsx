@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Descriptions, Form, Input, Popconfirm, Radio, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Collapse, Descriptions, Form, Input, Popconfirm, Radio, Space, Typography } from 'antd';
 import { AuditOutlined, LockOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
@@ -88,6 +88,29 @@ export default function SessionDetailPage() {
           </Descriptions>
         )}
       </Card>
+      {out.earlierVersions.length > 0 && (
+        <Collapse
+          size="small"
+          data-testid="session-earlier"
+          items={[{
+            key: 'earlier',
+            label: t('counselingRecords.detail.earlier', { n: out.earlierVersions.length }),
+            children: (
+              <Space orientation="vertical" style={{ width: '100%' }}>
+                {out.earlierVersions.map((v) => (
+                  <Descriptions key={v.replacedAt} size="small" column={1} bordered title={<Typography.Text type="secondary" style={{ fontWeight: 'normal' }}>{t('counselingRecords.detail.replaced', { time: fmtTime(v.replacedAt), name: v.replacedByName })}</Typography.Text>}>
+                    <Descriptions.Item label={t('counselingRecords.form.presentingConcern')}><span style={{ whiteSpace: 'pre-wrap' }}>{v.notes.presentingConcern}</span></Descriptions.Item>
+                    <Descriptions.Item label={t('counselingRecords.form.assessment')}><span style={{ whiteSpace: 'pre-wrap' }}>{v.notes.assessment}</span></Descriptions.Item>
+                    <Descriptions.Item label={t('counselingRecords.form.intervention')}><span style={{ whiteSpace: 'pre-wrap' }}>{v.notes.intervention}</span></Descriptions.Item>
+                    <Descriptions.Item label={t('counselingRecords.form.riskLevel')}><RiskTag risk={v.notes.riskLevel} /></Descriptions.Item>
+                    <Descriptions.Item label={t('counselingRecords.form.nextStep')}><span style={{ whiteSpace: 'pre-wrap' }}>{v.notes.nextStep}</span></Descriptions.Item>
+                  </Descriptions>
+                ))}
+              </Space>
+            ),
+          }]}
+        />
+      )}
       <Card size="small" title={t('counselingRecords.detail.escalateTitle')}>
         <Space wrap>
           {s.alertId ? <Link to={`/alerts/${s.alertId}`} data-testid="session-alert-link">{t('counselingRecords.detail.alertLink')}</Link> : (
