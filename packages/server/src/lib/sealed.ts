@@ -58,7 +58,7 @@ function loadKeys(config: Config): Key[] {
   return fs.readFileSync(file, 'utf8').split(/[\n,]/).filter((k) => k.trim()).map((k) => keyOf(k, file));
 }
 
-export function makeSealer(keys: Key[]): Sealer {
+function makeSealer(keys: Key[]): Sealer {
   const sealing = keys[0];
   if (!sealing) throw new Error('no data key');
   const byId = new Map(keys.map((k) => [k.id, k]));
@@ -88,7 +88,7 @@ export function makeSealer(keys: Key[]): Sealer {
   };
 }
 
-/** A fresh random key, base64 (tests, and `npm run cli -- data-key` style tooling). */
+/** A fresh random key, base64 (what `openssl rand -base64 32` gives; tests use one per run). */
 export function newDataKey(): string {
   return randomBytes(32).toString('base64');
 }

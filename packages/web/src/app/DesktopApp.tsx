@@ -79,7 +79,6 @@ const SchoolCalendarPage = lazy(() => import('../pages/config/SchoolCalendarPage
 const CommitteeRulePage = lazy(() => import('../pages/config/CommitteeRulePage'));
 const CarePolicyPage = lazy(() => import('../pages/config/CarePolicyPage'));
 
-export { NotFound };
 
 /** The menu's headings: the seeds' four areas (四位一体) between the organisation and the settings. */
 const MENU_GROUPS: { id: 'org' | 'screening' | 'warning' | 'counseling' | 'crisis' | 'system'; keys: string[] }[] = [
