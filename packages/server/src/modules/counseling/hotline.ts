@@ -16,7 +16,7 @@ import { hasPermission, homePath, inScope, scopeOf } from '../access/service.js'
 import { appendAudit } from '../audit/service.js';
 import { auditActor } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
-import { pathsOf, supervises } from './sessions.js';
+import { pathsOf, supervises, visible } from './sessions.js';
 import { hotlineCalls } from './tables.js';
 
 type Call = z.infer<typeof contracts.HotlineCall>;
@@ -26,7 +26,6 @@ interface RawCall {
   counselor_account_id: string; counselor_name: string; can_read: boolean; created_at: Date | string; org_path: string; summary_sealed: string;
 }
 
-const visible = (caller: Caller) => sql`(${pathsOf(caller, 'session.write', sql`s.org_path`)} or ${pathsOf(caller, 'session.supervise', sql`s.org_path`)})`;
 const readsSummary = (caller: Caller) =>
   sql`((s.counselor_account_id = ${caller.accountId}::uuid and ${pathsOf(caller, 'hotline.log', sql`s.org_path`)}) or ${supervises(caller)})`;
 const SELECT = (caller: Caller) => sql`select s.*, st.name as student_name, ${readsSummary(caller)} as can_read from hotline_calls s left join students st on st.id = s.student_id`;

@@ -38,8 +38,8 @@ export function pathsOf(caller: Caller, p: Permission, column: SQL): SQL {
   return inScope(scopeFor(caller.assignments, p), column);
 }
 
-/** Metadata of a record (alias s) is visible to session.write / session.supervise holders of its school. */
-const visible = (caller: Caller) => sql`(${pathsOf(caller, 'session.write', sql`s.org_path`)} or ${pathsOf(caller, 'session.supervise', sql`s.org_path`)})`;
+/** Metadata of a record (alias s) is visible to session.write / session.supervise holders of its school (hotline calls too). */
+export const visible = (caller: Caller) => sql`(${pathsOf(caller, 'session.write', sql`s.org_path`)} or ${pathsOf(caller, 'session.supervise', sql`s.org_path`)})`;
 
 /** Is the caller a designated supervisor of the school of the row (alias s), still holding session.supervise there? */
 export const supervises = (caller: Caller, alias = 's') =>
@@ -219,27 +219,6 @@ export async function escalateSession(deps: Deps, caller: Caller, id: string, ki
     await escalate(tx, deps, caller, row, risk, kind, now);
   });
   return getSession(deps, caller, id);
-}
-
-// --- for the lead: the student timeline and measures -------------------------------------------------
-
-/**
- * A student's session metadata (date, kind, duration, counselor) as the caller may see it: empty for
- * callers without session.write / session.supervise at the student's school. Never notes.
- */
-export async function studentSessionMeta(db: Db, caller: Caller, studentId: string): Promise<Meta[]> {
-  if (!hasPermission(caller, 'session.write') && !hasPermission(caller, 'session.supervise')) return [];
-  const found = await rows<RawMeta>(db, sql`${selectMeta(caller)} where s.student_id = ${studentId} and s.region_id = ${caller.regionId} and ${visible(caller)} order by s.session_date desc, s.created_at desc limit 200`);
-  return found.map((r) => toMeta(r, caller));
-}
-
-/** Counseling sessions and minutes per school under a path in a date range (for counseling.measures). */
-export async function sessionTotalsBySchool(db: Db, regionId: number, pathPrefix: string, from: string, to: string): Promise<{ schoolId: number; sessions: number; minutes: number; students: number }[]> {
-  const found = await rows<{ school_id: number; sessions: number; minutes: number; students: number }>(db, sql`
-    select s.school_id, count(*)::int as sessions, coalesce(sum(s.duration_minutes), 0)::int as minutes, count(distinct s.student_id)::int as students
-    from counseling_sessions s where s.region_id = ${regionId} and s.org_path like ${`${pathPrefix}%`} and s.session_date between ${from} and ${to}
-    group by s.school_id order by s.school_id`);
-  return found.map((r) => ({ schoolId: r.school_id, sessions: r.sessions, minutes: r.minutes, students: r.students }));
 }
 
 // --- supervisors -------------------------------------------------------------------------------------
