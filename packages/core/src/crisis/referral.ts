@@ -3,6 +3,7 @@
  * the acceptance deadline and its escalation, the follow-up
  * schedule of a return plan, and the median used by the measures.
  */
+import { addDaysIso } from '../counseling/rooms.js';
 
 export const REFERRAL_STATUSES = ['sent', 'accepted', 'declined', 'seen', 'feedback', 'closed'] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
@@ -58,14 +59,9 @@ export function referralNeedsEscalation(r: { status: ReferralStatus; acceptBy: D
   return referralOverdue(r, now) && r.escalatedAt == null;
 }
 
-/** Adds days to a YYYY-MM-DD date. */
-function plusDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
-
 /** The weekly follow-ups of a return plan: week 1 … weeks, each due 7 days after the previous, from the return date. */
 export function returnFollowUpDates(returnDate: string, weeks: number): { seq: number; dueDate: string }[] {
-  return Array.from({ length: weeks }, (_, i) => ({ seq: i + 1, dueDate: plusDays(returnDate, 7 * (i + 1)) }));
+  return Array.from({ length: weeks }, (_, i) => ({ seq: i + 1, dueDate: addDaysIso(returnDate, 7 * (i + 1)) }));
 }
 
 /** The median of a list (the mean of the two middle values for an even count); null when empty. */

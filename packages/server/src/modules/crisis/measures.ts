@@ -18,31 +18,28 @@
  *   written for an appointment is not counted twice).
  * Totals take the median over all rows pooled, not the median of the schools' medians.
  */
-import { median, round1, scopeFor, type contracts } from '@xinyu/core';
+import { addDaysIso, median, round1, type contracts } from '@xinyu/core';
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { notFound } from '../../http/errors.js';
-import { scopeOf } from '../access/service.js';
+import { inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { auditActor } from '../org/service.js';
 import { cstToday } from '../screening/campaigns.js';
 
 type Figures = z.infer<typeof contracts.CounselingMeasures>['total'];
 const cstStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
-const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00+08:00`) + 86_400_000);
 
 export async function counselingMeasures(deps: Deps, caller: Caller, q: z.infer<typeof contracts.CounselingMeasuresQuery>): Promise<z.infer<typeof contracts.CounselingMeasures>> {
-  scopeOf(caller, 'counseling.measures');
-  const paths = scopeFor(caller.assignments, 'counseling.measures').orgPaths;
+  const scope = scopeOf(caller, 'counseling.measures');
   const now = deps.clock();
   const to = q.to ?? cstToday(now);
-  const from = q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+  const from = q.from ?? addDaysIso(to, -29);
   if (from > to) throw notFound();
-  const inPaths = paths.length ? sql`u.path like any(${sql.param(paths.map((p) => `${p}%`))}::text[])` : sql`false`;
   const unit = (await rows<{ id: number; name: string; kind: string; path: string }>(deps.db, sql`
-    select u.id, u.name, u.kind, u.path from org_units u where u.region_id = ${caller.regionId} and ${inPaths}
+    select u.id, u.name, u.kind, u.path from org_units u where u.region_id = ${caller.regionId} and ${inScope(scope, sql`u.path`)}
     ${q.unitId ? sql`and u.id = ${q.unitId}` : sql``} order by length(u.path), u.id limit 1`))[0];
   if (!unit) throw notFound();
   // the schools under the unit (or the school holding it)
@@ -51,7 +48,7 @@ export async function counselingMeasures(deps: Deps, caller: Caller, q: z.infer<
     order by s.path`);
   const ids = schools.map((s) => s.id);
   const start = cstStart(from);
-  const end = dayAfter(to);
+  const end = cstStart(addDaysIso(to, 1));
   const idList = sql`${sql.param(ids)}::int[]`;
   const [refs, alerts, sessions, walkIns] = ids.length
     ? await Promise.all([
