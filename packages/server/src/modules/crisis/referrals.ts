@@ -7,7 +7,7 @@
  * audit log; the guardians are told when the referral is sent and when feedback arrives, in plain
  * words without the reason or any diagnosis.
  */
-import { ageOn, referralAcceptBy, referralActions, referralNext, type contracts, type ReferralAction, type ReferralStatus } from '@xinyu/core';
+import { ageOn, referralAcceptBy, referralActions, referralNext, referralOverdue, scopeFor, scopeIncludes, type contracts, type ReferralAction, type ReferralStatus } from '@xinyu/core';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
@@ -62,7 +62,7 @@ function toReferral(r: Row & ListRow, now: Date): ReferralOut {
   return {
     id: r.id, studentId: r.studentId, studentName: r.student_name, className: r.class_name, schoolName: r.school_name, caseId: r.caseId,
     institutionId: r.institutionId, institutionName: r.institution_name, clinicianName: r.clinicianName, severity: r.severity, status: r.status,
-    sentAt: iso(r.sentAt)!, sentByName: r.sentByName, acceptBy: iso(r.acceptBy)!, overdue: r.status === 'sent' && now > r.acceptBy, escalatedAt: iso(r.escalatedAt),
+    sentAt: iso(r.sentAt)!, sentByName: r.sentByName, acceptBy: iso(r.acceptBy)!, overdue: referralOverdue(r, now), escalatedAt: iso(r.escalatedAt),
     acceptedAt: iso(r.acceptedAt), declinedAt: iso(r.declinedAt), declineReason: r.declineReason, seenAt: iso(r.seenAt), feedbackAt: iso(r.feedbackAt),
     closedAt: iso(r.closedAt), closedByName: r.closedByName, returnPlanId: r.return_plan_id,
   };
@@ -76,7 +76,8 @@ async function readableReferral(db: Db, caller: Caller, id: string) {
   return found;
 }
 
-const manages = (caller: Caller, orgPath: string) => hasPermission(caller, 'crisis.manage') && scopeOf(caller, 'crisis.manage').orgPaths.some((p) => orgPath.startsWith(p));
+/** May the caller take the school's steps (crisis.manage) on a record at this path? Shared with return plans. */
+export const manages = (caller: Caller, orgPath: string) => hasPermission(caller, 'crisis.manage') && scopeIncludes(scopeFor(caller.assignments, 'crisis.manage'), orgPath);
 
 export async function listReferrals(deps: Deps, caller: Caller, q: z.infer<typeof contracts.ReferralQuery>) {
   const scope = scopeOf(caller, 'crisis.read');

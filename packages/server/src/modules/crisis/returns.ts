@@ -11,12 +11,12 @@ import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../http/errors.js';
-import { hasPermission, inScope, scopeOf } from '../access/service.js';
+import { inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { auditActor, classNameOf } from '../org/service.js';
 import { cstToday } from '../screening/campaigns.js';
 import { sendGuardianNotice } from './guardian-notices.js';
-import { referralEvent } from './referrals.js';
+import { manages, referralEvent } from './referrals.js';
 import { returnFollowUps, returnPlans } from './tables.js';
 
 type Plan = typeof returnPlans.$inferSelect;
@@ -63,8 +63,6 @@ async function readablePlan(db: Db, caller: Caller, id: string) {
   if (!found) throw notFound();
   return found;
 }
-
-const manages = (caller: Caller, orgPath: string) => hasPermission(caller, 'crisis.manage') && scopeOf(caller, 'crisis.manage').orgPaths.some((p) => orgPath.startsWith(p));
 
 export async function getReturnPlan(deps: Deps, caller: Caller, id: string, audit = true): Promise<z.infer<typeof contracts.ReturnPlanDetail>> {
   const f = await readablePlan(deps.db, caller, id);
