@@ -1,6 +1,5 @@
 /** Messages of referral and return to school, zh-CN first; en-US must have the same keys (tsc checks it). */
 export const referralZh = {
-  menu: '转介与复学',
   menuReferrals: '转介绿色通道',
   menuReturns: '愈后复学',
   menuInstitutions: '合作机构',
@@ -25,7 +24,6 @@ export const referralZh = {
     status: '状态',
     sentAt: '发出时间',
     acceptBy: '接收时限',
-    filterStatus: '状态',
     onlyOverdue: '只看超时',
     empty: '暂无转介',
   },
@@ -48,12 +46,10 @@ export const referralZh = {
     caseLinked: '关联危机个案',
     submit: '发出转介',
     required: '必填',
-    sent: '转介已发出',
   },
   detail: {
     title: '转介详情',
     shared: '机构可见的信息',
-    age: '年龄',
     genderAge: '性别 · 年龄',
     school: '学校班级',
     consent: '监护人同意',
@@ -194,7 +190,6 @@ export const referralZh = {
 };
 
 export const referralEn: typeof referralZh = {
-  menu: 'Referral and return to school',
   menuReferrals: 'Referral green channel',
   menuReturns: 'Return to school',
   menuInstitutions: 'Partner institutions',
@@ -219,7 +214,6 @@ export const referralEn: typeof referralZh = {
     status: 'Status',
     sentAt: 'Sent',
     acceptBy: 'Accept by',
-    filterStatus: 'Status',
     onlyOverdue: 'Overdue only',
     empty: 'No referrals',
   },
@@ -242,12 +236,10 @@ export const referralEn: typeof referralZh = {
     caseLinked: 'Crisis case',
     submit: 'Send referral',
     required: 'Required',
-    sent: 'Referral sent',
   },
   detail: {
     title: 'Referral',
     shared: 'What the institution sees',
-    age: 'Age',
     genderAge: 'Gender · age',
     school: 'School and class',
     consent: 'Guardian consent',

@@ -12,14 +12,14 @@ import { useSendOnce } from '../../app/useSendOnce';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { fmt, SeverityTag, StatusTag } from './shared';
-import type { ClinicReferral, ReferralFeedback } from './types';
+import type { ClinicReferral, Items, ReferralFeedback } from './types';
 
 type Tab = 'pending' | 'active' | 'done';
 
 export function ClinicListPage() {
   const { t } = useTranslation();
   const [tab, setTab] = useState<Tab>('pending');
-  const { data, error, loading, reload } = useAsync((signal) => api.get<{ items: ClinicReferral[] }>('/clinic/referrals', { status: tab }, { signal }), [tab]);
+  const { data, error, loading, reload } = useAsync((signal) => api.get<Items<ClinicReferral>>('/clinic/referrals', { status: tab }, { signal }), [tab]);
   return (
     <div data-testid="clinic-list">
       <Typography.Title level={4} style={{ marginTop: 0 }}>{t('referral.clinic.title')}</Typography.Title>

@@ -8,7 +8,7 @@ import { applyFormErrors } from '../../app/formErrors';
 import { useAsync } from '../../app/useAsync';
 import { useSendOnce } from '../../app/useSendOnce';
 import { ErrorBox } from '../../components/ErrorBox';
-import type { Institution, InstitutionClinician } from './types';
+import type { Institution, InstitutionClinician, Items } from './types';
 
 type InstForm = Pick<Institution, 'name' | 'kind' | 'address' | 'phone' | 'acceptHours' | 'active'>;
 interface ClinForm { username: string; name: string; password: string; department?: string; title?: string }
@@ -41,7 +41,7 @@ function InstitutionModal({ editing, onClose, onSaved }: { editing: Institution 
 
 function Clinicians({ inst, onChanged }: { inst: Institution; onChanged: () => void }) {
   const { t } = useTranslation();
-  const { data, error, loading, reload } = useAsync((signal) => api.get<{ items: InstitutionClinician[] }>(`/institutions/${inst.id}/clinicians`, undefined, { signal }), [inst.id]);
+  const { data, error, loading, reload } = useAsync((signal) => api.get<Items<InstitutionClinician>>(`/institutions/${inst.id}/clinicians`, undefined, { signal }), [inst.id]);
   const [adding, setAdding] = useState(false);
   const [form] = Form.useForm<ClinForm>();
   const { busy, problem, send } = useSendOnce();
@@ -82,7 +82,7 @@ function Clinicians({ inst, onChanged }: { inst: Institution; onChanged: () => v
 
 export default function InstitutionsPage() {
   const { t } = useTranslation();
-  const { data, error, loading, reload } = useAsync((signal) => api.get<{ items: Institution[] }>('/institutions', undefined, { signal }), []);
+  const { data, error, loading, reload } = useAsync((signal) => api.get<Items<Institution>>('/institutions', undefined, { signal }), []);
   const [editing, setEditing] = useState<Institution | null | undefined>(undefined);
   return (
     <Card title={t('referral.institutions.title')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing(null)} data-testid="institution-add">{t('referral.institutions.add')}</Button>}>

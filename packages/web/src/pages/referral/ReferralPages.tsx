@@ -18,12 +18,12 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { StudentPicker } from '../warning/RaiseAlertModal';
 import { DeadlineTags, fmt, SEVERITIES, SeverityTag, StatusTag } from './shared';
-import type { Institution, Paged, Referral, ReferralContext, ReferralDetail } from './types';
+import type { Institution, Items, Paged, Referral, ReferralContext, ReferralDetail } from './types';
 
 const STATUS_FILTERS = ['open', 'sent', 'accepted', 'declined', 'seen', 'feedback', 'closed'] as const;
 
 export function useInstitutions(activeOnly = true) {
-  const r = useAsync((signal) => api.get<{ items: Institution[] }>('/institutions', undefined, { signal }), []);
+  const r = useAsync((signal) => api.get<Items<Institution>>('/institutions', undefined, { signal }), []);
   return { ...r, items: (r.data?.items ?? []).filter((i) => !activeOnly || i.active) };
 }
 

@@ -8,7 +8,7 @@ import { Guard, type Can, type NavItem } from '../../app/areas';
 import { useCan } from '../../app/session';
 import { useAsync } from '../../app/useAsync';
 import { HomeLink } from '../self/WarningHomeCards';
-import type { ClinicReferral } from './types';
+import type { ClinicReferral, Items } from './types';
 
 const ReferralListPage = lazy(() => import('./ReferralPages').then((m) => ({ default: m.ReferralListPage })));
 const NewReferralPage = lazy(() => import('./ReferralPages').then((m) => ({ default: m.NewReferralPage })));
@@ -59,7 +59,7 @@ export function referralMobileRoutes(can: Can): ReactElement {
 
 function ClinicHomeCard() {
   const { t } = useTranslation();
-  const { data } = useAsync((signal) => api.get<{ items: ClinicReferral[] }>('/clinic/referrals', { status: 'pending' }, { signal }), []);
+  const { data } = useAsync((signal) => api.get<Items<ClinicReferral>>('/clinic/referrals', { status: 'pending' }, { signal }), []);
   const n = data?.items.length ?? 0;
   return (
     <HomeLink to="/m/referrals" icon={<MedicineBoxOutlined style={{ fontSize: 22, color: n ? '#cf1322' : '#1677ff' }} />} title={t('referral.clinic.home')}

@@ -14,4 +14,4 @@ export type ReturnPlanDetail = z.infer<typeof contracts.ReturnPlanDetail>;
 export type CounselingMeasures = z.infer<typeof contracts.CounselingMeasures>;
 export type ReferralStatus = Referral['status'];
 export type Severity = Referral['severity'];
-export type { Paged } from '../../api/types';
+export type { Items, Paged } from '../../api/types';
