@@ -157,8 +157,18 @@ export async function findCase(db: Db, caller: Caller, id: string, permission: P
   return found[0] ?? null;
 }
 
-/** A case the caller may change: in crisis.manage scope (404 otherwise) and still open (409 once closed). */
+/** Row lock on a case for the rest of the transaction (nothing when there is no such case). */
+async function lockCase(tx: Db, id: string): Promise<void> {
+  await tx.select({ id: crisisCases.id }).from(crisisCases).where(eq(crisisCases.id, id)).for('update');
+}
+
+/**
+ * A case the caller may change: in crisis.manage scope (404 otherwise) and still open (409 once
+ * closed). Call it inside the change's transaction: it locks the case first (one change at a time
+ * per case), so what it reads is the latest commit, not the state before waiting for the lock.
+ */
 export async function manageableCase(tx: Db, caller: Caller, id: string): Promise<FoundCase> {
+  await lockCase(tx, id);
   const found = await findCase(tx, caller, id, 'crisis.manage');
   if (!found) throw notFound();
   if (found.c.status !== 'open') throw conflict('个案已销号，只能查看，不能再修改');
@@ -359,8 +369,6 @@ async function change(deps: Deps, caller: Caller, id: string, fn: (tx: Db, f: Fo
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
     const f = await manageableCase(tx, caller, id);
-    // one change at a time per case
-    await tx.select({ id: crisisCases.id }).from(crisisCases).where(eq(crisisCases.id, id)).for('update');
     await fn(tx, f, now);
     await tx.update(crisisCases).set({ updatedAt: now }).where(eq(crisisCases.id, id));
   });
@@ -480,9 +488,9 @@ export async function finishTask(deps: Deps, caller: Caller, id: string, taskId:
 export async function closeCase(deps: Deps, caller: Caller, id: string, body: z.infer<typeof contracts.CloseCaseBody>): Promise<Detail> {
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
+    await lockCase(tx, id);
     const f = await findCase(tx, caller, id, 'crisis.close');
     if (!f) throw notFound();
-    await tx.select({ id: crisisCases.id }).from(crisisCases).where(eq(crisisCases.id, id)).for('update');
     if (f.c.status !== 'open') throw conflict('个案已销号');
     const problems = analysisProblems(body.analysis);
     if (Object.keys(problems).length) {
