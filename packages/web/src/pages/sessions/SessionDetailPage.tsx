@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Alert, App, Button, Card, Collapse, Descriptions, Form, Input, Popconfirm, Radio, Space, Typography } from 'antd';
 import { AuditOutlined, LockOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,23 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Loading } from '../../components/Loading';
 import { fmtTime, RiskTag, SESSION_RISK_LEVELS } from './shared';
 import type { SessionMeta, SessionNotes, SessionNotesOut } from './types';
+
+/** The notes as read: the text fields, and the risk level when it is not shown elsewhere (earlier versions). */
+function NotesView({ notes, withRisk, title, testId }: { notes: SessionNotes; withRisk?: boolean; title?: ReactNode; testId?: string }) {
+  const { t } = useTranslation();
+  const text = (f: 'presentingConcern' | 'assessment' | 'intervention' | 'nextStep') => (
+    <Descriptions.Item key={f} label={t(`counselingRecords.form.${f}`)}><span style={{ whiteSpace: 'pre-wrap' }}>{notes[f]}</span></Descriptions.Item>
+  );
+  return (
+    <Descriptions size="small" column={1} bordered title={title} data-testid={testId}>
+      {text('presentingConcern')}
+      {text('assessment')}
+      {text('intervention')}
+      {withRisk ? <Descriptions.Item label={t('counselingRecords.form.riskLevel')}><RiskTag risk={notes.riskLevel} /></Descriptions.Item> : null}
+      {text('nextStep')}
+    </Descriptions>
+  );
+}
 
 /** One record: its notes for the author and the supervisors (each opening of this page is audited), amend, escalate. */
 export default function SessionDetailPage() {
@@ -80,12 +97,7 @@ export default function SessionDetailPage() {
             </Space>
           </Form>
         ) : (
-          <Descriptions size="small" column={1} bordered data-testid="session-notes">
-            <Descriptions.Item label={t('counselingRecords.form.presentingConcern')}><span style={{ whiteSpace: 'pre-wrap' }}>{n.presentingConcern}</span></Descriptions.Item>
-            <Descriptions.Item label={t('counselingRecords.form.assessment')}><span style={{ whiteSpace: 'pre-wrap' }}>{n.assessment}</span></Descriptions.Item>
-            <Descriptions.Item label={t('counselingRecords.form.intervention')}><span style={{ whiteSpace: 'pre-wrap' }}>{n.intervention}</span></Descriptions.Item>
-            <Descriptions.Item label={t('counselingRecords.form.nextStep')}><span style={{ whiteSpace: 'pre-wrap' }}>{n.nextStep}</span></Descriptions.Item>
-          </Descriptions>
+          <NotesView notes={n} testId="session-notes" />
         )}
       </Card>
       {out.earlierVersions.length > 0 && (
@@ -98,13 +110,7 @@ export default function SessionDetailPage() {
             children: (
               <Space orientation="vertical" style={{ width: '100%' }}>
                 {out.earlierVersions.map((v) => (
-                  <Descriptions key={v.replacedAt} size="small" column={1} bordered title={<Typography.Text type="secondary" style={{ fontWeight: 'normal' }}>{t('counselingRecords.detail.replaced', { time: fmtTime(v.replacedAt), name: v.replacedByName })}</Typography.Text>}>
-                    <Descriptions.Item label={t('counselingRecords.form.presentingConcern')}><span style={{ whiteSpace: 'pre-wrap' }}>{v.notes.presentingConcern}</span></Descriptions.Item>
-                    <Descriptions.Item label={t('counselingRecords.form.assessment')}><span style={{ whiteSpace: 'pre-wrap' }}>{v.notes.assessment}</span></Descriptions.Item>
-                    <Descriptions.Item label={t('counselingRecords.form.intervention')}><span style={{ whiteSpace: 'pre-wrap' }}>{v.notes.intervention}</span></Descriptions.Item>
-                    <Descriptions.Item label={t('counselingRecords.form.riskLevel')}><RiskTag risk={v.notes.riskLevel} /></Descriptions.Item>
-                    <Descriptions.Item label={t('counselingRecords.form.nextStep')}><span style={{ whiteSpace: 'pre-wrap' }}>{v.notes.nextStep}</span></Descriptions.Item>
-                  </Descriptions>
+                  <NotesView key={v.replacedAt} notes={v.notes} withRisk title={<Typography.Text type="secondary" style={{ fontWeight: 'normal' }}>{t('counselingRecords.detail.replaced', { time: fmtTime(v.replacedAt), name: v.replacedByName })}</Typography.Text>} />
                 ))}
               </Space>
             ),
