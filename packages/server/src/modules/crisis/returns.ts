@@ -14,6 +14,7 @@ import { AppError, badRequest, forbidden, notFound } from '../../http/errors.js'
 import { inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { auditActor, classNameOf } from '../org/service.js';
+import { students } from '../org/tables.js';
 import { cstToday } from '../screening/campaigns.js';
 import { sendGuardianNotice } from './guardian-notices.js';
 import { manages, referralEvent } from './referrals.js';
@@ -24,8 +25,8 @@ type FollowUp = typeof returnFollowUps.$inferSelect;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 async function plansWhere(db: Db, where: SQL, limit = 200, offset = 0) {
-  return db.select({ p: returnPlans, studentName: sql<string>`(select s.name from students s where s.id = ${returnPlans.studentId})`, className: sql<string>`(select ${classNameOf('s.class_id')} from students s where s.id = ${returnPlans.studentId})` })
-    .from(returnPlans).where(where).orderBy(sql`${returnPlans.status} = 'closed'`, sql`${returnPlans.createdAt} desc`).limit(limit).offset(offset);
+  return db.select({ p: returnPlans, studentName: students.name, className: sql<string>`${classNameOf('students.class_id')}` })
+    .from(returnPlans).innerJoin(students, eq(students.id, returnPlans.studentId)).where(where).orderBy(sql`${returnPlans.status} = 'closed'`, sql`${returnPlans.createdAt} desc`).limit(limit).offset(offset);
 }
 
 function summary(p: Plan, studentName: string, className: string, ups: FollowUp[], today: string): z.infer<typeof contracts.ReturnPlan> {
