@@ -5,7 +5,7 @@
  * Who may see or change a case is decided in the query from the caller's scope for the student's
  * path: another school's case answers 404 like a missing one.
  */
-import { analysisProblems, cleanSafetyPlan, RISK_RANK, riskFromAlert, safetyPlanChanges, scopeFor, scopeIncludes, taskState, type contracts, type Permission, type SafetyPlan } from '@xinyu/core';
+import { analysisProblems, cleanSafetyPlan, RISK_RANK, riskFromAlert, safetyPlanChanges, scopeFor, scopeIncludes, taskState, type contracts, type Permission, type RiskLevel, type SafetyPlan } from '@xinyu/core';
 import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
@@ -24,7 +24,6 @@ import { crisisCases, crisisEvents, crisisTasks, crisisTeamMembers, guardianCont
 type CaseRow = typeof crisisCases.$inferSelect;
 type Detail = z.infer<typeof contracts.CrisisCaseDetail>;
 
-export type RiskLevel = 'moderate' | 'high' | 'imminent';
 export type CaseSource = 'alert' | 'session' | 'direct';
 export type TeamRole = 'counselor' | 'leader' | 'head_teacher' | 'other';
 
@@ -44,7 +43,7 @@ export async function caseEvent(tx: Db, caseId: string, kind: string, actorName:
 }
 
 /** A team role from what the caller is at the school. */
-export function teamRoleOf(caller: Caller): TeamRole {
+function teamRoleOf(caller: Caller): TeamRole {
   if (caller.roles.includes('counselor')) return 'counselor';
   if (caller.roles.includes('school_leader')) return 'leader';
   if (caller.roles.includes('head_teacher')) return 'head_teacher';
@@ -183,6 +182,14 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 async function liveTeam(db: Db, caseId: string) {
   return db.select().from(crisisTeamMembers).where(and(eq(crisisTeamMembers.caseId, caseId), isNull(crisisTeamMembers.removedAt)));
+}
+
+/** The live team member a task is given to (none: null), or 400. */
+async function teamAssignee(db: Db, caseId: string, accountId: string | null | undefined): Promise<{ accountId: string; name: string } | null> {
+  if (!accountId) return null;
+  const m = (await liveTeam(db, caseId)).find((x) => x.accountId === accountId);
+  if (!m) throw badRequest('负责人须是干预小组成员', { assigneeAccountId: '请从干预小组中选择' });
+  return { accountId: m.accountId, name: m.name };
 }
 
 async function notifyTeam(tx: Db, deps: Pick<Deps, 'config'>, caller: Caller, f: FoundCase, kind: string, title: string, now: Date): Promise<void> {
@@ -428,12 +435,7 @@ export async function addTask(deps: Deps, caller: Caller, id: string, body: z.in
     }
     const dueAt = new Date(body.dueAt);
     if (dueAt.getTime() < now.getTime() - 60_000) throw badRequest('截止时间不能早于现在', { dueAt: '请选择现在之后的时间' });
-    let assignee: { accountId: string; name: string } | null = null;
-    if (body.assigneeAccountId) {
-      const m = (await liveTeam(tx, f.c.id)).find((x) => x.accountId === body.assigneeAccountId);
-      if (!m) throw badRequest('负责人须是干预小组成员', { assigneeAccountId: '请从干预小组中选择' });
-      assignee = { accountId: m.accountId, name: m.name };
-    }
+    const assignee = await teamAssignee(tx, f.c.id, body.assigneeAccountId);
     const inserted = await tx.insert(crisisTasks).values({ caseId: f.c.id, title: body.title, assigneeAccountId: assignee?.accountId ?? null, assigneeName: assignee?.name ?? null, dueAt, clientId: body.clientId, createdAt: now })
       .onConflictDoNothing().returning({ id: crisisTasks.id });
     if (!inserted[0]) return;
@@ -451,12 +453,7 @@ export async function assignTask(deps: Deps, caller: Caller, id: string, taskId:
     const task = (await tx.select().from(crisisTasks).where(and(eq(crisisTasks.id, taskId), eq(crisisTasks.caseId, f.c.id))).for('update'))[0];
     if (!task) throw notFound();
     if (task.doneAt || task.cancelledAt) throw conflict('该任务已完成或已取消');
-    let assignee: { accountId: string; name: string } | null = null;
-    if (body.assigneeAccountId) {
-      const m = (await liveTeam(tx, f.c.id)).find((x) => x.accountId === body.assigneeAccountId);
-      if (!m) throw badRequest('负责人须是干预小组成员', { assigneeAccountId: '请从干预小组中选择' });
-      assignee = { accountId: m.accountId, name: m.name };
-    }
+    const assignee = await teamAssignee(tx, f.c.id, body.assigneeAccountId);
     if ((assignee?.accountId ?? null) === task.assigneeAccountId) return;
     await tx.update(crisisTasks).set({ assigneeAccountId: assignee?.accountId ?? null, assigneeName: assignee?.name ?? null }).where(eq(crisisTasks.id, task.id));
     await caseEvent(tx, f.c.id, 'task.assigned', caller.displayName, { title: task.title, assignee: assignee?.name ?? null }, now);
