@@ -1,3 +1,4 @@
+import { ANALYSIS_PARTS, SAFETY_PLAN_PARTS } from '@xinyu/core';
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { RiskLevel } from './types';
@@ -6,8 +7,9 @@ export const RISKS: readonly RiskLevel[] = ['imminent', 'high', 'moderate'];
 export const RISK_COLOR: Record<RiskLevel, string> = { imminent: 'magenta', high: 'red', moderate: 'orange' };
 export const TEAM_ROLES = ['counselor', 'leader', 'head_teacher', 'other'] as const;
 export const CHANNELS = ['phone', 'in_person', 'home_visit', 'video', 'message'] as const;
-export const PLAN_PARTS = ['warningSigns', 'copingSteps', 'peoplePlaces', 'contacts', 'environment', 'professional'] as const;
-export const ANALYSIS_PARTS = ['background', 'course', 'measures', 'outcome', 'lessons'] as const;
+// the parts as core's rules (and the API contracts) name them
+export const PLAN_PARTS = SAFETY_PLAN_PARTS;
+export { ANALYSIS_PARTS };
 
 export function RiskTag({ risk, testId }: { risk: RiskLevel; testId?: string }) {
   const { t } = useTranslation();
