@@ -20,7 +20,7 @@
  *   the topic only when they wrote it (the student, or the parent who booked); never anyone else's.
  */
 import { addDaysIso, isoWeekday, minutesOf, scopeFor, scopeIncludes, timeProblems, type contracts } from '@xinyu/core';
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
@@ -413,10 +413,12 @@ async function cancelInside(tx: Db, deps: Deps, caller: Caller, a: AppointmentRo
 export async function act(deps: Deps, caller: Caller, id: string, body: z.infer<typeof contracts.AppointmentActionBody>): Promise<{ id: string; status: Status }> {
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
-    const a = (await tx.select().from(appointments).where(and(eq(appointments.id, id), eq(appointments.regionId, caller.regionId))).for('update'))[0];
-    const manages = !!a && mayManage(caller, a.orgPath);
-    const own = !!a && (a.bookedBy === caller.accountId || ownSide(caller).includes(a.studentId));
-    if (!a || (!manages && !own)) throw notFound();
+    // in the query: the school's counselors and leaders, the booker, the student and their parents; 404 otherwise
+    const side = ownSide(caller);
+    const a = (await tx.select().from(appointments).where(and(eq(appointments.id, id), eq(appointments.regionId, caller.regionId),
+      or(hasPermission(caller, 'appointment.manage') ? inScope(manageScope(caller), appointments.orgPath) : undefined, eq(appointments.bookedBy, caller.accountId), side.length ? inArray(appointments.studentId, side) : undefined))).for('update'))[0];
+    if (!a) throw notFound();
+    const manages = mayManage(caller, a.orgPath);
     if (!manages && body.action !== 'cancel') throw forbidden();
     const refuse = (what: string) => new AppError(409, 'invalid_state', `这条预约现在是“${STATUS_ZH[a.status]}”，不能${what}`);
     const studentName = async () => (await rows<{ name: string }>(tx, sql`select name from students where id = ${a.studentId}`))[0]?.name ?? '';
