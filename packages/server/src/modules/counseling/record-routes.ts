@@ -16,7 +16,7 @@ export const recordRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
   // --- session records (咨询记录表) ---
   app.get('/counseling/sessions', {
     config: { access: SESSION_ROLES },
-    schema: { tags, summary: '咨询记录（只有日期、形式、时长、咨询师，不含内容）', querystring: contracts.SessionQuery, response: { 200: contracts.paged(contracts.SessionMeta), 400: E, 403: E } },
+    schema: { tags, summary: '咨询记录列表（学生、日期、形式、时长、咨询师及关联的预警或个案；不含内容，每次查看记入审计日志）', querystring: contracts.SessionQuery, response: { 200: contracts.paged(contracts.SessionMeta), 400: E, 403: E } },
   }, async (req) => listSessions(deps, callerOf(req), req.query));
 
   app.post('/counseling/sessions', {
