@@ -12,10 +12,10 @@ import { addDaysIso, isoWeekday } from '@xinyu/core';
 import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { rows, type Db } from '../db/client.js';
+import { cstToday } from '../modules/screening/campaigns.js';
 import { appointmentEvents, appointments, counselingRooms, counselorSlots, roomHourLogs, roomHours } from '../modules/counseling/tables.js';
 
 const cstAt = (date: string, hhmm: string) => new Date(`${date}T${hhmm}:00+08:00`);
-const cstToday = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 export async function seedDemoCounseling(tx: Db, opts: { now: Date }): Promise<{ rooms: number; slots: number; appointments: number }> {
   const { now } = opts;

@@ -135,7 +135,7 @@ async function tellGuardians(tx: Db, deps: Deps, caller: Caller | null, a: Appoi
 }
 
 /** Account ids of the student themselves (their student accounts). */
-async function studentAccounts(db: Db, studentId: string): Promise<string[]> {
+export async function studentAccounts(db: Db, studentId: string): Promise<string[]> {
   return (await rows<{ id: string }>(db, sql`select distinct a.id from role_assignments ra join accounts a on a.id = ra.account_id and not a.disabled where ra.role = 'student' and ra.student_id = ${studentId}`)).map((r) => r.id);
 }
 
@@ -200,7 +200,6 @@ export async function publishSlots(deps: Deps, caller: Caller, body: z.infer<typ
     wanted.push({ startsAt, endsAt: cstAt(d, e) });
   }
   if (!wanted.length) throw badRequest('所选日期范围内没有符合的日期（或时间已过）', { weekdays: '所选日期范围内没有符合的日期' });
-  const me = (await rows<{ name: string }>(deps.db, sql`select display_name as name from accounts where id = ${caller.accountId}`))[0]!.name;
   const created = await deps.db.transaction(async (tx) => {
     // the caller's live slots that overlap the new ones (another start time): those new ones are skipped
     const existing = await rows<{ starts_at: unknown; ends_at: unknown }>(tx, sql`
@@ -210,7 +209,7 @@ export async function publishSlots(deps: Deps, caller: Caller, body: z.infer<typ
     const fresh = wanted.filter((w) => !busy.some(([bs, be]) => bs < w.endsAt.getTime() && be > w.startsAt.getTime()));
     if (!fresh.length) return [];
     const inserted = await tx.insert(counselorSlots).values(fresh.map((w) => ({
-      regionId: caller.regionId, schoolId: school.id, orgPath: school.path, counselorAccountId: caller.accountId, counselorName: me, roomId, startsAt: w.startsAt, endsAt: w.endsAt, createdAt: now,
+      regionId: caller.regionId, schoolId: school.id, orgPath: school.path, counselorAccountId: caller.accountId, counselorName: caller.displayName, roomId, startsAt: w.startsAt, endsAt: w.endsAt, createdAt: now,
     })))
       // a cancelled slot at the same start comes back instead of a duplicate
       .onConflictDoUpdate({ target: [counselorSlots.counselorAccountId, counselorSlots.startsAt], set: { cancelledAt: null, endsAt: sql`excluded.ends_at`, roomId: sql`excluded.room_id` }, setWhere: sql`${counselorSlots.cancelledAt} is not null` })
@@ -506,11 +505,10 @@ const CHANNEL_ZH: Record<string, string> = { student: '本人', parent: '家长'
 /** The register as the paper 预约登记表, for a date range; counselors and leaders of the school; audited. */
 export async function exportRegister(deps: Deps, caller: Caller, q: z.infer<typeof contracts.AppointmentExportQuery>): Promise<{ rows: AppointmentOut[]; title: string }> {
   const scope = manageScope(caller);
-  if (q.to < q.from) throw badRequest('结束日期不能早于开始日期', { to: '结束日期不能早于开始日期' });
-  if (Date.parse(q.to) - Date.parse(q.from) > 370 * DAY) throw badRequest('日期范围不能超过一年', { from: '日期范围不能超过一年' });
+  const { start, end } = window(deps.clock(), q.from, q.to);
   const school = q.schoolId ? await schoolInScope(deps.db, caller, q.schoolId, 'appointment.manage') : null;
   const list = await rows<AppointmentJoined>(deps.db, sql`${appointmentSelect(sql`a.region_id = ${caller.regionId} and ${inScope(scope, sql`a.org_path`)}
-    and a.starts_at >= ${cstAt(q.from, 0).toISOString()}::timestamptz and a.starts_at < ${cstAt(q.to, 1440).toISOString()}::timestamptz
+    and a.starts_at >= ${start.toISOString()}::timestamptz and a.starts_at < ${end.toISOString()}::timestamptz
     ${school ? sql`and a.school_id = ${school.id}` : sql``}`)} order by a.starts_at, a.id limit 20000`);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'appointment.export', objectType: 'appointment', orgPath: homePath(caller.assignments), detail: { from: q.from, to: q.to, schoolId: q.schoolId, rows: list.length } }, deps.clock());
   return { rows: list.map(toAppointment), title: `${school ? `${school.name} ` : ''}心理辅导预约登记表（${q.from} 至 ${q.to}）` };

@@ -12,7 +12,7 @@ import type { Deps } from '../../http/context.js';
 import { sendGuardianNotice } from '../crisis/guardian-notices.js';
 import { notify } from '../notify/service.js';
 import { cstToday } from '../screening/campaigns.js';
-import { cstLabel } from './appointments.js';
+import { cstLabel, studentAccounts } from './appointments.js';
 import { appointmentEvents, appointments } from './tables.js';
 
 export async function sendAppointmentReminders(deps: Deps): Promise<{ reminded: number }> {
@@ -31,7 +31,7 @@ export async function sendAppointmentReminders(deps: Deps): Promise<{ reminded: 
         from students s where s.id = ${a.studentId}`))[0];
       const place = info?.place ?? '心理辅导室';
       const when = cstLabel(a.startsAt);
-      const self = (await rows<{ id: string }>(tx, sql`select distinct a.id from role_assignments ra join accounts a on a.id = ra.account_id and not a.disabled where ra.role = 'student' and ra.student_id = ${a.studentId}`)).map((r) => r.id);
+      const self = await studentAccounts(tx, a.studentId);
       await notify(tx, deps, { regionId: a.regionId, accountIds: self, kind: 'appointment.reminder', title: '明天有心理辅导预约', body: `${when}，${place}，${a.counselorName}老师。`, link: '/m/appointments', objectType: 'appointment', objectId: a.id }, now);
       await notify(tx, deps, { regionId: a.regionId, accountIds: [a.counselorAccountId], kind: 'appointment.reminder', title: '明天的心理辅导预约', body: `${when}，${info?.name ?? ''}，${place}。`, link: '/counseling/register', objectType: 'appointment', objectId: a.id }, now);
       await sendGuardianNotice(tx, deps, {
