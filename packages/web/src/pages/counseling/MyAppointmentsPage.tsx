@@ -7,7 +7,8 @@ import { useAsync } from '../../app/useAsync';
 import { useSendOnce } from '../../app/useSendOnce';
 import { uuid } from '../../app/uuid';
 import { ErrorBox } from '../../components/ErrorBox';
-import { cst, cstDate, span, StatusTag, useWeekday, weekdayOf, type FreeSlots, type MyAppointment, type MyAppointments } from './shared';
+import { isoWeekday } from '@xinyu/core';
+import { cst, cstDate, span, StatusTag, useWeekday, type FreeSlots, type MyAppointment, type MyAppointments } from './shared';
 import '../self/screening/screening.css';
 
 /** Date → free slot → optional topic → book; one client id per booking, reused on a retry. */
@@ -65,7 +66,7 @@ export function BookCard({ studentId, onBooked }: { studentId: string; onBooked:
           <div style={{ display: 'flex', gap: 8, overflowX: 'auto', paddingBottom: 4 }} data-testid="book-dates">
             {dates.map((d) => (
               <Button key={d} type={d === day ? 'primary' : 'default'} onClick={() => { setDate(d); setSlotId(null); }} style={{ flex: '0 0 auto', height: 40 }}>
-                {d.slice(5)} {wd(weekdayOf(d))}
+                {d.slice(5)} {wd(isoWeekday(d))}
               </Button>
             ))}
           </div>

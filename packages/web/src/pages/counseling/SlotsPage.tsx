@@ -8,7 +8,8 @@ import { applyFormErrors } from '../../app/formErrors';
 import { useAsync } from '../../app/useAsync';
 import { useSendOnce } from '../../app/useSendOnce';
 import { ErrorBox } from '../../components/ErrorBox';
-import { addDays, cstDate, cstToday, span, useWeekday, weekdayOf, WEEKDAYS, type Room, type Slot } from './shared';
+import { addDaysIso, isoWeekday } from '@xinyu/core';
+import { cstDate, cstToday, span, useWeekday, WEEKDAYS, type Room, type Slot } from './shared';
 
 interface PublishValues {
   range: [Dayjs, Dayjs];
@@ -108,7 +109,7 @@ export default function SlotsPage() {
   const wd = useWeekday();
   const [mine, setMine] = useState(true);
   const from = cstToday();
-  const { data, error, reload, loading } = useAsync((signal) => api.get<{ items: Slot[] }>('/counseling/slots', { from, to: addDays(from, 56), mine: mine ? 'true' : undefined }, { signal }), [mine]);
+  const { data, error, reload, loading } = useAsync((signal) => api.get<{ items: Slot[] }>('/counseling/slots', { from, to: addDaysIso(from, 56), mine: mine ? 'true' : undefined }, { signal }), [mine]);
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="slots-page">
       <Typography.Title level={3} style={{ margin: 0 }}>{t('counseling.slots.title')}</Typography.Title>
@@ -131,7 +132,7 @@ export default function SlotsPage() {
           dataSource={data?.items ?? []}
           pagination={{ pageSize: 50 }}
           columns={[
-            { title: t('counseling.common.date'), render: (_, s) => `${cstDate(s.startsAt)} ${wd(weekdayOf(cstDate(s.startsAt)))}` },
+            { title: t('counseling.common.date'), render: (_, s) => `${cstDate(s.startsAt)} ${wd(isoWeekday(cstDate(s.startsAt)))}` },
             { title: t('counseling.common.time'), render: (_, s) => span(s.startsAt, s.endsAt) },
             { title: t('counseling.slots.counselor'), dataIndex: 'counselorName' },
             { title: t('counseling.slots.room'), render: (_, s) => s.roomName ?? '—' },

@@ -27,7 +27,6 @@ export const span = (a: string, b: string) => `${cst(a).slice(11)}–${cst(b).sl
 export const cstDate = (v: string) => cst(v).slice(0, 10);
 /** Today in China time. */
 export const cstToday = () => cst(new Date().toISOString()).slice(0, 10);
-export const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 const WEEKDAY_KEYS = ['w7', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7'] as const;
 /** 周一 … 周日 of an ISO weekday (1…7). */
@@ -35,8 +34,6 @@ export function useWeekday(): (d: number) => string {
   const { t } = useTranslation();
   return (d: number) => t(`counseling.weekday.${WEEKDAY_KEYS[d] ?? 'w1'}`);
 }
-/** ISO weekday (1 = Monday) of 'YYYY-MM-DD'. */
-export const weekdayOf = (date: string) => ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
 
 const STATUS_COLOR: Record<Status, string> = { requested: 'gold', confirmed: 'blue', cancelled: 'default', completed: 'green', no_show: 'red' };
 export function StatusTag({ status }: { status: Status }) {
