@@ -40,6 +40,10 @@ import { roomRoutes } from './modules/counseling/room-routes.js';
 import { recordRoutes } from './modules/counseling/record-routes.js';
 import { crisisCaseRoutes } from './modules/crisis/case-routes.js';
 import { referralRoutes } from './modules/crisis/referral-routes.js';
+import { educationRoutes } from './modules/education/routes.js';
+import { workforceRoutes } from './modules/workforce/routes.js';
+import { homeschoolRoutes } from './modules/homeschool/routes.js';
+import { supervisionRoutes } from './modules/supervision/routes.js';
 
 z.config(z.locales.zhCN());
 
@@ -188,6 +192,10 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   await app.register(recordRoutes(deps), { prefix: '/api/v1' });
   await app.register(crisisCaseRoutes(deps), { prefix: '/api/v1' });
   await app.register(referralRoutes(deps), { prefix: '/api/v1' });
+  await app.register(educationRoutes(deps), { prefix: '/api/v1' });
+  await app.register(workforceRoutes(deps), { prefix: '/api/v1' });
+  await app.register(homeschoolRoutes(deps), { prefix: '/api/v1' });
+  await app.register(supervisionRoutes(deps), { prefix: '/api/v1' });
 
   // the web UI, when built: static files, and index.html for client-side routes
   const webDist = deps.config.webDist ?? path.resolve(import.meta.dirname, '../../web/dist');

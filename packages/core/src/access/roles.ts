@@ -90,6 +90,17 @@ export const PERMISSIONS = [
   'institution.manage', // the region's partner institutions and their clinician accounts
   'referral.respond', // a clinician: accept or decline referrals sent to their institution, record the visit and feedback
   'counseling.measures', // referral turnaround, feedback share, time to first contact, counseling hours (figures only)
+  'education.read', // mental-health lessons, research and themed activities, clubs of units in scope, and their compliance
+  'education.record', // record lessons (a head teacher for own class), activities and clubs; bulk entry and .xlsx import
+  'workforce.read', // counselors of units in scope: post, certificates (C/B/A), training hours; staffing ratio and certification rate
+  'workforce.manage', // record certificates and training of one's unit's counselors and head teachers
+  'homeschool.read', // parent-school courses, enrolment and completion figures, parent sessions and their attendance
+  'homeschool.manage', // publish micro-courses, hold parent sessions and record attendance, register parent volunteers
+  'parentschool.learn', // a parent: take the parent school's micro-courses, earn credits, see own attendance
+  'supervision.read', // target lists with live progress, dashboards and their drill-down, school ratings, exports
+  'supervision.manage', // the bureau's annual target lists (四张清单), funding records, rating criteria
+  'rating.submit', // a school's self-evaluation for the model-school rating, with evidence
+  'rating.review', // the bureau's review of a school's rating
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -150,6 +161,14 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'room.rate',
       'institution.manage',
       'counseling.measures',
+      'education.read',
+      'workforce.read',
+      'workforce.manage',
+      'homeschool.read',
+      'homeschool.manage',
+      'supervision.read',
+      'supervision.manage',
+      'rating.review',
     ],
   },
   bureau_staff: {
@@ -158,7 +177,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     mfa: true,
     mobile: false,
     // the bureau's designated screening staff (e.g. 心理教研员) see their region's results
-    permissions: [...STAFF_READ, 'staff.read', 'screening.progress', 'screening.results', 'screening.signoff', 'screening.report', 'alert.read', 'alert.board', 'care.select', 'care.honours', 'room.read', 'counseling.measures'],
+    permissions: [...STAFF_READ, 'staff.read', 'screening.progress', 'screening.results', 'screening.signoff', 'screening.report', 'alert.read', 'alert.board', 'care.select', 'care.honours', 'room.read', 'counseling.measures', 'education.read', 'workforce.read', 'homeschool.read', 'supervision.read', 'rating.review'],
   },
   school_leader: {
     rank: 70,
@@ -214,6 +233,14 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'crisis.close',
       'guardian.notify',
       'counseling.measures',
+      'education.read',
+      'education.record',
+      'workforce.read',
+      'workforce.manage',
+      'homeschool.read',
+      'homeschool.manage',
+      'supervision.read',
+      'rating.submit',
     ],
   },
   counselor: {
@@ -258,6 +285,11 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'crisis.manage',
       'guardian.notify',
       'counseling.measures',
+      'education.read',
+      'education.record',
+      'workforce.read',
+      'homeschool.read',
+      'homeschool.manage',
     ],
   },
   head_teacher: {
@@ -265,7 +297,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     binding: 'org',
     mfa: false,
     mobile: false,
-    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe', 'alert.read', 'alert.raise', 'alert.acknowledge', 'alert.board', 'committee.read', 'care.read', 'sweep.review', 'sweep.progress', 'care.honours', 'appointment.book', 'crisis.read', 'guardian.notify'],
+    permissions: [...STAFF_READ, 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'screening.progress', 'screening.consent', 'screening.observe', 'alert.read', 'alert.raise', 'alert.acknowledge', 'alert.board', 'committee.read', 'care.read', 'sweep.review', 'sweep.progress', 'care.honours', 'appointment.book', 'crisis.read', 'guardian.notify', 'education.read', 'education.record', 'homeschool.read', 'homeschool.manage'],
   },
   care_teacher: {
     rank: 40,
@@ -277,7 +309,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
   // a clinician reaches no unit and no student by role: only the referrals sent to their institution
   clinician: { rank: 30, binding: 'none', mfa: false, mobile: true, permissions: ['referral.respond'] },
   committee: { rank: 20, binding: 'org+student', mfa: false, mobile: true, permissions: ['class.names', 'self.read', 'committee.report'] },
-  parent: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'consent.give', 'alert.raise', 'appointment.book'] },
+  parent: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'consent.give', 'alert.raise', 'appointment.book', 'parentschool.learn'] },
   student: { rank: 10, binding: 'student', mfa: false, mobile: true, permissions: ['self.read', 'screening.answer', 'help.request', 'appointment.book', 'mailbox.write'] },
 };
 

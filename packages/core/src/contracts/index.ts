@@ -14,3 +14,7 @@ export * from './counseling.js';
 export * from './counselingRecords.js';
 export * from './crisis.js';
 export * from './referral.js';
+export * from './education.js';
+export * from './workforce.js';
+export * from './homeschool.js';
+export * from './supervision.js';

@@ -14,6 +14,10 @@ import { circumstanceCategories } from '../modules/org/tables.js';
 import { givenName, mobile, pick, rng, surname } from './names.js';
 import { seedScreeningHistory } from './demo-screening.js';
 import { seedDemoCounseling } from './demo-counseling.js';
+import { seedDemoEducation } from './demo-education.js';
+import { seedDemoWorkforce } from './demo-workforce.js';
+import { seedDemoHomeschool } from './demo-homeschool.js';
+import { seedDemoSupervision } from './demo-supervision.js';
 
 export const DEMO_PASSWORD = 'Xinyu@demo1';
 
@@ -354,6 +358,12 @@ export async function seedDemo(db: Db, now: Date, opts: { scale?: number; screen
     await tx.insert(keyStudentEvents).values(keyRows.map((k) => ({ keyStudentId: k.id, kind: 'added', actorName: '学校心理工作领导小组', detail: { source: 'sweep' }, at: since })));
     // the full demo also has a closed screening from the start of the school year (tests start without)
     const history = (opts.screeningHistory ?? scale === 1) ? await seedScreeningHistory(tx, { regionId, cityId: city.id, cityPath: city.path, schoolYear, r, now }) : null;
+    // education, workforce, home–school and the bureau's targets (supervision last: it may read the others)
+    const full = scale === 1;
+    await seedDemoEducation(tx, { now, full });
+    await seedDemoWorkforce(tx, { now, full });
+    await seedDemoHomeschool(tx, { now, full });
+    await seedDemoSupervision(tx, { now, full });
     await appendAudit(tx, { action: 'system.seed.demo', objectType: 'region', objectId: String(regionId), orgPath: city.path, detail: { students: students.length, schools: schools.length, staff: staffRows.length, screeningResponses: history?.responses ?? 0 } }, now);
     return { students: students.length, schools: schools.length };
   });

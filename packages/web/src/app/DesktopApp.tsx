@@ -35,11 +35,15 @@ import { LanguageSwitch } from '../components/LanguageSwitch';
 import { NotificationBell } from '../components/NotificationBell';
 import { Loading } from '../components/Loading';
 import { useCan, useMe, useSession } from './session';
-import { Guard, NotFound, type NavItem } from './areas';
+import { Guard, NotFound, type MenuGroupId, type NavItem } from './areas';
 import { counselingDesktopRoutes, counselingNav } from '../pages/counseling/routes';
 import { sessionsDesktopRoutes, sessionsNav } from '../pages/sessions/routes';
 import { crisisDesktopRoutes, crisisNav } from '../pages/crisis/routes';
 import { referralDesktopRoutes, referralNav } from '../pages/referral/routes';
+import { educationDesktopRoutes, educationNav } from '../pages/education/routes';
+import { workforceDesktopRoutes, workforceNav } from '../pages/workforce/routes';
+import { homeschoolDesktopRoutes, homeschoolNav } from '../pages/homeschool/routes';
+import { supervisionDesktopRoutes, supervisionNav } from '../pages/supervision/routes';
 
 const HomePage = lazy(() => import('../pages/home/HomePage'));
 const OrgTreePage = lazy(() => import('../pages/org/OrgTreePage'));
@@ -81,12 +85,16 @@ const CarePolicyPage = lazy(() => import('../pages/config/CarePolicyPage'));
 
 
 /** The menu's headings: the seeds' four areas (四位一体) between the organisation and the settings. */
-const MENU_GROUPS: { id: 'org' | 'screening' | 'warning' | 'counseling' | 'crisis' | 'system'; keys: string[] }[] = [
+const MENU_GROUPS: { id: MenuGroupId; keys: string[] }[] = [
   { id: 'org', keys: ['org', 'students', 'staff', 'imports', 'accounts'] },
   { id: 'screening', keys: ['instruments', 'campaigns'] },
   { id: 'warning', keys: ['alerts', 'board', 'committee', 'sweeps', 'care', 'careVolunteer', 'careParents', 'careHonours', 'meetings', 'staffcare'] },
   { id: 'counseling', keys: ['counselingRooms', 'counselingSlots', 'counselingRegister', 'sessions', 'mailbox', 'hotline', 'supervisors'] },
   { id: 'crisis', keys: ['crisis', 'crisisConferences', 'referrals', 'returns', 'institutions', 'measures'] },
+  // the areas below name their group on each menu entry (NavItem.group)
+  { id: 'education', keys: [] },
+  { id: 'workforce', keys: [] },
+  { id: 'supervision', keys: [] },
   { id: 'system', keys: ['audit', 'circumstances', 'warningPolicy', 'calendar', 'committeeRule', 'carePolicy', 'mailboxRules', 'settings'] },
 ];
 
@@ -132,6 +140,10 @@ export default function DesktopApp() {
         ...sessionsNav(t, can),
         ...crisisNav(t, can),
         ...referralNav(t, can),
+        ...educationNav(t, can),
+        ...homeschoolNav(t, can),
+        ...workforceNav(t, can),
+        ...supervisionNav(t, can),
         { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, label: t('menu.imports'), perm: 'roster.import' as const },
         { key: 'accounts', path: '/accounts', icon: <UserOutlined />, label: t('menu.accounts'), perm: 'account.manage' as const },
         { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('menu.audit'), perm: 'audit.read' as const },
@@ -159,8 +171,9 @@ export default function DesktopApp() {
 
   const menuItems = useMemo<NonNullable<MenuProps['items']>>(() => {
     const item = (n: NavItem) => ({ key: n.key, icon: n.icon, label: <Link to={n.path} data-testid={`menu-${n.key}`}>{n.label}</Link> });
-    const grouped = new Set(MENU_GROUPS.flatMap((g) => g.keys));
-    const groups = MENU_GROUPS.map((g) => ({ g, items: nav.filter((n) => g.keys.includes(n.key)) })).filter((x) => x.items.length);
+    const inGroup = (n: NavItem, g: { id: MenuGroupId; keys: string[] }) => n.group === g.id || (!n.group && g.keys.includes(n.key));
+    const grouped = new Set(nav.filter((n) => MENU_GROUPS.some((g) => inGroup(n, g))).map((n) => n.key));
+    const groups = MENU_GROUPS.map((g) => ({ g, items: nav.filter((n) => inGroup(n, g)) })).filter((x) => x.items.length);
     // a short menu (a head teacher's) needs no headings
     if (nav.length <= 12) return nav.map(item);
     return [
@@ -257,6 +270,10 @@ export default function DesktopApp() {
               {sessionsDesktopRoutes()}
               {crisisDesktopRoutes()}
               {referralDesktopRoutes()}
+              {educationDesktopRoutes()}
+              {workforceDesktopRoutes()}
+              {homeschoolDesktopRoutes()}
+              {supervisionDesktopRoutes()}
               <Route path="/m/*" element={<Navigate to="/" replace />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

@@ -9,6 +9,10 @@ import { counselingMobileRoutes } from '../pages/counseling/routes';
 import { sessionsMobileRoutes } from '../pages/sessions/routes';
 import { crisisMobileRoutes } from '../pages/crisis/routes';
 import { referralMobileRoutes } from '../pages/referral/routes';
+import { educationMobileRoutes } from '../pages/education/routes';
+import { workforceMobileRoutes } from '../pages/workforce/routes';
+import { homeschoolMobileRoutes } from '../pages/homeschool/routes';
+import { supervisionMobileRoutes } from '../pages/supervision/routes';
 
 const MobileHome = lazy(() => import('../pages/self/MobileHome'));
 const MobileSettings = lazy(() => import('../pages/self/MobileSettings'));
@@ -58,6 +62,10 @@ export default function MobileApp() {
             {sessionsMobileRoutes(can)}
             {crisisMobileRoutes(can)}
             {referralMobileRoutes(can)}
+            {educationMobileRoutes(can)}
+            {workforceMobileRoutes(can)}
+            {homeschoolMobileRoutes(can)}
+            {supervisionMobileRoutes(can)}
             <Route path="*" element={<Navigate to="/m" replace />} />
           </Routes>
         </Suspense>

@@ -17,7 +17,11 @@ export interface NavItem {
   perm?: Permission;
   /** shown only when true (besides perm) */
   show?: boolean;
+  /** the menu heading it sits under (areas that list their own keys need not repeat them in DesktopApp's MENU_GROUPS) */
+  group?: MenuGroupId;
 }
+
+export type MenuGroupId = 'org' | 'screening' | 'warning' | 'counseling' | 'crisis' | 'education' | 'workforce' | 'supervision' | 'system';
 
 export function NotFound() {
   const { t } = useTranslation();

@@ -9,6 +9,10 @@ import { sweepEn } from './sweep';
 import { carePolicyEn } from './carePolicy';
 import { staffCareEn } from './staffCare';
 import { referralEn } from './referral';
+import { educationEn } from './education';
+import { workforceEn } from './workforce';
+import { homeschoolEn } from './homeschool';
+import { supervisionEn } from './supervision';
 import { crisisEn } from './crisis';
 import { counselingRecordsEn } from './counselingRecords';
 import { counselingEn } from './counseling';
@@ -26,6 +30,10 @@ const enUS: Messages = {
   carePolicy: carePolicyEn,
   staffCare: staffCareEn,
   referral: referralEn,
+  education: educationEn,
+  workforce: workforceEn,
+  homeschool: homeschoolEn,
+  supervision: supervisionEn,
   crisis: crisisEn,
   counselingRecords: counselingRecordsEn,
   counseling: counselingEn,
@@ -43,7 +51,7 @@ const enUS: Messages = {
     noRole: 'This account has no role yet. Please ask your school or bureau administrator.',
   },
   menu: {
-    group: { org: 'Organisation and people', screening: 'Screening', warning: 'Warning and care', counseling: 'Counseling', crisis: 'Crisis and referral', system: 'Settings' },
+    group: { org: 'Organisation and people', screening: 'Screening', warning: 'Warning and care', counseling: 'Counseling', crisis: 'Crisis and referral', education: 'Education and home–school', workforce: 'Workforce', supervision: 'Supervision', system: 'Settings' },
     instruments: 'Instruments',
     home: 'Home',
     org: 'Organisation',

@@ -12,6 +12,10 @@ import { referralZh } from './referral';
 import { crisisZh } from './crisis';
 import { counselingRecordsZh } from './counselingRecords';
 import { counselingZh } from './counseling';
+import { educationZh } from './education';
+import { workforceZh } from './workforce';
+import { homeschoolZh } from './homeschool';
+import { supervisionZh } from './supervision';
 
 /** Simplified Chinese, the default language. en-US.ts must have the same keys (checked by tsc). */
 const zhCN = {
@@ -29,6 +33,10 @@ const zhCN = {
   crisis: crisisZh,
   counselingRecords: counselingRecordsZh,
   counseling: counselingZh,
+  education: educationZh,
+  workforce: workforceZh,
+  homeschool: homeschoolZh,
+  supervision: supervisionZh,
   app: {
     name: '心育',
     fullName: '心育 · 学生心理健康服务平台',
@@ -43,7 +51,7 @@ const zhCN = {
     noRole: '当前账号尚未分配角色，请联系学校或教育局管理员。',
   },
   menu: {
-    group: { org: '组织与人员', screening: '心理测评', warning: '预警与关爱', counseling: '咨询服务', crisis: '危机干预与转介', system: '系统设置' },
+    group: { org: '组织与人员', screening: '心理测评', warning: '预警与关爱', counseling: '咨询服务', crisis: '危机干预与转介', education: '健康教育与家校协同', workforce: '队伍建设', supervision: '督导评估', system: '系统设置' },
     instruments: '量表库',
     home: '首页',
     org: '组织架构',

@@ -14,6 +14,10 @@ import { CounselingHomeCards } from '../counseling/routes';
 import { SessionsHomeCards } from '../sessions/routes';
 import { CrisisHomeCards } from '../crisis/routes';
 import { ReferralHomeCards } from '../referral/routes';
+import { EducationHomeCards } from '../education/routes';
+import { WorkforceHomeCards } from '../workforce/routes';
+import { HomeschoolHomeCards } from '../homeschool/routes';
+import { SupervisionHomeCards } from '../supervision/routes';
 
 function StudentCard({ s }: { s: StudentSummary }) {
   const { t } = useTranslation();
@@ -119,6 +123,10 @@ export default function MobileHome() {
       <CrisisHomeCards />
       <CounselingHomeCards />
       <SessionsHomeCards />
+      <HomeschoolHomeCards />
+      <EducationHomeCards />
+      <WorkforceHomeCards />
+      <SupervisionHomeCards />
       {can('alert.raise') && <ReportHomeCard />}
       {can('self.read') && <SelfSection />}
       {/* a 宿舍心理委员 alone has no class: their dorm-mates are on the report page */}

@@ -1,0 +1,2 @@
+/** HTTP contracts of the education module (zod). */
+export {};

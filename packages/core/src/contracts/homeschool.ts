@@ -1,0 +1,2 @@
+/** HTTP contracts of the homeschool module (zod). */
+export {};

@@ -1,0 +1,2 @@
+/** HTTP contracts of the supervision module (zod). */
+export {};

@@ -1,0 +1,2 @@
+/** HTTP contracts of the workforce module (zod). */
+export {};
