@@ -10,6 +10,9 @@ import ExcelJS from '../packages/server/src/lib/exceljs.js';
 import { EXAMPLE_MULTIFACTOR } from '@xinyu/core';
 import type { Browser, Page } from 'playwright-core';
 import { assert, BASE, launch, login, totpFor } from './lib.js';
+import { registerEducationJourneys } from './journeys/education.js';
+import { registerHomeschoolJourneys } from './journeys/homeschool.js';
+import { registerSupervisionJourneys } from './journeys/supervision.js';
 
 interface Test {
   name: string;
@@ -1649,6 +1652,9 @@ test('dorm committee: the 宿舍心理委员 of a boarding school reports a dorm
     });
   }
 });
+
+// journeys kept in their own files, one per area
+for (const register of [registerEducationJourneys, registerHomeschoolJourneys, registerSupervisionJourneys]) register({ test, withPage, apiInPage, pickOption });
 
 const only = process.argv[2];
 const browser = await launch();

@@ -16,3 +16,7 @@ export * from './warning/staffCare.js';
 export * from './warning/recognition.js';
 export * from './counseling/index.js';
 export * from './crisis/index.js';
+export * from './education/index.js';
+export * from './workforce/index.js';
+export * from './homeschool/index.js';
+export * from './supervision/index.js';

@@ -12,3 +12,7 @@ export * from '../modules/sweep/tables.js';
 export * from '../modules/staffcare/tables.js';
 export * from '../modules/counseling/tables.js';
 export * from '../modules/crisis/tables.js';
+export * from '../modules/education/tables.js';
+export * from '../modules/workforce/tables.js';
+export * from '../modules/homeschool/tables.js';
+export * from '../modules/supervision/tables.js';

@@ -1,0 +1,2 @@
+/** Tables of the education module (Drizzle). */
+export {};

@@ -1,0 +1,2 @@
+/** Tables of the homeschool module (Drizzle). */
+export {};

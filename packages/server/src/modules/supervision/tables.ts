@@ -1,0 +1,2 @@
+/** Tables of the supervision module (Drizzle). */
+export {};

@@ -1,0 +1,2 @@
+/** Tables of the workforce module (Drizzle). */
+export {};
