@@ -1,0 +1,49 @@
+/**
+ * Computing registered metrics (metric-registry.ts) for the schools under a unit: the one place that
+ * knows how to list the schools of a unit with their student counts and how to run a metric over
+ * them. Target progress, dashboards and exports all go through here, so a figure means the same
+ * everywhere.
+ */
+import { sql } from 'drizzle-orm';
+import { rows } from '../../db/client.js';
+import type { Deps } from '../../http/context.js';
+import { cstToday } from '../screening/campaigns.js';
+import type { MetricContext, MetricDefinition, MetricSchool, SchoolFigure } from './metric-types.js';
+
+/**
+ * The schools under a unit (a city, a district or a school itself), with their district (null for
+ * municipal schools, which sit directly under the city) and their active students.
+ */
+export async function schoolsUnder(deps: Deps, regionId: number, unitPath: string): Promise<MetricSchool[]> {
+  const list = await rows<{ id: number; name: string; path: string; district_id: number | null; school_kind: string | null; students: number }>(deps.db, sql`
+    select s.id, s.name, s.path, case when p.kind = 'district' then p.id end as district_id, s.school_kind,
+      coalesce(n.students, 0)::int as students
+    from org_units s
+    left join org_units p on p.id = s.parent_id
+    left join (
+      select school_id, count(*) as students from students
+      where region_id = ${regionId} and status = 'active' and org_path like ${`${unitPath}%`}
+      group by school_id
+    ) n on n.school_id = s.id
+    where s.region_id = ${regionId} and s.kind = 'school' and s.active and (s.path like ${`${unitPath}%`} or ${unitPath} like s.path || '%')
+    order by s.path`);
+  return list.map((s) => ({ id: s.id, name: s.name, path: s.path, districtId: s.district_id, schoolKind: s.school_kind, students: Number(s.students) }));
+}
+
+/** The period a year's figures cover: the calendar year, up to today when the year is not over (China time). */
+export function periodOf(year: number, now: Date): { from: string; to: string } {
+  const today = cstToday(now);
+  const end = `${year}-12-31`;
+  return { from: `${year}-01-01`, to: today < end ? today : end };
+}
+
+export function metricContext(deps: Deps, regionId: number, year: number, schools: MetricSchool[]): MetricContext {
+  return { deps, regionId, year, ...periodOf(year, deps.clock()), schools };
+}
+
+/** One figure per school of the context, in the context's order (schools the metric left out count 0 / 0). */
+export async function computeMetric(metric: MetricDefinition, ctx: MetricContext): Promise<SchoolFigure[]> {
+  if (!ctx.schools.length) return [];
+  const got = new Map((await metric.perSchool(ctx)).map((f) => [f.schoolId, f]));
+  return ctx.schools.map((s) => got.get(s.id) ?? { schoolId: s.id, numerator: 0, denominator: 0 });
+}
