@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricValue, rollUp, sumFigures, targetProgress } from './index.js';
+import { metricScore, metricValue, ratingSchemeProblems, rollUp, scoreRating, sumFigures, targetProgress } from './index.js';
 
 describe('metric values', () => {
   it.each([
@@ -36,5 +36,51 @@ describe('target progress', () => {
     { value: 10, target: 5, cmp: 'at_most', met: false, progress: 0.5 },
   ] as const)('$value vs $cmp $target', ({ value, target, cmp, met, progress }) => {
     expect(targetProgress(value, target, cmp)).toEqual({ met, progress });
+  });
+});
+
+describe('model-school rating', () => {
+  const criteria = [
+    { id: 'a', dimension: 'staffing', weight: 30, maxScore: 10 },
+    { id: 'b', dimension: 'courses', weight: 20, maxScore: 5 },
+    { id: 'c', dimension: 'services', weight: 50, maxScore: 100 },
+  ] as const;
+  const thresholds = { model: 90, qualified: 70 };
+  it.each([
+    { scores: { a: 10, b: 5, c: 100 }, total: 100, result: 'model' },
+    { scores: { a: 10, b: 5, c: 80 }, total: 90, result: 'model' },
+    { scores: { a: 10, b: 5, c: 79 }, total: 89.5, result: 'qualified' },
+    { scores: { a: 7, b: 3.5, c: 70 }, total: 70, result: 'qualified' },
+    { scores: { a: 5, b: 2, c: 60 }, total: 53, result: 'failed' },
+    // missing and over-the-maximum scores: 0 and the maximum
+    { scores: { a: 20, c: null }, total: 30, result: 'failed' },
+    { scores: {}, total: 0, result: 'failed' },
+  ] as const)('$scores → $total ($result)', ({ scores, total, result }) => {
+    const r = scoreRating(criteria, scores, thresholds);
+    expect(r.total).toBe(total);
+    expect(r.result).toBe(result);
+  });
+
+  it('per dimension over its own weights; a dimension without criteria is null', () => {
+    const r = scoreRating(criteria, { a: 5, b: 5, c: 25 }, thresholds);
+    expect(r.byDimension).toEqual({ staffing: 50, courses: 100, services: 25, homeschool: null, activities: null });
+  });
+
+  it.each([
+    { value: 95, target: 95, cmp: 'at_least', max: 10, score: 10 },
+    { value: 47.5, target: 95, cmp: 'at_least', max: 10, score: 5 },
+    { value: null, target: 95, cmp: 'at_least', max: 10, score: 0 },
+    { value: 20, target: 10, cmp: 'at_most', max: 8, score: 4 },
+  ] as const)('a metric-bound criterion: $value vs $cmp $target of $max → $score', ({ value, target, cmp, max, score }) => {
+    expect(metricScore(value, target, cmp, max)).toBe(score);
+  });
+
+  it('scheme problems, in Chinese by field', () => {
+    expect(ratingSchemeProblems([{ id: 'a', title: 'x', dimension: 'staffing', weight: 1, maxScore: 10 }], thresholds)).toEqual({});
+    expect(ratingSchemeProblems([{ id: 'a', title: ' ', dimension: 'staffing', weight: 0, maxScore: 10 }], { model: 60, qualified: 70 })).toEqual({
+      'criteria.0.title': '请填写指标名称',
+      'criteria.0.weight': '权重必须大于 0',
+      modelThreshold: '示范线不能低于达标线',
+    });
   });
 });
