@@ -20,6 +20,10 @@ const serverProject = (kind: 'pglite' | 'pg') => ({
     environment: 'node',
     env: { XINYU_TEST_DB: kind },
     globalSetup: ['packages/server/src/db/test-global-setup.ts'],
+    // one module graph per worker, not per file: importing the app for every file cost ~190 s of
+    // the run. Each file still builds its own app on its own fresh database; module-level state must
+    // be keyed by database (tests of both projects pass this way).
+    isolate: false,
   },
 });
 
