@@ -1,16 +1,7 @@
 /**
- * Pure rules of the supervision dashboard: small-cell suppression of student counts, rankings of
- * schools by a metric, and the years a trend covers.
+ * Pure rules of the supervision dashboard: rankings of schools by a metric and the years a trend
+ * covers. Small cells are suppressed with warning/screening.ts suppressRow, like every bureau count.
  */
-
-/** Counts of students under this are not shown outside a school (a bureau must not single out a few students). */
-export const SMALL_CELL = 5;
-
-/** A count of students as shown: null (suppressed) when 1–4 and suppression applies; 0 stays 0. */
-export function suppressSmall(count: number, suppress: boolean, min = SMALL_CELL): number | null {
-  if (!suppress) return count;
-  return count > 0 && count < min ? null : count;
-}
 
 export interface RankItem {
   schoolId: number;

@@ -128,3 +128,6 @@ export function ratingSchemeProblems(criteria: readonly (RatingCriterion & { tit
 
 /** Whether a school's funding meets the standard of 001 §13: at least 10 yuan per student per year. */
 export const FUNDING_YUAN_PER_STUDENT = 10;
+
+// the supervision dashboard's rules (helper D2)
+export * from './dashboard.js';
