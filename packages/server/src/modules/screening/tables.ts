@@ -146,6 +146,8 @@ export const screeningResponses = pgTable(
     uniqueIndex('screening_responses_client_uq').on(t.clientId),
     index('screening_responses_student_idx').on(t.studentId, t.submittedAt),
     index('screening_responses_campaign_class_idx').on(t.campaignId, t.classId),
+    // the bureau's yearly coverage per school (supervision/metrics.ts screening_coverage)
+    index('screening_responses_school_submitted_idx').on(t.schoolId, t.submittedAt).where(sql`${t.status} = 'submitted'`),
   ],
 );
 
