@@ -15,6 +15,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrate, migrationsFolder, openDatabase } from './client.js';
 import { startTempPostgres, type TempPostgres } from './temp-postgres.js';
+import { seedTestCity } from './test-seed.js';
 import type { TestPgInfo } from './testing.js';
 
 const log = (msg: string) => process.stderr.write(`[xinyu test db] ${msg}\n`);
@@ -39,7 +40,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (kind === 'pglite') {
     const template = await pgliteTemplate();
     project.provide('xinyuPgliteTemplate', template.dir);
-    return async () => template.cleanup();
+    const seeded = await pgliteSeededTemplate(template.dir);
+    project.provide('xinyuPgliteSeededTemplate', seeded);
+    return async () => {
+      template.cleanup();
+      fs.rmSync(seeded, { recursive: true, force: true });
+    };
   }
   throw new Error(`XINYU_TEST_DB must be 'pg' or 'pglite', not '${kind}'`);
 }
@@ -80,7 +86,8 @@ async function createTemplate(adminUrl: string, external: boolean): Promise<Test
   const t0 = performance.now();
   // on a shared server, names carry a run id so parallel runs do not collide
   const run = external ? `${randomBytes(4).toString('hex')}_` : '';
-  const info: TestPgInfo = { adminUrl, template: `xinyu_template${run ? `_${run.slice(0, -1)}` : ''}`, prefix: `t_${run}` };
+  const template = `xinyu_template${run ? `_${run.slice(0, -1)}` : ''}`;
+  const info: TestPgInfo = { adminUrl, template, seededTemplate: `${template}_seeded`, prefix: `t_${run}` };
   await adminQuery(adminUrl, [`DROP DATABASE IF EXISTS "${info.template}"`, `CREATE DATABASE "${info.template}"`]);
   const database = await openDatabase({ databaseUrl: databaseUrl(adminUrl, info.template), poolSize: 2 });
   try {
@@ -90,6 +97,16 @@ async function createTemplate(adminUrl: string, external: boolean): Promise<Test
   }
   await adminQuery(adminUrl, [`ALTER DATABASE "${info.template}" WITH IS_TEMPLATE true`]);
   log(`template database ${info.template} migrated in ${ms(t0)}`);
+  const t1 = performance.now();
+  await adminQuery(adminUrl, [`DROP DATABASE IF EXISTS "${info.seededTemplate}"`, `CREATE DATABASE "${info.seededTemplate}" TEMPLATE "${info.template}"`]);
+  const seeded = await openDatabase({ databaseUrl: databaseUrl(adminUrl, info.seededTemplate), poolSize: 2 });
+  try {
+    await seedTestCity(seeded.db);
+  } finally {
+    await seeded.close();
+  }
+  await adminQuery(adminUrl, [`ALTER DATABASE "${info.seededTemplate}" WITH IS_TEMPLATE true`]);
+  log(`seeded template ${info.seededTemplate} in ${ms(t1)}`);
   return info;
 }
 
@@ -103,8 +120,10 @@ async function dropLeftovers(info: TestPgInfo): Promise<void> {
       [info.prefix],
     );
     for (const { datname } of left.rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    await client.query(`ALTER DATABASE "${info.template}" WITH IS_TEMPLATE false`);
-    await client.query(`DROP DATABASE IF EXISTS "${info.template}" WITH (FORCE)`);
+    for (const t of [info.seededTemplate, info.template]) {
+      await client.query(`ALTER DATABASE "${t}" WITH IS_TEMPLATE false`);
+      await client.query(`DROP DATABASE IF EXISTS "${t}" WITH (FORCE)`);
+    }
   } finally {
     await client.end();
   }
@@ -159,6 +178,21 @@ async function buildPgliteTemplate(dir: string): Promise<void> {
   } finally {
     await database.close();
   }
+}
+
+/** A copy of the migrated template with the test city seeded (built every run: the seed changes more often than the migrations). */
+async function pgliteSeededTemplate(template: string): Promise<string> {
+  const t0 = performance.now();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xinyu-pglite-seeded-'));
+  await fs.promises.cp(template, dir, { recursive: true });
+  const database = await openDatabase({ dataDir: dir });
+  try {
+    await seedTestCity(database.db);
+  } finally {
+    await database.close();
+  }
+  log(`PGlite seeded template built in ${ms(t0)}`);
+  return dir;
 }
 
 /** A migrated PGlite data directory that tests copy (never open it directly), and its cleanup. */

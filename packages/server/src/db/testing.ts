@@ -23,12 +23,15 @@ export interface TestPgInfo {
   template: string;
   /** names of test databases start with this */
   prefix: string;
+  /** the template with the trimmed demo city seeded as of TEST_START (see test-seed.ts) */
+  seededTemplate: string;
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     xinyuPg: TestPgInfo;
     xinyuPgliteTemplate: string;
+    xinyuPgliteSeededTemplate: string;
   }
 }
 
@@ -48,7 +51,7 @@ export interface TestDatabase extends Database {
   dataDir?: string;
 }
 
-function provided<K extends 'xinyuPg' | 'xinyuPgliteTemplate'>(key: K) {
+function provided<K extends 'xinyuPg' | 'xinyuPgliteTemplate' | 'xinyuPgliteSeededTemplate'>(key: K) {
   let value: unknown;
   try {
     value = inject(key);
@@ -71,12 +74,13 @@ process.once('exit', () => {
 });
 
 /**
- * A fresh database with every migration applied, isolated from every other call.
+ * A fresh database with every migration applied, isolated from every other call; with `seeded`, the
+ * trimmed demo city of the test fixture is already in it (seeded once per run by the global setup).
  * Costs ~0.1 s on PostgreSQL (CREATE DATABASE … TEMPLATE) and ~1 s on PGlite (copy + open, ~400 MB):
  * open one per test file, not per test.
  */
-export async function openTestDatabase(opts: { poolSize?: number } = {}): Promise<TestDatabase> {
-  return testDbKind() === 'pg' ? openPg(opts.poolSize ?? 5) : openPglite();
+export async function openTestDatabase(opts: { poolSize?: number; seeded?: boolean } = {}): Promise<TestDatabase> {
+  return testDbKind() === 'pg' ? openPg(opts.poolSize ?? 5, opts.seeded ?? false) : openPglite(opts.seeded ?? false);
 }
 
 async function admin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -89,13 +93,14 @@ async function admin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>)
   }
 }
 
-async function openPg(poolSize: number): Promise<TestDatabase> {
+async function openPg(poolSize: number, seeded: boolean): Promise<TestDatabase> {
   const info = provided('xinyuPg');
+  const template = seeded ? info.seededTemplate : info.template;
   const name = `${info.prefix}${randomBytes(8).toString('hex')}`;
   await admin(info.adminUrl, async (client) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await client.query(`CREATE DATABASE "${name}" TEMPLATE "${info.template}"`);
+        await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
         return;
       } catch (e) {
         // 55006: "source database is being accessed by other users" — a concurrent clone; retry
@@ -122,8 +127,8 @@ async function openPg(poolSize: number): Promise<TestDatabase> {
   };
 }
 
-async function openPglite(): Promise<TestDatabase> {
-  const template = provided('xinyuPgliteTemplate');
+async function openPglite(seeded: boolean): Promise<TestDatabase> {
+  const template = provided(seeded ? 'xinyuPgliteSeededTemplate' : 'xinyuPgliteTemplate');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xinyu-test-pglite-'));
   leftoverDirs.add(dataDir);
   await fs.promises.cp(template, dataDir, { recursive: true });

@@ -6,16 +6,17 @@ import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { rows } from '../db/client.js';
 import { openTestDatabase } from '../db/testing.js';
+import { TEST_START } from '../db/test-seed.js';
 import type { Deps } from '../http/context.js';
 import { roleAssignments } from '../modules/access/tables.js';
 import { accounts } from '../modules/auth/tables.js';
 import { totpCode, totpStep } from '../modules/auth/totp.js';
-import { DEMO_PASSWORD, seedDemo } from '../seed/demo.js';
+import { DEMO_PASSWORD } from '../seed/demo.js';
 import { newDataKey } from '../lib/sealed.js';
 
 /** A clock tests move by hand (session timeouts, lockout, TOTP steps). */
 export class TestClock {
-  constructor(private t = Date.parse('2026-11-25T02:00:00Z')) {}
+  constructor(private t = Date.parse(TEST_START)) {}
   now = (): Date => new Date(this.t);
   advance(ms: number): void {
     this.t += ms;
@@ -80,10 +81,10 @@ export function session(app: FastifyInstance, cookie: string, csrf: string, acco
 }
 
 export async function setupTestEnv(): Promise<TestEnv> {
-  const database = await openTestDatabase();
+  // the demo city (seedTestCity) is already in the copy: the global setup seeded its template once
+  const database = await openTestDatabase({ seeded: true });
   const clock = new TestClock();
   const deps: Deps = { db: database.db, dbKind: database.kind, config: { ...loadConfig({}), demo: false, dataKey: newDataKey() }, clock: clock.now };
-  await seedDemo(database.db, clock.now(), { scale: 0.1 });
   const { app } = await buildApp(deps);
   await app.ready();
 
