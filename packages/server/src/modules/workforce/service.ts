@@ -178,8 +178,8 @@ export async function schoolWorkforce(deps: Deps, caller: Caller, schoolId: numb
   const canManage = mayManage(caller, school.path);
   const people = await rows<{ id: string; name: string; subject: string | null; account_id: string | null; posts: string[]; classes: string[] }>(deps.db, sql`
     select s.id, s.name, s.subject, s.account_id, array_agg(distinct p.post) as posts,
-      coalesce(array_agg(distinct c.name) filter (where p.post = 'head_teacher' and c.name is not null), '{}') as classes
-    from staff s join staff_posts p on p.staff_id = s.id left join org_units c on c.id = p.class_id
+      coalesce(array_agg(distinct coalesce(g.name, '') || c.name) filter (where p.post = 'head_teacher' and c.name is not null), '{}') as classes
+    from staff s join staff_posts p on p.staff_id = s.id left join org_units c on c.id = p.class_id left join org_units g on g.id = c.parent_id and g.kind = 'grade'
     where s.school_id = ${school.id} and s.active and s.region_id = ${caller.regionId}
       and exists (select 1 from staff_posts q where q.staff_id = s.id and q.post in ('counselor_full', 'counselor_part', 'head_teacher'))
     group by s.id order by s.name limit 2000`);
