@@ -4,7 +4,7 @@
  * activity rules per school (学科渗透研究 ≥ 2 a term, 心理教研活动 every month of the term) and the
  * bulk timetable entry (one lesson per class per matching school day).
  */
-import { isSchoolDay, schoolDaysBetween, type SchoolCalendar } from '../warning/committee.js';
+import { schoolDaysBetween, type SchoolCalendar } from '../warning/committee.js';
 
 export interface Term {
   name: string;
@@ -97,12 +97,19 @@ export interface LessonCompliance {
  * The count rule: at least 10 lessons in the term; while the term runs, at least
  * floor(10 × school days elapsed / school days of the term).
  */
-export function lessonCompliance(lessonDates: readonly string[], term: Term, cal: Pick<SchoolCalendar, 'days'>, asOf: string): LessonCompliance {
-  const tc = termCalendar(term, cal);
+export function lessonCompliance(
+  lessonDates: readonly string[],
+  term: Term,
+  cal: Pick<SchoolCalendar, 'days'>,
+  asOf: string,
+  /** the term's school days (termSchoolDays), when checking many classes of one term */
+  termDays: readonly string[] = termSchoolDays(term, cal),
+): LessonCompliance {
   const end = asOf < term.end ? asOf : term.end;
   const inTerm = [...new Set(lessonDates.filter((d) => d >= term.start && d <= end))].sort();
-  const allDays = schoolDaysBetween(term.start, term.end, tc);
-  const elapsed = end < term.start ? [] : schoolDaysBetween(term.start, end, tc);
+  const allDays = termDays;
+  const elapsed = allDays.filter((d) => d <= end);
+  const schoolDay = new Set(allDays);
   const requiredSoFar = end >= term.end ? LESSONS_PER_TERM : allDays.length ? Math.floor((LESSONS_PER_TERM * elapsed.length) / allDays.length) : 0;
   const lessonSet = new Set(inTerm);
   let run = 0;
@@ -113,7 +120,7 @@ export function lessonCompliance(lessonDates: readonly string[], term: Term, cal
   for (const d of elapsed) {
     // lessons on non-school days before this day also end the run
     while (li < inTerm.length && inTerm[li]! < d) {
-      if (!isSchoolDay(inTerm[li]!, tc)) run = 0;
+      if (!schoolDay.has(inTerm[li]!)) run = 0;
       li++;
     }
     if (lessonSet.has(d)) {
@@ -128,6 +135,11 @@ export function lessonCompliance(lessonDates: readonly string[], term: Term, cal
   const countOk = inTerm.length >= requiredSoFar;
   const windowOk = gapsFrom.length === 0;
   return { term, asOf: end, lessons: inTerm.length, requiredSoFar, countOk, longestGap, gapsFrom, windowOk, compliant: countOk && windowOk };
+}
+
+/** The school days of a term, in order. */
+export function termSchoolDays(term: Term, cal: Pick<SchoolCalendar, 'days'>): string[] {
+  return schoolDaysBetween(term.start, term.end, termCalendar(term, cal));
 }
 
 /** Calendar months (YYYY-MM) of a term that contain a school day and have ended by asOf (or the term ended). */
