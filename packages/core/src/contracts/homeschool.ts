@@ -122,7 +122,8 @@ export const HsSessionListQuery = z.object({
 });
 export const HsSessionList = z.object({ items: z.array(HsSession), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 
-export const HsSheetQuery = z.object({ classId: z.coerce.number().int().positive() });
+/** without a class: the first class of the session the caller reaches */
+export const HsSheetQuery = z.object({ classId: z.coerce.number().int().positive().optional() });
 export const HsSheet = z.object({
   session: HsSession,
   classId: z.number().int(),

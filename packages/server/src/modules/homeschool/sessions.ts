@@ -145,12 +145,14 @@ async function classOf(db: Db, caller: Caller, s: SessionRow, classId: number, p
 
 export async function getSheet(deps: Deps, caller: Caller, id: string, q: z.infer<typeof contracts.HsSheetQuery>): Promise<z.infer<typeof contracts.HsSheet>> {
   const s = await sessionById(deps, caller, id);
-  const cls = await classOf(deps.db, caller, s, q.classId, 'homeschool.read');
   const read = scopeOf(caller, 'homeschool.read');
   const manage = scopeFor(caller.assignments, 'homeschool.manage');
-  const [classes, list, may] = await Promise.all([
-    rows<{ id: number; name: string }>(deps.db, sql`select c.id, g.name || c.name as name from org_units c join org_units g on g.id = c.parent_id
-      where c.region_id = ${caller.regionId} and c.kind = 'class' and c.active and c.path like ${s.org_path} || '%' and ${inScope(read, sql`c.path`)} order by g.grade_level, c.class_no limit 300`),
+  const classes = await rows<{ id: number; name: string }>(deps.db, sql`select c.id, g.name || c.name as name from org_units c join org_units g on g.id = c.parent_id
+      where c.region_id = ${caller.regionId} and c.kind = 'class' and c.active and c.path like ${s.org_path} || '%' and ${inScope(read, sql`c.path`)} order by g.grade_level, c.class_no limit 300`);
+  const classId = q.classId ?? classes[0]?.id;
+  if (!classId) throw notFound();
+  const cls = await classOf(deps.db, caller, s, classId, 'homeschool.read');
+  const [list, may] = await Promise.all([
     rows<{ id: string; student_no: string; name: string; attended: boolean | null; source: 'sheet' | 'checkin' | null }>(deps.db, sql`
       select st.id, st.student_no, st.name, a.attended, a.source from students st left join homeschool_attendance a on a.session_id = ${s.id} and a.student_id = st.id
       where st.class_id = ${cls.id} and st.status = 'active' order by st.student_no limit 200`),
