@@ -16,3 +16,4 @@ export * from '../modules/education/tables.js';
 export * from '../modules/workforce/tables.js';
 export * from '../modules/homeschool/tables.js';
 export * from '../modules/supervision/tables.js';
+export * from '../modules/supervision/dashboard-tables.js';

@@ -1,0 +1,34 @@
+/**
+ * The dashboard's cache of metric figures (dashboard-cache.ts): each registered metric's per-school
+ * numerator and denominator for a region and year, recomputed by a job (stalest first, a bounded
+ * time per run) so that a city's dashboard reads a few thousand rows instead of running every
+ * metric over a million students on each request. The key `_students` holds each school's active
+ * students. A metric and year not (yet) cached is computed live.
+ */
+import { doublePrecision, integer, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+
+export const supervisionMetricCache = pgTable(
+  'supervision_metric_cache',
+  {
+    regionId: integer('region_id').notNull(),
+    year: smallint('year').notNull(),
+    metricKey: text('metric_key').notNull(),
+    schoolId: integer('school_id').notNull(),
+    numerator: doublePrecision('numerator').notNull(),
+    denominator: doublePrecision('denominator').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.regionId, t.year, t.metricKey, t.schoolId] })],
+);
+
+/** When each metric and year of a region was last computed into the cache, and how long it took. */
+export const supervisionMetricCacheState = pgTable(
+  'supervision_metric_cache_state',
+  {
+    regionId: integer('region_id').notNull(),
+    year: smallint('year').notNull(),
+    metricKey: text('metric_key').notNull(),
+    computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.regionId, t.year, t.metricKey] })],
+);
