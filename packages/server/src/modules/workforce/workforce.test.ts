@@ -23,6 +23,7 @@ let headStaff: string;
 let counselorCert: string;
 const school: Record<'X' | 'Y' | 'Z', number> = { X: 0, Y: 0, Z: 0 };
 const staffOf: Record<string, string> = {};
+let seeded: { certs: number; trainings: number; attendees: number; demo: number };
 
 const count = async (q: ReturnType<typeof sql>) => (await rows<{ n: number }>(env.deps.db, q))[0]!.n;
 const cert = (staffId: string, extra: Record<string, unknown> = {}) => ({ clientId: randomUUID(), staffId, kind: 'mh_teacher', level: 'C', number: `XL-${Math.floor(Math.random() * 1e6)}`, issuer: '临江市教育局', issuedOn: '2024-06-01', ...extra });
@@ -46,6 +47,10 @@ async function mkStaff(key: string, schoolId: number, posts: string[]): Promise<
 
 beforeAll(async () => {
   env = await setupTestEnv();
+  seeded = (await rows<{ certs: number; trainings: number; attendees: number; demo: number }>(env.deps.db, sql`select
+    (select count(*)::int from workforce_certificates) as certs, (select count(*)::int from workforce_trainings) as trainings,
+    (select count(*)::int from workforce_training_attendees) as attendees,
+    (select count(*)::int from workforce_certificates c join accounts a on a.staff_id = c.staff_id where a.username = 'counselor') as demo`))[0]!;
   // these tests build their own records: the demo's (seed/demo-workforce.ts) go first
   await env.deps.db.execute(sql`delete from workforce_training_attendees`);
   await env.deps.db.execute(sql`delete from workforce_trainings`);
@@ -72,6 +77,15 @@ beforeAll(async () => {
   await mkStaff('z1', school.Z, ['head_teacher']);
 }, 120_000);
 afterAll(async () => env?.close());
+
+describe('the demo seed', () => {
+  it('seeds certificates and three trainings for the demo district', () => {
+    expect(seeded.certs).toBeGreaterThan(2);
+    expect(seeded.demo).toBe(2);
+    expect(seeded.trainings).toBe(3);
+    expect(seeded.attendees).toBeGreaterThan(3);
+  });
+});
 
 describe('certificates', () => {
   it('the school leader records a certificate; a retry with the same clientId stores one; audited', async () => {
