@@ -24,20 +24,34 @@ export const Milestone = z.object({ title: Text(200).min(1, '请填写里程碑'
 const TargetFields = {
   list: TargetList,
   task: Text(500).min(1, '请填写任务内容'),
-  metricKey: z.string().max(80).nullable().default(null),
-  comparator: Comparator.nullable().default(null),
-  targetValue: z.number().finite().nullable().default(null),
+  metricKey: z.string().max(80).nullable(),
+  comparator: Comparator.nullable(),
+  targetValue: z.number().finite().nullable(),
   /** district id → that district's target value */
-  overrides: z.record(z.string().regex(/^\d+$/), z.number().finite()).default({}),
-  deadline: Day.nullable().default(null),
-  responsibleUnit: Text(200).default(''),
-  manualStatus: ManualStatus.nullable().default(null),
-  milestones: z.array(Milestone).max(30).default([]),
-  evidence: Text(4000).default(''),
+  overrides: z.record(z.string().regex(/^\d+$/), z.number().finite()),
+  deadline: Day.nullable(),
+  responsibleUnit: Text(200),
+  manualStatus: ManualStatus.nullable(),
+  milestones: z.array(Milestone).max(30),
+  evidence: Text(4000),
 };
 
-export const CreateTargetBody = z.object({ clientId: z.uuid(), year: Year, ...TargetFields }).strict();
-export const UpdateTargetBody = z.object({ ...TargetFields, active: z.boolean().default(true) }).partial().strict();
+export const CreateTargetBody = z.object({
+  clientId: z.uuid(),
+  year: Year,
+  ...TargetFields,
+  metricKey: TargetFields.metricKey.default(null),
+  comparator: TargetFields.comparator.default(null),
+  targetValue: TargetFields.targetValue.default(null),
+  overrides: TargetFields.overrides.default({}),
+  deadline: TargetFields.deadline.default(null),
+  responsibleUnit: TargetFields.responsibleUnit.default(''),
+  manualStatus: TargetFields.manualStatus.default(null),
+  milestones: TargetFields.milestones.default([]),
+  evidence: TargetFields.evidence.default(''),
+}).strict();
+/** only the fields sent change */
+export const UpdateTargetBody = z.object({ ...TargetFields, active: z.boolean() }).partial().strict();
 export const TargetYearQuery = z.object({ year: Year });
 
 export const Progress = z.object({
