@@ -2,7 +2,7 @@
  * Demo workforce data: certificates and training of the demo district's (江城区, D01) counselors and
  * head teachers. Called inside seedDemo's transaction after the accounts and the counseling demo exist.
  *
- * - each counselor of the district: a 心理健康教育教师资格证书, mostly C, some B, one in ten A; every
+ * - each counselor of the district: a 心理健康教育教师资格证书, mostly C, some B and A; every
  *   fourth one's certificate has expired (so it no longer counts); the demo `counselor` holds a valid B
  *   and an expired C;
  * - every third head teacher of the district: a 特殊能力考核 certificate (家庭教育指导 / 团体辅导 / 心理辅导技能);
@@ -43,7 +43,7 @@ export async function seedDemoWorkforce(tx: Db, opts: { now: Date; full: boolean
         and exists (select 1 from staff_posts p where p.staff_id = s.id and p.post in ('counselor_full', 'counselor_part'))
     ), ins as (
       insert into workforce_certificates (region_id, staff_id, school_id, org_path, kind, level, number, issuer, issued_on, expires_on, evidence, client_id, created_by_name, created_at)
-      select ${district.region_id}, c.id, c.school_id, c.org_path, 'mh_teacher', case when c.n % 10 = 0 then 'A' when c.n % 3 = 0 then 'B' else 'C' end,
+      select ${district.region_id}, c.id, c.school_id, c.org_path, 'mh_teacher', case when c.n % 4 = 2 then 'A' when c.n % 3 = 0 then 'B' else 'C' end,
         'XLJS-' || to_char(c.n, 'FM0000'), '云南省教育厅', (${today}::date - (800 + c.n * 37)::int),
         case when c.n % 4 = 1 then (${today}::date - (20 + c.n)::int) else (${today}::date + (900 - c.n * 11)::int) end,
         '证书复印件已存档', gen_random_uuid(), ${by}, ${now}

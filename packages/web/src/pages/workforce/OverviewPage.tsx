@@ -98,21 +98,21 @@ export default function OverviewPage() {
         loading={loading}
         dataSource={shown}
         pagination={{ pageSize: 50, showSizeChanger: false }}
-        scroll={{ x: 1200 }}
+        scroll={{ x: 'max-content' }}
         data-testid="workforce-schools"
         columns={[
-          { title: t('workforce.overview.district'), dataIndex: 'districtName', width: 90 },
-          { title: t('workforce.overview.school'), render: (_, s) => <Link to={`/workforce/schools/${s.schoolId}`}>{s.schoolName}</Link> },
+          ...(districts.length > 1 ? [{ title: t('workforce.overview.district'), dataIndex: 'districtName', width: 80 }] : []),
+          { title: t('workforce.overview.school'), render: (_, s) => <Link to={`/workforce/schools/${s.schoolId}`}>{s.schoolName}</Link>, width: 150 },
           { title: t('workforce.overview.students'), dataIndex: 'students', align: 'right', width: 80 },
           { title: t('workforce.overview.fullTime'), dataIndex: 'fullTime', align: 'right', width: 60 },
           { title: t('workforce.overview.partTime'), dataIndex: 'partTime', align: 'right', width: 60 },
           { title: t('workforce.overview.required'), dataIndex: 'requiredFullTime', align: 'right', width: 80 },
           { title: t('workforce.overview.staffing'), render: (_, s) => <MetTag ok={s.compliant} />, width: 80 },
           { title: t('workforce.overview.counselorCert'), render: (_, s) => <ShareTag n={s.counselorsCertified} d={s.counselors} /> },
-          { title: t('workforce.overview.levels'), render: (_, s) => <Space size={0}><ShareTag n={s.levelC} d={s.counselors} target={targets.C} /><ShareTag n={s.levelB} d={s.counselors} target={targets.B} /><ShareTag n={s.levelA} d={s.counselors} target={targets.A} /></Space>, width: 200 },
+          { title: t('workforce.overview.levels'), render: (_, s) => <Space size={0}><ShareTag n={s.levelC} d={s.counselors} target={targets.C} /><ShareTag n={s.levelB} d={s.counselors} target={targets.B} /><ShareTag n={s.levelA} d={s.counselors} target={targets.A} /></Space>, width: 170 },
           { title: t('workforce.overview.headCert'), render: (_, s) => <ShareTag n={s.headTeachersCertified} d={s.headTeachers} /> },
           { title: t('workforce.overview.hours'), dataIndex: 'trainingHours', align: 'right', width: 100 },
-          { title: t('workforce.overview.problems'), render: (_, s) => (s.problems.length ? <Typography.Text type="danger">{s.problems.join('；')}</Typography.Text> : null) },
+          { title: t('workforce.overview.problems'), width: 180, render: (_, s) => (s.problems.length ? <Typography.Text type="danger">{s.problems.join('；')}</Typography.Text> : null) },
         ]}
       />
     </Space>

@@ -225,7 +225,7 @@ export default function SchoolPage() {
             <Descriptions.Item label={t('workforce.overview.headCert')}><ShareTag n={s.headTeachersCertified} d={s.headTeachers} /></Descriptions.Item>
             <Descriptions.Item label={t('workforce.overview.expired')}>{s.expiredCertificates}</Descriptions.Item>
           </Descriptions>
-          {s.problems.length > 0 && <Alert type="warning" showIcon title={s.problems.join('；')} data-testid="school-problems" />}
+          {s.problems.length > 0 && <Alert type="warning" showIcon title={s.problems.join('；')} style={{ marginTop: 8 }} data-testid="school-problems" />}
         </Card>
       )}
       <Tabs
