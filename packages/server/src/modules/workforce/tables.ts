@@ -1,6 +1,6 @@
 /** Tables of the workforce module (Drizzle): certificates and training (轮训) of staff, master-teacher studios. */
 import { sql } from 'drizzle-orm';
-import { date, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, doublePrecision, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { staff } from '../org/tables.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
@@ -73,5 +73,43 @@ export const workforceTrainingAttendees = pgTable(
     index('workforce_training_attendees_staff_idx').on(t.staffId),
     index('workforce_training_attendees_school_idx').on(t.schoolId),
     index('workforce_training_attendees_path_idx').on(sql`${t.orgPath} text_pattern_ops`),
+  ],
+);
+
+/** A master-teacher studio (名师工作室): city- or county-level, a leader and members (staff). */
+export const workforceStudios = pgTable(
+  'workforce_studios',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionId: integer('region_id').notNull(),
+    name: text('name').notNull(),
+    level: text('level', { enum: ['city', 'county'] }).notNull(),
+    leaderStaffId: uuid('leader_staff_id').notNull().references(() => staff.id),
+    foundedYear: smallint('founded_year').notNull(),
+    note: text('note').notNull().default(''),
+    active: boolean('active').notNull().default(true),
+    clientId: uuid('client_id').notNull(),
+    createdBy: uuid('created_by'),
+    createdByName: text('created_by_name').notNull().default(''),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('workforce_studios_client_uq').on(t.clientId)],
+);
+
+/** The leader (role 'leader') and the members of a studio; school and path of each when recorded (scope key). */
+export const workforceStudioMembers = pgTable(
+  'workforce_studio_members',
+  {
+    studioId: uuid('studio_id').notNull().references(() => workforceStudios.id),
+    staffId: uuid('staff_id').notNull().references(() => staff.id),
+    role: text('role', { enum: ['leader', 'member'] }).notNull(),
+    regionId: integer('region_id').notNull(),
+    schoolId: integer('school_id').notNull(),
+    orgPath: text('org_path').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.studioId, t.staffId] }),
+    index('workforce_studio_members_staff_idx').on(t.staffId),
+    index('workforce_studio_members_path_idx').on(sql`${t.orgPath} text_pattern_ops`),
   ],
 );
