@@ -141,3 +141,37 @@ export const SchoolWorkforce = z.object({
   canManage: z.boolean(),
   people: z.array(WorkforcePerson),
 });
+
+// Master-teacher studios (名师工作室)
+export const StudioLevel = z.enum(['city', 'county'], { message: '级别应为市级或县级' });
+
+export const WorkforceStudio = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  level: StudioLevel,
+  foundedYear: z.number().int(),
+  note: z.string(),
+  leader: z.object({ staffId: z.uuid(), name: z.string(), schoolName: z.string() }),
+  /** members within the caller's scope (all of them for the bureau over the area) */
+  members: z.array(z.object({ staffId: z.uuid(), name: z.string(), schoolId: z.number().int(), schoolName: z.string() })),
+  memberCount: z.number().int(),
+  createdByName: z.string(),
+  createdAt: z.string(),
+});
+
+export const CreateStudioBody = z.object({
+  clientId: z.uuid({ message: '缺少提交编号' }),
+  name: Text(100, '工作室名称').min(1, '请填写工作室名称'),
+  level: StudioLevel,
+  leaderStaffId: z.uuid({ message: '请选择领衔人' }),
+  memberStaffIds: z.array(z.uuid({ message: '成员编号有误' })).max(100, '成员最多 100 人').optional().default([]),
+  foundedYear: z.number({ message: '请填写成立年份' }).int('成立年份应为整数').min(1990, '成立年份不能早于 1990 年').max(2100, '成立年份有误'),
+  note: Text(500, '说明').optional().default(''),
+}).strict();
+
+export const StudioListQuery = z.object({
+  schoolId: z.coerce.number().int().positive().optional(),
+  page: z.coerce.number().int().min(1).optional().default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).optional().default(20),
+});
+export const StudioList = z.object({ items: z.array(WorkforceStudio), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });

@@ -2,6 +2,7 @@ import { contracts } from '@xinyu/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { callerOf } from '../../http/access-hook.js';
 import type { Deps } from '../../http/context.js';
+import { createStudio, listStudios } from './studios.js';
 import { createCertificate, createTraining, listTrainings, schoolWorkforce, withdrawCertificate, workforceOverview } from './service.js';
 
 const E = contracts.ErrorBody;
@@ -39,4 +40,14 @@ export const workforceRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app
     config: { access: 'workforce.manage' },
     schema: { tags, summary: '登记一次培训及参训人员（可多人，重复提交只记一次）', body: contracts.CreateTrainingBody, response: { 200: contracts.WorkforceTraining, ...errors } },
   }, async (req) => createTraining(deps, callerOf(req), req.body));
+
+  app.get('/workforce/studios', {
+    config: { access: 'workforce.read' },
+    schema: { tags, summary: '名师工作室（领衔人或成员在可见范围内），分页', querystring: contracts.StudioListQuery, response: { 200: contracts.StudioList, ...errors } },
+  }, async (req) => listStudios(deps, callerOf(req), req.query));
+
+  app.post('/workforce/studios', {
+    config: { access: 'workforce.manage' },
+    schema: { tags, summary: '新建名师工作室：名称、级别（市级/县级）、领衔人、成员、成立年份（重复提交只记一次）', body: contracts.CreateStudioBody, response: { 200: contracts.WorkforceStudio, ...errors } },
+  }, async (req) => createStudio(deps, callerOf(req), req.body));
 };

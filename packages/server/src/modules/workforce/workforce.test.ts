@@ -52,6 +52,8 @@ beforeAll(async () => {
     (select count(*)::int from workforce_training_attendees) as attendees,
     (select count(*)::int from workforce_certificates c join accounts a on a.staff_id = c.staff_id where a.username = 'counselor') as demo`))[0]!;
   // these tests build their own records: the demo's (seed/demo-workforce.ts) go first
+  await env.deps.db.execute(sql`delete from workforce_studio_members`);
+  await env.deps.db.execute(sql`delete from workforce_studios`);
   await env.deps.db.execute(sql`delete from workforce_training_attendees`);
   await env.deps.db.execute(sql`delete from workforce_trainings`);
   await env.deps.db.execute(sql`delete from workforce_certificates`);
@@ -208,6 +210,30 @@ describe('who cannot', () => {
       expect((await s.post('/api/v1/workforce/certificates', cert(headStaff))).statusCode).toBe(403);
       expect((await s.post('/api/v1/workforce/trainings', { clientId: randomUUID(), title: 'x', date: '2026-11-01', level: 'school', hours: 1, staffIds: [headStaff] })).statusCode).toBe(403);
     }
+  });
+});
+
+describe('master-teacher studios (名师工作室)', () => {
+  it('the bureau creates a studio across schools; a retry stores one; each school sees its members; others cannot', async () => {
+    const body = { clientId: randomUUID(), name: '江城区心理健康教育名师工作室', level: 'county', leaderStaffId: counselorStaff, memberStaffIds: [headStaff, staffOf.x1!, counselorStaff], foundedYear: 2024 };
+    const a = await district.post('/api/v1/workforce/studios', body);
+    expect(a.statusCode, a.body).toBe(200);
+    expect((await district.post('/api/v1/workforce/studios', body)).json().id).toBe(a.json().id);
+    expect(a.json()).toMatchObject({ memberCount: 2, leader: { staffId: counselorStaff } });
+    expect(await count(sql`select count(*)::int as n from workforce_studio_members where studio_id = ${a.json().id}`)).toBe(3);
+    expect(await count(sql`select count(*)::int as n from audit_log where action = 'workforce.studio.create' and object_id = ${a.json().id}`)).toBe(1);
+    const mine = (await counselor.get(`/api/v1/workforce/studios?schoolId=${env.ids.schoolA}`)).json();
+    expect(mine.items).toHaveLength(1);
+    expect(mine.items[0].members.map((m: { staffId: string }) => m.staffId)).toEqual([headStaff]);
+    expect((await otherLeader.get('/api/v1/workforce/studios')).json().items).toEqual([]);
+    expect((await otherLeader.get(`/api/v1/workforce/studios?schoolId=${env.ids.schoolA}`)).statusCode).toBe(404);
+    expect((await leader.post('/api/v1/workforce/studios', { ...body, clientId: randomUUID() })).statusCode).toBe(404); // x1 is not the leader's school
+    expect((await counselor.post('/api/v1/workforce/studios', { ...body, clientId: randomUUID() })).statusCode).toBe(403);
+    expect((await head.get('/api/v1/workforce/studios')).statusCode).toBe(403);
+    const bad = await district.post('/api/v1/workforce/studios', { ...body, clientId: randomUUID(), name: '', level: 'province', foundedYear: 2030 });
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json().error.fields).sort()).toEqual(['level', 'name']);
+    expect((await district.post('/api/v1/workforce/studios', { ...body, clientId: randomUUID(), foundedYear: 2030 })).json().error.fields.foundedYear).toBe('成立年份不能晚于今年');
   });
 });
 
