@@ -44,7 +44,7 @@ export const homeschoolZh = {
     standardNote: '家长本年度修满 {{credits}} 学分为合格',
     standardDefault: '（默认）',
     standardSet: '设置学分标准',
-    grade: '{{n}}年级',
+    gradeNames: '一年级,二年级,三年级,四年级,五年级,六年级,七年级,八年级,九年级,高一,高二,高三',
   },
   sessions: {
     title: '家长课堂（心理健康家长会）',
@@ -176,7 +176,7 @@ export const homeschoolEn: typeof homeschoolZh = {
     standardNote: 'A parent meets the standard with {{credits}} credits a year',
     standardDefault: ' (default)',
     standardSet: 'Set the standard',
-    grade: 'Grade {{n}}',
+    gradeNames: 'Grade 1,Grade 2,Grade 3,Grade 4,Grade 5,Grade 6,Grade 7,Grade 8,Grade 9,Grade 10,Grade 11,Grade 12',
   },
   sessions: {
     title: 'Parent sessions (mental-health parent meetings)',

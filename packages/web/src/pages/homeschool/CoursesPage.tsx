@@ -26,12 +26,19 @@ interface CourseForm {
 const FIELDS = ['ownerUnitId', 'title', 'summary', 'kind', 'videoUrl', 'body', 'minutes', 'credits', 'targetGrades', 'year', 'published'];
 const GRADES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
+function useGradeName() {
+  const { t } = useTranslation();
+  const names = t('homeschool.courses.gradeNames').split(',');
+  return (n: number) => names[n - 1] ?? String(n);
+}
+
 function CourseDrawer({ course, units, open, onClose, onSaved }: { course: HsCourse | null; units: HsUnits | undefined; open: boolean; onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<CourseForm>();
   const [clientId, setClientId] = useState(uuid);
   const { busy, problem, send } = useSendOnce();
   const kind = Form.useWatch('kind', form);
+  const gradeName = useGradeName();
   const save = (v: CourseForm) =>
     send(
       async () => {
@@ -86,7 +93,7 @@ function CourseDrawer({ course, units, open, onClose, onSaved }: { course: HsCou
           </Form.Item>
         </Space>
         <Form.Item name="targetGrades" label={t('homeschool.courses.grades')} extra={t('homeschool.courses.gradesHint')}>
-          <Select mode="multiple" allowClear options={GRADES.map((n) => ({ value: n, label: t('homeschool.courses.grade', { n }) }))} />
+          <Select mode="multiple" allowClear options={GRADES.map((n) => ({ value: n, label: gradeName(n) }))} />
         </Form.Item>
         <Form.Item name="published" label={t('homeschool.courses.published')} valuePropName="checked">
           <Switch data-testid="hs-course-published" />
@@ -135,6 +142,7 @@ export default function CoursesPage() {
   const [year, setYear] = useState<number | undefined>(thisYear());
   const [page, setPage] = useState(1);
   const [editing, setEditing] = useState<HsCourse | null | 'new'>(null);
+  const gradeName = useGradeName();
   const { data, error, loading, reload } = useAsync((signal) => api.get<HsCourseList>('/homeschool/courses', { year, page, pageSize: 50 }, { signal }), [year, page]);
   const units = useAsync((signal) => api.get<HsUnits>('/homeschool/units', undefined, { signal }), []);
   const canCreate = (units.data?.courseOwners.length ?? 0) > 0;
@@ -170,7 +178,7 @@ export default function CoursesPage() {
           { title: t('homeschool.courses.kind'), render: (_, c) => (c.kind === 'video' ? t('homeschool.courses.kindVideo') : t('homeschool.courses.kindText')) },
           { title: t('homeschool.courses.minutes'), dataIndex: 'minutes' },
           { title: t('homeschool.courses.credits'), dataIndex: 'credits' },
-          { title: t('homeschool.courses.grades'), render: (_, c) => (c.targetGrades.length ? c.targetGrades.map((n) => t('homeschool.courses.grade', { n })).join('、') : t('homeschool.common.all')) },
+          { title: t('homeschool.courses.grades'), render: (_, c) => (c.targetGrades.length ? c.targetGrades.map((n) => gradeName(n)).join('、') : t('homeschool.common.all')) },
           { title: t('homeschool.common.year'), dataIndex: 'year' },
           { title: t('homeschool.courses.published'), render: (_, c) => (c.published ? <Tag color="green">{t('homeschool.courses.published')}</Tag> : <Tag>{t('homeschool.courses.draft')}</Tag>) },
           { title: t('homeschool.courses.completions'), dataIndex: 'completions' },
