@@ -80,6 +80,8 @@ export const BulkLessonResult = z.object({
 export const LessonImportError = z.object({ row: z.number().int(), column: z.string(), message: z.string() });
 export const LessonImportResult = z.object({ ok: z.boolean(), rows: z.number().int(), imported: z.number().int(), existing: z.number().int(), errors: z.array(LessonImportError), message: z.string() });
 export const SchoolQuery = z.object({ schoolId: z.coerce.number().int().positive() });
+/** a school, or (a head teacher) one class: its school's classes in the caller's scope */
+export const ClassesQuery = z.object({ schoolId: z.coerce.number().int().positive().optional(), classId: z.coerce.number().int().positive().optional() }).refine((q) => q.schoolId || q.classId, { message: '请选择学校或班级', path: ['schoolId'] });
 
 export const ClassCompliance = z.object({
   classId: z.number().int(),

@@ -69,6 +69,8 @@ describe('recording a lesson', () => {
     const mine = await head.get(`/api/v1/education/classes?schoolId=${env.ids.schoolA}`);
     expect(mine.statusCode).toBe(200);
     expect(mine.json().classes.map((c: { classId: number }) => c.classId)).toEqual([env.ids.classA]);
+    expect((await head.get(`/api/v1/education/classes?classId=${env.ids.classA}`)).json().schoolId).toBe(env.ids.schoolA);
+    expect((await head.get(`/api/v1/education/classes?classId=${env.ids.classA2}`)).statusCode).toBe(404);
   });
 
   it('only the recorder edits or deletes their own entry (audited)', async () => {

@@ -259,7 +259,8 @@ async function lessonDatesByClass(db: Db, where: ReturnType<typeof sql>, term: T
 }
 
 /** The classes of a school (those in the caller's scope) with their lesson compliance this term. */
-export async function schoolClasses(deps: Deps, caller: Caller, schoolId: number): Promise<z.infer<typeof contracts.SchoolClasses>> {
+export async function schoolClasses(deps: Deps, caller: Caller, q: z.infer<typeof contracts.ClassesQuery>): Promise<z.infer<typeof contracts.SchoolClasses>> {
+  const schoolId = q.schoolId ?? (await classesInScope(deps.db, caller, [q.classId!], 'education.read'))[0]!.schoolId;
   const school = await schoolVisible(deps.db, caller, schoolId, 'education.read');
   const scope = scopeOf(caller, 'education.read');
   const tc = await currentTerm(deps.db, caller.regionId, deps.clock());

@@ -95,8 +95,8 @@ export const educationRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app
 
   app.get('/education/classes', {
     config: { access: 'education.read' },
-    schema: { tags, summary: '一所学校各班本学期心理健康课节数及是否达标（班主任只见本班）', querystring: contracts.SchoolQuery, response: { 200: contracts.SchoolClasses, ...errors } },
-  }, async (req) => schoolClasses(deps, callerOf(req), req.query.schoolId));
+    schema: { tags, summary: '一所学校各班本学期心理健康课节数及是否达标（班主任只见本班）', querystring: contracts.ClassesQuery, response: { 200: contracts.SchoolClasses, ...errors } },
+  }, async (req) => schoolClasses(deps, callerOf(req), req.query));
 
   app.get('/education/teachers', {
     config: { access: 'education.record' },
