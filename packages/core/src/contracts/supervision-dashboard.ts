@@ -37,7 +37,7 @@ export const DashboardMetric = z.object({
   bottom: z.array(DashboardRanked),
 });
 
-/** Open alerts by level; null = fewer than 5 students (suppressed outside a school). */
+/** Open alerts by level; null = fewer than 5 students, suppressed for readers outside the school (with the next smallest cell when only one is hidden). */
 export const DashboardAlerts = z.object({ yellow: z.number().int().nullable(), orange: z.number().int().nullable(), red: z.number().int().nullable() });
 
 export const DashboardChild = z.object({
@@ -81,9 +81,11 @@ export const Dashboard = z.object({
   metrics: z.array(DashboardMetric),
   children: z.array(DashboardChild),
   alerts: DashboardAlerts,
-  /** whether the alert counts under 5 are suppressed (any unit above a school) */
+  /** whether alert counts under 5 are suppressed (the reader is outside the school: the bureau, or any unit above a school) */
   suppressed: z.boolean(),
   screening: z.array(DashboardScreening),
+  /** when the metric figures were computed (the oldest cached one, refreshed every ten minutes); null when computed just now */
+  computedAt: z.string().nullable(),
 });
 
 export const MetricRecordsParams = z.object({ key: z.string().min(1).max(100), schoolId: z.coerce.number().int().positive() });

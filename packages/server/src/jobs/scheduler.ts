@@ -4,6 +4,7 @@ import type { Deps } from '../http/context.js';
 import { sendAppointmentReminders } from '../modules/counseling/reminders.js';
 import { escalateOverdueReferrals } from '../modules/crisis/escalation.js';
 import { deliverOutbox } from '../modules/notify/service.js';
+import { refreshDashboardCache } from '../modules/supervision/dashboard-cache.js';
 import { auditSubmissions } from '../modules/screening/answering.js';
 import { sendScheduledReminders } from '../modules/screening/reminders.js';
 import { escalateAlerts } from '../modules/warning/service.js';
@@ -34,6 +35,8 @@ const JOBS: { name: string; lockKey: number; everyMs: number; run: (deps: Deps, 
   { name: 'appointment reminders', lockKey: 7318105, everyMs: 15 * 60_000, run: (deps, tx) => sendAppointmentReminders({ ...deps, db: tx }) },
   // a referral not accepted by its deadline is escalated to the school and the district within a minute
   { name: 'referral escalation', lockKey: 7318106, everyMs: 60_000, run: (deps, tx) => escalateOverdueReferrals({ ...deps, db: tx }) },
+  // the supervision dashboard's cached metric figures, stalest first, about two seconds a run
+  { name: 'dashboard figures', lockKey: 7318107, everyMs: 60_000, run: (deps, tx) => refreshDashboardCache({ ...deps, db: tx }, 2000) },
 ];
 
 /** Starts the scheduled jobs; the returned function stops them and waits for a running one. */

@@ -7,11 +7,11 @@
  *
  * Who: supervision.read — the bureau for its area, a school leader for the school. The unit is
  * looked up inside the caller's scope in the query; out of scope answers 404. Counts of students
- * under 5 are suppressed outside a school (core suppressRow). Metric figures are not: they count
- * schools' records (lessons, rooms, counselors …) as each metric defines them, and every figure
- * links to the records behind it (metricRecords, audited).
+ * under 5 are suppressed for readers outside the school (core suppressRow), on a school's page
+ * too. Metric figures are not: they count schools' records (lessons, rooms, counselors …) as each
+ * metric defines them, and every figure links to the records behind it (metricRecords, audited).
  */
-import { metricValue, rankTopBottom, suppressRow, trendYears, yearsWithData, type contracts, type GradeBandPlan, type MetricUnit } from '@xinyu/core';
+import { metricValue, rankTopBottom, roleHas, suppressRow, trendYears, yearsWithData, type contracts, type MetricUnit } from '@xinyu/core';
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows } from '../../db/client.js';
@@ -22,8 +22,9 @@ import { appendAudit } from '../audit/service.js';
 import { auditActor } from '../org/service.js';
 import { cstToday } from '../screening/campaigns.js';
 import { computeMetric, metricContext, periodOf, schoolsUnder } from './compute.js';
+import { figuresFor, schoolsFor, screeningFor, totalsFor } from './dashboard-cache.js';
 import type { MetricDefinition, MetricSchool, SchoolFigure } from './metric-types.js';
-import { ALL_METRICS, metricByKey } from './metric-registry.js';
+import { ALL_METRICS } from './metric-registry.js';
 
 type DashboardOut = z.infer<typeof contracts.Dashboard>;
 type FigureOut = z.infer<typeof contracts.DashboardFigure>;
@@ -53,6 +54,8 @@ function sumOf(list: readonly { numerator: number; denominator: number }[]): { n
   return { numerator, denominator };
 }
 
+const oldest = (...at: (Date | null)[]) => at.filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+
 /** The city, district or school the caller asks for (their own top unit when none), inside their supervision.read scope; else 404. */
 export async function dashboardUnit(deps: Deps, caller: Caller, unitId: number | undefined): Promise<DashboardUnit> {
   const scope = scopeOf(caller, 'supervision.read');
@@ -74,15 +77,8 @@ async function parentsOf(deps: Deps, caller: Caller, unit: DashboardUnit): Promi
     order by length(path)`);
 }
 
-/** Every metric's per-school figures for these schools and year, the metrics run side by side. */
-export async function figuresFor(deps: Deps, regionId: number, year: number, schools: MetricSchool[], metrics: readonly MetricDefinition[]): Promise<Map<string, SchoolFigure[]>> {
-  const ctx = metricContext(deps, regionId, year, schools);
-  const out = await Promise.all(metrics.map(async (m) => [m.key, await computeMetric(m, ctx)] as const));
-  return new Map(out);
-}
-
 /** Open alerts (not dismissed or closed) per school and level, for the schools under a path. */
-async function openAlerts(deps: Deps, regionId: number, unitPath: string): Promise<Map<number, { yellow: number; orange: number; red: number }>> {
+export async function openAlerts(deps: Deps, regionId: number, unitPath: string): Promise<Map<number, { yellow: number; orange: number; red: number }>> {
   const list = await rows<{ school_id: number; yellow: number; orange: number; red: number }>(deps.db, sql`
     select a.school_id, count(*) filter (where a.level = 'yellow')::int as yellow, count(*) filter (where a.level = 'orange')::int as orange,
       count(*) filter (where a.level = 'red')::int as red
@@ -90,41 +86,6 @@ async function openAlerts(deps: Deps, regionId: number, unitPath: string): Promi
     where a.region_id = ${regionId} and a.status not in ('dismissed', 'closed') and u.path like ${`${unitPath}%`}
     group by a.school_id`);
   return new Map(list.map((r) => [r.school_id, { yellow: r.yellow, orange: r.orange, red: r.red }]));
-}
-
-/**
- * The published campaigns open today that reach the unit, with how many of the unit's students in
- * their grades and units started (submitted one instrument) and completed (all of their grade's).
- */
-async function currentScreening(deps: Deps, regionId: number, unit: DashboardUnit): Promise<z.infer<typeof contracts.DashboardScreening>[]> {
-  const today = cstToday(deps.clock());
-  const list = await rows<{ id: string; title: string; window_start: string; window_end: string; plan: GradeBandPlan[]; target_paths: string[] }>(deps.db, sql`
-    select id, title, window_start::text, window_end::text, plan, target_paths from campaigns
-    where region_id = ${regionId} and status = 'published' and window_start <= ${today} and window_end >= ${today}
-      and exists (select 1 from unnest(target_paths) t where t like ${`${unit.path}%`} or ${unit.path} like t || '%')
-    order by window_start, id limit 10`);
-  return Promise.all(list.map(async (c) => {
-    const grades = [...new Set(c.plan.flatMap((b) => b.gradeLevels))];
-    const whens = grades.map((g) => sql`when ${sql.raw(String(g))} then ${sql.raw(String(c.plan.filter((b) => b.gradeLevels.includes(g)).reduce((n, b) => n + b.instruments.length, 0)))}`);
-    const needed = whens.length ? sql`(case r.grade_level ${sql.join(whens, sql` `)} else 0 end)` : sql`0`;
-    const targets = sql.param(c.target_paths.map((t) => `${t}%`));
-    const [n] = await rows<{ students: number; started: number; completed: number }>(deps.db, sql`
-      with done as (
-        select r.student_id, count(*)::int as submitted, max(${needed})::int as needed
-        from screening_responses r join org_units u on u.id = r.school_id
-        where r.campaign_id = ${c.id} and r.status = 'submitted' and u.path like ${`${unit.path}%`}
-        group by r.student_id
-      )
-      select
-        (select count(*)::int from students s join org_units k on k.id = s.class_id left join org_units g on g.id = k.parent_id
-          where s.region_id = ${regionId} and s.status = 'active' and s.org_path like ${`${unit.path}%`} and s.org_path like any(${targets}::text[])
-            and coalesce(k.grade_level, g.grade_level) = any(${sql.param(grades)}::int[])) as students,
-        (select count(*)::int from done) as started,
-        (select count(*)::int from done where submitted >= needed and needed > 0) as completed`);
-    const students = n?.students ?? 0;
-    const completed = n?.completed ?? 0;
-    return { campaignId: c.id, title: c.title, windowStart: c.window_start, windowEnd: c.window_end, students, started: n?.started ?? 0, completed, rate: metricValue({ numerator: completed, denominator: students }, 'percent') };
-  }));
 }
 
 interface Group {
@@ -166,35 +127,36 @@ function alertsOf(list: readonly MetricSchool[], bySchool: Map<number, { yellow:
 export async function dashboard(deps: Deps, caller: Caller, q: z.infer<typeof contracts.DashboardQuery>, metrics: readonly MetricDefinition[] = ALL_METRICS): Promise<DashboardOut> {
   const unit = await dashboardUnit(deps, caller, q.unitId);
   const year = q.year ?? Number(cstToday(deps.clock()).slice(0, 4));
-  const schools = await schoolsUnder(deps, caller.regionId, unit.path);
+  const { schools, computedAt: studentsAt } = await schoolsFor(deps, caller.regionId, unit.path);
   const years = trendYears(year, TREND_YEARS);
-  const [byYear, parents, groups, alerts, screening] = await Promise.all([
-    Promise.all(years.map((y) => figuresFor(deps, caller.regionId, y, schools, metrics))),
+  const [current, totals, parents, groups, alerts, screening] = await Promise.all([
+    figuresFor(deps, caller.regionId, year, schools, metrics),
+    totalsFor(deps, caller.regionId, years.slice(0, -1), unit.id, schools, metrics),
     parentsOf(deps, caller, unit),
     childGroups(deps, unit, schools),
     openAlerts(deps, caller.regionId, unit.path),
-    currentScreening(deps, caller.regionId, unit),
+    screeningFor(deps, caller.regionId, unit.path, schools),
   ]);
-  const current = byYear[years.length - 1]!;
-  const suppress = unit.kind !== 'school';
+  const suppress = !(unit.kind === 'school' && caller.assignments.some((a) => roleHas(a.role, 'supervision.read') && a.orgPath?.startsWith(unit.path)));
   const schoolById = new Map(schools.map((s) => [s.id, s]));
   const districtNames = new Map(groups.filter((g) => g.kind === 'district').map((g) => [g.unitId, g.name]));
 
   const metricsOut = metrics.map((m) => {
-    const figures = current.get(m.key) ?? [];
-    const trend = yearsWithData(years.map((y, i) => ({ year: y, ...figureOf(sumOf(byYear[i]!.get(m.key) ?? []), m.unit) })), year, m.unit === 'count');
+    const figures = current.figures.get(m.key) ?? [];
+    const total = sumOf(figures);
+    const trend = yearsWithData(years.map((y) => ({ year: y, ...figureOf(y === year ? total : (totals.get(y)?.get(m.key) ?? { numerator: 0, denominator: 0 }), m.unit) })), year, m.unit === 'count');
     const ranked = unit.kind === 'school' ? { top: [], bottom: [] } : rankTopBottom(figures.map((f) => ({ ...f, name: schoolById.get(f.schoolId)?.name ?? '', value: metricValue(f, m.unit) })));
     const rank = (r: SchoolFigure & { name: string; value: number }) => ({
       schoolId: r.schoolId, name: r.name, value: r.value, numerator: r.numerator, denominator: r.denominator,
       districtName: unit.kind === 'city' ? (districtNames.get(schoolById.get(r.schoolId)?.districtId ?? null) ?? MUNICIPAL_GROUP) : null,
     });
-    return { key: m.key, label: m.label, definition: m.definition, unit: m.unit, figure: figureOf(sumOf(figures), m.unit), trend, top: ranked.top.map(rank), bottom: ranked.bottom.map(rank) };
+    return { key: m.key, label: m.label, definition: m.definition, unit: m.unit, figure: figureOf(total, m.unit), trend, top: ranked.top.map(rank), bottom: ranked.bottom.map(rank) };
   });
 
   const children: ChildOut[] = groups.map((g) => {
     const ids = new Set(g.schools.map((s) => s.id));
     const figures: Record<string, FigureOut> = {};
-    for (const m of metrics) figures[m.key] = figureOf(sumOf((current.get(m.key) ?? []).filter((f) => ids.has(f.schoolId))), m.unit);
+    for (const m of metrics) figures[m.key] = figureOf(sumOf((current.figures.get(m.key) ?? []).filter((f) => ids.has(f.schoolId))), m.unit);
     return { unitId: g.unitId, kind: g.kind, name: g.name, schoolKind: g.schoolKind, schools: g.schools.length, students: g.schools.reduce((n, s) => n + s.students, 0), figures, alerts: alertsOf(g.schools, alerts, suppress) };
   });
 
@@ -210,12 +172,13 @@ export async function dashboard(deps: Deps, caller: Caller, q: z.infer<typeof co
     alerts: alertsOf(schools, alerts, suppress),
     suppressed: suppress,
     screening,
+    computedAt: oldest(current.computedAt, studentsAt)?.toISOString() ?? null,
   };
 }
 
 /** The records behind one school's figure of one metric (drill-down), paged; audited. */
-export async function metricRecords(deps: Deps, caller: Caller, key: string, schoolId: number, q: z.infer<typeof contracts.MetricRecordsQuery>): Promise<z.infer<typeof contracts.MetricRecordsOut>> {
-  const metric = metricByKey(key);
+export async function metricRecords(deps: Deps, caller: Caller, key: string, schoolId: number, q: z.infer<typeof contracts.MetricRecordsQuery>, metrics: readonly MetricDefinition[] = ALL_METRICS): Promise<z.infer<typeof contracts.MetricRecordsOut>> {
+  const metric = metrics.find((m) => m.key === key);
   const scope = scopeOf(caller, 'supervision.read');
   if (!metric) throw notFound();
   const [school] = await rows<{ id: number; name: string; kind: string; path: string; district_name: string | null }>(deps.db, sql`

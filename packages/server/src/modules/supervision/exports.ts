@@ -12,8 +12,8 @@ import { sheet, xlsxWorkbook, type SheetColumn } from '../../lib/xlsx-export.js'
 import { appendAudit } from '../audit/service.js';
 import { auditActor } from '../org/service.js';
 import { cstToday } from '../screening/campaigns.js';
-import { schoolsUnder } from './compute.js';
-import { dashboardUnit, figuresFor, MUNICIPAL_GROUP } from './dashboard.js';
+import { figuresFor, schoolsFor } from './dashboard-cache.js';
+import { dashboardUnit, MUNICIPAL_GROUP } from './dashboard.js';
 import type { MetricDefinition } from './metric-types.js';
 import { ALL_METRICS } from './metric-registry.js';
 
@@ -45,8 +45,8 @@ export interface DashboardWorkbook {
 export async function dashboardWorkbook(deps: Deps, caller: Caller, q: z.infer<typeof contracts.DashboardQuery>, metrics: readonly MetricDefinition[] = ALL_METRICS): Promise<DashboardWorkbook> {
   const unit = await dashboardUnit(deps, caller, q.unitId);
   const year = q.year ?? Number(cstToday(deps.clock()).slice(0, 4));
-  const schools = await schoolsUnder(deps, caller.regionId, unit.path);
-  const [figures, districts] = await Promise.all([
+  const { schools } = await schoolsFor(deps, caller.regionId, unit.path);
+  const [{ figures }, districts] = await Promise.all([
     figuresFor(deps, caller.regionId, year, schools, metrics),
     rows<{ id: number; name: string }>(deps.db, sql`select id, name from org_units where region_id = ${caller.regionId} and kind = 'district' and id = any(${sql.param([...new Set(schools.map((s) => s.districtId ?? 0))])}::int[])`),
   ]);

@@ -65,7 +65,7 @@ export default function DashboardPage() {
   const metric = d?.metrics.find((m) => m.key === chosen) ?? d?.metrics[0];
 
   const openChild = (c: Child) => {
-    if (c.unitId) navigate(dashboardPath(c.unitId, year));
+    if (c.unitId) void navigate(dashboardPath(c.unitId, year));
   };
 
   const trendOption = useMemo((): DashboardChartOption | null => metric ? {
