@@ -9,7 +9,8 @@
  * - trainings (轮训) this year: a city-level one for all the district's counselors, a county-level one
  *   for them and the demo school's head teachers, a school-level one at the demo school;
  * - full demo only: 江城区育才小学 (S0204) has no counselor (its counselor's post is taken
- *   away), so the overview shows a school with none.
+ *   away), so the overview shows a school with none;
+ * - a county-level 名师工作室 led by the demo counselor with the district's counselors as members.
  * The demo city has no school of 1,000 students or more (the largest have about 600), so the 1:1000
  * full-time ratio never bites in the demo; the tests cover it.
  *
@@ -101,5 +102,16 @@ export async function seedDemoWorkforce(tx: Db, opts: { now: Date; full: boolean
       select training_id, id, ${district.region_id}, school_id, org_path from a returning 1
     ) select count(*)::int as n from ins`);
 
-  return { certificates: (certs[0]?.n ?? 0) + (heads[0]?.n ?? 0) + (demoCounselor ? 2 : 0), trainings: trainings.length, trainingAttendees: attendees[0]?.n ?? 0 };
+  // a county-level master-teacher studio (名师工作室) led by the demo counselor, with the district's other counselors
+  let studios = 0;
+  if (demoCounselor) {
+    const [studio] = await rows<{ id: string }>(tx, sql`insert into workforce_studios (region_id, name, level, leader_staff_id, founded_year, note, client_id, created_by_name, created_at)
+      values (${district.region_id}, '江城区中小学心理健康教育名师工作室', 'county', ${demoCounselor}::uuid, ${Number(year) - 2}, '区级名师工作室，开展心理健康教育教研与青年教师带教', gen_random_uuid(), ${by}, ${now}) returning id`);
+    await tx.execute(sql`insert into workforce_studio_members (studio_id, staff_id, role, region_id, school_id, org_path)
+      select ${studio!.id}::uuid, s.id, case when s.id = ${demoCounselor}::uuid then 'leader' else 'member' end, ${district.region_id}, s.school_id, s.org_path from staff s
+      where s.org_path like ${under} and s.active and exists (select 1 from staff_posts p where p.staff_id = s.id and p.post in ('counselor_full', 'counselor_part'))`);
+    studios = 1;
+  }
+
+  return { studios, certificates: (certs[0]?.n ?? 0) + (heads[0]?.n ?? 0) + (demoCounselor ? 2 : 0), trainings: trainings.length, trainingAttendees: attendees[0]?.n ?? 0 };
 }

@@ -86,6 +86,18 @@ export const workforceZh = {
     pickAllHeads: '全部班主任',
     none: '暂无培训记录',
   },
+  studio: {
+    title: '名师工作室',
+    add: '新建名师工作室',
+    name: '工作室名称',
+    level: '级别',
+    leader: '领衔人',
+    members: '成员',
+    founded: '成立年份',
+    note: '说明',
+    searchHint: '输入姓名搜索教职工',
+    none: '暂无名师工作室',
+  },
 };
 
 export const workforceEn: typeof workforceZh = {
@@ -174,5 +186,17 @@ export const workforceEn: typeof workforceZh = {
     pickAllCounselors: 'All counselors',
     pickAllHeads: 'All head teachers',
     none: 'No training recorded',
+  },
+  studio: {
+    title: 'Master-teacher studios',
+    add: 'New studio',
+    name: 'Studio',
+    level: 'Level',
+    leader: 'Leader',
+    members: 'Members',
+    founded: 'Founded',
+    note: 'Note',
+    searchHint: 'Type a name to search the staff',
+    none: 'No studios yet',
   },
 };

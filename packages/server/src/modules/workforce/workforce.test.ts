@@ -23,7 +23,7 @@ let headStaff: string;
 let counselorCert: string;
 const school: Record<'X' | 'Y' | 'Z', number> = { X: 0, Y: 0, Z: 0 };
 const staffOf: Record<string, string> = {};
-let seeded: { certs: number; trainings: number; attendees: number; demo: number };
+let seeded: { certs: number; trainings: number; attendees: number; demo: number; studios: number };
 
 const count = async (q: ReturnType<typeof sql>) => (await rows<{ n: number }>(env.deps.db, q))[0]!.n;
 const cert = (staffId: string, extra: Record<string, unknown> = {}) => ({ clientId: randomUUID(), staffId, kind: 'mh_teacher', level: 'C', number: `XL-${Math.floor(Math.random() * 1e6)}`, issuer: '临江市教育局', issuedOn: '2024-06-01', ...extra });
@@ -47,9 +47,9 @@ async function mkStaff(key: string, schoolId: number, posts: string[]): Promise<
 
 beforeAll(async () => {
   env = await setupTestEnv();
-  seeded = (await rows<{ certs: number; trainings: number; attendees: number; demo: number }>(env.deps.db, sql`select
+  seeded = (await rows<{ certs: number; trainings: number; attendees: number; demo: number; studios: number }>(env.deps.db, sql`select
     (select count(*)::int from workforce_certificates) as certs, (select count(*)::int from workforce_trainings) as trainings,
-    (select count(*)::int from workforce_training_attendees) as attendees,
+    (select count(*)::int from workforce_training_attendees) as attendees, (select count(*)::int from workforce_studios) as studios,
     (select count(*)::int from workforce_certificates c join accounts a on a.staff_id = c.staff_id where a.username = 'counselor') as demo`))[0]!;
   // these tests build their own records: the demo's (seed/demo-workforce.ts) go first
   await env.deps.db.execute(sql`delete from workforce_studio_members`);
@@ -81,11 +81,12 @@ beforeAll(async () => {
 afterAll(async () => env?.close());
 
 describe('the demo seed', () => {
-  it('seeds certificates and three trainings for the demo district', () => {
+  it('seeds certificates, three trainings and a studio for the demo district', () => {
     expect(seeded.certs).toBeGreaterThan(2);
     expect(seeded.demo).toBe(2);
     expect(seeded.trainings).toBe(3);
     expect(seeded.attendees).toBeGreaterThan(3);
+    expect(seeded.studios).toBe(1);
   });
 });
 

@@ -8,6 +8,7 @@ import { api } from '../../api/client';
 import { useAsync } from '../../app/useAsync';
 import { ErrorBox } from '../../components/ErrorBox';
 import { MetTag, pct, ShareTag, type Overview, type SchoolRow } from './shared';
+import { StudiosPanel } from './StudiosPanel';
 
 function ProblemList({ title, schools, type }: { title: string; schools: SchoolRow[]; type: 'error' | 'warning' }) {
   if (!schools.length) return null;
@@ -115,6 +116,9 @@ export default function OverviewPage() {
           { title: t('workforce.overview.problems'), width: 180, render: (_, s) => (s.problems.length ? <Typography.Text type="danger">{s.problems.join('；')}</Typography.Text> : null) },
         ]}
       />
+      <Card size="small" title={t('workforce.studio.title')}>
+        <StudiosPanel />
+      </Card>
     </Space>
   );
 }

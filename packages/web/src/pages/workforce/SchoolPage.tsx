@@ -11,6 +11,7 @@ import { useAsync } from '../../app/useAsync';
 import { useSendOnce } from '../../app/useSendOnce';
 import { uuid } from '../../app/uuid';
 import { ErrorBox } from '../../components/ErrorBox';
+import { StudiosPanel } from './StudiosPanel';
 import { CERT_KINDS, MetTag, ShareTag, TRAINING_LEVELS, type Certificate, type CertKind, type Person, type SchoolWorkforce, type TrainingLevel, type TrainingList } from './shared';
 
 const day = (d: Dayjs | null | undefined) => (d ? d.format('YYYY-MM-DD') : null);
@@ -291,6 +292,7 @@ export default function SchoolPage() {
             ),
           },
           { key: 'trainings', label: t('workforce.school.trainings'), children: <TrainingsTab schoolId={id} version={version} /> },
+          { key: 'studios', label: t('workforce.studio.title'), children: <StudiosPanel schoolId={id} /> },
         ]}
       />
       {certFor && <AddCertificate person={certFor} onClose={() => setCertFor(null)} onSaved={() => (setCertFor(null), reload())} />}
