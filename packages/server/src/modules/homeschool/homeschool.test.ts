@@ -121,6 +121,8 @@ describe('a parent learns', () => {
     expect(b.json().course).toMatchObject({ learned: true, learnedOn: '2026-11-25' });
     expect(await count(sql`select count(*)::int as n from homeschool_completions`)).toBe(1);
     expect(await count(sql`select count(*)::int as n from audit_log where action = 'homeschool.course.learned'`)).toBe(1);
+    // the city counts every completion; a school counts its own students' parents
+    expect((await city.get(`/api/v1/homeschool/courses/${schoolCourse}`)).json().completions).toBe(1);
     expect((await counselor.get(`/api/v1/homeschool/courses/${schoolCourse}`)).json().completions).toBe(1);
     expect((await otherCounselor.get(`/api/v1/homeschool/courses/${cityCourse}`)).json().completions).toBe(0);
   });
@@ -168,6 +170,9 @@ describe('家长课堂 sessions and attendance', () => {
     const url = `/api/v1/homeschool/sessions/${schoolSession.id}/sheet`;
     const sheet = (await head.get(`${url}?classId=${env.ids.classA}`)).json();
     expect(sheet.canRecord).toBe(true);
+    // without a class: the head teacher's own (the first class of the session they reach)
+    expect((await head.get(url)).json().classId).toBe(env.ids.classA);
+    expect((await otherHead.get(url)).json().classId).toBe(env.ids.classA2);
     expect(sheet.rows.length).toBeGreaterThan(2);
     expect(sheet.rows.every((r: { attended: boolean }) => !r.attended)).toBe(true);
     for (let i = 0; i < 2; i++) {
@@ -225,6 +230,8 @@ describe('figures', () => {
     expect(await fig('parent_micro_courses')).toEqual([{ schoolId: env.ids.schoolA, numerator: 2, denominator: 1 }, { schoolId: env.ids.schoolB, numerator: 1, denominator: 1 }]);
     const rec = await homeschoolMetrics.find((m) => m.key === 'parent_session_reach')!.records(ctx, env.ids.schoolA);
     expect(rec.rows).toEqual([expect.objectContaining({ topic: '心理健康家长会：青春期情绪', attended: 2 })]);
+    const list = await homeschoolMetrics.find((m) => m.key === 'parent_micro_courses')!.records(ctx, env.ids.schoolA);
+    expect(list.rows.map((r) => r.title).sort()).toEqual(['考试季的家庭支持', '识别孩子情绪变化的信号']);
     const credits = await homeschoolMetrics.find((m) => m.key === 'parent_course_reach')!.records(ctx, env.ids.schoolA);
     expect(credits.rows).toEqual([{ title: '考试季的家庭支持', owner: expect.any(String), credits: 3, families: 1 }]);
   });
