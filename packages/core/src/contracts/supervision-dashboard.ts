@@ -30,7 +30,7 @@ export const DashboardMetric = z.object({
   definition: z.object({ zh: z.string(), en: z.string() }),
   unit: DashboardMetricUnit,
   figure: DashboardFigure,
-  /** the years that have data, oldest first, up to five, ending with the year asked for */
+  /** the years that have data (from the first with something recorded), oldest first, up to five, ending with the year asked for */
   trend: z.array(DashboardFigure.extend({ year: z.number().int() })),
   /** the five schools with the highest and the lowest value (schools without a value left out); empty for a school */
   top: z.array(DashboardRanked),

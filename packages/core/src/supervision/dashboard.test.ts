@@ -20,9 +20,10 @@ describe('trend years', () => {
   it('five years ending with the year asked for, oldest first', () => {
     expect(trendYears(2026)).toEqual([2022, 2023, 2024, 2025, 2026]);
   });
-  it('keeps years with data and the year asked for', () => {
+  it('keeps the years from the first with something recorded, later zero years and the year asked for', () => {
     const p = (year: number, numerator: number, denominator: number) => ({ year, numerator, denominator });
-    expect(yearsWithData([p(2024, 0, 0), p(2025, 3, 10), p(2026, 0, 0)], 2026, false).map((x) => x.year)).toEqual([2025, 2026]);
-    expect(yearsWithData([p(2025, 0, 1), p(2026, 0, 1)], 2026, true).map((x) => x.year)).toEqual([2026]);
+    expect(yearsWithData([p(2024, 0, 10), p(2025, 3, 10), p(2026, 0, 10)], 2026).map((x) => x.year)).toEqual([2025, 2026]);
+    expect(yearsWithData([p(2023, 2, 1), p(2024, 0, 1), p(2025, 0, 1), p(2026, 5, 1)], 2026).map((x) => x.year)).toEqual([2023, 2024, 2025, 2026]);
+    expect(yearsWithData([p(2025, 0, 1), p(2026, 0, 1)], 2026).map((x) => x.year)).toEqual([2026]);
   });
 });

@@ -43,7 +43,12 @@ export function trendYears(year: number, span = 5): number[] {
   return Array.from({ length: span }, (_, i) => year - span + 1 + i);
 }
 
-/** A trend keeps the years that have data (something to divide by, or a count above 0), and always the year asked for. */
-export function yearsWithData<T extends { year: number; numerator: number; denominator: number }>(points: readonly T[], year: number, isCount: boolean): T[] {
-  return points.filter((p) => p.year === year || (isCount ? p.numerator > 0 : p.denominator > 0));
+/**
+ * A trend keeps the years that have data: from the first year in which something was recorded
+ * (numerator above 0) on, so the years before a region used the platform do not show as 0; a later
+ * year at 0 stays (a real drop). The year asked for is always kept.
+ */
+export function yearsWithData<T extends { year: number; numerator: number; denominator: number }>(points: readonly T[], year: number): T[] {
+  const first = points.find((p) => p.numerator > 0)?.year ?? year;
+  return points.filter((p) => p.year >= Math.min(first, year));
 }

@@ -144,7 +144,7 @@ export async function dashboard(deps: Deps, caller: Caller, q: z.infer<typeof co
   const metricsOut = metrics.map((m) => {
     const figures = current.figures.get(m.key) ?? [];
     const total = sumOf(figures);
-    const trend = yearsWithData(years.map((y) => ({ year: y, ...figureOf(y === year ? total : (totals.get(y)?.get(m.key) ?? { numerator: 0, denominator: 0 }), m.unit) })), year, m.unit === 'count');
+    const trend = yearsWithData(years.map((y) => ({ year: y, ...figureOf(y === year ? total : (totals.get(y)?.get(m.key) ?? { numerator: 0, denominator: 0 }), m.unit) })), year);
     const ranked = unit.kind === 'school' ? { top: [], bottom: [] } : rankTopBottom(figures.map((f) => ({ ...f, name: schoolById.get(f.schoolId)?.name ?? '', value: metricValue(f, m.unit) })));
     const rank = (r: SchoolFigure & { name: string; value: number }) => ({
       schoolId: r.schoolId, name: r.name, value: r.value, numerator: r.numerator, denominator: r.denominator,
