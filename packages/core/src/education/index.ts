@@ -108,8 +108,11 @@ export function lessonCompliance(
   const end = asOf < term.end ? asOf : term.end;
   const inTerm = [...new Set(lessonDates.filter((d) => d >= term.start && d <= end))].sort();
   const allDays = termDays;
-  const elapsed = allDays.filter((d) => d <= end);
-  const schoolDay = new Set(allDays);
+  let elapsedCount = allDays.length;
+  while (elapsedCount > 0 && allDays[elapsedCount - 1]! > end) elapsedCount--;
+  const elapsed = elapsedCount === allDays.length ? allDays : allDays.slice(0, elapsedCount);
+  let schoolDay = daySets.get(allDays);
+  if (!schoolDay) daySets.set(allDays, (schoolDay = new Set(allDays)));
   const requiredSoFar = end >= term.end ? LESSONS_PER_TERM : allDays.length ? Math.floor((LESSONS_PER_TERM * elapsed.length) / allDays.length) : 0;
   const lessonSet = new Set(inTerm);
   let run = 0;
@@ -136,6 +139,8 @@ export function lessonCompliance(
   const windowOk = gapsFrom.length === 0;
   return { term, asOf: end, lessons: inTerm.length, requiredSoFar, countOk, longestGap, gapsFrom, windowOk, compliant: countOk && windowOk };
 }
+
+const daySets = new WeakMap<readonly string[], Set<string>>();
 
 /** The school days of a term, in order. */
 export function termSchoolDays(term: Term, cal: Pick<SchoolCalendar, 'days'>): string[] {
