@@ -1,6 +1,8 @@
 /** Messages of the supervision area, zh-CN first; en-US must have the same keys (tsc checks it). */
+import { dashboardEn, dashboardZh } from './supervision-dashboard';
 
 export const supervisionZh = {
+  dashboard: dashboardZh,
   title: '督导评估',
   menuTargets: '年度任务清单',
   menuFunding: '心理健康教育经费',
@@ -42,7 +44,6 @@ export const supervisionZh = {
     remove: '停用',
     removeConfirm: '停用这个目标？它将不再显示在清单中。',
     empty: '本清单暂无目标',
-    viewProgress: '查看进度',
     definition: '口径',
   },
   progress: {
@@ -124,6 +125,7 @@ export const supervisionZh = {
 };
 
 export const supervisionEn: typeof supervisionZh = {
+  dashboard: dashboardEn,
   title: 'Supervision',
   menuTargets: 'Annual target lists',
   menuFunding: 'Mental-health funding',
@@ -165,7 +167,6 @@ export const supervisionEn: typeof supervisionZh = {
     remove: 'Remove',
     removeConfirm: 'Remove this target? It will no longer be listed.',
     empty: 'No targets in this list',
-    viewProgress: 'Progress',
     definition: 'Definition',
   },
   progress: {

@@ -98,8 +98,10 @@ function SchemeTab({ year }: { year: number }) {
       <Form.List name="criteria">
         {(fields, { add, remove }) => (
           <>
+            <Typography.Text type="secondary">{[t('supervision.ratings.dimension'), t('supervision.ratings.criterion'), t('supervision.ratings.weight'), t('supervision.ratings.maxScore'), t('supervision.ratings.metricBound'), t('supervision.ratings.metricTarget')].join(' · ')}</Typography.Text>
             {fields.map((f) => (
-              <Space key={f.key} align="baseline" wrap>
+              <div key={f.key}>
+              <Space align="baseline" wrap>
                 <Form.Item name={[f.name, 'id']} hidden>
                   <Input />
                 </Form.Item>
@@ -123,8 +125,9 @@ function SchemeTab({ year }: { year: number }) {
                 </Form.Item>
                 <MinusCircleOutlined onClick={() => remove(f.name)} />
               </Space>
+              </div>
             ))}
-            <Space>
+            <Space style={{ display: 'flex' }}>
               <Button icon={<PlusOutlined />} onClick={() => add({ id: `c${Date.now().toString(36)}`, dimension: 'staffing', title: '', weight: 10, maxScore: 10, metricKey: null, metricTarget: null })}>{t('supervision.ratings.addCriterion')}</Button>
               <Button type="primary" htmlType="submit" loading={busy} data-testid="scheme-save">{t('supervision.common.save')}</Button>
             </Space>

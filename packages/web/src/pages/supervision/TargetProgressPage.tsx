@@ -56,7 +56,7 @@ export default function TargetProgressPage() {
     if (!data || data.districts.length === 0) return null;
     return {
       tooltip: { trigger: 'axis' },
-      grid: { left: 48, right: 16, top: 24, bottom: 32 },
+      grid: { left: 48, right: 72, top: 24, bottom: 32 },
       xAxis: { type: 'category', data: data.districts.map((d) => d.name) },
       yAxis: { type: 'value' },
       series: [
@@ -86,7 +86,7 @@ export default function TargetProgressPage() {
           <Descriptions.Item label={t('supervision.progress.period')}>{`${data.period.from} ~ ${data.period.to}`}</Descriptions.Item>
           <Descriptions.Item label={data.area.name || t('supervision.progress.area')}>
             <Space data-testid="progress-area">
-              <b>{fmt(data.area.value, unit)}</b>
+              <b style={{ whiteSpace: 'nowrap' }}>{fmt(data.area.value, unit)}</b>
               <ProgressCell p={data.area} />
             </Space>
           </Descriptions.Item>

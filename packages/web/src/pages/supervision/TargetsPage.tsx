@@ -167,22 +167,21 @@ function ListTable({ items, canManage, onEdit, onRemove }: { items: Target[]; ca
             </Space>
           ),
         },
-        { title: t('supervision.targets.metric'), width: 170, render: (_, r) => (r.metric ? <MetricName metric={r.metric} /> : <Tag>{r.manualStatus ? t(`supervision.manual.${r.manualStatus}`) : ''}</Tag>) },
-        { title: t('supervision.targets.target'), width: 120, render: (_, r) => (r.metric && r.comparator ? `${t(`supervision.comparator.${r.comparator}`)} ${fmt(r.progress?.target ?? r.targetValue, r.metric.unit)}` : '') },
-        { title: t('supervision.targets.current'), width: 100, render: (_, r) => (r.metric ? fmt(r.progress?.value, r.metric.unit) : '') },
+        { title: t('supervision.targets.metric'), width: 180, render: (_, r) => (r.metric ? <MetricName metric={r.metric} /> : <Tag>{r.manualStatus ? t(`supervision.manual.${r.manualStatus}`) : ''}</Tag>) },
+        { title: t('supervision.targets.target'), width: 110, render: (_, r) => (r.metric && r.comparator ? `${t(`supervision.comparator.${r.comparator}`)} ${fmt(r.progress?.target ?? r.targetValue, r.metric.unit)}` : '') },
+        { title: t('supervision.targets.current'), width: 90, render: (_, r) => (r.metric ? fmt(r.progress?.value, r.metric.unit) : '') },
         {
           title: t('supervision.targets.progress'),
-          width: 220,
+          width: 190,
           render: (_, r) => (r.metric ? <Link to={`/supervision/targets/${r.id}`} data-testid={`target-progress-${r.id}`}><ProgressCell p={r.progress} /></Link> : null),
         },
-        { title: t('supervision.targets.deadline'), dataIndex: 'deadline', width: 110 },
-        { title: t('supervision.targets.responsible'), dataIndex: 'responsibleUnit', width: 150 },
+        { title: t('supervision.targets.deadline'), dataIndex: 'deadline', width: 100 },
+        { title: t('supervision.targets.responsible'), dataIndex: 'responsibleUnit', width: 120 },
         {
           title: '',
-          width: 130,
+          width: 110,
           render: (_, r) => (
-            <Space size={4}>
-              {r.metric && <Link to={`/supervision/targets/${r.id}`}>{t('supervision.targets.viewProgress')}</Link>}
+            <Space size={0} style={{ whiteSpace: 'nowrap' }}>
               {canManage && r.canEdit && <Button type="link" size="small" onClick={() => onEdit(r)}>{t('supervision.common.edit')}</Button>}
               {canManage && r.canEdit && (
                 <Popconfirm title={t('supervision.targets.removeConfirm')} onConfirm={() => onRemove(r)}>
