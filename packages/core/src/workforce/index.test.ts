@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   bestLevel, certValidOn, certExpiredOn, certificateProblems, certifiedAs, classifyPosts, levelMeets, levelTargetMet, requiredFullTime, staffingStatus,
-  summarizeSchool, trainingHours, workforcePercent, type CertFact,
+  readTrainingRow, summarizeSchool, trainingHours, trainingKey, workforcePercent, type CertFact,
 } from './index.js';
 
 const TODAY = '2026-11-25';
@@ -119,5 +119,23 @@ describe('training hours per person per year by level', () => {
     ], 2026);
     expect(h.get('a')).toEqual({ national: 24, provincial: 0, city: 9.5, county: 0, school: 0, total: 33.5 });
     expect(h.get('b')).toEqual({ national: 0, provincial: 0, city: 0, county: 0, school: 0.3, total: 0.3 });
+  });
+});
+
+describe('training import rows', () => {
+  const match = { headerIndex: 0, headers: [], columns: { title: 0, date: 1, level: 2, hours: 3, provider: 4, name: 5, phone: 6 } };
+  it('reads a row; Excel serial dates and level words', () => {
+    expect(readTrainingRow(['轮训', 46300, '区级', 8, '区教育局', '张三', '13800001111'], match, 2, TODAY)).toEqual({
+      value: { row: 2, title: '轮训', date: '2026-10-05', level: 'county', hours: 8, provider: '区教育局', name: '张三', phone: '13800001111' }, errors: [],
+    });
+    expect(readTrainingRow([null, '', null, null, null, null, null], match, 3, TODAY)).toEqual({ errors: [] });
+  });
+  it('every problem by row and column, in Chinese', () => {
+    expect(readTrainingRow(['', '2026-12-01', '乡级', '两小时', '', '', '123'], match, 4, TODAY).errors.map((e) => `${e.row} ${e.column}：${e.message}`)).toEqual([
+      '4 培训名称：不能为空', '4 培训日期：不能晚于今天', '4 级别：应为国家级、省级、市级、县级或校级，而不是「乡级」', '4 学时：应为 0 到 200 之间的数字，而不是「两小时」', '4 姓名：不能为空', '4 手机号：无法识别的手机号「123」',
+    ]);
+  });
+  it('rows of one training share a key', () => {
+    expect(trainingKey({ title: 'a', date: '2026-01-01', level: 'city', hours: 2, provider: '' })).toBe(trainingKey({ title: 'a', date: '2026-01-01', level: 'city', hours: 2, provider: '' }));
   });
 });

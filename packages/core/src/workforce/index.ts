@@ -6,6 +6,8 @@
  *
  * Dates are China Standard Time calendar dates, 'YYYY-MM-DD' (string comparison is date order).
  */
+import { cellText, parseDate, parsePhone, type Cell } from '../roster/cells.js';
+import type { ColumnSpec, HeaderMatch, RowError } from '../roster/columns.js';
 
 /** 心理健康教育教师资格证书 (C/B/A), 心理咨询师, the 特殊能力考核 of head teachers, other. */
 export const CERT_KINDS = ['mh_teacher', 'psych_counselor', 'family_guidance', 'group_counseling', 'counseling_skills', 'other'] as const;
@@ -203,4 +205,70 @@ export function trainingHours(records: readonly TrainingFact[], year: number): M
     out.set(r.staffId, h);
   }
   return out;
+}
+
+// --- training import (.xlsx): one row per attendee; rows with the same training fields form one training ---
+
+
+export type TrainingImportField = 'title' | 'date' | 'level' | 'hours' | 'provider' | 'name' | 'phone';
+
+export const TRAINING_IMPORT_COLUMNS: readonly ColumnSpec<TrainingImportField>[] = [
+  { field: 'title', label: '培训名称', required: true, aliases: ['培训名称', '培训项目', '培训主题'] },
+  { field: 'date', label: '培训日期', required: true, aliases: ['培训日期', '日期', '培训时间'] },
+  { field: 'level', label: '级别', required: true, aliases: ['级别', '培训级别', '层级'] },
+  { field: 'hours', label: '学时', required: true, aliases: ['学时', '培训学时', '课时'] },
+  { field: 'provider', label: '主办单位', required: false, aliases: ['主办单位', '承办单位', '培训机构'] },
+  { field: 'name', label: '姓名', required: true, aliases: ['姓名', '参训人员', '教师姓名'] },
+  { field: 'phone', label: '手机号', required: true, aliases: ['手机号', '手机', '手机号码', '联系电话'] },
+];
+
+const TRAINING_LEVEL_WORDS: Record<string, TrainingLevel> = {
+  国家级: 'national', 国家: 'national', 国培: 'national',
+  省级: 'provincial', 省: 'provincial', 省培: 'provincial',
+  市级: 'city', 市: 'city', 州级: 'city', 州市级: 'city',
+  县级: 'county', 县: 'county', 区级: 'county', 县区级: 'county', 县市区级: 'county',
+  校级: 'school', 校: 'school', 校本: 'school', 校本培训: 'school',
+};
+
+export interface TrainingImportRow {
+  row: number;
+  title: string;
+  date: string;
+  level: TrainingLevel;
+  hours: number;
+  provider: string;
+  name: string;
+  phone: string;
+}
+
+/** One data row: the row, or its problems (by row and column, in Chinese). Empty rows give neither. */
+export function readTrainingRow(cells: readonly Cell[], match: HeaderMatch<TrainingImportField>, row: number, today: string): { value?: TrainingImportRow; errors: RowError[] } {
+  const at = (f: TrainingImportField): Cell => (match.columns[f] === undefined ? null : (cells[match.columns[f]!] ?? null));
+  const text = (f: TrainingImportField) => cellText(at(f)).trim();
+  if (TRAINING_IMPORT_COLUMNS.every((c) => !text(c.field))) return { errors: [] };
+  const errors: RowError[] = [];
+  const err = (column: string, message: string) => errors.push({ row, column, message });
+  const title = text('title');
+  if (!title) err('培训名称', '不能为空');
+  else if (title.length > 200) err('培训名称', '不能超过 200 字');
+  const date = parseDate(at('date'));
+  if (!date) err('培训日期', text('date') ? `无法识别的日期「${text('date')}」` : '不能为空');
+  else if (date > today) err('培训日期', '不能晚于今天');
+  const level = TRAINING_LEVEL_WORDS[text('level').replace(/\s/g, '')];
+  if (!level) err('级别', text('level') ? `应为国家级、省级、市级、县级或校级，而不是「${text('level')}」` : '不能为空');
+  const hoursCell = at('hours');
+  const hours = typeof hoursCell === 'number' ? hoursCell : Number(text('hours'));
+  if (!text('hours')) err('学时', '不能为空');
+  else if (!Number.isFinite(hours) || hours <= 0 || hours > 200) err('学时', `应为 0 到 200 之间的数字，而不是「${text('hours')}」`);
+  const name = text('name');
+  if (!name) err('姓名', '不能为空');
+  const phone = parsePhone(at('phone'));
+  if (!phone) err('手机号', text('phone') ? `无法识别的手机号「${text('phone')}」` : '不能为空');
+  if (errors.length) return { errors };
+  return { value: { row, title, date: date!, level: level!, hours: Math.round(hours * 10) / 10, provider: text('provider').slice(0, 100), name, phone: phone! }, errors };
+}
+
+/** The training a row belongs to: rows with the same name, date, level, hours and provider are one training. */
+export function trainingKey(r: Pick<TrainingImportRow, 'title' | 'date' | 'level' | 'hours' | 'provider'>): string {
+  return JSON.stringify([r.title, r.date, r.level, r.hours, r.provider]);
 }
