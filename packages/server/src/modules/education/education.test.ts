@@ -103,6 +103,13 @@ describe('bulk entry from a timetable', () => {
     expect((await head.post('/api/v1/education/lessons/bulk', body())).statusCode).toBe(404);
     expect((await otherLeader.post('/api/v1/education/lessons/bulk', { ...body(), preview: true })).statusCode).toBe(404);
   });
+  it('moving a lesson onto a day the class already has one is refused (409), nothing changed', async () => {
+    const own = (await head.get(`/api/v1/education/lessons?classId=${env.ids.classA}&from=2026-11-20&to=2026-11-20`)).json().items[0];
+    const r = await head.put(`/api/v1/education/lessons/${own.id}`, { date: '2026-11-23' });
+    expect(r.statusCode, r.body).toBe(409);
+    expect(r.json().error.fields.date).toContain('已有');
+    expect((await head.get(`/api/v1/education/lessons?classId=${env.ids.classA}&from=2026-11-20&to=2026-11-20`)).json().total).toBe(1);
+  });
   it('class compliance: both classes comply, the others of the school do not', async () => {
     const r = await leader.get(`/api/v1/education/classes?schoolId=${env.ids.schoolA}`);
     expect(r.statusCode).toBe(200);
