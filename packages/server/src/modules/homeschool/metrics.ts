@@ -23,11 +23,13 @@ const toMap = (list: { school_id: number; n: number }[]): Counts => new Map(list
 /** Active students per school whose family attended a mental-health session in [from, to]. */
 export async function sessionReachBySchool(db: Db, regionId: number, schoolIds: number[], from: string, to: string): Promise<Counts> {
   if (!schoolIds.length) return new Map();
+  // a semi-join from the sessions of the period: no distinct over the attendance rows
   return toMap(await rows(db, sql`
-    select st.school_id, count(distinct st.id)::int as n
-    from homeschool_sessions s join homeschool_attendance a on a.session_id = s.id and a.attended
-      join students st on st.id = a.student_id and st.status = 'active'
-    where s.region_id = ${regionId} and s.mental_health and s.date between ${from} and ${to} and st.school_id = any(${sql.param(schoolIds)}::int[])
+    select st.school_id, count(*)::int as n
+    from students st
+    where st.status = 'active' and st.school_id = any(${sql.param(schoolIds)}::int[])
+      and st.id in (select a.student_id from homeschool_sessions s join homeschool_attendance a on a.session_id = s.id and a.attended
+        where s.region_id = ${regionId} and s.mental_health and s.date between ${from} and ${to})
     group by st.school_id`));
 }
 
@@ -35,11 +37,11 @@ export async function sessionReachBySchool(db: Db, regionId: number, schoolIds: 
 export async function courseReachBySchool(db: Db, regionId: number, schoolIds: number[], from: string, to: string): Promise<Counts> {
   if (!schoolIds.length) return new Map();
   return toMap(await rows(db, sql`
-    with learners as (select distinct account_id from homeschool_completions where region_id = ${regionId} and completed_on between ${from} and ${to})
-    select st.school_id, count(distinct st.id)::int as n
-    from learners l join role_assignments ra on ra.account_id = l.account_id and ra.role = 'parent'
-      join students st on st.id = ra.student_id and st.status = 'active'
-    where st.school_id = any(${sql.param(schoolIds)}::int[])
+    select st.school_id, count(*)::int as n
+    from students st
+    where st.status = 'active' and st.school_id = any(${sql.param(schoolIds)}::int[])
+      and st.id in (select ra.student_id from role_assignments ra where ra.role = 'parent'
+        and ra.account_id in (select account_id from homeschool_completions where region_id = ${regionId} and completed_on between ${from} and ${to}))
     group by st.school_id`));
 }
 
@@ -50,20 +52,23 @@ export async function standardMetBySchool(db: Db, regionId: number, schoolIds: n
     return toMap(await rows(db, sql`select school_id, count(*)::int as n from students where status = 'active' and school_id = any(${sql.param(schoolIds)}::int[]) group by school_id`));
   }
   return toMap(await rows(db, sql`
-    with met as (select account_id from homeschool_completions where region_id = ${regionId} and completed_on between ${from} and ${to} group by account_id having sum(credits) >= ${standard})
-    select st.school_id, count(distinct st.id)::int as n
-    from met m join role_assignments ra on ra.account_id = m.account_id and ra.role = 'parent'
-      join students st on st.id = ra.student_id and st.status = 'active'
-    where st.school_id = any(${sql.param(schoolIds)}::int[])
+    select st.school_id, count(*)::int as n
+    from students st
+    where st.status = 'active' and st.school_id = any(${sql.param(schoolIds)}::int[])
+      and st.id in (select ra.student_id from role_assignments ra where ra.role = 'parent'
+        and ra.account_id in (select account_id from homeschool_completions where region_id = ${regionId} and completed_on between ${from} and ${to}
+          group by account_id having sum(credits) >= ${standard}))
     group by st.school_id`));
 }
 
-/** Published courses of the year available to each school (its own, its district's, the city's). */
+/** Published courses of the year available to each school (its own, its district's, the city's): courses counted per owner, then summed over each school's units. */
 export async function coursesBySchool(db: Db, regionId: number, schoolIds: number[], year: number): Promise<Counts> {
   if (!schoolIds.length) return new Map();
   return toMap(await rows(db, sql`
-    select sch.id as school_id, count(c.id)::int as n
-    from org_units sch join homeschool_courses c on c.region_id = ${regionId} and c.published and c.year = ${year} and sch.path like c.org_path || '%'
+    with per_owner as (select owner_unit_id, count(*)::int as n from homeschool_courses where region_id = ${regionId} and published and year = ${year} group by owner_unit_id)
+    select sch.id as school_id, coalesce(sum(po.n), 0)::int as n
+    from org_units sch cross join lateral unnest(string_to_array(trim(both '/' from sch.path), '/')::int[]) as up(id)
+      join per_owner po on po.owner_unit_id = up.id
     where sch.id = any(${sql.param(schoolIds)}::int[])
     group by sch.id`));
 }

@@ -57,7 +57,7 @@ function CourseDrawer({ course, units, open, onClose, onSaved }: { course: HsCou
     );
   const initial: Partial<CourseForm> = course
     ? { ...course, videoUrl: course.videoUrl ?? undefined }
-    : { kind: 'text', minutes: 15, credits: 1, targetGrades: [], year: thisYear(), published: false, ownerUnitId: units?.courseOwners.at(-1)?.id, summary: '', body: '' };
+    : { kind: 'text', minutes: 15, credits: 1, targetGrades: [], year: thisYear(), published: false, ownerUnitId: units?.courseOwners[0]?.id, summary: '', body: '' };
   return (
     <Drawer open={open} onClose={onClose} size={560} title={course ? t('homeschool.courses.editTitle') : t('homeschool.courses.new')} destroyOnHidden>
       <Form<CourseForm> form={form} layout="vertical" initialValues={initial} onFinish={(v) => void save(v)} data-testid="hs-course-form">
