@@ -52,18 +52,23 @@ const screeningCoverage: MetricDefinition = {
   async perSchool(ctx) {
     return figures(await rows(ctx.deps.db, sql`
       with t as (${screenedGrades(ctx)}), done as materialized (${screenedInPeriod(ctx)})
-      select t.school_id, count(*) filter (where t.id in (select student_id from done))::int as num, count(*)::int as den from t group by t.school_id`));
+      select t.school_id, count(done.student_id)::int as num, count(*)::int as den from t left join done on done.student_id = t.id group by t.school_id`));
   },
   async records(ctx, schoolId) {
     const one = { ...ctx, schools: ctx.schools.filter((s) => s.id === schoolId) };
     const list = await rows<{ class_name: string; students: number; screened: number }>(ctx.deps.db, sql`
       with t as (${screenedGrades(one)}), done as materialized (${screenedInPeriod(one)})
-      select coalesce(g.name, '') || k.name as class_name, count(*)::int as students, count(*) filter (where t.id in (select student_id from done))::int as screened
-      from t join org_units k on k.id = t.class_id left join org_units g on g.id = k.parent_id and g.kind = 'grade'
+      select coalesce(g.name, '') || k.name as class_name, count(*)::int as students, count(done.student_id)::int as screened
+      from t left join done on done.student_id = t.id join org_units k on k.id = t.class_id left join org_units g on g.id = k.parent_id and g.kind = 'grade'
       group by k.path, g.name, k.name order by k.path`);
     return {
       columns: [{ key: 'class', title: '班级' }, { key: 'students', title: '在校学生' }, { key: 'screened', title: '已完成测评' }, { key: 'share', title: '覆盖率' }],
-      rows: list.map((r) => ({ class: r.class_name, students: r.students, screened: r.screened, share: r.students ? `${Math.round((r.screened / r.students) * 1000) / 10}%` : null })),
+      // counts of 1–4 students are not shown to the bureau (nor the share they would give away)
+      rows: list.map((r) => {
+        const small = (n: number) => n > 0 && n < 5;
+        const hide = small(r.students) || small(r.screened);
+        return { class: r.class_name, students: small(r.students) ? '<5' : r.students, screened: small(r.screened) ? '<5' : r.screened, share: hide || !r.students ? null : `${Math.round((r.screened / r.students) * 1000) / 10}%` };
+      }),
     };
   },
 };
