@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, DatePicker, Drawer, Empty, Form, Input, InputNumber, Popconfirm, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Drawer, Empty, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { ImportOutlined, ScheduleOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
@@ -83,14 +83,57 @@ function RecordLesson({ classId, schoolId, onSaved }: { classId: number; schoolI
   );
 }
 
+/** Change one of the caller's own recent entries: date, topic, minutes, note. */
+function EditLesson({ lesson, onClose, onSaved }: { lesson: Lesson; onClose: () => void; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<Omit<LessonForm, 'teacherStaffId'>>();
+  const { busy, problem, send } = useSendOnce();
+  return (
+    <Modal open title={`${t('education.lessons.edit')} · ${lesson.className}`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'lesson-edit-ok' } as never}>
+      <Form
+        form={form}
+        layout="vertical"
+        disabled={busy}
+        initialValues={{ date: dayjs(lesson.date), topic: lesson.topic, minutes: lesson.minutes, note: lesson.note }}
+        onFinish={(v) =>
+          void send(
+            async () => {
+              await api.put<Lesson>(`/education/lessons/${lesson.id}`, { date: v.date.format('YYYY-MM-DD'), topic: v.topic.trim(), minutes: v.minutes, note: (v.note ?? '').trim() });
+              onSaved();
+              onClose();
+            },
+            (e) => applyFormErrors(form, e, ['date', 'topic', 'minutes', 'note']),
+          )
+        }
+      >
+        <Form.Item name="date" label={t('education.common.date')} rules={[{ required: true, message: t('education.common.required') }]}>
+          <DatePicker allowClear={false} disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
+        </Form.Item>
+        <Form.Item name="topic" label={t('education.common.topic')} rules={[{ required: true, whitespace: true, message: t('education.common.required') }]}>
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="minutes" label={t('education.common.minutes')}>
+          <InputNumber min={10} max={240} />
+        </Form.Item>
+        <Form.Item name="note" label={t('education.common.note')}>
+          <Input maxLength={500} />
+        </Form.Item>
+      </Form>
+      {problem && <Alert type="error" showIcon title={problem} />}
+    </Modal>
+  );
+}
+
 /** A class's lessons this term, with the caller's own recent entries deletable. */
 function ClassLessons({ classId, from, reloadKey, onChanged }: { classId: number; from: string; reloadKey: number; onChanged: () => void }) {
   const { t } = useTranslation();
   const [page, setPage] = useState(1);
   const { data, error, loading, reload } = useAsync((signal) => api.get<LessonList>('/education/lessons', { classId, from, page, pageSize: 20 }, { signal }), [classId, from, page, reloadKey]);
   const { busyKey, problem, send } = useSendOnceFor();
+  const [editing, setEditing] = useState<Lesson | null>(null);
   return (
     <>
+      {editing && <EditLesson lesson={editing} onClose={() => setEditing(null)} onSaved={() => (reload(), onChanged())} />}
       {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
       {problem && <Alert type="error" showIcon title={problem} />}
       <Table<Lesson>
@@ -100,7 +143,7 @@ function ClassLessons({ classId, from, reloadKey, onChanged }: { classId: number
         dataSource={data?.items ?? []}
         locale={{ emptyText: <Empty description={t('education.lessons.none')} /> }}
         pagination={{ current: page, pageSize: 20, total: data?.total ?? 0, onChange: setPage, hideOnSinglePage: true }}
-        scroll={{ x: 560 }}
+        scroll={{ x: 600 }}
         data-testid="class-lessons"
         columns={[
           { title: t('education.common.date'), dataIndex: 'date', width: 110 },
@@ -110,12 +153,15 @@ function ClassLessons({ classId, from, reloadKey, onChanged }: { classId: number
           { title: '', width: 110, render: (_, l) => <Tag>{t(`education.lessons.source.${l.source}`)}</Tag> },
           {
             title: '',
-            width: 70,
+            width: 120,
             render: (_, l) =>
               l.canEdit && (
-                <Popconfirm title={t('education.lessons.confirmDelete')} onConfirm={() => void send(l.id, async () => (await api.del(`/education/lessons/${l.id}`), reload(), onChanged()))}>
-                  <Button size="small" type="link" danger loading={busyKey === l.id}>{t('education.common.delete')}</Button>
-                </Popconfirm>
+                <Space size={0}>
+                  <Button size="small" type="link" onClick={() => setEditing(l)}>{t('education.lessons.edit')}</Button>
+                  <Popconfirm title={t('education.lessons.confirmDelete')} onConfirm={() => void send(l.id, async () => (await api.del(`/education/lessons/${l.id}`), reload(), onChanged()))}>
+                    <Button size="small" type="link" danger loading={busyKey === l.id}>{t('education.common.delete')}</Button>
+                  </Popconfirm>
+                </Space>
               ),
           },
         ]}
