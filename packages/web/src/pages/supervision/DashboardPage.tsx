@@ -160,7 +160,7 @@ export default function DashboardPage() {
                 <div className="xy-kpi-value">{formatValue(m.figure.value, m.unit)}</div>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {m.unit === 'count' ? '' : t('supervision.dashboard.fraction', { n: m.figure.numerator.toLocaleString('zh-CN'), d: m.figure.denominator.toLocaleString('zh-CN') })}
-                  {d.unit.kind === 'school' && <> · <Link to={recordsPath(m.key, d.unit.id, d.year)} onClick={(e) => e.stopPropagation()}>{t('supervision.dashboard.records')}</Link></>}
+                  {d.unit.kind === 'school' && <>{m.unit === 'count' ? '' : ' · '}<Link to={recordsPath(m.key, d.unit.id, d.year)} onClick={(e) => e.stopPropagation()}>{t('supervision.dashboard.records')}</Link></>}
                 </Typography.Text>
               </Card>
             </Col>
