@@ -175,3 +175,6 @@ export const StudioListQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).optional().default(20),
 });
 export const StudioList = z.object({ items: z.array(WorkforceStudio), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+
+export const TrainingImportQuery = z.object({ clientId: z.uuid({ message: '缺少提交编号' }) });
+export const TrainingImportResult = z.object({ trainings: z.number().int(), attendees: z.number().int(), rows: z.number().int() });

@@ -2,6 +2,13 @@ import { contracts } from '@xinyu/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { callerOf } from '../../http/access-hook.js';
 import type { Deps } from '../../http/context.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { badRequest } from '../../http/errors.js';
+import { importTrainings } from './import.js';
 import { createStudio, listStudios } from './studios.js';
 import { createCertificate, createTraining, listTrainings, schoolWorkforce, withdrawCertificate, workforceOverview } from './service.js';
 
@@ -40,6 +47,35 @@ export const workforceRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app
     config: { access: 'workforce.manage' },
     schema: { tags, summary: '登记一次培训及参训人员（可多人，重复提交只记一次）', body: contracts.CreateTrainingBody, response: { 200: contracts.WorkforceTraining, ...errors } },
   }, async (req) => createTraining(deps, callerOf(req), req.body));
+
+  app.post('/workforce/trainings/import', {
+    config: { access: 'workforce.manage' },
+    schema: {
+      tags,
+      summary: '导入培训记录（.xlsx，multipart 字段 file）：每行一名参训人员，有任何错误则不导入任何数据',
+      description: '列：培训名称、培训日期、级别（国家级/省级/市级/县级/校级）、学时、主办单位（可不填）、姓名、手机号。培训名称、日期、级别、学时、主办单位都相同的行记为同一次培训。同一 clientId 重试不会重复导入。',
+      querystring: contracts.TrainingImportQuery,
+      consumes: ['multipart/form-data'],
+      response: { 200: contracts.TrainingImportResult, ...errors },
+    },
+  }, async (req) => {
+    const caller = callerOf(req);
+    if (!req.isMultipart()) throw badRequest('请以 multipart/form-data 上传文件', { file: '请选择文件' });
+    const file = await req.file();
+    if (!file) throw badRequest('请选择文件', { file: '请选择文件' });
+    if (!/\.xlsx$/i.test(file.filename)) {
+      file.file.resume();
+      throw badRequest('只支持 .xlsx 文件', { file: '只支持 .xlsx 文件（旧版 .xls 请在 Excel 中另存为 .xlsx）' });
+    }
+    const tmp = path.join(os.tmpdir(), `xinyu-training-${randomUUID()}.xlsx`);
+    try {
+      await pipeline(file.file, fs.createWriteStream(tmp));
+      if (file.file.truncated) throw badRequest('文件过大', { file: '文件过大' });
+      return await importTrainings(deps, caller, tmp, req.query.clientId);
+    } finally {
+      await fs.promises.rm(tmp, { force: true });
+    }
+  });
 
   app.get('/workforce/studios', {
     config: { access: 'workforce.read' },

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
+import { sheet, xlsxWorkbook } from '../../lib/xlsx-export.js';
 import { newTotpSecret } from '../auth/totp.js';
 import type { MetricContext } from '../supervision/metric-types.js';
 import { workforceMetrics } from './metrics.js';
@@ -211,6 +212,64 @@ describe('who cannot', () => {
       expect((await s.post('/api/v1/workforce/certificates', cert(headStaff))).statusCode).toBe(403);
       expect((await s.post('/api/v1/workforce/trainings', { clientId: randomUUID(), title: 'x', date: '2026-11-01', level: 'school', hours: 1, staffIds: [headStaff] })).statusCode).toBe(403);
     }
+  });
+});
+
+describe('training import (.xlsx)', () => {
+  type Row = (string | number | null)[];
+  const HEAD = ['培训名称', '培训日期', '级别', '学时', '主办单位', '姓名', '手机号'];
+  const xlsx = (rows: Row[]) => xlsxWorkbook([sheet<Row>({ name: '培训', preamble: ['江城区教师培训登记表'], columns: HEAD.map((h, i) => ({ header: h, width: 12, value: (r) => r[i] ?? null })), items: rows })]);
+  const upload = async (s: Session, file: Buffer, clientId: string, name = '培训.xlsx') => {
+    const b = `----xinyu${randomUUID()}`;
+    const body = Buffer.concat([
+      Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), file, Buffer.from(`\r\n--${b}--\r\n`),
+    ]);
+    return env.app.inject({ method: 'POST', url: `/api/v1/workforce/trainings/import?clientId=${clientId}`, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': `multipart/form-data; boundary=${b}` }, payload: body });
+  };
+  let people: { name: string; phone: string }[] = [];
+  beforeAll(async () => {
+    people = await rows<{ name: string; phone: string }>(env.deps.db, sql`select name, phone from staff where id in (${counselorStaff}, ${headStaff}) order by name`);
+  });
+
+  it('any wrong row: every problem by row and column, nothing imported', async () => {
+    const before = await count(sql`select count(*)::int as n from workforce_trainings`);
+    const r = await upload(leader, await xlsx([
+      ['危机干预专题培训', '2026-09-01', '市级', 6, '临江市教育局', people[0]!.name, people[0]!.phone],
+      ['危机干预专题培训', '2026-09-01', '乡级', 6, '临江市教育局', '不对的名字', people[1]!.phone],
+      ['校本研修', '2026/10/8', '校级', 2, '', '某人', '13900000000'],
+    ]), randomUUID());
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.json().error.message).toBe('文件中有 2 处错误，未导入任何数据');
+    expect(r.json().error.fields).toEqual({
+      '第4行·级别': '第 4 行「级别」：应为国家级、省级、市级、县级或校级，而不是「乡级」',
+      '第5行·手机号': '第 5 行「手机号」：找不到手机号为 13900000000 的在职教职工，或不在您的管理范围内',
+    });
+    expect(await count(sql`select count(*)::int as n from workforce_trainings`)).toBe(before);
+    const wrongName = await upload(leader, await xlsx([['危机干预专题培训', '2026-09-01', '市级', 6, '', '不对的名字', people[1]!.phone]]), randomUUID());
+    expect(Object.values(wrongName.json().error.fields)).toEqual([`第 3 行「姓名」：手机号 ${people[1]!.phone} 对应的教职工是「${people[1]!.name}」，与「不对的名字」不一致`]);
+    expect((await upload(leader, Buffer.from('not a spreadsheet'), randomUUID(), 'a.xls')).json().error.fields.file).toContain('只支持 .xlsx');
+  });
+
+  it('a good file: rows of one training become one training; a retry imports nothing twice; another school cannot', async () => {
+    const file = await xlsx([
+      ['危机干预专题培训', '2026-09-01', '市级', 6, '临江市教育局', people[0]!.name, people[0]!.phone],
+      ['危机干预专题培训', '2026-09-01', '市级', 6, '临江市教育局', people[1]!.name, people[1]!.phone],
+      ['校本研修', '2026/10/8', '校级', 2, '', people[0]!.name, people[0]!.phone],
+      [null, null, null, null, null, null, null],
+    ]);
+    const clientId = randomUUID();
+    const a = await upload(leader, file, clientId);
+    expect(a.statusCode, a.body).toBe(200);
+    expect(a.json()).toEqual({ trainings: 2, attendees: 3, rows: 3 });
+    const b = await upload(leader, file, clientId);
+    expect(b.json()).toMatchObject({ trainings: 0, attendees: 0 });
+    expect(await count(sql`select count(*)::int as n from workforce_trainings where title = '危机干预专题培训'`)).toBe(1);
+    expect(await count(sql`select count(*)::int as n from workforce_training_attendees a join workforce_trainings t on t.id = a.training_id where t.title = '危机干预专题培训'`)).toBe(2);
+    expect(await count(sql`select count(*)::int as n from audit_log where action = 'workforce.training.import' and object_id = ${clientId}`)).toBe(1);
+    const other = await upload(otherLeader, file, randomUUID());
+    expect(other.statusCode).toBe(400);
+    expect(Object.keys(other.json().error.fields)).toEqual(['第3行·手机号', '第4行·手机号', '第5行·手机号']);
+    expect((await upload(counselor, file, randomUUID())).statusCode).toBe(403);
   });
 });
 
