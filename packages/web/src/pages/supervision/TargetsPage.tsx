@@ -11,7 +11,7 @@ import { useQueryState } from '../../app/useQueryState';
 import { useSendOnce } from '../../app/useSendOnce';
 import { uuid } from '../../app/uuid';
 import { ErrorBox } from '../../components/ErrorBox';
-import { MetricName, ProgressCell, thisYear, useFormatValue, YEARS, type MetricInfo, type Target, type TargetDetail, type TargetListOut } from './shared';
+import { MetricName, ProgressCell, thisYear, useFormatValue, YEARS, type MetricInfo, type Target, type TargetDetail, type TargetListOut, type TargetProgress } from './shared';
 
 interface FormValues {
   list: number;
@@ -24,6 +24,7 @@ interface FormValues {
   manualStatus?: 'not_started' | 'in_progress' | 'done' | null;
   milestones?: { title: string; due?: Dayjs | null; done?: boolean; evidence?: string }[];
   evidence?: string;
+  overrides?: Record<string, number | null>;
 }
 
 const FIELDS = ['list', 'task', 'metricKey', 'comparator', 'targetValue', 'deadline', 'responsibleUnit', 'manualStatus', 'evidence'] as const;
@@ -36,6 +37,11 @@ function TargetModal({ year, list, target, metrics, onClose, onSaved }: { year: 
   const { busy, problem, send } = useSendOnce();
   const metricKey = Form.useWatch('metricKey', form);
   const picked = metrics.find((m) => m.key === metricKey);
+  // district target values: for a city target already bound to a metric, its districts come from its progress
+  const districts = useAsync(
+    (signal) => (target?.metric && target.ownerKind === 'city' ? api.get<TargetProgress>(`/supervision/targets/${target.id}/progress`, undefined, { signal }).then((p) => p.districts) : Promise.resolve([])),
+    [target?.id],
+  );
   const initial: FormValues = target
     ? {
         ...target,
@@ -57,6 +63,7 @@ function TargetModal({ year, list, target, metrics, onClose, onSaved }: { year: 
           manualStatus: v.metricKey ? null : (v.manualStatus ?? 'not_started'),
           milestones: v.metricKey ? [] : (v.milestones ?? []).map((m) => ({ title: m.title.trim(), due: m.due ? m.due.format('YYYY-MM-DD') : null, done: !!m.done, evidence: (m.evidence ?? '').trim() })),
           evidence: (v.evidence ?? '').trim(),
+          ...(target && v.metricKey && districts.data?.length ? { overrides: Object.fromEntries(Object.entries(v.overrides ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number')) } : {}),
         };
         if (target) await api.put<TargetDetail>(`/supervision/targets/${target.id}`, body);
         else await api.post<TargetDetail>('/supervision/targets', { ...body, clientId, year });
@@ -90,6 +97,17 @@ function TargetModal({ year, list, target, metrics, onClose, onSaved }: { year: 
             <Form.Item name="targetValue" label={t('supervision.targets.targetValue')} rules={[{ required: true, message: t('supervision.common.required') }]}>
               <InputNumber style={{ width: 140 }} addonAfter={picked ? t(`supervision.unit.${picked.unit}`) || undefined : undefined} data-testid="target-value" />
             </Form.Item>
+            {(districts.data?.length ?? 0) > 0 && (
+              <Form.Item label={t('supervision.targets.overrides')}>
+                <Space wrap>
+                  {districts.data!.map((d) => (
+                    <Form.Item key={d.id} name={['overrides', String(d.id)]} noStyle>
+                      <InputNumber placeholder={d.name} style={{ width: 120 }} />
+                    </Form.Item>
+                  ))}
+                </Space>
+              </Form.Item>
+            )}
           </Space>
         ) : (
           <>
