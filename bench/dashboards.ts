@@ -126,8 +126,8 @@ async function generateOthers(pool: pg.Pool, now: Date): Promise<void> {
   }
   // staff: a head teacher per class, a counselor (full-time in two schools of three) and a leader per school; certificates for half the counselors and a third of the head teachers
   await step(pool, 'staff', `insert into staff (region_id, school_id, org_path, name, phone)
-    select 1, g.parent_id, k.path, '班主任' || k.id, '1380000' || lpad((k.id % 10000)::text, 4, '0') from org_units k join org_units g on g.id = k.parent_id where k.kind = 'class'
-    union all select 1, id, path, r || id, '1390000' || lpad((id % 10000)::text, 4, '0') from org_units, (values ('心理教师'), ('校长')) v(r) where kind = 'school'`);
+    select 1, g.parent_id, k.path, '班主任' || k.id, '138' || lpad(k.id::text, 8, '0') from org_units k join org_units g on g.id = k.parent_id where k.kind = 'class'
+    union all select 1, id, path, r || id, '139' || lpad((id * 10 + n)::text, 8, '0') from org_units, (values ('心理教师', 1), ('校长', 2)) v(r, n) where kind = 'school'`);
   await step(pool, 'staff posts', `insert into staff_posts (staff_id, region_id, post, class_id)
     select s.id, 1, case when s.name like '班主任%' then 'head_teacher' when s.name like '校长%' then 'leader' when (s.school_id / 20) % 3 = 0 then 'counselor_part' else 'counselor_full' end,
       case when s.name like '班主任%' then substring(s.name from 4)::int end from staff s`);
@@ -139,12 +139,12 @@ async function generateOthers(pool: pg.Pool, now: Date): Promise<void> {
   // a mental-health lesson per class every other week since the term began, this year and last
   if (await tableExists(pool, 'education_lessons')) {
     await step(pool, 'lessons', `insert into education_lessons (region_id, school_id, class_id, org_path, date, topic, teacher_name, created_at, updated_at)
-      select 1, g.parent_id, k.id, k.path, d::date, '认识情绪', '心理教师', $1, $1
+      select 1, g.parent_id, k.id, k.path, d::date, '认识情绪', '心理教师', $1::timestamptz, $1::timestamptz
       from org_units k join org_units g on g.id = k.parent_id,
         generate_series(make_date(${year - 1}, 3, 2), make_date(${year - 1}, 6, 30), interval '14 days') d
       where k.kind = 'class' and abs(hashtext(k.path)) % 10 < 8
       union all
-      select 1, g.parent_id, k.id, k.path, d::date, '学会合作', '心理教师', $1, $1
+      select 1, g.parent_id, k.id, k.path, d::date, '学会合作', '心理教师', $1::timestamptz, $1::timestamptz
       from org_units k join org_units g on g.id = k.parent_id,
         generate_series(make_date(${year}, 3, 2), least($2::date, make_date(${year}, 12, 31)), interval '14 days') d
       where k.kind = 'class' and abs(hashtext(k.path || 'b')) % 10 < 9`, [now, now.toISOString().slice(0, 10)]);

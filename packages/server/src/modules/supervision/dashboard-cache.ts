@@ -66,17 +66,19 @@ export interface YearFigures {
   computedAt: Date | null;
 }
 
-/** Cached per-school figures of these keys for these schools, as one JSON value (parsed natively: tens of thousands of rows as objects cost more than the query). */
+/** Cached per-school figures of these keys for these schools: one row per key with three arrays (tens of thousands of rows as objects cost more than the query). */
 async function cachedRows(deps: Deps, regionId: number, year: number, keys: readonly string[], ids: readonly number[]): Promise<Map<string, Map<number, SchoolFigure>>> {
   const out = new Map<string, Map<number, SchoolFigure>>();
   if (!keys.length || !ids.length) return out;
-  const [r] = await rows<{ j: Record<string, [number, number, number][]> | string | null }>(deps.db, sql`
-    select json_object_agg(metric_key, f) as j from (
-      select metric_key, json_agg(json_build_array(school_id, numerator, denominator)) as f from supervision_metric_cache
-      where region_id = ${regionId} and year = ${year} and metric_key = any(${sql.param([...keys])}::text[]) and school_id = any(${sql.param([...ids])}::int[])
-      group by metric_key) x`);
-  const j = typeof r?.j === 'string' ? (JSON.parse(r.j) as Record<string, [number, number, number][]>) : r?.j;
-  for (const [key, list] of Object.entries(j ?? {})) out.set(key, new Map(list.map(([schoolId, numerator, denominator]) => [schoolId, { schoolId, numerator, denominator }])));
+  const list = await rows<{ metric_key: string; s: number[]; n: number[]; d: number[] }>(deps.db, sql`
+    select metric_key, array_agg(school_id) as s, array_agg(numerator) as n, array_agg(denominator) as d from supervision_metric_cache
+    where region_id = ${regionId} and year = ${year} and metric_key = any(${sql.param([...keys])}::text[]) and school_id = any(${sql.param([...ids])}::int[])
+    group by metric_key`);
+  for (const r of list) {
+    const m = new Map<number, SchoolFigure>();
+    r.s.forEach((schoolId, i) => m.set(Number(schoolId), { schoolId: Number(schoolId), numerator: Number(r.n[i]), denominator: Number(r.d[i]) }));
+    out.set(r.metric_key, m);
+  }
   return out;
 }
 
