@@ -13,7 +13,7 @@ export const workforceZh = {
   level: { C: 'C 证', B: 'B 证', A: 'A 证' },
   trainingLevel: { national: '国家级', provincial: '省级', city: '市级', county: '县级', school: '校级' },
   certStatus: { valid: '有效', expired: '已过期', not_yet: '未生效' },
-  common: { required: '必填', save: '保存', cancel: '取消', none: '—', yes: '是', no: '否', asOf: '统计日期', all: '全部', back: '返回一览' },
+  common: { required: '必填', save: '保存', cancel: '取消', close: '关闭', none: '—', yes: '是', no: '否', asOf: '统计日期', all: '全部', back: '返回一览' },
   overview: {
     intro: '按统计日期计算：证书在发证日期至有效期截止日（含）之间有效；等级逐级包含（A 证计入 B、C 证）。每校至少配备 1 名专兼职心理教师；学生 1000 人及以上的学校按 1:1000 配专职心理教师（应配 = 学生数 ÷ 1000 向上取整）。',
     district: '区县',
@@ -86,6 +86,13 @@ export const workforceZh = {
     pickAllHeads: '全部班主任',
     none: '暂无培训记录',
   },
+  import: {
+    button: '导入培训记录（.xlsx）',
+    pick: '选择文件',
+    submit: '导入',
+    help: '每行一名参训人员，列：培训名称、培训日期、级别（国家级/省级/市级/县级/校级）、学时、主办单位（可不填）、姓名、手机号。前五列相同的行记为同一次培训。任何一行有误则整份不导入，并按行列出问题。',
+    done: '已导入 {{trainings}} 次培训、{{attendees}} 人次（共 {{rows}} 行）',
+  },
   studio: {
     title: '名师工作室',
     add: '新建名师工作室',
@@ -114,7 +121,7 @@ export const workforceEn: typeof workforceZh = {
   level: { C: 'Level C', B: 'Level B', A: 'Level A' },
   trainingLevel: { national: 'National', provincial: 'Provincial', city: 'City', county: 'County', school: 'School' },
   certStatus: { valid: 'Valid', expired: 'Expired', not_yet: 'Not yet valid' },
-  common: { required: 'Required', save: 'Save', cancel: 'Cancel', none: '—', yes: 'Yes', no: 'No', asOf: 'As of', all: 'All', back: 'Back to overview' },
+  common: { required: 'Required', save: 'Save', cancel: 'Cancel', close: 'Close', none: '—', yes: 'Yes', no: 'No', asOf: 'As of', all: 'All', back: 'Back to overview' },
   overview: {
     intro: 'Counted on the as-of date: a certificate counts from its issue date to its expiry date (inclusive); levels are cumulative (A counts for B and C). Every school needs at least one counselor; schools of 1,000 students or more need full-time counselors at 1:1000 (required = students ÷ 1000, rounded up).',
     district: 'District',
@@ -186,6 +193,13 @@ export const workforceEn: typeof workforceZh = {
     pickAllCounselors: 'All counselors',
     pickAllHeads: 'All head teachers',
     none: 'No training recorded',
+  },
+  import: {
+    button: 'Import training (.xlsx)',
+    pick: 'Choose file',
+    submit: 'Import',
+    help: 'One row per attendee, columns: training, date, level (national/provincial/city/county/school), hours, provider (optional), name, phone. Rows with the same first five columns are one training. If any row is wrong nothing is imported and every problem is listed.',
+    done: 'Imported {{trainings}} trainings, {{attendees}} attendances ({{rows}} rows)',
   },
   studio: {
     title: 'Master-teacher studios',

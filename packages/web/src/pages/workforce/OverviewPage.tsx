@@ -9,6 +9,8 @@ import { useAsync } from '../../app/useAsync';
 import { ErrorBox } from '../../components/ErrorBox';
 import { MetTag, pct, ShareTag, type Overview, type SchoolRow } from './shared';
 import { StudiosPanel } from './StudiosPanel';
+import { ImportTrainings } from './ImportTrainings';
+import { useCan } from '../../app/session';
 
 function ProblemList({ title, schools, type }: { title: string; schools: SchoolRow[]; type: 'error' | 'warning' }) {
   if (!schools.length) return null;
@@ -34,6 +36,7 @@ function ProblemList({ title, schools, type }: { title: string; schools: SchoolR
 /** 队伍建设一览: every school in scope, its staffing against the rule, certification and levels against the targets, training hours. */
 export default function OverviewPage() {
   const { t } = useTranslation();
+  const can = useCan();
   const [asOf, setAsOf] = useState<Dayjs>(dayjs());
   const [district, setDistrict] = useState<number | 'all'>('all');
   const [onlyProblems, setOnlyProblems] = useState(false);
@@ -61,6 +64,7 @@ export default function OverviewPage() {
         )}
         <Switch checked={onlyProblems} onChange={setOnlyProblems} /> {t('workforce.overview.onlyProblems')}
         <Link to="/staff">{t('workforce.overview.staffLink')}</Link>
+        {can('workforce.manage') && <ImportTrainings onImported={reload} />}
       </Space>
       {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
       {data && (

@@ -11,6 +11,7 @@ import { useAsync } from '../../app/useAsync';
 import { useSendOnce } from '../../app/useSendOnce';
 import { uuid } from '../../app/uuid';
 import { ErrorBox } from '../../components/ErrorBox';
+import { ImportTrainings } from './ImportTrainings';
 import { StudiosPanel } from './StudiosPanel';
 import { CERT_KINDS, MetTag, ShareTag, TRAINING_LEVELS, type Certificate, type CertKind, type Person, type SchoolWorkforce, type TrainingLevel, type TrainingList } from './shared';
 
@@ -237,9 +238,12 @@ export default function SchoolPage() {
             children: (
               <Space orientation="vertical" size={8} style={{ width: '100%' }}>
                 {data?.canManage && (
-                  <Button type="primary" icon={<PlusOutlined />} onClick={() => setTraining(true)} disabled={!data.people.length} data-testid="training-add">
-                    {t('workforce.school.addTraining')}
-                  </Button>
+                  <Space wrap>
+                    <Button type="primary" icon={<PlusOutlined />} onClick={() => setTraining(true)} disabled={!data.people.length} data-testid="training-add">
+                      {t('workforce.school.addTraining')}
+                    </Button>
+                    <ImportTrainings onImported={() => (setVersion((v) => v + 1), reload())} />
+                  </Space>
                 )}
                 <Table<Person>
                   rowKey="staffId"
