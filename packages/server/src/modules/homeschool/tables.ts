@@ -57,7 +57,8 @@ export const homeschoolCompletions = pgTable(
   (t) => [
     uniqueIndex('homeschool_completions_uq').on(t.courseId, t.accountId),
     index('homeschool_completions_account_idx').on(t.accountId, t.completedOn),
-    index('homeschool_completions_region_idx').on(t.regionId, t.completedOn),
+    // covers the metrics' scans (who learned in the period, and how many credits) without visiting the table
+    index('homeschool_completions_period_idx').on(t.regionId, t.completedOn, t.accountId, t.credits),
   ],
 );
 

@@ -1,0 +1,2 @@
+DROP INDEX "homeschool_completions_region_idx";--> statement-breakpoint
+CREATE INDEX "homeschool_completions_period_idx" ON "homeschool_completions" USING btree ("region_id","completed_on","account_id","credits");
