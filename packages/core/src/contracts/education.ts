@@ -55,13 +55,13 @@ export const UpdateLessonBody = z
 
 export const BulkLessonBody = z
   .object({
-    classIds: z.array(z.number().int().positive()).min(1, '请选择班级').max(500),
+    classIds: z.array(z.number().int().positive()).min(1, '请选择班级').max(500, '一次最多选择 500 个班级'),
     weekdays: z.array(Weekday).min(1, '请选择星期').max(7),
     from: Day,
     to: Day,
     teacherStaffId: z.uuid().optional(),
     /** one topic for all lessons, or one per week (the last repeats) */
-    topics: z.array(Text(100).min(1, '课题不能为空')).min(1, '请填写课题').max(60),
+    topics: z.array(Text(100).min(1, '课题不能为空')).min(1, '请填写课题').max(60, '最多填写 60 个课题'),
     minutes: Minutes.default(40),
     /** true: only count what would be created */
     preview: z.boolean().default(false),
@@ -150,7 +150,7 @@ export const CreateActivityBody = z
     theme: ActivityTheme.optional(),
     title: Text(100).min(1, '请填写活动名称'),
     date: Day,
-    participants: z.number().int().min(0, '人数不能为负').max(100000).default(0),
+    participants: z.number().int().min(0, '人数不能为负').max(100000, '人数不能超过 100000').default(0),
     summary: Text(1000).default(''),
     evidenceUrl: z.url({ message: '请填写有效的链接（http:// 或 https://）', protocol: /^https?$/ }).max(500).optional(),
     clientId: z.uuid(),
@@ -176,13 +176,13 @@ export const CreateClubBody = z
     schoolId: z.number().int().positive(),
     name: Text(50).min(1, '请填写社团名称'),
     advisorStaffId: z.uuid().optional(),
-    members: z.number().int().min(0, '人数不能为负').max(10000).default(0),
+    members: z.number().int().min(0, '人数不能为负').max(10000, '人数不能超过 10000').default(0),
     foundedOn: Day.optional(),
     clientId: z.uuid(),
   })
   .strict();
 export const UpdateClubBody = z
-  .object({ name: Text(50).min(1, '请填写社团名称').optional(), advisorStaffId: z.uuid().optional(), members: z.number().int().min(0).max(10000).optional(), foundedOn: Day.nullable().optional(), active: z.boolean().optional() })
+  .object({ name: Text(50).min(1, '请填写社团名称').optional(), advisorStaffId: z.uuid().optional(), members: z.number().int().min(0, '人数不能为负').max(10000, '人数不能超过 10000').optional(), foundedOn: Day.nullable().optional(), active: z.boolean().optional() })
   .strict();
 
 export const Teacher = z.object({ id: z.uuid(), name: z.string(), subject: z.string().nullable(), isMe: z.boolean() });

@@ -13,6 +13,7 @@ import { hasPermission, inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { auditActor } from '../org/service.js';
 import { orgUnits, staff } from '../org/tables.js';
+import { cstToday } from '../screening/campaigns.js';
 import { EDIT_WINDOW_MS } from './lessons.js';
 import { educationActivities, educationClubs } from './tables.js';
 
@@ -74,7 +75,7 @@ export async function createActivity(deps: Deps, caller: Caller, body: z.infer<t
   const u = await unitIn(deps.db, caller, body.unitId, 'education.record', ['school', 'district']);
   if (u.kind === 'district' && body.kind !== 'research') throw badRequest('区县只能登记面向本区学校的教研活动', { kind: '区县只能登记面向本区学校的教研活动' });
   if (body.kind === 'themed' && !body.theme) throw badRequest('请选择活动主题', { theme: '请选择活动主题' });
-  if (body.date > new Date(now.getTime() + 8 * 3600000).toISOString().slice(0, 10)) throw badRequest('不能登记未来日期的活动', { date: '不能登记未来日期的活动' });
+  if (body.date > cstToday(now)) throw badRequest('不能登记未来日期的活动', { date: '不能登记未来日期的活动' });
   const row = await deps.db.transaction(async (tx) => {
     const [a] = await tx.insert(educationActivities).values({
       regionId: caller.regionId, unitId: u.id, orgPath: u.path, kind: body.kind, theme: body.kind === 'themed' ? (body.theme ?? 'other') : null, title: body.title, date: body.date,

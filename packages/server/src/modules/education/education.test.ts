@@ -99,6 +99,12 @@ describe('bulk entry from a timetable', () => {
     expect(b.json()).toMatchObject({ planned: 22, created: 0, existing: 22 });
     expect(await lessonsOf(env.ids.classA2)).toBe(11);
   });
+  it('refuses a range reaching past today (lessons are recorded once given), nothing created', async () => {
+    const r = await leader.post('/api/v1/education/lessons/bulk', { ...body(), classIds: [env.ids.classA2], from: '2026-11-23', to: '2026-12-31' });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.fields.to).toContain('未来');
+    expect(await lessonsOf(env.ids.classA2)).toBe(11);
+  });
   it('a head teacher cannot bulk-enter for another class; a leader of another school cannot either', async () => {
     expect((await head.post('/api/v1/education/lessons/bulk', body())).statusCode).toBe(404);
     expect((await otherLeader.post('/api/v1/education/lessons/bulk', { ...body(), preview: true })).statusCode).toBe(404);
@@ -229,5 +235,58 @@ describe('activities, clubs and the metrics', () => {
     const ov = await district.get(`/api/v1/education/overview?unitId=${env.ids.districtA}`);
     expect(ov.statusCode, ov.body).toBe(200);
     expect(ov.json().schools.find((s: { schoolId: number }) => s.schoolId === A)).toMatchObject({ compliantClasses: 2, offersLessons: true, infusion: 2, infusionOk: true, clubs: 1, themed: 1 });
+  });
+});
+
+describe('the bureau, district teaching research and deletions', () => {
+  it('a district teaching-research activity counts for each school of that district, not for another district', async () => {
+    const all = await schoolsUnder(env.deps, env.ids.cityId, `/${env.ids.cityId}/`);
+    const research = async () => {
+      const ctx = metricContext(env.deps, env.ids.cityId, 2026, all.filter((s) => [env.ids.schoolA, env.ids.schoolB, env.ids.schoolC].includes(s.id)));
+      const m = educationMetrics.find((x) => x.key === 'research_activity_compliance')!;
+      return new Map((await m.perSchool(ctx)).map((f) => [f.schoolId, f.numerator]));
+    };
+    expect(await research()).toEqual(new Map([[env.ids.schoolA, 0], [env.ids.schoolB, 0], [env.ids.schoolC, 0]]));
+    // no role records for a district yet (the bureau has education.read only): the rows are put in directly
+    const [district] = await rows<{ path: string }>(env.deps.db, sql`select path from org_units where id = ${env.ids.districtA}`);
+    for (const date of ['2026-09-16', '2026-10-21']) {
+      await env.deps.db.execute(sql`insert into education_activities (region_id, unit_id, org_path, kind, title, date, client_id, created_at, updated_at)
+        values (${env.ids.cityId}, ${env.ids.districtA}, ${district!.path}, 'research', '全区心理教研', ${date}, ${randomUUID()}, now(), now())`);
+    }
+    // September and October are the months over by 25 November
+    expect(await research()).toEqual(new Map([[env.ids.schoolA, 1], [env.ids.schoolB, 1], [env.ids.schoolC, 0]]));
+    const list = await leader.get(`/api/v1/education/activities?unitId=${env.ids.schoolA}&kind=research`);
+    expect(list.json().items.map((a: { unitName: string }) => a.unitName)).toEqual(['江城区', '江城区']);
+    const ov = await (await env.login('district.admin')).get(`/api/v1/education/overview?unitId=${env.ids.schoolB}`);
+    expect(ov.json().schools).toMatchObject([{ schoolId: env.ids.schoolB, researchOk: true, researchMissing: [] }]);
+  });
+
+  it('the district bureau reads its own district only and records nothing', async () => {
+    const district = await env.login('district.admin');
+    expect((await district.get(`/api/v1/education/overview?unitId=${env.ids.districtB}`)).statusCode).toBe(404);
+    expect((await district.get(`/api/v1/education/classes?schoolId=${env.ids.schoolC}`)).statusCode).toBe(404);
+    expect((await district.get(`/api/v1/education/activities?unitId=${env.ids.schoolC}`)).statusCode).toBe(404);
+    expect((await district.get(`/api/v1/education/clubs?schoolId=${env.ids.schoolC}`)).statusCode).toBe(404);
+    const ov = (await district.get('/api/v1/education/overview')).json();
+    expect(ov.schools.map((s: { schoolId: number }) => s.schoolId)).toContain(env.ids.schoolA);
+    expect(ov.schools.map((s: { schoolId: number }) => s.schoolId)).not.toContain(env.ids.schoolC);
+    const lessons = (await district.get('/api/v1/education/lessons?pageSize=200')).json();
+    expect(lessons.items.every((l: { schoolId: number }) => l.schoolId !== env.ids.schoolC)).toBe(true);
+    expect((await district.post('/api/v1/education/activities', { unitId: env.ids.districtA, kind: 'research', title: 'x', date: '2026-11-18', clientId: randomUUID() })).statusCode).toBe(403);
+    expect((await district.post('/api/v1/education/lessons', { classId: env.ids.classA, date: '2026-11-18', topic: 'x', clientId: randomUUID() })).statusCode).toBe(403);
+  });
+
+  it('only the recorder deletes their recent entry (audited); others get 404', async () => {
+    const lesson = (await head.post('/api/v1/education/lessons', { classId: env.ids.classA, date: '2026-11-24', topic: '删除用', clientId: randomUUID() })).json();
+    expect((await leader.del(`/api/v1/education/lessons/${lesson.id}`)).statusCode).toBe(404);
+    expect((await otherLeader.del(`/api/v1/education/lessons/${lesson.id}`)).statusCode).toBe(404);
+    expect((await head.del(`/api/v1/education/lessons/${lesson.id}`)).statusCode).toBe(200);
+    expect((await rows<{ n: number }>(env.deps.db, sql`select count(*)::int as n from education_lessons where id = ${lesson.id}`))[0]!.n).toBe(0);
+    expect(await audits('education.lesson.delete')).toBe(1);
+    const act = (await leader.post('/api/v1/education/activities', { unitId: env.ids.schoolA, kind: 'themed', theme: 'other', title: '删除用', date: '2026-11-20', clientId: randomUUID() })).json();
+    expect((await head.del(`/api/v1/education/activities/${act.id}`)).statusCode).toBe(404);
+    expect((await otherLeader.del(`/api/v1/education/activities/${act.id}`)).statusCode).toBe(404);
+    expect((await leader.del(`/api/v1/education/activities/${act.id}`)).statusCode).toBe(200);
+    expect(await audits('education.activity.delete')).toBe(1);
   });
 });

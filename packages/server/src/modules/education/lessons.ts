@@ -211,6 +211,8 @@ export async function bulkLessons(deps: Deps, caller: Caller, body: z.infer<type
   if (body.to < body.from) throw badRequest('结束日期不能早于开始日期', { to: '结束日期不能早于开始日期' });
   if (Date.parse(body.to) - Date.parse(body.from) > 200 * 86_400_000) throw badRequest('日期范围不能超过 200 天', { to: '日期范围不能超过 200 天' });
   const now = deps.clock();
+  // a lesson is recorded once given (as one at a time and the import do): lessons entered ahead would count by themselves as the days pass
+  if (body.to > cstToday(now)) throw badRequest('不能登记未来日期的课，结束日期最晚为今天', { to: '不能登记未来日期的课，结束日期最晚为今天' });
   const classes = await classesInScope(deps.db, caller, body.classIds, 'education.record');
   const schools = new Set(classes.map((c) => c.schoolId));
   if (schools.size > 1) throw badRequest('一次只能为一所学校的班级批量录入', { classIds: '一次只能为一所学校的班级批量录入' });
@@ -329,6 +331,7 @@ export async function schoolFigures(db: Db, regionId: number, schools: { id: num
   const out = new Map<number, SchoolFigures>();
   if (!schools.length) return out;
   const ids = schools.map((s) => s.id);
+  const unitIds = [...new Set([...ids, ...schools.flatMap((s) => (s.parentId ? [s.parentId] : []))])];
   const [classes, byClass, acts, clubs] = await Promise.all([
     rows<{ id: number; school_id: number }>(db, sql`
       select c.id, g.parent_id as school_id from org_units c join org_units g on g.id = c.parent_id
@@ -336,8 +339,9 @@ export async function schoolFigures(db: Db, regionId: number, schools: { id: num
     rows<{ class_id: number; school_id: number; dates: string[] }>(db, sql`
       select class_id, min(school_id) as school_id, array_agg(to_char(date, 'YYYY-MM-DD') order by date) as dates from education_lessons
       where region_id = ${regionId} and school_id = any(${sql.param(ids)}::int[]) and date >= ${tc.term.start} and date <= ${tc.asOf} group by class_id`),
+    // the schools' own activities and their districts' (teaching research held for their schools)
     db.select({ unitId: educationActivities.unitId, kind: educationActivities.kind, date: educationActivities.date }).from(educationActivities)
-      .where(and(eq(educationActivities.regionId, regionId), gte(educationActivities.date, tc.term.start), lte(educationActivities.date, tc.asOf))),
+      .where(and(eq(educationActivities.regionId, regionId), inArray(educationActivities.unitId, unitIds), gte(educationActivities.date, tc.term.start), lte(educationActivities.date, tc.asOf))),
     db.select({ schoolId: educationClubs.schoolId, n: count() }).from(educationClubs)
       .where(and(eq(educationClubs.regionId, regionId), eq(educationClubs.active, true), inArray(educationClubs.schoolId, ids))).groupBy(educationClubs.schoolId),
   ]);

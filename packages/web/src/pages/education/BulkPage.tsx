@@ -100,7 +100,7 @@ export default function BulkPage() {
               <Checkbox.Group options={WEEKDAYS.map((d) => ({ value: d, label: t(`counseling.weekday.w${d}`) }))} data-testid="bulk-weekdays" />
             </Form.Item>
             <Form.Item name="range" label={t('education.bulk.range')} rules={[{ required: true, message: t('education.common.required') }]}>
-              <DatePicker.RangePicker allowClear={false} data-testid="bulk-range" />
+              <DatePicker.RangePicker allowClear={false} disabledDate={(d) => d.isAfter(dayjs(), 'day')} data-testid="bulk-range" />
             </Form.Item>
             <Space wrap align="start">
               <Form.Item name="teacherStaffId" label={t('education.common.teacher')}>
