@@ -1,4 +1,5 @@
 /** Browser journeys of the education area. */
+import { addDaysIso, isoWeekday } from '@xinyu/core';
 import { assert, BASE, login } from '../lib.js';
 import type { Harness } from './harness.js';
 
@@ -8,8 +9,6 @@ interface Classes {
   classes: { classId: number; className: string; lessons: number; compliant: boolean }[];
 }
 
-const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-const weekday = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay();
 
 export function registerEducationJourneys(h: Harness): void {
   const { test, withPage, apiInPage } = h;
@@ -24,8 +23,8 @@ export function registerEducationJourneys(h: Harness): void {
       assert(target && target.lessons === 0 && !target.compliant, `七年级3班 starts without lessons (${JSON.stringify(target)})`);
       const { start, asOf } = before.term;
       // the timetable stops three weeks ago; the file brings the last three weeks
-      const cut = addDays(asOf, -21);
-      assert(cut > addDays(start, 14), `the term has run long enough for this journey (${start} – ${asOf})`);
+      const cut = addDaysIso(asOf, -21);
+      assert(cut > addDaysIso(start, 14), `the term has run long enough for this journey (${start} – ${asOf})`);
 
       // 1. bulk entry: Mondays and Thursdays from the term's start to the cut, previewed first
       await page.goto(`${BASE}/education/lessons/bulk?schoolId=${schoolId}`);
@@ -51,7 +50,7 @@ export function registerEducationJourneys(h: Harness): void {
 
       // 2. import: a weekly lesson (Wednesdays) after the cut, first with a bad date in the third data row
       const wednesdays: string[] = [];
-      for (let d = addDays(cut, 1); d <= asOf; d = addDays(d, 1)) if (weekday(d) === 3) wednesdays.push(d);
+      for (let d = addDaysIso(cut, 1); d <= asOf; d = addDaysIso(d, 1)) if (isoWeekday(d) === 3) wednesdays.push(d);
       const rows = wednesdays.map((d, i) => `七年级3班,${d},情绪小管家 ${i + 1},,40`);
       const csv = (lines: string[]) => Buffer.from(`\ufeff班级,日期,课题,授课教师,时长\n${lines.join('\n')}\n`, 'utf-8');
       await page.goto(`${BASE}/education/lessons/import?schoolId=${schoolId}`);

@@ -102,9 +102,9 @@ describe('bulk timetable entry', () => {
   it('Mondays and Thursdays from 22 Sep to 17 Oct skip 国庆 and keep school days only', () => {
     expect(timetableDates('2025-09-22', '2025-10-17', [1, 4], tc)).toEqual(['2025-09-22', '2025-09-25', '2025-09-29', '2025-10-09', '2025-10-13', '2025-10-16']);
   });
-  it('a make-up Saturday is included when Saturday is chosen or make-up days are asked for', () => {
+  it('a make-up Saturday is included only when Saturday is chosen', () => {
     expect(timetableDates('2025-10-06', '2025-10-12', [6], tc)).toEqual(['2025-10-11']);
-    expect(timetableDates('2025-10-06', '2025-10-12', [5], tc, true)).toEqual(['2025-10-10', '2025-10-11']);
+    expect(timetableDates('2025-10-06', '2025-10-12', [5], tc)).toEqual(['2025-10-10']);
   });
   it('topics: one per week, the last repeats; or one for all', () => {
     expect([0, 1, 2].map((i) => topicForWeek(['认识情绪', '学会倾听'], i))).toEqual(['认识情绪', '学会倾听', '学会倾听']);

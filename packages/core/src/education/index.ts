@@ -5,6 +5,7 @@
  * bulk timetable entry (one lesson per class per matching school day).
  */
 import { schoolDaysBetween, type SchoolCalendar } from '../warning/committee.js';
+import { isoWeekday } from '../counseling/rooms.js';
 
 export interface Term {
   name: string;
@@ -213,16 +214,11 @@ export function activityCompliance(
 
 /**
  * Bulk timetable entry: the dates from `from` to `to` that fall on one of `weekdays` (1 = Monday …
- * 7 = Sunday) and are school days. A make-up workday (调休) takes the timetable of the weekday it
- * replaces only when its own weekday is chosen — schools differ, so a make-up Saturday is included
- * when 6 is chosen or `includeMakeUp` is set.
+ * 7 = Sunday) and are school days. A make-up workday (调休) is included only when its own weekday is
+ * chosen (a make-up Saturday with 6): schools differ in which timetable such a day follows.
  */
-export function timetableDates(from: string, to: string, weekdays: readonly number[], cal: SchoolCalendar, includeMakeUp = false): string[] {
-  return schoolDaysBetween(from, to, cal).filter((d) => {
-    const w = ((new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-    if (weekdays.includes(w)) return true;
-    return includeMakeUp && w >= 6;
-  });
+export function timetableDates(from: string, to: string, weekdays: readonly number[], cal: SchoolCalendar): string[] {
+  return schoolDaysBetween(from, to, cal).filter((d) => weekdays.includes(isoWeekday(d)));
 }
 
 /** The topic for the i-th week of a bulk entry: one topic for all, or one per week (the last repeats). */

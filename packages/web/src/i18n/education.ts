@@ -1,6 +1,5 @@
 /** Messages of the education area, zh-CN first; en-US must have the same keys (tsc checks it). */
 export const educationZh = {
-  title: '健康教育',
   menuLessons: '心理健康课',
   menuBulk: '批量录入课表',
   menuImport: '导入心理健康课',
@@ -15,8 +14,6 @@ export const educationZh = {
     teacher: '授课教师',
     minutes: '时长（分钟）',
     note: '备注',
-    save: '保存',
-    cancel: '取消',
     delete: '删除',
     required: '请填写',
     chooseSchool: '请选择学校',
@@ -26,7 +23,6 @@ export const educationZh = {
     me: '（本人）',
     term: '{{name}}（{{start}} 至 {{end}}，统计至 {{asOf}}）',
     termFixed: '校历未设学期，按默认学期计算',
-    total: '共 {{n}} 条',
   },
   lessons: {
     title: '心理健康课',
@@ -69,7 +65,6 @@ export const educationZh = {
     topicMode: '课题',
     oneTopic: '全部同一课题',
     perWeek: '每周一个课题（按行填写，课题不够时沿用最后一个）',
-    topics: '课题',
     topicsPlaceholder: '每行一个课题',
     preview: '预览',
     save: '保存',
@@ -129,7 +124,6 @@ export const educationZh = {
 };
 
 export const educationEn: typeof educationZh = {
-  title: 'Education',
   menuLessons: 'Mental-health lessons',
   menuBulk: 'Bulk timetable entry',
   menuImport: 'Import lessons',
@@ -144,8 +138,6 @@ export const educationEn: typeof educationZh = {
     teacher: 'Teacher',
     minutes: 'Minutes',
     note: 'Note',
-    save: 'Save',
-    cancel: 'Cancel',
     delete: 'Delete',
     required: 'Required',
     chooseSchool: 'Choose a school',
@@ -155,7 +147,6 @@ export const educationEn: typeof educationZh = {
     me: ' (me)',
     term: '{{name}} ({{start}} to {{end}}, as of {{asOf}})',
     termFixed: 'No terms in the school calendar: the default term is used',
-    total: '{{n}} in all',
   },
   lessons: {
     title: 'Mental-health lessons',
@@ -198,7 +189,6 @@ export const educationEn: typeof educationZh = {
     topicMode: 'Topics',
     oneTopic: 'One topic for all',
     perWeek: 'One topic per week (one per line; the last repeats)',
-    topics: 'Topics',
     topicsPlaceholder: 'One topic per line',
     preview: 'Preview',
     save: 'Save',

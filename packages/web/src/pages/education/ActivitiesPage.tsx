@@ -33,7 +33,7 @@ function AddActivity({ schoolId, onAdded }: { schoolId: number; onAdded: () => v
   return (
     <>
       <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="activity-add">{t('education.activities.add')}</Button>
-      <Modal open={open} title={t('education.activities.add')} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'activity-add-ok' } as never}>
+      <Modal open={open} title={t('education.activities.add')} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'activity-add-ok' }}>
         <Form
           form={form}
           layout="vertical"

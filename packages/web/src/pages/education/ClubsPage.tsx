@@ -29,7 +29,7 @@ function AddClub({ schoolId, onAdded }: { schoolId: number; onAdded: () => void 
   return (
     <>
       <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="club-add">{t('education.clubs.add')}</Button>
-      <Modal open={open} title={t('education.clubs.add')} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'club-add-ok' } as never}>
+      <Modal open={open} title={t('education.clubs.add')} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'club-add-ok' }}>
         <Form
           form={form}
           layout="vertical"

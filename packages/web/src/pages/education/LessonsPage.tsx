@@ -89,7 +89,7 @@ function EditLesson({ lesson, onClose, onSaved }: { lesson: Lesson; onClose: () 
   const [form] = Form.useForm<Omit<LessonForm, 'teacherStaffId'>>();
   const { busy, problem, send } = useSendOnce();
   return (
-    <Modal open title={`${t('education.lessons.edit')} · ${lesson.className}`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'lesson-edit-ok' } as never}>
+    <Modal open title={`${t('education.lessons.edit')} · ${lesson.className}`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'lesson-edit-ok' }}>
       <Form
         form={form}
         layout="vertical"
