@@ -55,12 +55,15 @@ export const UpdateTargetBody = z.object({ ...TargetFields, active: z.boolean() 
 export const TargetYearQuery = z.object({ year: Year });
 
 export const Progress = z.object({
-  numerator: z.number(),
-  denominator: z.number(),
+  /** null (with value, met and progress) when suppressed */
+  numerator: z.number().nullable(),
+  denominator: z.number().nullable(),
   value: z.number().nullable(),
   target: z.number().nullable(),
   met: z.boolean().nullable(),
   progress: z.number().nullable(),
+  /** a metric that counts students, 1–4 of them, read from outside the school (or hidden so it cannot be worked out from the total) */
+  suppressed: z.boolean(),
 });
 
 export const Target = z.object({
@@ -102,8 +105,9 @@ export const TargetProgress = z.object({
   /** the caller's area: the city for the city bureau, the district for a district bureau */
   area: UnitProgress,
   districts: z.array(UnitProgress),
-  /** schools of the chosen district (or of the caller's district; municipal schools under the city when no district is chosen) */
+  /** the chosen district (or the caller's); null with the city's municipal schools in `schools` */
   district: z.object({ id: z.number().int(), name: z.string() }).nullable(),
+  /** schools of the chosen district (or of the caller's district; the municipal schools when a city reader chose none) */
   schools: z.array(UnitProgress),
 });
 

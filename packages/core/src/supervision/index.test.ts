@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricScore, metricValue, ratingSchemeProblems, rollUp, scoreRating, sumFigures, targetProgress } from './index.js';
+import { hiddenFigures, metricScore, metricValue, ratingSchemeProblems, rollUp, scoreRating, sumFigures, targetProgress } from './index.js';
 
 describe('metric values', () => {
   it.each([
@@ -82,5 +82,20 @@ describe('model-school rating', () => {
       'criteria.0.weight': '权重必须大于 0',
       modelThreshold: '示范线不能低于达标线',
     });
+  });
+});
+
+describe('small cells of a metric that counts students', () => {
+  const f = (numerator: number, denominator: number) => ({ numerator, denominator });
+  it.each([
+    { name: 'nothing small: all shown', figs: [f(40, 50), f(9, 10)], outside: [true, true], hidden: [false, false] },
+    { name: 'a school of 3 and another of 4 screened: both hidden', figs: [f(2, 3), f(4, 80), f(70, 90)], outside: [true, true, true], hidden: [true, true, false] },
+    { name: 'one small: the smallest other one hidden too (no subtraction from the total)', figs: [f(200, 300), f(1, 40), f(30, 35), f(50, 60)], outside: [true, true, true, true], hidden: [false, true, true, false] },
+    { name: 'zero is shown (nobody to name), 5 is shown', figs: [f(0, 0), f(0, 12), f(5, 5)], outside: [true, true, true], hidden: [false, false, false] },
+    { name: 'a small denominator alone hides', figs: [f(0, 4), f(10, 20)], outside: [true, true], hidden: [true, true] },
+    { name: 'the reader inside the school sees its own figure', figs: [f(2, 3)], outside: [false], hidden: [false] },
+    { name: 'a lone small figure with nothing to pair: hidden alone', figs: [f(2, 3), f(0, 0)], outside: [true, true], hidden: [true, false] },
+  ])('$name', ({ figs, outside, hidden }) => {
+    expect(hiddenFigures(figs, outside)).toEqual(hidden);
   });
 });

@@ -3,6 +3,8 @@
  * a denominator; a district's or the city's figure is the sum of its schools' numerators over the
  * sum of their denominators (never an average of the schools' rates).
  */
+import { SMALL_CELL } from '../warning/screening.js';
+
 export type MetricUnit = 'percent' | 'yuan_per_student' | 'per_thousand' | 'count';
 
 export interface Figure {
@@ -44,6 +46,26 @@ export function rollUp<K>(figures: readonly (Figure & { schoolId: number })[], g
     out.set(key, acc);
   }
   return out;
+}
+
+/**
+ * Which figures of a metric that counts students are hidden from a reader: those the reader sees
+ * from outside (`outside[i]`) whose numerator or denominator is 1–4 students. The figures are
+ * siblings shown next to their total (the schools of a district, the districts of a city), so when
+ * exactly one is hidden the smallest other one seen from outside is hidden too, or the hidden one
+ * could be found by subtracting the others from the total.
+ */
+export function hiddenFigures(figures: readonly Figure[], outside: readonly boolean[]): boolean[] {
+  const small = (n: number) => n > 0 && n < SMALL_CELL;
+  const hidden = figures.map((f, i) => !!outside[i] && (small(f.numerator) || small(f.denominator)));
+  if (hidden.filter(Boolean).length === 1) {
+    let next = -1;
+    figures.forEach((f, i) => {
+      if (!hidden[i] && outside[i] && f.denominator > 0 && (next < 0 || f.denominator < figures[next]!.denominator)) next = i;
+    });
+    if (next >= 0) hidden[next] = true;
+  }
+  return hidden;
 }
 
 export type TargetComparator = 'at_least' | 'at_most';

@@ -59,6 +59,9 @@ export const supervisionZh = {
     records: '查看记录',
     history: '指标与目标值修改记录',
     by: '修改人',
+    municipal: '市直学校',
+    suppressed: '<5',
+    suppressedHint: '涉及不足 5 名学生，为保护学生隐私不予显示（或为防止由合计推算出而一并隐藏）',
   },
   records: { title: '{{school}} · {{metric}}', figure: '该校数值', empty: '没有记录' },
   funding: {
@@ -182,6 +185,9 @@ export const supervisionEn: typeof supervisionZh = {
     records: 'Records',
     history: 'Changes of metric and target value',
     by: 'By',
+    municipal: 'Municipal schools',
+    suppressed: '<5',
+    suppressedHint: 'Counts fewer than 5 students: not shown, to protect their privacy (or hidden so it cannot be worked out from the total)',
   },
   records: { title: '{{school}} · {{metric}}', figure: 'School figure', empty: 'No records' },
   funding: {

@@ -117,6 +117,7 @@ export const homeschoolMetrics: MetricDefinition[] = [
     key: 'parent_session_reach',
     label: { zh: '家长课堂覆盖率', en: 'Families reached by parent sessions' },
     unit: 'percent',
+    countsStudents: true,
     definition: {
       zh: '本年度家庭（监护人）参加过至少 1 次心理健康家长课堂/家长会的在籍学生数 ÷ 在籍学生数。',
       en: 'Active students whose family attended at least one mental-health parent session in the period ÷ active students.',
@@ -130,6 +131,7 @@ export const homeschoolMetrics: MetricDefinition[] = [
     key: 'parent_course_reach',
     label: { zh: '家长学校参学率', en: 'Families learning in the parent school' },
     unit: 'percent',
+    countsStudents: true,
     definition: {
       zh: '本年度有家长完成至少 1 门家长学校微课的在籍学生数 ÷ 在籍学生数。',
       en: 'Active students with a parent who completed at least one parent-school micro-course in the period ÷ active students.',
@@ -166,6 +168,7 @@ export const homeschoolMetrics: MetricDefinition[] = [
     key: 'parent_credit_standard',
     label: { zh: '家长学校学分达标率', en: 'Families meeting the parent-school credit standard' },
     unit: 'percent',
+    countsStudents: true,
     definition: {
       zh: '本年度有家长修满地区规定学分（如 10 学分为合格）的在籍学生数 ÷ 在籍学生数。',
       en: "Active students with a parent whose credits in the year met the region's yearly standard (e.g. 10 credits) ÷ active students.",

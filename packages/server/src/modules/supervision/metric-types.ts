@@ -50,6 +50,11 @@ export interface MetricDefinition {
   label: { zh: string; en: string };
   /** how numerator / denominator reads: a percent (×100), yuan per student, counselors per 1,000 students, or a count (denominator 1) */
   unit: 'percent' | 'yuan_per_student' | 'per_thousand' | 'count';
+  /**
+   * The numerator and denominator count students (screening coverage, families reached …): outside
+   * a school, a school's or a district's figure counting 1–4 of them is suppressed (core hiddenFigures).
+   */
+  countsStudents?: boolean;
   /** how it is defined, in one or two sentences (shown next to the figure) */
   definition: { zh: string; en: string };
   /** one figure for each school in ctx.schools (schools with nothing to count get denominator 0), in a few queries for all schools at once */

@@ -45,6 +45,7 @@ const screeningCoverage: MetricDefinition = {
   key: 'screening_coverage',
   label: { zh: '心理测评覆盖率', en: 'Screening coverage' },
   unit: 'percent',
+  countsStudents: true,
   definition: {
     zh: '本年度内至少提交过一份测评问卷（任一测评活动，以提交时间计）的在校学生 ÷ 四年级及以上在校学生（按学生当前所在学校统计）。',
     en: 'Active students in grade 4 and up who submitted at least one screening questionnaire (any campaign) in the year ÷ active students in grade 4 and up (by the school they are at now).',

@@ -153,7 +153,11 @@ describe('target lists', () => {
     expect(a.met).toBe(a.value >= 60);
     expect(b).toMatchObject({ numerator: 0, value: 0, target: 30, met: false, progress: 0 });
     expect(p.area.numerator).toBe(2);
-    expect(p.schools).toEqual([]);
+    // no district chosen: the municipal schools (under the city itself), which no district row holds
+    const municipal = await rows<{ id: number }>(env.deps.db, sql`select s.id from org_units s join org_units c on c.id = s.parent_id and c.kind = 'city' where s.kind = 'school' and s.active order by s.path`);
+    expect(municipal.length).toBeGreaterThan(0);
+    expect(p.district).toBeNull();
+    expect(p.schools.map((s: { id: number }) => s.id).sort()).toEqual(municipal.map((m) => Number(m.id)).sort());
     const list = (await city.get(`/api/v1/supervision/targets?year=${Y}`)).json();
     expect(list.items.find((x: { id: string }) => x.id === targetId).progress.numerator).toBe(2);
     const withSchools = (await city.get(`/api/v1/supervision/targets/${targetId}/progress?districtId=${env.ids.districtB}`)).json();
@@ -200,6 +204,32 @@ describe('target lists', () => {
     expect((await leader.get(`/api/v1/supervision/targets/${targetId}/schools/${env.ids.schoolB}/records`)).statusCode).toBe(404);
     const student = await env.login('student');
     expect((await student.get(`/api/v1/supervision/targets?year=${Y}`)).statusCode).toBe(403);
+  });
+});
+
+describe('small cells', () => {
+  it('a coverage counting 1–4 students is suppressed outside the school (progress and records), shown to the school itself', async () => {
+    const { schoolA, schoolB } = env.ids;
+    const r = await city.post('/api/v1/supervision/targets', { clientId: randomUUID(), year: Y, list: 1, task: '心理测评覆盖率达95%', metricKey: 'screening_coverage', comparator: 'at_least', targetValue: 95 });
+    expect(r.statusCode, r.body).toBe(200);
+    const id = r.json().id;
+    const p = (await district.get(`/api/v1/supervision/targets/${id}/progress`)).json();
+    const hidden = { numerator: null, denominator: null, value: null, met: null, progress: null, target: 95, suppressed: true };
+    // school A: 4 screened, school B: 1 — both hidden, so neither is the district's total minus the rest
+    expect(p.schools.find((s: { id: number }) => s.id === schoolA)).toMatchObject(hidden);
+    expect(p.schools.find((s: { id: number }) => s.id === schoolB)).toMatchObject(hidden);
+    expect(p.schools.filter((s: { id: number }) => s.id !== schoolA && s.id !== schoolB).every((s: { suppressed: boolean; numerator: number }) => !s.suppressed && s.numerator === 0)).toBe(true);
+    expect(p.area).toMatchObject({ numerator: 5, suppressed: false });
+    const rec = (await district.get(`/api/v1/supervision/targets/${id}/schools/${schoolB}/records`)).json();
+    expect(rec.figure).toMatchObject(hidden);
+    expect(JSON.stringify(rec.rows)).not.toMatch(/"screened":1\b/);
+    // the school leader reads the own school's figure as it is
+    const own = (await leader.get(`/api/v1/supervision/targets/${id}/progress`)).json();
+    expect(own.area).toMatchObject({ numerator: 4, denominator: gradeCount.a, suppressed: false });
+    expect((await leader.get(`/api/v1/supervision/targets/${id}/schools/${schoolA}/records`)).json().figure).toMatchObject({ numerator: 4, suppressed: false });
+    // a metric that counts rooms, not students, is never suppressed
+    const rooms = (await district.get(`/api/v1/supervision/targets/${targetId}/progress`)).json();
+    expect(rooms.schools.find((s: { id: number }) => s.id === schoolB)).toMatchObject({ numerator: 1, denominator: 1, suppressed: false });
   });
 });
 

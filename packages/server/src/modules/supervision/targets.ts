@@ -10,7 +10,7 @@
  * Figures go through compute.ts (schoolsUnder / metricContext / computeMetric): one computation of
  * each metric per request, over all schools at once, rolled up by core's sums.
  */
-import { metricValue, rollUp, sumFigures, targetProgress, type contracts, type Figure, type Scope } from '@xinyu/core';
+import { hiddenFigures, metricValue, rollUp, sumFigures, targetProgress, type contracts, type Figure, type Scope } from '@xinyu/core';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
@@ -39,6 +39,18 @@ function ownerVisible(scope: Scope, col: ReturnType<typeof sql>) {
 const under = (path: string, scope: Scope) => scope.orgPaths.some((p) => path.startsWith(p));
 /** a school the caller may see: inside the scope, or the caller sits inside it (a school leader's own school) */
 const schoolVisible = (s: MetricSchool, scope: Scope) => scope.orgPaths.some((p) => s.path.startsWith(p) || p.startsWith(s.path));
+/** the caller reads this school's figures from inside it (its own school), where small counts of students are shown */
+const readsInside = (s: MetricSchool, scope: Scope) => scope.orgPaths.some((p) => p.startsWith(s.path));
+
+/**
+ * Sibling figures (schools of a district, districts of a city) with what a reader outside may see: a
+ * metric that counts students hides cells of 1–4 (core hiddenFigures). A group is read from outside
+ * unless every school in it is the caller's own.
+ */
+function hiddenOf(m: MetricDefinition, groups: readonly { figure: Figure; schools: readonly MetricSchool[] }[], scope: Scope): boolean[] {
+  if (!m.countsStudents) return groups.map(() => false);
+  return hiddenFigures(groups.map((g) => g.figure), groups.map((g) => !g.schools.length || g.schools.some((s) => !readsInside(s, scope))));
+}
 
 async function regionRoot(db: Db, regionId: number): Promise<{ id: number; name: string; path: string }> {
   const r = (await rows<{ id: number; name: string; path: string }>(db, sql`select id, name, path from org_units where region_id = ${regionId} and kind = 'city' order by id limit 1`))[0];
@@ -55,10 +67,11 @@ async function areaOf(db: Db, caller: Caller, scope: Scope): Promise<{ id: numbe
   return u;
 }
 
-function asProgress(f: Figure, unit: MetricDefinition['unit'], target: number | null, comparator: 'at_least' | 'at_most' | null): ProgressOut {
+function asProgress(f: Figure, unit: MetricDefinition['unit'], target: number | null, comparator: 'at_least' | 'at_most' | null, suppressed = false): ProgressOut {
+  if (suppressed) return { numerator: null, denominator: null, value: null, target, met: null, progress: null, suppressed };
   const value = metricValue(f, unit);
   const p = target !== null && comparator ? targetProgress(value, target, comparator) : null;
-  return { numerator: round2(f.numerator), denominator: round2(f.denominator), value, target, met: p ? p.met : null, progress: p ? p.progress : null };
+  return { numerator: round2(f.numerator), denominator: round2(f.denominator), value, target, met: p ? p.met : null, progress: p ? p.progress : null, suppressed };
 }
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
@@ -129,9 +142,10 @@ export async function listTargets(deps: Deps, caller: Caller, year: number): Pro
     const m = t.metricKey ? metricByKey(t.metricKey) : undefined;
     let progress: ProgressOut | null = null;
     if (m) {
-      const inside = new Set(schools.filter((s) => s.path.startsWith(t.ownerPath) || t.ownerPath.startsWith(s.path)).map((s) => s.id));
-      const f = sumFigures((byMetric.get(m.key) ?? []).filter((x) => inside.has(x.schoolId)));
-      progress = asProgress(f, m.unit, targetFor(t, areaDistrict), t.comparator);
+      const reached = schools.filter((s) => s.path.startsWith(t.ownerPath) || t.ownerPath.startsWith(s.path));
+      const ids = new Set(reached.map((s) => s.id));
+      const f = sumFigures((byMetric.get(m.key) ?? []).filter((x) => ids.has(x.schoolId)));
+      progress = asProgress(f, m.unit, targetFor(t, areaDistrict), t.comparator, hiddenOf(m, [{ figure: f, schools: reached }], scope)[0]);
     }
     return toTarget(t, owners.get(t.ownerUnitId) ?? { name: '', kind: 'city' }, canEditTarget(caller, t), progress);
   });
@@ -239,7 +253,11 @@ function boundMetric(t: TargetRow): MetricDefinition {
   return m;
 }
 
-/** A target's progress: the caller's area, each district, and the schools of one district. One computation of the metric. */
+/**
+ * A target's progress: the caller's area, each district, and the schools of one district (the
+ * municipal schools when a city reader chose no district). One computation of the metric. Figures
+ * counting 1–4 students are suppressed for readers outside the school (hiddenOf).
+ */
 export async function targetProgressOf(deps: Deps, caller: Caller, id: string, q: z.infer<typeof contracts.ProgressQuery>): Promise<z.infer<typeof contracts.TargetProgress>> {
   const t = await targetVisible(deps, caller, id);
   const m = boundMetric(t);
@@ -249,21 +267,27 @@ export async function targetProgressOf(deps: Deps, caller: Caller, id: string, q
   const figs = await computeMetric(m, metricContext(deps, caller.regionId, t.year, schools));
   const districtOf = new Map(schools.map((s) => [s.id, s.districtId]));
   const byDistrict = rollUp(figs, (sid) => districtOf.get(sid) ?? null);
-  const names = await ownerNames(deps.db, [...byDistrict.keys()]);
-  const districts = [...byDistrict.entries()]
-    .map(([did, f]) => ({ id: did, name: names.get(did)?.name ?? '', ...asProgress(f, m.unit, targetFor(t, did), t.comparator) }))
-    .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
-  const chosen = q.districtId ?? (area.kind === 'district' ? area.id : undefined);
   if (q.districtId !== undefined && !byDistrict.has(q.districtId)) throw notFound();
+  const names = await ownerNames(deps.db, [...byDistrict.keys()]);
+  const districtGroups = [...byDistrict.entries()]
+    .map(([did, figure]) => ({ id: did, name: names.get(did)?.name ?? '', figure, schools: schools.filter((s) => s.districtId === did) }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  const districtsHidden = hiddenOf(m, districtGroups, scope);
+  const districts = districtGroups.map((d, i) => ({ id: d.id, name: d.name, ...asProgress(d.figure, m.unit, targetFor(t, d.id), t.comparator, districtsHidden[i]) }));
+  const chosen = q.districtId ?? (area.kind === 'district' ? area.id : undefined);
   const figOf = new Map(figs.map((f) => [f.schoolId, f]));
-  const schoolRows = chosen === undefined ? [] : schools.filter((s) => s.districtId === chosen).map((s) => ({ id: s.id, name: s.name, ...asProgress(figOf.get(s.id)!, m.unit, targetFor(t, chosen), t.comparator) }));
+  const listed = chosen !== undefined ? schools.filter((s) => s.districtId === chosen) : area.kind === 'city' ? schools.filter((s) => s.districtId === null) : [];
+  const listedHidden = hiddenOf(m, listed.map((s) => ({ figure: figOf.get(s.id)!, schools: [s] })), scope);
+  const schoolRows = listed.map((s, i) => ({ id: s.id, name: s.name, ...asProgress(figOf.get(s.id)!, m.unit, targetFor(t, s.districtId), t.comparator, listedHidden[i]) }));
   const owners = await ownerNames(deps.db, [t.ownerUnitId]);
   const areaDistrict = area.kind === 'district' ? area.id : null;
+  const total = sumFigures(figs);
+  const areaFigure = asProgress(total, m.unit, targetFor(t, areaDistrict), t.comparator, hiddenOf(m, [{ figure: total, schools }], scope)[0]);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'supervision.target.progress', objectType: 'supervision_target', objectId: t.id, orgPath: area.path, detail: { districtId: chosen ?? null } }, deps.clock());
   return {
-    target: toTarget(t, owners.get(t.ownerUnitId) ?? { name: '', kind: 'city' }, canEditTarget(caller, t), asProgress(sumFigures(figs), m.unit, targetFor(t, areaDistrict), t.comparator)),
+    target: toTarget(t, owners.get(t.ownerUnitId) ?? { name: '', kind: 'city' }, canEditTarget(caller, t), areaFigure),
     period: periodOf(t.year, deps.clock()),
-    area: { id: area.id, name: area.name, ...asProgress(sumFigures(figs), m.unit, targetFor(t, areaDistrict), t.comparator) },
+    area: { id: area.id, name: area.name, ...areaFigure },
     districts,
     district: chosen !== undefined ? { id: chosen, name: names.get(chosen)?.name ?? '' } : null,
     schools: schoolRows,
@@ -282,7 +306,7 @@ export async function targetSchoolRecords(deps: Deps, caller: Caller, id: string
   return {
     metric: metricInfo(m),
     school: { id: school.id, name: school.name },
-    figure: asProgress(fig[0]!, m.unit, targetFor(t, school.districtId), t.comparator),
+    figure: asProgress(fig[0]!, m.unit, targetFor(t, school.districtId), t.comparator, hiddenOf(m, [{ figure: fig[0]!, schools: [school] }], scopeOf(caller, 'supervision.read'))[0]),
     columns: recs.columns,
     rows: recs.rows,
   };

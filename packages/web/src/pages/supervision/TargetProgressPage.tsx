@@ -30,8 +30,8 @@ function FigureTable({ rows, unit, onOpen, testId, openLabel }: { rows: Row[]; u
       onRow={(r) => (onOpen ? { onClick: () => onOpen(r), style: { cursor: 'pointer' } } : {})}
       columns={[
         { title: t('supervision.common.school'), dataIndex: 'name', render: (v: string) => (onOpen ? <a>{v}</a> : v) },
-        { title: t('supervision.progress.numerator'), dataIndex: 'numerator', width: 100 },
-        { title: t('supervision.progress.denominator'), dataIndex: 'denominator', width: 100 },
+        { title: t('supervision.progress.numerator'), width: 100, render: (_, r) => (r.suppressed ? t('supervision.progress.suppressed') : r.numerator) },
+        { title: t('supervision.progress.denominator'), width: 100, render: (_, r) => (r.suppressed ? t('supervision.progress.suppressed') : r.denominator) },
         { title: t('supervision.progress.value'), width: 110, render: (_, r) => fmt(r.value, unit) },
         { title: t('supervision.targets.target'), width: 110, render: (_, r) => fmt(r.target, unit) },
         { title: t('supervision.targets.progress'), width: 220, render: (_, r) => <ProgressCell p={r} /> },
@@ -64,7 +64,8 @@ export default function TargetProgressPage() {
           type: 'bar',
           name: en ? data.target.metric?.label.en : data.target.metric?.label.zh,
           barMaxWidth: 40,
-          data: data.districts.map((d) => ({ value: d.value ?? 0, itemStyle: { color: d.met ? '#52c41a' : '#fa8c16' } })),
+          // a suppressed district draws no bar (not a 0)
+          data: data.districts.map((d) => ({ value: d.suppressed ? '-' : (d.value ?? 0), itemStyle: { color: d.met ? '#52c41a' : '#fa8c16' } })),
           markLine: data.target.targetValue !== null ? { symbol: 'none', data: [{ yAxis: data.target.targetValue }], lineStyle: { type: 'dashed', color: '#1677ff' }, label: { formatter: `${t('supervision.targets.target')} {c}` } } : undefined,
         },
       ],
@@ -108,8 +109,8 @@ export default function TargetProgressPage() {
             onRow={(r) => ({ onClick: () => setQ({ districtId: r.id }), style: { cursor: 'pointer' } })}
             columns={[
               { title: t('supervision.common.district'), dataIndex: 'name', render: (v: string) => <a>{v}</a> },
-              { title: t('supervision.progress.numerator'), dataIndex: 'numerator', width: 100 },
-              { title: t('supervision.progress.denominator'), dataIndex: 'denominator', width: 100 },
+              { title: t('supervision.progress.numerator'), width: 100, render: (_, r) => (r.suppressed ? t('supervision.progress.suppressed') : r.numerator) },
+              { title: t('supervision.progress.denominator'), width: 100, render: (_, r) => (r.suppressed ? t('supervision.progress.suppressed') : r.denominator) },
               { title: t('supervision.progress.value'), width: 110, render: (_, r) => fmt(r.value, unit) },
               { title: t('supervision.targets.target'), width: 110, render: (_, r) => fmt(r.target, unit) },
               { title: t('supervision.targets.progress'), width: 220, render: (_, r) => <ProgressCell p={r} /> },
@@ -117,8 +118,8 @@ export default function TargetProgressPage() {
           />
         </Card>
       )}
-      {data.district && (
-        <Card size="small" title={t('supervision.progress.schoolsOf', { name: data.district.name })}>
+      {(data.district || data.schools.length > 0) && (
+        <Card size="small" title={data.district ? t('supervision.progress.schoolsOf', { name: data.district.name }) : t('supervision.progress.municipal')}>
           <FigureTable rows={data.schools} unit={unit} testId="progress-schools" openLabel={t('supervision.progress.records')} onOpen={(r) => navigate(`/supervision/targets/${id}/schools/${r.id}`)} />
         </Card>
       )}
@@ -160,7 +161,8 @@ export function TargetSchoolRecordsPage() {
         <Typography.Title level={4} style={{ margin: 0 }}>{t('supervision.records.title', { school: data.school.name, metric: en ? data.metric.label.en : data.metric.label.zh })}</Typography.Title>
       </Space>
       <Space>
-        {t('supervision.records.figure')}：<b data-testid="school-figure">{fmt(data.figure.value, data.metric.unit)}</b>（{data.figure.numerator} / {data.figure.denominator}）
+        {t('supervision.records.figure')}：<b data-testid="school-figure">{fmt(data.figure.value, data.metric.unit)}</b>
+        {!data.figure.suppressed && `（${data.figure.numerator} / ${data.figure.denominator}）`}
         <ProgressCell p={data.figure} />
       </Space>
       <Typography.Text type="secondary">{en ? data.metric.definition.en : data.metric.definition.zh}</Typography.Text>

@@ -31,12 +31,23 @@ export function useFormatValue() {
 /** A progress bar (green when met) with the met / not met tag. */
 export function ProgressCell({ p, testId }: { p: ProgressFigure | null; testId?: string }) {
   const { t } = useTranslation();
+  if (p?.suppressed) return <SuppressedTag testId={testId} />;
   if (!p || p.progress === null) return <Tag data-testid={testId}>{t('supervision.targets.noData')}</Tag>;
   return (
     <span style={{ display: 'inline-flex', alignItems: 'center', gap: 8, minWidth: 180 }} data-testid={testId}>
       <Progress percent={Math.round(p.progress * 100)} size="small" status={p.met ? 'success' : 'active'} showInfo={false} style={{ width: 100, margin: 0 }} />
       {p.met ? <Tag color="green">{t('supervision.targets.met')}</Tag> : <Tag color="orange">{t('supervision.targets.notMet')}</Tag>}
     </span>
+  );
+}
+
+/** In place of a figure that counts fewer than 5 students, read from outside the school. */
+function SuppressedTag({ testId }: { testId?: string }) {
+  const { t } = useTranslation();
+  return (
+    <Tooltip title={t('supervision.progress.suppressedHint')}>
+      <Tag data-testid={testId}>{t('supervision.progress.suppressed')}</Tag>
+    </Tooltip>
   );
 }
 
