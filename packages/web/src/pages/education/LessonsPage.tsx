@@ -143,7 +143,8 @@ function ClassLessons({ classId, from, reloadKey, onChanged }: { classId: number
         dataSource={data?.items ?? []}
         locale={{ emptyText: <Empty description={t('education.lessons.none')} /> }}
         pagination={{ current: page, pageSize: 20, total: data?.total ?? 0, onChange: setPage, hideOnSinglePage: true }}
-        scroll={{ x: 600 }}
+        // the fixed columns take 530 px: the topic keeps about 190 px rather than wrapping by the character on a phone
+        scroll={{ x: 720 }}
         data-testid="class-lessons"
         columns={[
           { title: t('education.common.date'), dataIndex: 'date', width: 110 },
