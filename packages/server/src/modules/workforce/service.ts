@@ -59,8 +59,8 @@ export async function staffCounts(db: Db, schoolIds: number[], asOf: string, yea
         bool_or(p.post in ('counselor_full', 'counselor_part')) as counselor,
         bool_or(p.post = 'counselor_full') as full_time,
         bool_or(p.post = 'head_teacher') as head
-      from staff s join staff_posts p on p.staff_id = s.id
-      where s.active and s.school_id = any(${sql.param(schoolIds)}::int[]) and p.post in ('counselor_full', 'counselor_part', 'head_teacher')
+      from unnest(${sql.param(schoolIds)}::int[]) as sc(id) join staff s on s.school_id = sc.id join staff_posts p on p.staff_id = s.id
+      where s.active and p.post in ('counselor_full', 'counselor_part', 'head_teacher')
       group by s.id, s.school_id
     ), certs as (
       select c.staff_id,
@@ -119,7 +119,7 @@ function asOfDate(now: Date, asOf?: string): string {
 
 async function activeStudents(db: Db, schoolIds: number[]): Promise<Map<number, number>> {
   if (!schoolIds.length) return new Map();
-  const list = await rows<{ id: number; n: number }>(db, sql`select school_id as id, count(*)::int as n from students where status = 'active' and school_id = any(${sql.param(schoolIds)}::int[]) group by school_id`);
+  const list = await rows<{ id: number; n: number }>(db, sql`select st.school_id as id, count(*)::int as n from unnest(${sql.param(schoolIds)}::int[]) as sc(id) join students st on st.school_id = sc.id where st.status = 'active' group by st.school_id`);
   return new Map(list.map((r) => [Number(r.id), Number(r.n)]));
 }
 
