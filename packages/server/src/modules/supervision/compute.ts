@@ -4,6 +4,7 @@
  * them. Target progress, dashboards and exports all go through here, so a figure means the same
  * everywhere.
  */
+import type { Scope } from '@xinyu/core';
 import { sql } from 'drizzle-orm';
 import { rows } from '../../db/client.js';
 import type { Deps } from '../../http/context.js';
@@ -28,6 +29,20 @@ export async function schoolsUnder(deps: Deps, regionId: number, unitPath: strin
     where s.region_id = ${regionId} and s.kind = 'school' and s.active and (s.path like ${`${unitPath}%`} or ${unitPath} like s.path || '%')
     order by s.path`);
   return list.map((s) => ({ id: s.id, name: s.name, path: s.path, districtId: s.district_id, schoolKind: s.school_kind, students: Number(s.students) }));
+}
+
+/**
+ * The schools under `within` (a target's owner, or the city) that a reader with `scope` sees: those
+ * inside the scope, or the school the reader sits in. Each query reads only the units (and counts only
+ * the students) under one of the reader's paths, so a district bureau or a school leader never counts
+ * the whole city's students. A scope holds a path or two: one query each, not one per school.
+ */
+export async function schoolsSeenBy(deps: Deps, regionId: number, scope: Scope, within: string): Promise<MetricSchool[]> {
+  const roots = scope.orgPaths.map((p) => (p.startsWith(within) ? p : within.startsWith(p) ? within : null)).filter((p): p is string => p !== null);
+  const outer = [...new Set(roots)].filter((r, _, all) => !all.some((o) => o !== r && r.startsWith(o)));
+  const lists = await Promise.all(outer.map((r) => schoolsUnder(deps, regionId, r)));
+  const seen = new Map(lists.flat().map((s) => [s.id, s]));
+  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** The period a year's figures cover: the calendar year, up to today when the year is not over (China time). */

@@ -15,7 +15,7 @@ import { appendAudit } from '../audit/service.js';
 import { schoolInScope } from '../counseling/rooms.js';
 import { auditActor } from '../org/service.js';
 import { readSheet, type SheetFormat } from '../org/spreadsheet.js';
-import { schoolsUnder } from './compute.js';
+import { schoolsSeenBy } from './compute.js';
 import { supervisionFunding } from './tables.js';
 
 const cellText = (c: unknown) => (c === null || c === undefined ? '' : String(c).trim());
@@ -24,7 +24,7 @@ export async function listFunding(deps: Deps, caller: Caller, q: z.infer<typeof 
   const scope = scopeOf(caller, 'supervision.read');
   const root = (await rows<{ path: string }>(deps.db, sql`select path from org_units where region_id = ${caller.regionId} and kind = 'city' order by id limit 1`))[0];
   if (!root) throw notFound();
-  let schools = (await schoolsUnder(deps, caller.regionId, root.path)).filter((s) => scope.orgPaths.some((p) => s.path.startsWith(p) || p.startsWith(s.path)));
+  let schools = await schoolsSeenBy(deps, caller.regionId, scope, root.path);
   if (q.districtId) {
     schools = schools.filter((s) => s.districtId === q.districtId);
     if (!schools.length) throw notFound();

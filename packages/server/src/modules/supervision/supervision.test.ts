@@ -203,7 +203,10 @@ describe('target lists', () => {
     expect(p.area).toMatchObject({ numerator: 1, denominator: 1 });
     expect((await leader.get(`/api/v1/supervision/targets/${targetId}/schools/${env.ids.schoolB}/records`)).statusCode).toBe(404);
     const student = await env.login('student');
-    expect((await student.get(`/api/v1/supervision/targets?year=${Y}`)).statusCode).toBe(403);
+    for (const url of [`/api/v1/supervision/targets?year=${Y}`, '/api/v1/supervision/metrics', `/api/v1/supervision/targets/${targetId}/progress`, `/api/v1/supervision/funding?year=${Y}`, `/api/v1/supervision/rating-schemes/${Y}`, `/api/v1/supervision/ratings?year=${Y}`]) {
+      expect((await student.get(url)).statusCode, url).toBe(403);
+    }
+    expect((await leader.get('/api/v1/supervision/funding/template')).statusCode).toBe(403);
   });
 });
 

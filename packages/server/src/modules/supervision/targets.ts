@@ -7,7 +7,7 @@
  * lists, or a district's additions. A target outside the caller's reach answers 404, in the query.
  * Every change is audited; a change of the metric binding is kept in supervision_target_versions.
  *
- * Figures go through compute.ts (schoolsUnder / metricContext / computeMetric): one computation of
+ * Figures go through compute.ts (schoolsSeenBy / metricContext / computeMetric): one computation of
  * each metric per request, over all schools at once, rolled up by core's sums.
  */
 import { hiddenFigures, metricValue, rollUp, sumFigures, targetProgress, type contracts, type Figure, type Scope } from '@xinyu/core';
@@ -19,7 +19,7 @@ import { badRequest, notFound } from '../../http/errors.js';
 import { hasPermission, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { auditActor } from '../org/service.js';
-import { computeMetric, metricContext, periodOf, schoolsUnder } from './compute.js';
+import { computeMetric, metricContext, periodOf, schoolsSeenBy } from './compute.js';
 import { metricByKey } from './metric-registry.js';
 import type { MetricDefinition, MetricSchool, SchoolFigure } from './metric-types.js';
 import { supervisionTargets, supervisionTargetVersions } from './tables.js';
@@ -37,8 +37,6 @@ function ownerVisible(scope: Scope, col: ReturnType<typeof sql>) {
   return sql`(${col} like any(select p || '%' from unnest(${paths}) p) or exists (select 1 from unnest(${paths}) p where p like ${col} || '%'))`;
 }
 const under = (path: string, scope: Scope) => scope.orgPaths.some((p) => path.startsWith(p));
-/** a school the caller may see: inside the scope, or the caller sits inside it (a school leader's own school) */
-const schoolVisible = (s: MetricSchool, scope: Scope) => scope.orgPaths.some((p) => s.path.startsWith(p) || p.startsWith(s.path));
 /** the caller reads this school's figures from inside it (its own school), where small counts of students are shown */
 const readsInside = (s: MetricSchool, scope: Scope) => scope.orgPaths.some((p) => p.startsWith(s.path));
 
@@ -132,7 +130,7 @@ export async function listTargets(deps: Deps, caller: Caller, year: number): Pro
     .orderBy(asc(supervisionTargets.list), asc(sql`length(${supervisionTargets.ownerPath})`), asc(supervisionTargets.seq), asc(supervisionTargets.createdAt));
   const bound = list.filter((t) => t.metricKey && metricByKey(t.metricKey));
   const area = await areaOf(deps.db, caller, scope);
-  const schools = bound.length ? (await schoolsUnder(deps, caller.regionId, (await regionRoot(deps.db, caller.regionId)).path)).filter((s) => schoolVisible(s, scope)) : [];
+  const schools = bound.length ? await schoolsSeenBy(deps, caller.regionId, scope, (await regionRoot(deps.db, caller.regionId)).path) : [];
   const ctx = metricContext(deps, caller.regionId, year, schools);
   const byMetric = new Map<string, SchoolFigure[]>();
   for (const key of new Set(bound.map((t) => t.metricKey!))) byMetric.set(key, await computeMetric(metricByKey(key)!, ctx));
@@ -243,8 +241,7 @@ export async function updateTarget(deps: Deps, caller: Caller, id: string, body:
 
 /** The schools of a target the caller may see (its owner's area ∩ the caller's scope). */
 async function targetSchools(deps: Deps, caller: Caller, t: TargetRow): Promise<MetricSchool[]> {
-  const scope = scopeOf(caller, 'supervision.read');
-  return (await schoolsUnder(deps, caller.regionId, t.ownerPath)).filter((s) => schoolVisible(s, scope));
+  return schoolsSeenBy(deps, caller.regionId, scopeOf(caller, 'supervision.read'), t.ownerPath);
 }
 
 function boundMetric(t: TargetRow): MetricDefinition {
