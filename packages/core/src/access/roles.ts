@@ -92,6 +92,7 @@ export const PERMISSIONS = [
   'counseling.measures', // referral turnaround, feedback share, time to first contact, counseling hours (figures only)
   'education.read', // mental-health lessons, research and themed activities, clubs of units in scope, and their compliance
   'education.record', // record lessons (a head teacher for own class), activities and clubs; bulk entry and .xlsx import
+  'education.research', // a bureau records the monthly teaching-research activity (心理教研活动) its district holds for its schools (001 §14)
   'workforce.read', // counselors of units in scope: post, certificates (C/B/A), training hours; staffing ratio and certification rate
   'workforce.manage', // record certificates and training of one's unit's counselors and head teachers
   'homeschool.read', // parent-school courses, enrolment and completion figures, parent sessions and their attendance
@@ -162,6 +163,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
       'institution.manage',
       'counseling.measures',
       'education.read',
+      'education.research',
       'workforce.read',
       'workforce.manage',
       'homeschool.read',
@@ -177,7 +179,7 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
     mfa: true,
     mobile: false,
     // the bureau's designated screening staff (e.g. 心理教研员) see their region's results
-    permissions: [...STAFF_READ, 'staff.read', 'screening.progress', 'screening.results', 'screening.signoff', 'screening.report', 'alert.read', 'alert.board', 'care.select', 'care.honours', 'room.read', 'counseling.measures', 'education.read', 'workforce.read', 'homeschool.read', 'supervision.read', 'rating.review'],
+    permissions: [...STAFF_READ, 'staff.read', 'screening.progress', 'screening.results', 'screening.signoff', 'screening.report', 'alert.read', 'alert.board', 'care.select', 'care.honours', 'room.read', 'counseling.measures', 'education.read', 'education.research', 'workforce.read', 'homeschool.read', 'supervision.read', 'rating.review'],
   },
   school_leader: {
     rank: 70,

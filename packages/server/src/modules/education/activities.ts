@@ -20,7 +20,7 @@ import { educationActivities, educationClubs } from './tables.js';
 type ActivityRow = typeof educationActivities.$inferSelect;
 type ClubRow = typeof educationClubs.$inferSelect;
 
-async function unitIn(db: Db, caller: Caller, unitId: number, permission: 'education.read' | 'education.record', kinds: ('school' | 'district')[]) {
+async function unitIn(db: Db, caller: Caller, unitId: number, permission: 'education.read' | 'education.record' | 'education.research', kinds: ('school' | 'district')[]) {
   const scope = scopeOf(caller, permission);
   const u = (await db.select({ id: orgUnits.id, kind: orgUnits.kind, name: orgUnits.name, path: orgUnits.path }).from(orgUnits)
     .where(and(eq(orgUnits.id, unitId), eq(orgUnits.regionId, caller.regionId), inArray(orgUnits.kind, kinds), inScope(scope, orgUnits.path))))[0];
@@ -72,7 +72,10 @@ export async function createActivity(deps: Deps, caller: Caller, body: z.infer<t
   const now = deps.clock();
   const prior = (await deps.db.select().from(educationActivities).where(and(eq(educationActivities.clientId, body.clientId), eq(educationActivities.createdBy, caller.accountId))))[0];
   if (prior) return toActivity(caller, prior, (await unitNames(deps.db, [prior.unitId])).get(prior.unitId) ?? '', now);
-  const u = await unitIn(deps.db, caller, body.unitId, 'education.record', ['school', 'district']);
+  // schools record their own; a bureau (education.research) only the teaching research its district holds
+  const u = hasPermission(caller, 'education.record')
+    ? await unitIn(deps.db, caller, body.unitId, 'education.record', ['school', 'district'])
+    : await unitIn(deps.db, caller, body.unitId, 'education.research', ['district']);
   if (u.kind === 'district' && body.kind !== 'research') throw badRequest('区县只能登记面向本区学校的教研活动', { kind: '区县只能登记面向本区学校的教研活动' });
   if (body.kind === 'themed' && !body.theme) throw badRequest('请选择活动主题', { theme: '请选择活动主题' });
   if (body.date > cstToday(now)) throw badRequest('不能登记未来日期的活动', { date: '不能登记未来日期的活动' });
@@ -90,7 +93,7 @@ export async function createActivity(deps: Deps, caller: Caller, body: z.infer<t
 }
 
 export async function deleteActivity(deps: Deps, caller: Caller, id: string): Promise<void> {
-  const scope = scopeOf(caller, 'education.record');
+  const scope = scopeOf(caller, hasPermission(caller, 'education.record') ? 'education.record' : 'education.research');
   const now = deps.clock();
   const a = (await deps.db.select().from(educationActivities).where(and(
     eq(educationActivities.id, id), eq(educationActivities.regionId, caller.regionId), inScope(scope, educationActivities.orgPath),

@@ -247,11 +247,11 @@ describe('the bureau, district teaching research and deletions', () => {
       return new Map((await m.perSchool(ctx)).map((f) => [f.schoolId, f.numerator]));
     };
     expect(await research()).toEqual(new Map([[env.ids.schoolA, 0], [env.ids.schoolB, 0], [env.ids.schoolC, 0]]));
-    // no role records for a district yet (the bureau has education.read only): the rows are put in directly
-    const [district] = await rows<{ path: string }>(env.deps.db, sql`select path from org_units where id = ${env.ids.districtA}`);
+    // the district bureau records the teaching research it held for its schools (education.research)
+    const district = await env.login('district.admin');
     for (const date of ['2026-09-16', '2026-10-21']) {
-      await env.deps.db.execute(sql`insert into education_activities (region_id, unit_id, org_path, kind, title, date, client_id, created_at, updated_at)
-        values (${env.ids.cityId}, ${env.ids.districtA}, ${district!.path}, 'research', '全区心理教研', ${date}, ${randomUUID()}, now(), now())`);
+      const res = await district.post('/api/v1/education/activities', { unitId: env.ids.districtA, kind: 'research', title: '全区心理教研', date, clientId: randomUUID() });
+      expect(res.statusCode, res.body).toBe(200);
     }
     // September and October are the months over by 25 November
     expect(await research()).toEqual(new Map([[env.ids.schoolA, 1], [env.ids.schoolB, 1], [env.ids.schoolC, 0]]));
@@ -261,7 +261,7 @@ describe('the bureau, district teaching research and deletions', () => {
     expect(ov.json().schools).toMatchObject([{ schoolId: env.ids.schoolB, researchOk: true, researchMissing: [] }]);
   });
 
-  it('the district bureau reads its own district only and records nothing', async () => {
+  it('the district bureau reads its own district only and records only its district\'s teaching research', async () => {
     const district = await env.login('district.admin');
     expect((await district.get(`/api/v1/education/overview?unitId=${env.ids.districtB}`)).statusCode).toBe(404);
     expect((await district.get(`/api/v1/education/classes?schoolId=${env.ids.schoolC}`)).statusCode).toBe(404);
@@ -272,7 +272,11 @@ describe('the bureau, district teaching research and deletions', () => {
     expect(ov.schools.map((s: { schoolId: number }) => s.schoolId)).not.toContain(env.ids.schoolC);
     const lessons = (await district.get('/api/v1/education/lessons?pageSize=200')).json();
     expect(lessons.items.every((l: { schoolId: number }) => l.schoolId !== env.ids.schoolC)).toBe(true);
-    expect((await district.post('/api/v1/education/activities', { unitId: env.ids.districtA, kind: 'research', title: 'x', date: '2026-11-18', clientId: randomUUID() })).statusCode).toBe(403);
+    const research = { kind: 'research', title: '区心理教研', date: '2026-11-18' };
+    expect((await district.post('/api/v1/education/activities', { ...research, unitId: env.ids.districtB, clientId: randomUUID() })).statusCode).toBe(404);
+    expect((await district.post('/api/v1/education/activities', { ...research, unitId: env.ids.schoolA, clientId: randomUUID() })).statusCode).toBe(404);
+    expect((await district.post('/api/v1/education/activities', { ...research, unitId: env.ids.districtA, kind: 'themed', theme: 'mh_day', clientId: randomUUID() })).statusCode).toBe(400);
+    expect((await leader.post('/api/v1/education/activities', { ...research, unitId: env.ids.districtA, clientId: randomUUID() })).statusCode).toBe(404);
     expect((await district.post('/api/v1/education/lessons', { classId: env.ids.classA, date: '2026-11-18', topic: 'x', clientId: randomUUID() })).statusCode).toBe(403);
   });
 

@@ -114,12 +114,12 @@ export const educationRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app
   }, async (req) => listActivities(deps, callerOf(req), req.query));
 
   app.post('/education/activities', {
-    config: { access: 'education.record' },
-    schema: { tags, summary: '登记一项活动（重复提交只记一次）', body: contracts.CreateActivityBody, response: { 200: contracts.Activity, ...errors } },
+    config: { access: ['education.record', 'education.research'] },
+    schema: { tags, summary: '登记一项活动（重复提交只记一次）；教育局登记本区县举办的心理教研活动', body: contracts.CreateActivityBody, response: { 200: contracts.Activity, ...errors } },
   }, async (req) => createActivity(deps, callerOf(req), req.body));
 
   app.delete('/education/activities/:id', {
-    config: { access: 'education.record' },
+    config: { access: ['education.record', 'education.research'] },
     schema: { tags, summary: '删除本人 30 天内登记的活动', params: contracts.IdParam, response: { 200: z.object({ ok: z.literal(true) }), ...errors } },
   }, async (req) => {
     await deleteActivity(deps, callerOf(req), req.params.id);
