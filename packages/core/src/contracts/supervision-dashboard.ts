@@ -14,10 +14,13 @@ export const DashboardQuery = z.object({
 });
 
 export const DashboardFigure = z.object({
-  numerator: z.number(),
-  denominator: z.number(),
-  /** as shown (core metricValue): null when there is nothing to divide by */
+  /** null when suppressed */
+  numerator: z.number().nullable(),
+  denominator: z.number().nullable(),
+  /** as shown (core metricValue): null when there is nothing to divide by, or suppressed */
   value: z.number().nullable(),
+  /** a metric counting students whose figure counts 1–4 of them, seen from outside the school (core hiddenFigures) */
+  suppressed: z.boolean(),
 });
 
 export const DashboardMetricUnit = z.enum(['percent', 'yuan_per_student', 'per_thousand', 'count']);

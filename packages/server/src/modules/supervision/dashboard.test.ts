@@ -54,6 +54,16 @@ const classes: MetricDefinition = {
   },
   records: async () => ({ columns: [], rows: [] }),
 };
+/** A metric counting students with only three of them, all in school C: small enough to be hidden from the bureau. */
+const few: MetricDefinition = {
+  key: 'test_few',
+  label: { zh: '三名学生', en: 'Three students' },
+  unit: 'percent',
+  countsStudents: true,
+  definition: { zh: '测试', en: 'test' },
+  perSchool: async (ctx) => ctx.schools.filter((s) => s.id === env.ids.schoolC).map((s) => ({ schoolId: s.id, numerator: 2, denominator: 3 })),
+  records: async () => ({ columns: [], rows: [] }),
+};
 const METRICS = [girls, classes];
 
 async function callerFor(username: string): Promise<Caller> {
@@ -70,7 +80,7 @@ async function handGirls(path: string) {
   const [r] = await rows<{ n: number; d: number }>(env.deps.db, sql`
     select count(*) filter (where s.gender = 'female')::int as n, count(*)::int as d from students s join org_units u on u.id = s.school_id
     where s.status = 'active' and u.path like ${`${path}%`} and u.active`);
-  return { numerator: r!.n, denominator: r!.d, value: r!.d ? Math.round((r!.n / r!.d) * 1000) / 10 : null };
+  return { numerator: r!.n, denominator: r!.d, value: r!.d ? Math.round((r!.n / r!.d) * 1000) / 10 : null, suppressed: false };
 }
 const pathOf = async (id: number) => (await rows<{ path: string }>(env.deps.db, sql`select path from org_units where id = ${id}`))[0]!.path;
 
@@ -103,8 +113,8 @@ describe('figures: sums of the schools, by hand', () => {
     expect(dA.kind).toBe('district');
     expect(dA.figures.test_girls).toEqual(await handGirls(await pathOf(env.ids.districtA)));
     // sums, not averages: the children's numerators and denominators add up to the city's
-    expect(d.children.reduce((n, c) => n + c.figures.test_girls!.numerator, 0)).toBe(m.figure.numerator);
-    expect(d.children.reduce((n, c) => n + c.figures.test_girls!.denominator, 0)).toBe(m.figure.denominator);
+    expect(d.children.reduce((n, c) => n + (c.figures.test_girls!.numerator ?? 0), 0)).toBe(m.figure.numerator);
+    expect(d.children.reduce((n, c) => n + (c.figures.test_girls!.denominator ?? 0), 0)).toBe(m.figure.denominator);
     expect(d.children.reduce((n, c) => n + c.students, 0)).toBe(d.students);
     expect(d.children.reduce((n, c) => n + c.schools, 0)).toBe(d.schools);
     // a count metric: the city counts every class
@@ -128,6 +138,24 @@ describe('figures: sums of the schools, by hand', () => {
     expect(d.parents).toEqual([]); // the district admin cannot open the city
     const fromCity = await dashboard(env.deps, await callerFor('city.admin'), { unitId: env.ids.districtA, year: 2026 }, METRICS);
     expect(fromCity.parents.map((p) => p.id)).toEqual([env.ids.cityId]);
+  });
+
+  it('a metric counting students: figures counting 1–4 of them are hidden from the bureau (the school, its district, the rankings), not from the school', async () => {
+    const city = await dashboard(env.deps, await callerFor('city.admin'), { year: 2026 }, [few]);
+    expect(city.metrics[0]!.figure).toEqual({ numerator: null, denominator: null, value: null, suppressed: true });
+    expect(city.children.find((c) => c.unitId === env.ids.districtB)!.figures.test_few).toMatchObject({ suppressed: true, value: null });
+    expect(city.children.find((c) => c.unitId === env.ids.districtA)!.figures.test_few).toEqual({ numerator: 0, denominator: 0, value: null, suppressed: false });
+    expect(city.metrics[0]!.top).toEqual([]);
+    const bureauOnC = await dashboard(env.deps, await callerFor('city.admin'), { unitId: env.ids.schoolC, year: 2026 }, [few]);
+    expect(bureauOnC.metrics[0]!.figure.suppressed).toBe(true);
+    const own = await dashboard(env.deps, await callerFor('leader.c'), { year: 2026 }, [few]);
+    expect(own.metrics[0]!.figure).toEqual({ numerator: 2, denominator: 3, value: 66.7, suppressed: false });
+    const out = await dashboardWorkbook(env.deps, await callerFor('city.admin'), { year: 2026 }, [few]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(out.buffer as unknown as ArrayBuffer);
+    const cells: unknown[] = [];
+    wb.getWorksheet('学校明细')!.eachRow((r) => { if (r.getCell(2).value === '南湖中学') cells.push(...(r.values as unknown[]).slice(5)); });
+    expect(cells).toEqual(['<5', '<5', '<5']);
   });
 
   it('open alerts: suppressed under 5 for the bureau, even on one school’s page; exact for the school’s own leader', async () => {
@@ -228,6 +256,8 @@ describe('drill-down and export', () => {
   });
 
   it('the export: one row per school with each metric’s value, numerator and denominator; a district summary summing them; the year in the title', async () => {
+    const exports = async () => (await rows<{ n: number }>(env.deps.db, sql`select count(*)::int as n from audit_log where action = 'supervision.dashboard.export'`))[0]!.n;
+    const before = await exports();
     const out = await dashboardWorkbook(env.deps, await callerFor('city.admin'), { year: 2026 }, METRICS);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(out.buffer as unknown as ArrayBuffer);
@@ -249,8 +279,7 @@ describe('drill-down and export', () => {
     const dA = await handGirls(await pathOf(env.ids.districtA));
     expect(jc.slice(2, 6)).toEqual([dA.denominator, dA.value, dA.numerator, dA.denominator]);
     expect(total.slice(3, 6)).toEqual([(await handGirls(await pathOf(env.ids.cityId))).value, expect.any(Number), expect.any(Number)]);
-    const [a] = await rows<{ n: number }>(env.deps.db, sql`select count(*)::int as n from audit_log where action = 'supervision.dashboard.export'`);
-    expect(a!.n).toBe(1);
+    expect(await exports()).toBe(before + 1);
   });
 
   it('the export over HTTP: an .xlsx named after the unit and year', async () => {

@@ -11,7 +11,7 @@
  * too. Metric figures are not: they count schools' records (lessons, rooms, counselors …) as each
  * metric defines them, and every figure links to the records behind it (metricRecords, audited).
  */
-import { metricValue, rankTopBottom, roleHas, suppressRow, trendYears, yearsWithData, type contracts, type MetricUnit } from '@xinyu/core';
+import { hiddenFigures, metricValue, rankTopBottom, roleHas, suppressRow, trendYears, yearsWithData, type contracts, type MetricUnit } from '@xinyu/core';
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows } from '../../db/client.js';
@@ -42,7 +42,19 @@ export interface DashboardUnit {
 export const TREND_YEARS = 5;
 export const MUNICIPAL_GROUP = '市直学校';
 
-const figureOf = (f: { numerator: number; denominator: number }, unit: MetricUnit): FigureOut => ({ numerator: f.numerator, denominator: f.denominator, value: metricValue(f, unit) });
+const figureOf = (f: { numerator: number; denominator: number }, unit: MetricUnit, hidden = false): FigureOut =>
+  hidden ? { numerator: null, denominator: null, value: null, suppressed: true } : { numerator: f.numerator, denominator: f.denominator, value: metricValue(f, unit), suppressed: false };
+
+/** Metrics whose numerator and denominator count students (metric-types.ts countsStudents): their small figures are hidden from readers outside the school. */
+export const countsStudents = (m: MetricDefinition) => m.countsStudents === true;
+
+/** Which of these sibling figures of a metric a reader sees hidden (none unless the metric counts students and the reader is outside). */
+export const hiddenOf = (m: MetricDefinition, figures: readonly { numerator: number; denominator: number }[], outside: boolean): boolean[] =>
+  countsStudents(m) && outside ? hiddenFigures(figures, figures.map(() => true)) : figures.map(() => false);
+
+/** Is the reader outside this unit's school (the bureau, even on one school's page)? Then counts of 1–4 students are not shown. */
+export const readerOutside = (caller: Caller, unit: { kind: string; path: string }) =>
+  !(unit.kind === 'school' && caller.assignments.some((a) => roleHas(a.role, 'supervision.read') && a.orgPath?.startsWith(unit.path)));
 
 function sumOf(list: readonly { numerator: number; denominator: number }[]): { numerator: number; denominator: number } {
   let numerator = 0;
@@ -144,19 +156,34 @@ export async function dashboard(deps: Deps, caller: Caller, q: z.infer<typeof co
   const metricsOut = metrics.map((m) => {
     const figures = current.figures.get(m.key) ?? [];
     const total = sumOf(figures);
-    const trend = yearsWithData(years.map((y) => ({ year: y, ...figureOf(y === year ? total : (totals.get(y)?.get(m.key) ?? { numerator: 0, denominator: 0 }), m.unit) })), year);
-    const ranked = unit.kind === 'school' ? { top: [], bottom: [] } : rankTopBottom(figures.map((f) => ({ ...f, name: schoolById.get(f.schoolId)?.name ?? '', value: metricValue(f, m.unit) })));
+    const points = years.map((y) => ({ year: y, ...(y === year ? total : (totals.get(y)?.get(m.key) ?? { numerator: 0, denominator: 0 })) }));
+    const trend = yearsWithData(points, year).map((p) => ({ year: p.year, ...figureOf(p, m.unit, hiddenOf(m, [p], suppress)[0]) }));
+    // a school whose figure would be hidden is left out of the rankings
+    const small = hiddenOf(m, figures, suppress);
+    const ranked = unit.kind === 'school' ? { top: [], bottom: [] } : rankTopBottom(figures.map((f, i) => ({ ...f, name: schoolById.get(f.schoolId)?.name ?? '', value: small[i] ? null : metricValue(f, m.unit) })));
     const rank = (r: SchoolFigure & { name: string; value: number }) => ({
       schoolId: r.schoolId, name: r.name, value: r.value, numerator: r.numerator, denominator: r.denominator,
       districtName: unit.kind === 'city' ? (districtNames.get(schoolById.get(r.schoolId)?.districtId ?? null) ?? MUNICIPAL_GROUP) : null,
     });
-    return { key: m.key, label: m.label, definition: m.definition, unit: m.unit, figure: figureOf(total, m.unit), trend, top: ranked.top.map(rank), bottom: ranked.bottom.map(rank) };
+    return { key: m.key, label: m.label, definition: m.definition, unit: m.unit, figure: figureOf(total, m.unit, hiddenOf(m, [total], suppress)[0]), trend, top: ranked.top.map(rank), bottom: ranked.bottom.map(rank) };
   });
 
-  const children: ChildOut[] = groups.map((g) => {
-    const ids = new Set(g.schools.map((s) => s.id));
+  // each metric's figure per child, the children's figures hidden together (core hiddenFigures: siblings next to their total)
+  const groupOf = new Map(groups.flatMap((g, i) => g.schools.map((s) => [s.id, i] as const)));
+  const childFigures = new Map(metrics.map((m) => {
+    const sums = groups.map(() => ({ numerator: 0, denominator: 0 }));
+    for (const f of current.figures.get(m.key) ?? []) {
+      const i = groupOf.get(f.schoolId);
+      if (i === undefined) continue;
+      sums[i]!.numerator += f.numerator;
+      sums[i]!.denominator += f.denominator;
+    }
+    const hidden = hiddenOf(m, sums, suppress);
+    return [m.key, sums.map((f, i) => figureOf(f, m.unit, hidden[i]))] as const;
+  }));
+  const children: ChildOut[] = groups.map((g, i) => {
     const figures: Record<string, FigureOut> = {};
-    for (const m of metrics) figures[m.key] = figureOf(sumOf((current.figures.get(m.key) ?? []).filter((f) => ids.has(f.schoolId))), m.unit);
+    for (const m of metrics) figures[m.key] = childFigures.get(m.key)![i]!;
     return { unitId: g.unitId, kind: g.kind, name: g.name, schoolKind: g.schoolKind, schools: g.schools.length, students: g.schools.reduce((n, s) => n + s.students, 0), figures, alerts: alertsOf(g.schools, alerts, suppress) };
   });
 
@@ -198,7 +225,7 @@ export async function metricRecords(deps: Deps, caller: Caller, key: string, sch
     year,
     from: ctx.from,
     to: ctx.to,
-    figure: figureOf(figures[0] ?? { numerator: 0, denominator: 0 }, metric.unit),
+    figure: figureOf(figures[0] ?? { numerator: 0, denominator: 0 }, metric.unit, hiddenOf(metric, [figures[0] ?? { numerator: 0, denominator: 0 }], readerOutside(caller, school))[0]),
     columns: records.columns,
     rows: records.rows.slice(start, start + q.pageSize),
     total: records.rows.length,

@@ -1,7 +1,8 @@
 /**
  * The dashboard's figures as the workbook bureaus report in (.xlsx): one row per school (区县, 学校,
  * 学校类型, 学生数, then each registered metric's value with its numerator and denominator) and a
- * district summary sheet (sums of the schools, never averages), the year in the title row. Audited.
+ * district summary sheet (sums of the schools, never averages), the year in the title row. A metric
+ * counting students shows "<5" where it counts 1–4 of them, for readers outside the school. Audited.
  */
 import { metricValue, SCHOOL_KIND_LABEL, type contracts, type SchoolKind } from '@xinyu/core';
 import { sql } from 'drizzle-orm';
@@ -13,7 +14,7 @@ import { appendAudit } from '../audit/service.js';
 import { auditActor } from '../org/service.js';
 import { cstToday } from '../screening/campaigns.js';
 import { figuresFor, schoolsFor } from './dashboard-cache.js';
-import { dashboardUnit, MUNICIPAL_GROUP } from './dashboard.js';
+import { dashboardUnit, hiddenOf, MUNICIPAL_GROUP, readerOutside } from './dashboard.js';
 import type { MetricDefinition } from './metric-types.js';
 import { ALL_METRICS } from './metric-registry.js';
 
@@ -26,13 +27,17 @@ interface Row {
   schools: number;
   students: number;
   figures: Record<string, { numerator: number; denominator: number }>;
+  /** metrics whose figure this reader may not see (counting 1–4 students, from outside the school) */
+  hidden: Set<string>;
 }
+
+const SMALL = '<5';
 
 function metricColumns(metrics: readonly MetricDefinition[]): SheetColumn<Row>[] {
   return metrics.flatMap((m): SheetColumn<Row>[] => [
-    { header: `${m.label.zh}${UNIT_SUFFIX[m.unit]}`, width: 16, value: (r) => metricValue(r.figures[m.key] ?? { numerator: 0, denominator: 0 }, m.unit) },
-    { header: `${m.label.zh}·分子`, width: 10, value: (r) => r.figures[m.key]?.numerator ?? 0 },
-    { header: `${m.label.zh}·分母`, width: 10, value: (r) => (m.unit === 'count' ? null : (r.figures[m.key]?.denominator ?? 0)) },
+    { header: `${m.label.zh}${UNIT_SUFFIX[m.unit]}`, width: 16, value: (r) => (r.hidden.has(m.key) ? SMALL : metricValue(r.figures[m.key] ?? { numerator: 0, denominator: 0 }, m.unit)) },
+    { header: `${m.label.zh}·分子`, width: 10, value: (r) => (r.hidden.has(m.key) ? SMALL : (r.figures[m.key]?.numerator ?? 0)) },
+    { header: `${m.label.zh}·分母`, width: 10, value: (r) => (m.unit === 'count' ? null : r.hidden.has(m.key) ? SMALL : (r.figures[m.key]?.denominator ?? 0)) },
   ]);
 }
 
@@ -61,12 +66,13 @@ export async function dashboardWorkbook(deps: Deps, caller: Caller, q: z.infer<t
     schools: 1,
     students: s.students,
     figures: bySchool.get(s.id) ?? {},
+    hidden: new Set<string>(),
   }));
   // the summary: one row per district (municipal schools as one group), then the total
   const groups = new Map<string, Row>();
-  const total: Row = { district: '合计', school: '', kind: '', schools: 0, students: 0, figures: {} };
+  const total: Row = { district: '合计', school: '', kind: '', schools: 0, students: 0, figures: {}, hidden: new Set() };
   for (const r of schoolRows) {
-    const g = groups.get(r.district) ?? { district: r.district, school: '', kind: '', schools: 0, students: 0, figures: {} };
+    const g = groups.get(r.district) ?? { district: r.district, school: '', kind: '', schools: 0, students: 0, figures: {}, hidden: new Set<string>() };
     groups.set(r.district, g);
     for (const acc of [g, total]) {
       acc.schools += 1;
@@ -76,6 +82,18 @@ export async function dashboardWorkbook(deps: Deps, caller: Caller, q: z.infer<t
         const a = acc.figures[m.key] ?? { numerator: 0, denominator: 0 };
         acc.figures[m.key] = { numerator: a.numerator + f.numerator, denominator: a.denominator + f.denominator };
       }
+    }
+  }
+  // a metric counting students: what counts 1–4 of them is hidden from a reader outside the school, as on the dashboard
+  const outside = readerOutside(caller, unit);
+  const summaryRows = [...groups.values()];
+  for (const m of metrics) {
+    const zero = { numerator: 0, denominator: 0 };
+    for (const list of [schoolRows, summaryRows, [total]]) {
+      const hidden = hiddenOf(m, list.map((r) => r.figures[m.key] ?? zero), outside);
+      list.forEach((r, i) => {
+        if (hidden[i]) r.hidden.add(m.key);
+      });
     }
   }
   const title = `${unit.name} ${year} 年心理健康教育督导指标`;
@@ -95,7 +113,7 @@ export async function dashboardWorkbook(deps: Deps, caller: Caller, q: z.infer<t
   ];
   const buffer = await xlsxWorkbook([
     sheet({ name: '学校明细', preamble: [`${title}（学校明细）`, period], columns: perSchool, items: schoolRows }),
-    sheet({ name: '区县汇总', preamble: [`${title}（区县汇总）`, period], columns: summary, items: [...groups.values(), total] }),
+    sheet({ name: '区县汇总', preamble: [`${title}（区县汇总）`, period], columns: summary, items: [...summaryRows, total] }),
   ]);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'supervision.dashboard.export', objectType: 'org_unit', objectId: String(unit.id), orgPath: unit.path, detail: { year, schools: schools.length, metrics: metrics.length } }, deps.clock());
   return { fileName: `${unit.name}_${year}年督导指标.xlsx`, buffer, schools: schools.length };

@@ -21,6 +21,10 @@ const UNIT_SUFFIX: Record<MetricUnit, string> = { percent: '%', yuan_per_student
 
 export const formatValue = (v: number | null, unit: MetricUnit) => (v === null ? '—' : `${v.toLocaleString('zh-CN')}${UNIT_SUFFIX[unit]}`);
 
+/** A figure as shown: "<5" when suppressed (a metric counting 1–4 students, seen from outside the school). */
+const shown = (f: Figure | undefined, unit: MetricUnit) => (f?.suppressed ? '<5' : formatValue(f?.value ?? null, unit));
+const fraction = (f: Figure) => (f.suppressed || f.numerator === null || f.denominator === null ? '' : `${f.numerator.toLocaleString('zh-CN')} / ${f.denominator.toLocaleString('zh-CN')}`);
+
 /** A link to the records behind a school's figure (the drill-down). */
 export const recordsPath = (key: string, schoolId: number, year: number) => `/supervision/dashboard/records/${encodeURIComponent(key)}/${schoolId}?year=${year}`;
 
@@ -38,7 +42,7 @@ function TileMap({ d, metric, onOpen }: { d: Dashboard; metric: Metric; onOpen: 
   const data = d.children.map((c, i) => ({ value: [i % cols, rows - 1 - Math.floor(i / cols), c.figures[metric.key]?.value ?? '-'], name: c.name, child: c }));
   const values = d.children.map((c) => c.figures[metric.key]?.value).filter((v): v is number => v !== null && v !== undefined);
   const option: DashboardChartOption = {
-    tooltip: { formatter: (p) => { const x = data[(p as unknown as { dataIndex: number }).dataIndex]!; return `${x.name}<br/>${formatValue(x.child.figures[metric.key]?.value ?? null, metric.unit)}`; } },
+    tooltip: { formatter: (p) => { const x = data[(p as unknown as { dataIndex: number }).dataIndex]!; return `${x.name}<br/>${shown(x.child.figures[metric.key], metric.unit)}`; } },
     grid: { left: 4, right: 4, top: 4, bottom: 40 },
     xAxis: { type: 'category', data: Array.from({ length: cols }, (_, i) => String(i)), show: false },
     yAxis: { type: 'category', data: Array.from({ length: rows }, (_, i) => String(i)), show: false },
@@ -47,7 +51,7 @@ function TileMap({ d, metric, onOpen }: { d: Dashboard; metric: Metric; onOpen: 
       type: 'heatmap',
       data,
       itemStyle: { borderColor: '#fff', borderWidth: 3 },
-      label: { show: true, formatter: (p) => { const x = data[(p as unknown as { dataIndex: number }).dataIndex]!; return `${x.name.length > 8 ? `${x.name.slice(0, 7)}…` : x.name}\n${formatValue(x.child.figures[metric.key]?.value ?? null, metric.unit)}`; }, fontSize: 11 },
+      label: { show: true, formatter: (p) => { const x = data[(p as unknown as { dataIndex: number }).dataIndex]!; return `${x.name.length > 8 ? `${x.name.slice(0, 7)}…` : x.name}\n${shown(x.child.figures[metric.key], metric.unit)}`; }, fontSize: 11 },
     }],
   };
   return <DashboardChart option={option} height={Math.max(220, rows * 70 + 50)} testId="dashboard-map" onClick={(x) => onOpen((x as (typeof data)[number]).child)} />;
@@ -89,8 +93,8 @@ export default function DashboardPage() {
 
   const metricCell = (c: Child, m: Metric) => {
     const f: Figure | undefined = c.figures[m.key];
-    const text = formatValue(f?.value ?? null, m.unit);
-    const tip = f ? t('supervision.dashboard.fraction', { n: f.numerator.toLocaleString('zh-CN'), d: f.denominator.toLocaleString('zh-CN') }) : '';
+    const text = shown(f, m.unit);
+    const tip = f ? fraction(f) : '';
     if (c.kind === 'school' && c.unitId) return <Tooltip title={tip}><Link to={recordsPath(m.key, c.unitId, d.year)} data-testid={`cell-${m.key}-${c.unitId}`}>{text}</Link></Tooltip>;
     return <Tooltip title={tip}><span>{text}</span></Tooltip>;
   };
@@ -157,10 +161,10 @@ export default function DashboardPage() {
             <Col key={m.key} xs={12} md={8} lg={6}>
               <Card size="small" hoverable className={m.key === metric?.key ? 'xy-kpi xy-kpi-chosen' : 'xy-kpi'} onClick={() => setChosen(m.key)} data-testid={`kpi-${m.key}`}>
                 <Tooltip title={`${t('supervision.dashboard.definition')}：${m.definition.zh}`}><Typography.Text type="secondary" ellipsis style={{ display: 'block' }}>{m.label.zh}</Typography.Text></Tooltip>
-                <div className="xy-kpi-value">{formatValue(m.figure.value, m.unit)}</div>
+                <div className="xy-kpi-value">{shown(m.figure, m.unit)}</div>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {m.unit === 'count' ? '' : t('supervision.dashboard.fraction', { n: m.figure.numerator.toLocaleString('zh-CN'), d: m.figure.denominator.toLocaleString('zh-CN') })}
-                  {d.unit.kind === 'school' && <>{m.unit === 'count' ? '' : ' · '}<Link to={recordsPath(m.key, d.unit.id, d.year)} onClick={(e) => e.stopPropagation()}>{t('supervision.dashboard.records')}</Link></>}
+                  {m.unit === 'count' ? '' : fraction(m.figure)}
+                  {d.unit.kind === 'school' && <>{m.unit === 'count' || !fraction(m.figure) ? '' : ' · '}<Link to={recordsPath(m.key, d.unit.id, d.year)} onClick={(e) => e.stopPropagation()}>{t('supervision.dashboard.records')}</Link></>}
                 </Typography.Text>
               </Card>
             </Col>

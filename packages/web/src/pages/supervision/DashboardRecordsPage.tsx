@@ -28,7 +28,7 @@ export default function DashboardRecordsPage() {
       <Link className="xy-no-print" to={`/supervision/dashboard?unitId=${r.school.id}&year=${r.year}`}><ArrowLeftOutlined /> {t('supervision.dashboard.back')}</Link>
       <Typography.Title level={3} style={{ marginTop: 8 }}>{t('supervision.dashboard.recordsTitle', { school: r.school.name, metric: r.metric.label.zh, year: r.year })}</Typography.Title>
       <Typography.Paragraph>
-        {t('supervision.dashboard.recordsFigure', { value: formatValue(r.figure.value, r.metric.unit), n: r.figure.numerator.toLocaleString('zh-CN'), d: r.figure.denominator.toLocaleString('zh-CN'), from: r.from, to: r.to })}
+        {t('supervision.dashboard.recordsFigure', { value: r.figure.suppressed ? '<5' : formatValue(r.figure.value, r.metric.unit), n: r.figure.numerator?.toLocaleString('zh-CN') ?? '<5', d: r.figure.denominator?.toLocaleString('zh-CN') ?? '<5', from: r.from, to: r.to })}
       </Typography.Paragraph>
       <Typography.Paragraph type="secondary">{t('supervision.dashboard.definition')}：{r.metric.definition.zh}</Typography.Paragraph>
       <Button className="xy-no-print" icon={<PrinterOutlined />} onClick={() => window.print()} style={{ marginBottom: 8 }}>{t('supervision.dashboard.print')}</Button>
