@@ -89,6 +89,7 @@ export const supervisionZh = {
   ratings: {
     intro: '市教育局制定年度示范校评估方案；学校填写自评并附佐证，提交后由区县教育局审核评分，按加权总分评定“示范”“达标”“未达标”。',
     scheme: '评估方案',
+    defaultTitle: '{{year}}年度心理健康教育示范学校评估',
     self: '学校自评',
     queue: '审核',
     noScheme: '本年度尚未发布评估方案',
@@ -215,6 +216,7 @@ export const supervisionEn: typeof supervisionZh = {
   ratings: {
     intro: 'The city bureau sets the year\'s model-school scheme; a school fills its self-evaluation with evidence and submits it; the district reviews and scores it. The weighted total decides model, qualified or not qualified.',
     scheme: 'Scheme',
+    defaultTitle: '{{year}} mental-health education model-school rating',
     self: 'Self-evaluation',
     queue: 'Review',
     noScheme: 'No scheme for this year yet',

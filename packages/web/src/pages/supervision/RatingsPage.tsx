@@ -40,7 +40,7 @@ function SchemeTab({ year }: { year: number }) {
   const missing = isNotFound(error);
   const editable = can('supervision.manage') && (data ? data.canManage : missing);
   if (error !== undefined && !missing) return <ErrorBox error={error} onRetry={reload} />;
-  const initial = data ?? { title: `${year}年度心理健康教育示范学校评估`, modelThreshold: 90, qualifiedThreshold: 75, criteria: [] };
+  const initial = data ?? { title: t('supervision.ratings.defaultTitle', { year }), modelThreshold: 90, qualifiedThreshold: 75, criteria: [] };
   if (!editable) {
     if (!data) return <Empty description={t('supervision.ratings.noScheme')} />;
     return (
