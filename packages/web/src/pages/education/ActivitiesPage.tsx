@@ -11,9 +11,12 @@ import { useAsync } from '../../app/useAsync';
 import { useSendOnce, useSendOnceFor } from '../../app/useSendOnce';
 import { uuid } from '../../app/uuid';
 import { ErrorBox } from '../../components/ErrorBox';
+import { OrgUnitSelect } from '../../components/OrgUnitSelect';
 import { ACTIVITY_KINDS, ACTIVITY_THEMES, ComplianceTag, SchoolSelect, TermLine, useSchoolChoice, type Activity, type ActivityKind, type ActivityList, type ActivityTheme, type Overview } from './shared';
 
 interface ActivityForm {
+  /** the district, when a bureau records the teaching research its district held */
+  districtId?: number;
   kind: ActivityKind;
   theme?: ActivityTheme;
   title: string;
@@ -23,7 +26,8 @@ interface ActivityForm {
   evidenceUrl?: string;
 }
 
-function AddActivity({ schoolId, onAdded }: { schoolId: number; onAdded: () => void }) {
+/** A school's activity, or (district) the teaching research a district held for its schools, recorded by the bureau. */
+function AddActivity({ schoolId, district = false, onAdded }: { schoolId?: number; district?: boolean; onAdded: () => void }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [clientId, setClientId] = useState(uuid);
@@ -32,18 +36,18 @@ function AddActivity({ schoolId, onAdded }: { schoolId: number; onAdded: () => v
   const { busy, problem, send } = useSendOnce();
   return (
     <>
-      <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="activity-add">{t('education.activities.add')}</Button>
-      <Modal open={open} title={t('education.activities.add')} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'activity-add-ok' }}>
+      <Button type={district ? 'default' : 'primary'} icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid={district ? 'activity-add-district' : 'activity-add'}>{t(district ? 'education.activities.addDistrict' : 'education.activities.add')}</Button>
+      <Modal open={open} title={t(district ? 'education.activities.addDistrict' : 'education.activities.add')} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'activity-add-ok' }}>
         <Form
           form={form}
           layout="vertical"
           disabled={busy}
-          initialValues={{ kind: 'infusion', date: dayjs(), participants: 0 }}
+          initialValues={{ kind: district ? 'research' : 'infusion', date: dayjs(), participants: 0 }}
           onFinish={(v) =>
             void send(
               async () => {
                 await api.post<Activity>('/education/activities', {
-                  unitId: schoolId, kind: v.kind, title: v.title.trim(), date: v.date.format('YYYY-MM-DD'), participants: v.participants, summary: (v.summary ?? '').trim(), clientId,
+                  unitId: district ? v.districtId : schoolId, kind: v.kind, title: v.title.trim(), date: v.date.format('YYYY-MM-DD'), participants: v.participants, summary: (v.summary ?? '').trim(), clientId,
                   ...(v.kind === 'themed' && v.theme ? { theme: v.theme } : {}),
                   ...(v.evidenceUrl?.trim() ? { evidenceUrl: v.evidenceUrl.trim() } : {}),
                 });
@@ -56,8 +60,13 @@ function AddActivity({ schoolId, onAdded }: { schoolId: number; onAdded: () => v
             )
           }
         >
+          {district && (
+            <Form.Item name="districtId" label={t('education.activities.district')} rules={[{ required: true, message: t('education.common.required') }]}>
+              <OrgUnitSelect selectableKinds={['district']} maxKind="district" allowClear={false} testId="activity-district" />
+            </Form.Item>
+          )}
           <Form.Item name="kind" label={t('education.activities.kindLabel')}>
-            <Select options={ACTIVITY_KINDS.map((k) => ({ value: k, label: t(`education.activities.kind.${k}`) }))} />
+            <Select disabled={district} options={ACTIVITY_KINDS.map((k) => ({ value: k, label: t(`education.activities.kind.${k}`) }))} />
           </Form.Item>
           {kind === 'themed' && (
             <Form.Item name="theme" label={t('education.activities.themeLabel')} rules={[{ required: true, message: t('education.common.required') }]}>
@@ -138,6 +147,7 @@ export default function ActivitiesPage() {
         <Select allowClear placeholder={t('education.activities.allKinds')} style={{ width: 160 }} value={kind} onChange={(k) => (setKind(k), setPage(1))} options={ACTIVITY_KINDS.map((k) => ({ value: k, label: t(`education.activities.kind.${k}`) }))} data-testid="activity-kind" />
         <DatePicker.RangePicker value={range} onChange={(v) => (setRange(v?.[0] && v[1] ? [v[0], v[1]] : null), setPage(1))} />
         {can('education.record') && schoolId && <AddActivity schoolId={schoolId} onAdded={changed} />}
+        {can('education.research') && <AddActivity district onAdded={changed} />}
       </Space>
       {error !== undefined && <ErrorBox error={error} onRetry={reload} />}
       {problem && <Alert type="error" showIcon title={problem} />}
