@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Alert, Breadcrumb, Button, Card, Col, Empty, Row, Select, Space, Spin, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
-import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
+import { AimOutlined, DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
 import type { z } from 'zod';
 import type { contracts } from '@xinyu/core';
 import { useTranslation } from 'react-i18next';
@@ -119,6 +119,7 @@ export default function DashboardPage() {
             <span>{t('supervision.dashboard.metric')}</span>
             <Select value={metric?.key} style={{ width: 220 }} onChange={setChosen} options={d.metrics.map((m) => ({ value: m.key, label: m.label.zh }))} data-testid="dashboard-metric" />
           </>}
+          <Link to={`/supervision/targets?year=${d.year}`} data-testid="dashboard-targets"><Button icon={<AimOutlined />}>{t('supervision.dashboard.targets')}</Button></Link>
           <Button icon={<DownloadOutlined />} href={apiUrl('/supervision/dashboard/export', { unitId: d.unit.id, year: d.year })} data-testid="dashboard-export">{t('supervision.dashboard.export')}</Button>
           <Button icon={<PrinterOutlined />} onClick={() => window.print()}>{t('supervision.dashboard.print')}</Button>
         </Space>
