@@ -48,7 +48,8 @@ export const zeroCounts = (): StaffCounts => ({ fullTime: 0, partTime: 0, counse
 /**
  * The counselor and head-teacher figures of many schools in one query: each active staff member with
  * a counselor or head-teacher post counts once per group (full-time wins over part-time), with the
- * certificates valid on `asOf` and the training hours of `year`. Same rules as core summarizeSchool.
+ * certificates valid on `asOf` and the training hours of `year` up to `asOf` (a past date does not count
+ * training held after it). Same rules as core summarizeSchool.
  */
 export async function staffCounts(db: Db, schoolIds: number[], asOf: string, year: number): Promise<Map<number, StaffCounts>> {
   const out = new Map<number, StaffCounts>();
@@ -75,7 +76,7 @@ export async function staffCounts(db: Db, schoolIds: number[], asOf: string, yea
     ), hours as (
       select a.staff_id, sum(t.hours) as hours
       from workforce_training_attendees a join workforce_trainings t on t.id = a.training_id
-      where a.staff_id in (select id from people) and t.date between ${`${year}-01-01`}::date and ${`${year}-12-31`}::date
+      where a.staff_id in (select id from people) and t.date between ${`${year}-01-01`}::date and least(${asOf}::date, ${`${year}-12-31`}::date)
       group by a.staff_id
     )
     select p.school_id,
@@ -188,7 +189,7 @@ export async function schoolWorkforce(deps: Deps, caller: Caller, schoolId: numb
     ids.length ? deps.db.select().from(workforceCertificates).where(and(inArray(workforceCertificates.staffId, ids), sql`${workforceCertificates.withdrawnAt} is null`)).orderBy(workforceCertificates.issuedOn) : Promise.resolve([]),
     ids.length ? rows<{ staff_id: string; date: string; level: TrainingLevel; hours: number }>(deps.db, sql`
       select a.staff_id, t.date::text as date, t.level, t.hours from workforce_training_attendees a join workforce_trainings t on t.id = a.training_id
-      where a.staff_id = any(${sql.param(ids)}::uuid[]) and t.date between ${`${year}-01-01`}::date and ${`${year}-12-31`}::date`) : Promise.resolve([]),
+      where a.staff_id = any(${sql.param(ids)}::uuid[]) and t.date between ${`${year}-01-01`}::date and ${asOf}::date`) : Promise.resolve([]),
     staffCounts(deps.db, [school.id], asOf, year),
     activeStudents(deps.db, [school.id]),
     rows<{ id: number; name: string }>(deps.db, sql`select d.id, d.name from org_units s join org_units d on d.id = s.parent_id and d.kind = 'district' where s.id = ${school.id}`),

@@ -358,6 +358,11 @@ describe('figures: the hand-computed fixture', () => {
     expect(o.targets).toEqual({ C: 100, B: 20, A: 10 });
     const earlier = (await district.get(`/api/v1/workforce/overview?unitId=${env.ids.districtA}&asOf=2026-11-24`)).json();
     expect(earlier.schools.find((s: { schoolId: number }) => s.schoolId === school.X)).toMatchObject({ counselorsCertified: 3, levelB: 2, expiredCertificates: 0 });
+    // hours count up to the date: X's only training (8 h) was on 2026-11-01; the counselor by 2026-03-02 only the 2 h school training of that day
+    const october = (await district.get(`/api/v1/workforce/overview?unitId=${env.ids.districtA}&asOf=2026-10-31`)).json();
+    expect(october.schools.find((s: { schoolId: number }) => s.schoolId === school.X).trainingHours).toBe(0);
+    const me = (await leader.get(`/api/v1/workforce/schools/${env.ids.schoolA}?asOf=2026-03-02`)).json().people.find((p: { staffId: string }) => p.staffId === counselorStaff);
+    expect(me.hours).toMatchObject({ city: 0, school: 2, total: 2 });
     const later = await workforceMetrics.find((m) => m.key === 'counselor_certification_rate')!.perSchool({ ...ctx(), to: '2026-11-26' });
     expect([later[0]!.numerator, later[0]!.denominator]).toEqual([1, 3]);
     expect((await district.get('/api/v1/workforce/overview?asOf=2027-01-01')).statusCode).toBe(400);
