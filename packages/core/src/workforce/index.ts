@@ -37,7 +37,6 @@ export const LEVEL_TARGETS: Record<CertLevel, number> = { C: 100, B: 20, A: 10 }
 
 export const TRAINING_LEVELS = ['national', 'provincial', 'city', 'county', 'school'] as const;
 export type TrainingLevel = (typeof TRAINING_LEVELS)[number];
-export const TRAINING_LEVEL_LABEL: Record<TrainingLevel, string> = { national: '国家级', provincial: '省级', city: '市级', county: '县级', school: '校级' };
 
 export const COUNSELOR_POSTS = ['counselor_full', 'counselor_part'] as const;
 
@@ -208,7 +207,6 @@ export function trainingHours(records: readonly TrainingFact[], year: number): M
 }
 
 // --- training import (.xlsx): one row per attendee; rows with the same training fields form one training ---
-
 
 export type TrainingImportField = 'title' | 'date' | 'level' | 'hours' | 'provider' | 'name' | 'phone';
 

@@ -13,7 +13,7 @@ export const workforceZh = {
   level: { C: 'C 证', B: 'B 证', A: 'A 证' },
   trainingLevel: { national: '国家级', provincial: '省级', city: '市级', county: '县级', school: '校级' },
   certStatus: { valid: '有效', expired: '已过期', not_yet: '未生效' },
-  common: { required: '必填', save: '保存', cancel: '取消', close: '关闭', none: '—', yes: '是', no: '否', asOf: '统计日期', all: '全部', back: '返回一览' },
+  common: { required: '必填', close: '关闭', people: '{{n}} 人', none: '—', yes: '是', no: '否', asOf: '统计日期', all: '全部', back: '返回一览' },
   overview: {
     intro: '按统计日期计算：证书在发证日期至有效期截止日（含）之间有效；等级逐级包含（A 证计入 B、C 证）。每校至少配备 1 名专兼职心理教师；学生 1000 人及以上的学校按 1:1000 配专职心理教师（应配 = 学生数 ÷ 1000 向上取整）。',
     district: '区县',
@@ -35,7 +35,6 @@ export const workforceZh = {
     withCounselor: '配备心理教师',
     compliant: '配备达标',
     counselors: '心理教师（专职 / 兼职）',
-    requiredTotal: '应配专职',
     target: '目标',
     expired: '已过期证书',
     noneTitle: '未配备心理教师的学校（{{n}} 所）',
@@ -72,6 +71,7 @@ export const workforceZh = {
     issuer: '发证机构',
     issuedOn: '发证日期',
     expiresOn: '有效期至（可不填）',
+    noExpiry: '长期有效',
     evidence: '佐证说明',
   },
   training: {
@@ -121,7 +121,7 @@ export const workforceEn: typeof workforceZh = {
   level: { C: 'Level C', B: 'Level B', A: 'Level A' },
   trainingLevel: { national: 'National', provincial: 'Provincial', city: 'City', county: 'County', school: 'School' },
   certStatus: { valid: 'Valid', expired: 'Expired', not_yet: 'Not yet valid' },
-  common: { required: 'Required', save: 'Save', cancel: 'Cancel', close: 'Close', none: '—', yes: 'Yes', no: 'No', asOf: 'As of', all: 'All', back: 'Back to overview' },
+  common: { required: 'Required', close: 'Close', people: '{{n}} total', none: '—', yes: 'Yes', no: 'No', asOf: 'As of', all: 'All', back: 'Back to overview' },
   overview: {
     intro: 'Counted on the as-of date: a certificate counts from its issue date to its expiry date (inclusive); levels are cumulative (A counts for B and C). Every school needs at least one counselor; schools of 1,000 students or more need full-time counselors at 1:1000 (required = students ÷ 1000, rounded up).',
     district: 'District',
@@ -143,7 +143,6 @@ export const workforceEn: typeof workforceZh = {
     withCounselor: 'With a counselor',
     compliant: 'Staffing met',
     counselors: 'Counselors (full / part)',
-    requiredTotal: 'Full-time required',
     target: 'target',
     expired: 'Expired certificates',
     noneTitle: 'Schools without a counselor ({{n}})',
@@ -180,6 +179,7 @@ export const workforceEn: typeof workforceZh = {
     issuer: 'Issuer',
     issuedOn: 'Issued on',
     expiresOn: 'Valid until (optional)',
+    noExpiry: 'no expiry',
     evidence: 'Evidence',
   },
   training: {

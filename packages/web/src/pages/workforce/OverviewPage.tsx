@@ -7,6 +7,7 @@ import { Link, Navigate } from 'react-router-dom';
 import { api } from '../../api/client';
 import { useAsync } from '../../app/useAsync';
 import { ErrorBox } from '../../components/ErrorBox';
+import { LEVEL_TARGETS } from '@xinyu/core';
 import { MetTag, pct, ShareTag, type Overview, type SchoolRow } from './shared';
 import { StudiosPanel } from './StudiosPanel';
 import { ImportTrainings } from './ImportTrainings';
@@ -50,7 +51,7 @@ export default function OverviewPage() {
   const shown = onlyProblems ? schools.filter((s) => s.problems.length) : schools;
   const sum = (k: 'students' | 'fullTime' | 'partTime' | 'requiredFullTime' | 'counselors' | 'counselorsCertified' | 'levelC' | 'levelB' | 'levelA' | 'headTeachers' | 'headTeachersCertified' | 'expiredCertificates' | 'trainingHours') => schools.reduce((a, s) => a + s[k], 0);
   if (data && data.schools.length === 1) return <Navigate to={`/workforce/schools/${data.schools[0]!.schoolId}`} replace />;
-  const targets = data?.targets ?? { C: 100, B: 20, A: 10 };
+  const targets = data?.targets ?? LEVEL_TARGETS;
   const counselors = sum('counselors');
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%' }} data-testid="workforce-overview">

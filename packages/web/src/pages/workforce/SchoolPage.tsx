@@ -13,7 +13,8 @@ import { uuid } from '../../app/uuid';
 import { ErrorBox } from '../../components/ErrorBox';
 import { ImportTrainings } from './ImportTrainings';
 import { StudiosPanel } from './StudiosPanel';
-import { CERT_KINDS, MetTag, ShareTag, TRAINING_LEVELS, type Certificate, type CertKind, type Person, type SchoolWorkforce, type TrainingLevel, type TrainingList } from './shared';
+import { CERT_KINDS, LEVEL_TARGETS, TRAINING_LEVELS } from '@xinyu/core';
+import { MetTag, ShareTag, type Certificate, type CertKind, type Person, type SchoolWorkforce, type TrainingLevel, type TrainingList } from './shared';
 
 const day = (d: Dayjs | null | undefined) => (d ? d.format('YYYY-MM-DD') : null);
 
@@ -25,7 +26,7 @@ function CertTag({ c, canManage, onWithdrawn }: { c: Certificate; canManage: boo
   const tip = [
     c.number != null ? `${t('workforce.cert.number')}：${c.number || '—'}` : t('workforce.school.numberHidden'),
     `${t('workforce.cert.issuer')}：${c.issuer}`,
-    `${c.issuedOn} ~ ${c.expiresOn ?? '长期'}`,
+    `${c.issuedOn} ~ ${c.expiresOn ?? t('workforce.cert.noExpiry')}`,
     c.evidence ? `${t('workforce.cert.evidence')}：${c.evidence}` : '',
   ].filter(Boolean).join('\n');
   return (
@@ -64,7 +65,7 @@ function AddCertificate({ person, onClose, onSaved }: { person: Person; onClose:
       (e) => applyFormErrors(form, e, ['kind', 'level', 'title', 'number', 'issuer', 'issuedOn', 'expiresOn', 'evidence']),
     );
   return (
-    <Modal open title={`${t('workforce.school.addCert')} · ${person.name}`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} okButtonProps={{ 'data-testid': 'cert-ok' } as never} destroyOnHidden>
+    <Modal open title={`${t('workforce.school.addCert')} · ${person.name}`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} okButtonProps={{ 'data-testid': 'cert-ok' }} destroyOnHidden>
       <Form form={form} layout="vertical" disabled={busy} initialValues={{ kind: person.counselor ? 'mh_teacher' : 'family_guidance', level: 'C', issuer: '' }} onFinish={(v) => void submit(v)} data-testid="cert-form">
         <Form.Item name="kind" label={t('workforce.cert.kind')} rules={[{ required: true, message: t('workforce.common.required') }]}>
           <Select options={CERT_KINDS.map((k) => ({ value: k, label: t(`workforce.kind.${k}`) }))} />
@@ -113,7 +114,7 @@ function AddTraining({ people, onClose, onSaved }: { people: Person[]; onClose: 
   const { busy, problem, send } = useSendOnce();
   const pickAll = (pred: (p: Person) => boolean) => form.setFieldValue('staffIds', [...new Set([...(form.getFieldValue('staffIds') ?? []), ...people.filter(pred).map((p) => p.staffId)])]);
   return (
-    <Modal open width={640} title={t('workforce.school.addTraining')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} okButtonProps={{ 'data-testid': 'training-ok' } as never} destroyOnHidden>
+    <Modal open width={640} title={t('workforce.school.addTraining')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} okButtonProps={{ 'data-testid': 'training-ok' }} destroyOnHidden>
       <Form
         form={form}
         layout="vertical"
@@ -188,7 +189,7 @@ function TrainingsTab({ schoolId, version }: { schoolId: number; version: number
           { title: t('workforce.training.level'), render: (_, r) => t(`workforce.trainingLevel.${r.level}`), width: 80 },
           { title: t('workforce.training.hours'), dataIndex: 'hours', align: 'right', width: 70 },
           { title: t('workforce.training.provider'), dataIndex: 'provider' },
-          { title: t('workforce.training.attendees'), render: (_, r) => <Tooltip title={r.attendees.map((a) => a.name).join('、')}>{r.attendees.length} 人：{r.attendees.slice(0, 4).map((a) => a.name).join('、')}{r.attendees.length > 4 ? '…' : ''}</Tooltip> },
+          { title: t('workforce.training.attendees'), render: (_, r) => <Tooltip title={r.attendees.map((a) => a.name).join('、')}>{t('workforce.common.people', { n: r.attendees.length })}：{r.attendees.slice(0, 4).map((a) => a.name).join('、')}{r.attendees.length > 4 ? '…' : ''}</Tooltip> },
         ]}
       />
     </>
@@ -204,7 +205,7 @@ export default function SchoolPage() {
   const [training, setTraining] = useState(false);
   const [version, setVersion] = useState(0);
   const s = data?.summary;
-  const targets = { C: 100, B: 20, A: 10 };
+  const targets = LEVEL_TARGETS;
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%' }} data-testid="workforce-school">
       <Space wrap>

@@ -48,7 +48,7 @@ function AddStudio({ onClose, onSaved }: { onClose: () => void; onSaved: () => v
   const remember = (o: Option[]) => setKnown((k) => [...k.filter((x) => !o.some((y) => y.value === x.value)), ...o]);
   const { busy, problem, send } = useSendOnce();
   return (
-    <Modal open width={600} title={t('workforce.studio.add')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} okButtonProps={{ 'data-testid': 'studio-ok' } as never} destroyOnHidden>
+    <Modal open width={600} title={t('workforce.studio.add')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} okButtonProps={{ 'data-testid': 'studio-ok' }} destroyOnHidden>
       <Form
         form={form}
         layout="vertical"
@@ -115,7 +115,7 @@ export function StudiosPanel({ schoolId }: { schoolId?: number }) {
           { title: t('workforce.studio.name'), dataIndex: 'name' },
           { title: t('workforce.studio.level'), width: 80, render: (_, s) => <Tag>{t(`workforce.trainingLevel.${s.level}`)}</Tag> },
           { title: t('workforce.studio.leader'), render: (_, s) => `${s.leader.name}（${s.leader.schoolName}）` },
-          { title: t('workforce.studio.members'), render: (_, s) => <Tooltip title={s.members.map((m) => `${m.name}（${m.schoolName}）`).join('、') || undefined}>{s.memberCount} 人{s.members.length ? `：${s.members.slice(0, 4).map((m) => m.name).join('、')}${s.members.length > 4 ? '…' : ''}` : ''}</Tooltip> },
+          { title: t('workforce.studio.members'), render: (_, s) => <Tooltip title={s.members.map((m) => `${m.name}（${m.schoolName}）`).join('、') || undefined}>{t('workforce.common.people', { n: s.memberCount })}{s.members.length ? `：${s.members.slice(0, 4).map((m) => m.name).join('、')}${s.members.length > 4 ? '…' : ''}` : ''}</Tooltip> },
           { title: t('workforce.studio.founded'), dataIndex: 'foundedYear', width: 90 },
         ]}
       />

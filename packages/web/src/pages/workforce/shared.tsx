@@ -1,6 +1,6 @@
 import { Tag, Tooltip } from 'antd';
 import type { z } from 'zod';
-import type { contracts } from '@xinyu/core';
+import { workforcePercent, type contracts } from '@xinyu/core';
 import { useTranslation } from 'react-i18next';
 
 export type Overview = z.infer<typeof contracts.WorkforceOverview>;
@@ -13,12 +13,10 @@ export type TrainingList = z.infer<typeof contracts.TrainingList>;
 export type CertKind = Certificate['kind'];
 export type TrainingLevel = Training['level'];
 
-export const CERT_KINDS: CertKind[] = ['mh_teacher', 'psych_counselor', 'family_guidance', 'group_counseling', 'counseling_skills', 'other'];
-export const TRAINING_LEVELS: TrainingLevel[] = ['national', 'provincial', 'city', 'county', 'school'];
-
-/** n / d as a percent with one decimal, or '—'. */
+/** n / d as a percent with one decimal (core workforcePercent), or '—'. */
 export function pct(n: number, d: number): string {
-  return d > 0 ? `${Math.round((n * 1000) / d) / 10}%` : '—';
+  const p = workforcePercent(n, d);
+  return p == null ? '—' : `${p}%`;
 }
 
 /** A share against its target: green when met, red when not, grey when nothing to count. */
