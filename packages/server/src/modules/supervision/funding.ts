@@ -87,10 +87,14 @@ export async function importFunding(deps: Deps, caller: Caller, filePath: string
   const schools = await rows<{ id: number; name: string; code: string | null; path: string }>(deps.db, sql`
     select id, name, code, path from org_units where region_id = ${caller.regionId} and kind = 'school' and active and ${inScope(scope, sql`path`)}`);
   const byName = new Map<string, (typeof schools)[number]>();
+  // a name two schools of the area share names neither: the row must give the school's code
+  const shared = new Set<string>();
   for (const s of schools) {
+    if (byName.has(s.name)) shared.add(s.name);
     byName.set(s.name, s);
-    if (s.code) byName.set(s.code, s);
   }
+  for (const n of shared) byName.delete(n);
+  for (const s of schools) if (s.code) byName.set(s.code, s);
   const problems: Record<string, string> = {};
   const good: { school: (typeof schools)[number]; year: number; fen: number; source: string; purpose: string; row: number }[] = [];
   let header = true;
@@ -105,6 +109,7 @@ export async function importFunding(deps: Deps, caller: Caller, filePath: string
     const at = (col: number) => `第 ${r.rowNumber} 行「${FUNDING_COLUMNS[col]}」`;
     const school = byName.get(cells[0] ?? '');
     if (!cells[0]) problems[at(0)] = '请填写学校名称';
+    else if (shared.has(cells[0] ?? '')) problems[at(0)] = `辖区内有多所学校名为“${cells[0]}”，请改填学校代码`;
     else if (!school) problems[at(0)] = `“${cells[0]}”不是您辖区内的学校`;
     const year = Number(cells[1]);
     if (!Number.isInteger(year) || year < 2020 || year > 2100) problems[at(1)] = '年度应为 2020–2100 之间的整数';

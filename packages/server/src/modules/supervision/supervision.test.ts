@@ -252,6 +252,17 @@ describe('funding', () => {
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json().error.fields).toEqual({ '第 3 行「学校名称」': `“${await schoolName(env.ids.schoolC)}”不是您辖区内的学校`, '第 3 行「金额（元）」': '金额应为大于 0 的数字（单位：元）' });
     expect(await count(sql`select count(*)::int as n from supervision_funding`)).toBe(before);
+    // two schools of the area under one name: the row must give the school's code
+    const twin = (await rows<{ id: number; name: string }>(env.deps.db, sql`select id, name from org_units where kind = 'school' and parent_id = ${env.ids.districtA} and id <> ${env.ids.schoolB} order by id limit 1`))[0]!;
+    const nameB = await schoolName(env.ids.schoolB);
+    await env.deps.db.execute(sql`update org_units set name = ${nameB} where id = ${twin.id}`);
+    try {
+      const twice = await upload(district, [[nameB, '2025', '800', '', '']]);
+      expect(twice.statusCode).toBe(400);
+      expect(twice.json().error.fields).toEqual({ '第 2 行「学校名称」': `辖区内有多所学校名为“${nameB}”，请改填学校代码` });
+    } finally {
+      await env.deps.db.execute(sql`update org_units set name = ${twin.name} where id = ${twin.id}`);
+    }
   });
 
   it('a good file is imported; the list shows yuan per student against 10', async () => {
