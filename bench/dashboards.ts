@@ -8,7 +8,10 @@
 // district and a school, each registered metric's perSchool for the whole city, and the export —
 // and p50 / p95 are printed with whether p95 is under 300 ms.
 // Uses DATABASE_URL's server when set (in a new database), else a temporary PostgreSQL 15 server.
-// Options: --students N (1,000,000), --runs N (20 per query), --keep-db.
+// Options: --students N (1,000,000), --runs N (20 per query), --keep-db (with DATABASE_URL: keep the
+// generated database, its name printed), --reuse NAME (with DATABASE_URL: time the queries on a kept
+// database, skipping generation and the cache fill — minutes instead of ten), --no-metrics (skip
+// timing each metric live).
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
@@ -177,13 +180,16 @@ async function time(name: string, runs: number, f: () => Promise<unknown>): Prom
 export async function benchDashboards(args: string[]): Promise<void> {
   const n = opt(args, '--students', 1_000_000);
   const runs = opt(args, '--runs', 20);
-  const keepDb = args.includes('--keep-db');
+  const reuseAt = args.indexOf('--reuse');
+  const reuse = reuseAt >= 0 && process.env.DATABASE_URL ? (args[reuseAt + 1] ?? '').replace(/[^a-z0-9_]/g, '') : '';
+  const keepDb = args.includes('--keep-db') || reuse !== '';
   const pgServer = process.env.DATABASE_URL ? null : await startTempPostgres({ durable: false });
   const adminUrl = process.env.DATABASE_URL ?? pgServer!.adminUrl;
-  const dbName = `xinyu_bench_${randomUUID().slice(0, 8)}`;
+  const dbName = reuse || `xinyu_bench_${randomUUID().slice(0, 8)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`create database ${dbName}`);
+  if (!reuse) await admin.query(`create database ${dbName}`);
+  console.log(`database ${dbName}${reuse ? ' (reused)' : keepDb && process.env.DATABASE_URL ? ' (kept afterwards: --reuse ' + dbName + ')' : ''}`);
   const url = new URL(pgServer?.socketUrl ?? adminUrl);
   url.pathname = `/${dbName}`;
   const database = await openDatabase({ databaseUrl: url.toString() });
@@ -191,11 +197,15 @@ export async function benchDashboards(args: string[]): Promise<void> {
   pool.on('error', () => undefined);
   try {
     await migrate(database);
-    const now = new Date();
+    // a reused database: the clock of its cache fill, so the cached figures are this year's and fresh
+    const filledAt = reuse ? (await pool.query<{ t: Date | null }>('select max(computed_at) as t from supervision_metric_cache_state')).rows[0]!.t : null;
+    const now = filledAt ?? new Date();
     const t0 = performance.now();
-    console.log(`generating a city of ${fmt(n)} students:`);
-    await generate(pool, n, now);
-    await step(pool, 'vacuum analyze', 'vacuum analyze');
+    if (!reuse) {
+      console.log(`generating a city of ${fmt(n)} students:`);
+      await generate(pool, n, now);
+      await step(pool, 'vacuum analyze', 'vacuum analyze');
+    }
     const version = (await pool.query<{ v: string }>('select version() as v')).rows[0]!.v.split(' on ')[0];
     const counts = (await pool.query<{ t: string; n: number }>(`select 'students' as t, count(*)::int as n from students union all select 'schools', count(*)::int from org_units where kind = 'school'
       union all select 'classes', count(*)::int from org_units where kind = 'class' union all select 'screening responses', count(*)::int from screening_responses union all select 'alerts', count(*)::int from alerts`)).rows;
@@ -212,8 +222,11 @@ export async function benchDashboards(args: string[]): Promise<void> {
     const school = (await pool.query<{ id: number; code: string }>(`select id, code from org_units where kind = 'school' and parent_id = 2 order by id limit 1`)).rows[0]!;
     const leader = await callerOf(`${school.code}-school_leader`);
     const tc = performance.now();
-    await refreshDashboardCache(deps);
-    console.log(`  cache refresh (every metric, this year and the four before, every school): ${secs(performance.now() - tc)} s`);
+    if (!reuse) {
+      await refreshDashboardCache(deps);
+      await pool.query('vacuum analyze supervision_metric_cache');
+    }
+    console.log(`  cache refresh (every metric, this year and the four before, every school): ${reuse ? 'reused' : `${secs(performance.now() - tc)} s`}`);
     const slow = (await pool.query<{ year: number; metric_key: string; duration_ms: number }>('select year, metric_key, duration_ms from supervision_metric_cache_state order by duration_ms desc limit 8')).rows;
     console.log(`    slowest: ${slow.map((r) => `${r.metric_key} ${r.year} ${fmt(r.duration_ms)} ms`).join(', ')}`);
 
@@ -237,7 +250,7 @@ export async function benchDashboards(args: string[]): Promise<void> {
     show(await time('export: city (.xlsx)', Math.max(3, Math.floor(runs / 4)), () => dashboardWorkbook(deps, cityAdmin, {})));
     show(await time('export: a district (.xlsx)', Math.max(3, Math.floor(runs / 4)), () => dashboardWorkbook(deps, districtAdmin, {})));
     // each metric live over the whole city: what the job spends per metric and year (the dashboard reads the cache)
-    for (const m of ALL_METRICS) show(await time(`metric ${m.key} perSchool, live (city, ${fmt(city.length)} schools)`, 3, () => computeMetric(m, ctx)));
+    if (!args.includes('--no-metrics')) for (const m of ALL_METRICS) show(await time(`metric ${m.key} perSchool, live (city, ${fmt(city.length)} schools)`, 3, () => computeMetric(m, ctx)));
   } finally {
     await pool.end();
     await database.close();

@@ -47,16 +47,19 @@ async function statesOf(deps: Deps, regionId: number, years: readonly number[]):
  */
 export async function schoolsFor(deps: Deps, regionId: number, unitPath: string): Promise<{ schools: MetricSchool[]; computedAt: Date | null }> {
   const year = thisYear(deps);
-  const cached = (await statesOf(deps, regionId, [year])).get(`${year}:${STUDENTS_KEY}`);
+  const [states, list] = await Promise.all([
+    statesOf(deps, regionId, [year]),
+    rows<{ id: number; name: string; path: string; district_id: number | null; school_kind: string | null }>(deps.db, sql`
+      select s.id, s.name, s.path, case when p.kind = 'district' then p.id end as district_id, s.school_kind
+      from org_units s left join org_units p on p.id = s.parent_id
+      where s.region_id = ${regionId} and s.kind = 'school' and s.active and (s.path like ${`${unitPath}%`} or ${unitPath} like s.path || '%')
+      order by s.path`),
+  ]);
+  const cached = states.get(`${year}:${STUDENTS_KEY}`);
   if (!cached) return { schools: await schoolsUnder(deps, regionId, unitPath), computedAt: null };
-  const list = await rows<{ id: number; name: string; path: string; district_id: number | null; school_kind: string | null; students: number | null }>(deps.db, sql`
-    select s.id, s.name, s.path, case when p.kind = 'district' then p.id end as district_id, s.school_kind, c.numerator as students
-    from org_units s
-    left join org_units p on p.id = s.parent_id
-    left join supervision_metric_cache c on c.region_id = ${regionId} and c.year = ${year} and c.metric_key = ${STUDENTS_KEY} and c.school_id = s.id
-    where s.region_id = ${regionId} and s.kind = 'school' and s.active and (s.path like ${`${unitPath}%`} or ${unitPath} like s.path || '%')
-    order by s.path`);
-  return { schools: list.map((s) => ({ id: s.id, name: s.name, path: s.path, districtId: s.district_id, schoolKind: s.school_kind, students: Number(s.students ?? 0) })), computedAt: cached };
+  // the students per school: one row of arrays from the cache (a school not in it has none)
+  const students = (await cachedRows(deps, regionId, year, [STUDENTS_KEY], list.map((s) => s.id))).get(STUDENTS_KEY);
+  return { schools: list.map((s) => ({ id: s.id, name: s.name, path: s.path, districtId: s.district_id, schoolKind: s.school_kind, students: students?.get(s.id)?.numerator ?? 0 })), computedAt: cached };
 }
 
 export interface YearFigures {
@@ -66,17 +69,27 @@ export interface YearFigures {
   computedAt: Date | null;
 }
 
+/** Above this many schools the cache is read for the whole region and filtered here: matching each cached row against thousands of ids in the query costs more than the rows. */
+const FILTER_IN_NODE_ABOVE = 200;
+
 /** Cached per-school figures of these keys for these schools: one row per key with three arrays (tens of thousands of rows as objects cost more than the query). */
 async function cachedRows(deps: Deps, regionId: number, year: number, keys: readonly string[], ids: readonly number[]): Promise<Map<string, Map<number, SchoolFigure>>> {
   const out = new Map<string, Map<number, SchoolFigure>>();
   if (!keys.length || !ids.length) return out;
+  const wide = ids.length > FILTER_IN_NODE_ABOVE;
   const list = await rows<{ metric_key: string; s: number[]; n: number[]; d: number[] }>(deps.db, sql`
     select metric_key, array_agg(school_id) as s, array_agg(numerator) as n, array_agg(denominator) as d from supervision_metric_cache
-    where region_id = ${regionId} and year = ${year} and metric_key = any(${sql.param([...keys])}::text[]) and school_id = any(${sql.param([...ids])}::int[])
+    where region_id = ${regionId} and year = ${year} and metric_key = any(${sql.param([...keys])}::text[])
+      and ${wide ? sql`true` : sql`school_id = any(${sql.param([...ids])}::int[])`}
     group by metric_key`);
+  const wanted = wide ? new Set(ids) : null;
   for (const r of list) {
     const m = new Map<number, SchoolFigure>();
-    r.s.forEach((schoolId, i) => m.set(Number(schoolId), { schoolId: Number(schoolId), numerator: Number(r.n[i]), denominator: Number(r.d[i]) }));
+    for (let i = 0; i < r.s.length; i++) {
+      const schoolId = Number(r.s[i]);
+      if (wanted && !wanted.has(schoolId)) continue;
+      m.set(schoolId, { schoolId, numerator: Number(r.n[i]), denominator: Number(r.d[i]) });
+    }
     out.set(r.metric_key, m);
   }
   return out;

@@ -109,15 +109,22 @@ interface Group {
 }
 
 /** The child groups of a unit: its districts and (as one group) its municipal schools for a city, its schools for a district. */
-async function childGroups(deps: Deps, unit: DashboardUnit, schools: MetricSchool[]): Promise<Group[]> {
+async function childGroups(deps: Deps, unit: DashboardUnit, schoolsP: Promise<MetricSchool[]>): Promise<Group[]> {
   if (unit.kind === 'school') return [];
-  if (unit.kind === 'district') return schools.map((s) => ({ unitId: s.id, kind: 'school', name: s.name, schoolKind: s.schoolKind, schools: [s] }));
-  const districts = await rows<{ id: number; name: string }>(deps.db, sql`select id, name from org_units where parent_id = ${unit.id} and kind = 'district' and active order by code nulls last, path`);
+  if (unit.kind === 'district') return (await schoolsP).map((s) => ({ unitId: s.id, kind: 'school', name: s.name, schoolKind: s.schoolKind, schools: [s] }));
+  const [districts, schools] = await Promise.all([
+    rows<{ id: number; name: string }>(deps.db, sql`select id, name from org_units where parent_id = ${unit.id} and kind = 'district' and active order by code nulls last, path`),
+    schoolsP,
+  ]);
   const byDistrict = new Map<number, MetricSchool[]>();
   const municipal: MetricSchool[] = [];
   for (const s of schools) {
     if (s.districtId === null) municipal.push(s);
-    else byDistrict.set(s.districtId, [...(byDistrict.get(s.districtId) ?? []), s]);
+    else {
+      const list = byDistrict.get(s.districtId);
+      if (list) list.push(s);
+      else byDistrict.set(s.districtId, [s]);
+    }
   }
   const groups: Group[] = districts.map((d) => ({ unitId: d.id, kind: 'district', name: d.name, schoolKind: null, schools: byDistrict.get(d.id) ?? [] }));
   if (municipal.length) groups.push({ unitId: null, kind: 'municipal', name: MUNICIPAL_GROUP, schoolKind: null, schools: municipal });
@@ -139,15 +146,18 @@ function alertsOf(list: readonly MetricSchool[], bySchool: Map<number, { yellow:
 export async function dashboard(deps: Deps, caller: Caller, q: z.infer<typeof contracts.DashboardQuery>, metrics: readonly MetricDefinition[] = ALL_METRICS): Promise<DashboardOut> {
   const unit = await dashboardUnit(deps, caller, q.unitId);
   const year = q.year ?? Number(cstToday(deps.clock()).slice(0, 4));
-  const { schools, computedAt: studentsAt } = await schoolsFor(deps, caller.regionId, unit.path);
   const years = trendYears(year, TREND_YEARS);
-  const [current, totals, parents, groups, alerts, screening] = await Promise.all([
-    figuresFor(deps, caller.regionId, year, schools, metrics),
-    totalsFor(deps, caller.regionId, years.slice(0, -1), unit.id, schools, metrics),
+  // the queries run side by side (a handful of the pool's connections); those needing the schools wait for them
+  const schoolsP = schoolsFor(deps, caller.regionId, unit.path);
+  const withSchools = <T>(f: (schools: MetricSchool[]) => Promise<T>) => schoolsP.then(({ schools: list }) => f(list));
+  const [{ schools, computedAt: studentsAt }, current, totals, parents, groups, alerts, screening] = await Promise.all([
+    schoolsP,
+    withSchools((list) => figuresFor(deps, caller.regionId, year, list, metrics)),
+    withSchools((list) => totalsFor(deps, caller.regionId, years.slice(0, -1), unit.id, list, metrics)),
     parentsOf(deps, caller, unit),
-    childGroups(deps, unit, schools),
+    childGroups(deps, unit, schoolsP.then((r) => r.schools)),
     openAlerts(deps, caller.regionId, unit.path),
-    screeningFor(deps, caller.regionId, unit.path, schools),
+    withSchools((list) => screeningFor(deps, caller.regionId, unit.path, list)),
   ]);
   const suppress = !(unit.kind === 'school' && caller.assignments.some((a) => roleHas(a.role, 'supervision.read') && a.orgPath?.startsWith(unit.path)));
   const schoolById = new Map(schools.map((s) => [s.id, s]));
