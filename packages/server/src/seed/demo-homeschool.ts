@@ -6,9 +6,9 @@
  * Called inside seedDemo's transaction after the accounts and the counseling demo exist. Does nothing
  * when the city, the school or the accounts are missing.
  */
-import { addDaysIso } from '@xinyu/core';
+import { addDaysIso, makeCheckInCode } from '@xinyu/core';
 import { sql } from 'drizzle-orm';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { rows, type Db } from '../db/client.js';
 import { homeschoolAttendance, homeschoolCompletions, homeschoolCourses, homeschoolSessions } from '../modules/homeschool/tables.js';
 import { cstToday } from '../modules/screening/campaigns.js';
@@ -95,14 +95,20 @@ export async function seedDemoHomeschool(tx: Db, opts: { now: Date; full: boolea
 
   let others = 0;
   if (full) {
-    // one session at each other school of 江城区, about 40 % of families present: set-based
-    const made = await rows<{ id: string }>(tx, sql`
-      insert into homeschool_sessions (region_id, school_id, target, target_unit_id, org_path, date, topic, speaker, mental_health, code, client_id, created_by, created_by_name, created_at, updated_at)
-      select ${regionId}, s.id, 'school', s.id, s.path, ${addDaysIso(today, -30)}::date, '心理健康家长会：家庭是孩子的第一所学校', '区心理健康教育中心', true,
-        upper(substr(md5(s.id::text || 'hs'), 1, 6)), gen_random_uuid(), ${counselor.id}, '学校心理老师', ${now}, ${now}
-      from org_units s join org_units d on d.id = s.parent_id and d.code = 'D01'
-      where s.kind = 'school' and s.id <> ${school.id}
-      on conflict do nothing returning id`);
+    // one session at each other school of 江城区, about 40 % of families present; codes from the real generator (no 0/O, 1/I/L), distinct from each other and the S0201 session's
+    const schools = await rows<{ id: number; path: string }>(tx, sql`
+      select s.id, s.path from org_units s join org_units d on d.id = s.parent_id and d.code = 'D01' where s.kind = 'school' and s.id <> ${school.id} order by s.id`);
+    const codes = new Set(['JC7Q2M']);
+    const sessionRows = schools.map((s) => {
+      let code = makeCheckInCode(() => randomInt(0, 1_000_000) / 1_000_000);
+      while (codes.has(code)) code = makeCheckInCode(() => randomInt(0, 1_000_000) / 1_000_000);
+      codes.add(code);
+      return {
+        regionId, schoolId: s.id, target: 'school' as const, targetUnitId: s.id, orgPath: s.path, date: addDaysIso(today, -30), topic: '心理健康家长会：家庭是孩子的第一所学校',
+        speaker: '区心理健康教育中心', mentalHealth: true, code, clientId: randomUUID(), createdBy: counselor.id, createdByName: '学校心理老师', createdAt: now, updatedAt: now,
+      };
+    });
+    const made = sessionRows.length ? await tx.insert(homeschoolSessions).values(sessionRows).returning({ id: homeschoolSessions.id }) : [];
     others = made.length;
     if (made.length) {
       await tx.execute(sql`
