@@ -79,9 +79,9 @@ describe('a school on a date', () => {
     expect(classifyPosts(['subject_teacher'])).toEqual({ counselor: null, headTeacher: false });
   });
 
-  it('golden school: 1,000 students, one full-time A, one part-time head teacher with an expired B, one full-time C expiring today, two head teachers', () => {
+  it('golden school: 1,000 students, one full-time A (renewed from an expired C, which is no problem), one part-time head teacher with an expired B, one full-time C expiring today, two head teachers', () => {
     const s = summarizeSchool([
-      { id: 'a', posts: ['counselor_full'], certs: [cert('mh_teacher', 'A')] },
+      { id: 'a', posts: ['counselor_full'], certs: [cert('mh_teacher', 'C', '2015-01-01', '2020-01-01'), cert('mh_teacher', 'A')] },
       { id: 'b', posts: ['counselor_part', 'head_teacher'], certs: [cert('mh_teacher', 'B', '2019-01-01', '2026-11-24')] },
       { id: 'c', posts: ['counselor_full'], certs: [cert('mh_teacher', 'C', '2019-01-01', TODAY)] },
       { id: 'd', posts: ['head_teacher', 'subject_teacher'], certs: [cert('family_guidance', null)] },

@@ -143,7 +143,7 @@ export interface SchoolWorkforce extends Staffing {
   levelA: number;
   headTeachers: number;
   headTeachersCertified: number;
-  /** certificates of counselors and head teachers that had expired by the date */
+  /** certificates of counselors and head teachers that had expired by the date and were not renewed (no valid one of the same kind) */
   expiredCertificates: number;
 }
 
@@ -153,7 +153,7 @@ export function summarizeSchool(people: readonly StaffFacts[], students: number,
   for (const p of people) {
     const { counselor, headTeacher } = classifyPosts(p.posts);
     if (!counselor && !headTeacher) continue;
-    expired += p.certs.filter((x) => certExpiredOn(x, date)).length;
+    expired += p.certs.filter((x) => certExpiredOn(x, date) && !p.certs.some((y) => y.kind === x.kind && certValidOn(y, date))).length;
     if (counselor) {
       if (counselor === 'full') full += 1;
       else part += 1;

@@ -68,9 +68,11 @@ export async function staffCounts(db: Db, schoolIds: number[], asOf: string, yea
         bool_or(v.valid and c.kind in ('mh_teacher', 'psych_counselor')) as counselor_cert,
         bool_or(v.valid and c.kind <> 'other') as head_cert,
         coalesce(max(${LEVEL_SQL}) filter (where v.valid and c.kind = 'mh_teacher'), 0) as best,
-        count(*) filter (where c.expires_on < ${asOf}::date) as expired
+        count(*) filter (where c.expires_on < ${asOf}::date and not v.renewed) as expired
       from workforce_certificates c
-        cross join lateral (select c.issued_on <= ${asOf}::date and (c.expires_on is null or c.expires_on >= ${asOf}::date) as valid) v
+        cross join lateral (select c.issued_on <= ${asOf}::date and (c.expires_on is null or c.expires_on >= ${asOf}::date) as valid,
+          exists (select 1 from workforce_certificates r where r.staff_id = c.staff_id and r.kind = c.kind and r.withdrawn_at is null
+            and r.issued_on <= ${asOf}::date and (r.expires_on is null or r.expires_on >= ${asOf}::date)) as renewed) v
       where c.withdrawn_at is null and c.staff_id in (select id from people)
       group by c.staff_id
     ), hours as (

@@ -299,12 +299,13 @@ describe('master-teacher studios (名师工作室)', () => {
 
 describe('figures: the hand-computed fixture', () => {
   beforeAll(async () => {
-    // X: x1 full-time A; x2 part-time + head teacher, B expired yesterday; x3 full-time C expiring today; x4 head teacher 家庭教育指导; x5 none
+    // X: x1 full-time A (and an older C, expired but renewed: not a problem); x2 part-time + head teacher, B expired yesterday; x3 full-time C expiring today; x4 head teacher 家庭教育指导; x5 none
     const add = async (key: string, extra: Record<string, unknown>) => {
       const r = await district.post('/api/v1/workforce/certificates', cert(staffOf[key]!, extra));
       expect(r.statusCode, r.body).toBe(200);
     };
     await add('x1', { level: 'A' });
+    await add('x1', { level: 'C', issuedOn: '2015-01-01', expiresOn: '2020-01-01' });
     await add('x2', { level: 'B', issuedOn: '2021-01-01', expiresOn: '2026-11-24' });
     await add('x3', { level: 'C', expiresOn: '2026-11-25' });
     await add('x4', { kind: 'family_guidance', level: null });
