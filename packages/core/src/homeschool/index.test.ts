@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { courseReaches, creditStatus, makeCheckInCode, normalizeCheckInCode, sessionReach } from './index.js';
+import { checkInWindow, courseReaches, creditStatus, makeCheckInCode, normalizeCheckInCode, sessionReach } from './index.js';
 
 const c = (courseId: string, credits: number, completedOn: string) => ({ courseId, credits, completedOn });
 
@@ -55,5 +55,17 @@ describe('check-in codes', () => {
     const code = makeCheckInCode(() => seq[i++ % seq.length]!);
     expect(code).toMatch(/^[A-HJKMNP-Z2-9]{6}$/);
     expect(normalizeCheckInCode(' ab-3 k7q ')).toBe('AB3K7Q');
+  });
+});
+
+describe('checkInWindow', () => {
+  it.each([
+    ['2026-11-25', '2026-11-24', 'early'],
+    ['2026-11-25', '2026-11-25', 'open'],
+    ['2026-11-25', '2026-12-02', 'open'],
+    ['2026-11-25', '2026-12-03', 'closed'],
+    ['2026-12-28', '2027-01-04', 'open'],
+  ] as const)('session %s, today %s: %s', (session, today, want) => {
+    expect(checkInWindow(session, today)).toBe(want);
   });
 });

@@ -9,6 +9,7 @@
  * - Parent sessions (家长课堂 / 心理健康家长会): every student's family is to be reached by at least one
  *   mental-health parent session a year (临沧：每学年至少一次).
  */
+import { addDaysIso } from '../counseling/rooms.js';
 
 /** The credit standard when the region has not set one: 10 credits a year. */
 export const DEFAULT_CREDIT_STANDARD = 10;
@@ -97,4 +98,16 @@ export function makeCheckInCode(rand: () => number): string {
 /** What a parent typed, as the code is stored: upper case, spaces and dashes removed, O→0 never needed. */
 export function normalizeCheckInCode(input: string): string {
   return input.replace(/[\s-]/g, '').toUpperCase();
+}
+
+/**
+ * A parent checks in with the session's code from the session's day to this many days after (a
+ * late scan still counts; a code passed on weeks later must not make a family "reached").
+ */
+export const CHECK_IN_DAYS_AFTER = 7;
+
+/** Whether a check-in today (CST date) is for a session not yet begun, open, or closed. */
+export function checkInWindow(sessionDate: string, today: string): 'early' | 'open' | 'closed' {
+  if (today < sessionDate) return 'early';
+  return today <= addDaysIso(sessionDate, CHECK_IN_DAYS_AFTER) ? 'open' : 'closed';
 }

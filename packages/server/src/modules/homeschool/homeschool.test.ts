@@ -250,3 +250,20 @@ describe('figures', () => {
     expect((await student.get('/api/v1/homeschool/overview')).statusCode).toBe(403);
   });
 });
+
+describe('the check-in window', () => {
+  it('a code is taken from the session’s day to 7 days after: earlier or later is refused in Chinese and records nothing', async () => {
+    const hold = async (date: string) => (await counselor.post('/api/v1/homeschool/sessions', { clientId: randomUUID(), targetUnitId: env.ids.schoolA, date, topic: '家长课堂：亲子沟通', mentalHealth: false })).json() as { id: string; code: string };
+    const old = await hold('2026-11-17');
+    const soon = await hold('2026-11-26');
+    const lastDay = await hold('2026-11-18');
+    const late = await parent.post('/api/v1/homeschool/my/checkin', { code: old.code });
+    expect(late.statusCode).toBe(400);
+    expect(late.body).toContain('签到已截止');
+    const early = await parent.post('/api/v1/homeschool/my/checkin', { code: soon.code });
+    expect(early.statusCode).toBe(400);
+    expect(early.body).toContain('尚未开始');
+    expect(await count(sql`select count(*)::int as n from homeschool_attendance where session_id in (${old.id}, ${soon.id})`)).toBe(0);
+    expect((await parent.post('/api/v1/homeschool/my/checkin', { code: lastDay.code })).statusCode).toBe(200);
+  });
+});

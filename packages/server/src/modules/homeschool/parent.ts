@@ -6,7 +6,7 @@
  * The parent's children come from their role assignments (scope student ids). A course or session
  * that reaches none of them answers 404. No diagnostic label is ever part of these answers.
  */
-import { creditStatus, normalizeCheckInCode, type contracts } from '@xinyu/core';
+import { CHECK_IN_DAYS_AFTER, checkInWindow, creditStatus, normalizeCheckInCode, type contracts } from '@xinyu/core';
 import { sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
@@ -118,7 +118,9 @@ export async function checkIn(deps: Deps, caller: Caller, body: z.infer<typeof c
   // an unknown code and another school's session read the same: 404
   if (!s || !mine.length) throw notFound();
   const now = deps.clock();
-  if (String(s.date).slice(0, 10) > cstToday(now)) throw badRequest('家长课堂尚未开始，请在当天签到', { code: '家长课堂尚未开始，请在当天签到' });
+  const phase = checkInWindow(String(s.date).slice(0, 10), cstToday(now));
+  if (phase === 'early') throw badRequest('家长课堂尚未开始，请在当天签到', { code: '家长课堂尚未开始，请在当天签到' });
+  if (phase === 'closed') throw badRequest(`签到已截止（家长课堂结束 ${CHECK_IN_DAYS_AFTER} 天后不能再签到）`, { code: '签到已截止，请联系班主任登记' });
   await deps.db.transaction(async (tx) => {
     const changed = await tx.insert(homeschoolAttendance).values(mine.map((c) => ({ sessionId: s.id, studentId: c.id, attended: true, source: 'checkin' as const, recordedBy: caller.accountId, recordedAt: now })))
       .onConflictDoUpdate({ target: [homeschoolAttendance.sessionId, homeschoolAttendance.studentId], set: { attended: true, source: 'checkin', recordedBy: caller.accountId, recordedAt: now }, setWhere: sql`not ${homeschoolAttendance.attended}` })
