@@ -247,8 +247,8 @@ export async function benchDashboards(args: string[]): Promise<void> {
     show(await time('dashboard: city', runs, () => dashboard(deps, cityAdmin, {})));
     show(await time('dashboard: a district', runs, () => dashboard(deps, districtAdmin, {})));
     show(await time('dashboard: a school', runs, () => dashboard(deps, leader, {})));
-    show(await time('export: city (.xlsx)', Math.max(3, Math.floor(runs / 4)), () => dashboardWorkbook(deps, cityAdmin, {})));
-    show(await time('export: a district (.xlsx)', Math.max(3, Math.floor(runs / 4)), () => dashboardWorkbook(deps, districtAdmin, {})));
+    show(await time('export: city (.xlsx; a download, not a page view)', Math.max(3, Math.floor(runs / 4)), () => dashboardWorkbook(deps, cityAdmin, {})));
+    show(await time('export: a district (.xlsx; a download, not a page view)', Math.max(3, Math.floor(runs / 4)), () => dashboardWorkbook(deps, districtAdmin, {})));
     // each metric live over the whole city: what the job spends per metric and year (the dashboard reads the cache)
     if (!args.includes('--no-metrics')) for (const m of ALL_METRICS) show(await time(`metric ${m.key} perSchool, live (city, ${fmt(city.length)} schools)`, 3, () => computeMetric(m, ctx)));
   } finally {

@@ -170,7 +170,16 @@ export async function dashboard(deps: Deps, caller: Caller, q: z.infer<typeof co
     const trend = yearsWithData(points, year).map((p) => ({ year: p.year, ...figureOf(p, m.unit, hiddenOf(m, [p], suppress)[0]) }));
     // a school whose figure would be hidden is left out of the rankings
     const small = hiddenOf(m, figures, suppress);
-    const ranked = unit.kind === 'school' ? { top: [], bottom: [] } : rankTopBottom(figures.map((f, i) => ({ ...f, name: schoolById.get(f.schoolId)?.name ?? '', value: small[i] ? null : metricValue(f, m.unit) })));
+    // only schools with a value are ranked: build those entries alone, as plain literals (2,000 schools × every metric)
+    const valued: (SchoolFigure & { name: string; value: number })[] = [];
+    if (unit.kind !== 'school') {
+      for (let i = 0; i < figures.length; i++) {
+        const f = figures[i]!;
+        const value = small[i] ? null : metricValue(f, m.unit);
+        if (value !== null) valued.push({ schoolId: f.schoolId, numerator: f.numerator, denominator: f.denominator, name: schoolById.get(f.schoolId)?.name ?? '', value });
+      }
+    }
+    const ranked = unit.kind === 'school' ? { top: [], bottom: [] } : rankTopBottom(valued);
     const rank = (r: SchoolFigure & { name: string; value: number }) => ({
       schoolId: r.schoolId, name: r.name, value: r.value, numerator: r.numerator, denominator: r.denominator,
       districtName: unit.kind === 'city' ? (districtNames.get(schoolById.get(r.schoolId)?.districtId ?? null) ?? MUNICIPAL_GROUP) : null,
