@@ -4,6 +4,8 @@ import { z } from 'zod';
 const Text = (max: number) => z.string().trim().max(max, `不能超过 ${max} 个字`);
 const Required = (max: number, what: string) => z.string().trim().min(1, `请填写${what}`).max(max, `${what}不能超过 ${max} 个字`);
 const Day = z.iso.date({ message: '日期格式应为 YYYY-MM-DD' });
+/** a session's date: a real day of 2020–2100 (a typo such as 0202 would otherwise be stored) */
+const SessionDay = Day.refine((d) => d >= '2020-01-01' && d <= '2100-12-31', '日期应在 2020–2100 年之间');
 const Year = z.coerce.number().int().min(2020, '年份应在 2020–2100 之间').max(2100, '年份应在 2020–2100 之间');
 
 export const HsCourseKind = z.enum(['text', 'video']);
@@ -79,7 +81,7 @@ export const HsCreditStatus = z.object({
 });
 export const HsStandardQuery = z.object({ year: Year.optional() });
 export const HsStandard = z.object({ year: z.number().int(), credits: z.number().int(), isDefault: z.boolean(), canManage: z.boolean() });
-export const HsStandardBody = z.object({ year: z.number().int().min(2020).max(2100), credits: z.number().int().min(0, '学分标准不能为负').max(200, '学分标准不超过 200') }).strict();
+export const HsStandardBody = z.object({ year: courseFields.year, credits: z.number().int().min(0, '学分标准不能为负').max(200, '学分标准不超过 200') }).strict();
 
 // ---- parent sessions (家长课堂)
 
@@ -88,7 +90,7 @@ export const CreateHsSessionBody = z
   .object({
     clientId: z.uuid(),
     targetUnitId: z.number().int().positive(),
-    date: Day,
+    date: SessionDay,
     topic: Required(80, '主题'),
     speaker: Text(40).default(''),
     mentalHealth: z.boolean().default(true),

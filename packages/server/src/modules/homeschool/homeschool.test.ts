@@ -267,3 +267,24 @@ describe('the check-in window', () => {
     expect((await parent.post('/api/v1/homeschool/my/checkin', { code: lastDay.code })).statusCode).toBe(200);
   });
 });
+
+describe('the pickers', () => {
+  it('units: the counselor gets their school (not the city or another school), the head teacher only their class, students and parents nothing', async () => {
+    const mine = (await counselor.get('/api/v1/homeschool/units')).json() as { courseOwners: { id: number }[]; sessionTargets: { id: number }[] };
+    expect(mine.courseOwners.map((u) => u.id)).toEqual([env.ids.schoolA]);
+    expect(mine.sessionTargets.map((u) => u.id)).toContain(env.ids.classA2);
+    expect(mine.sessionTargets.map((u) => u.id)).not.toContain(env.ids.schoolB);
+    const byHead = (await head.get('/api/v1/homeschool/units')).json() as { courseOwners: { id: number }[]; sessionTargets: { id: number }[] };
+    expect(byHead).toMatchObject({ courseOwners: [], sessionTargets: [{ id: env.ids.classA }] });
+    expect((await otherCounselor.get('/api/v1/homeschool/units')).json().sessionTargets.map((u: { id: number }) => u.id)).not.toContain(env.ids.classA);
+    expect((await student.get('/api/v1/homeschool/units')).statusCode).toBe(403);
+    expect((await parent.get('/api/v1/homeschool/units')).statusCode).toBe(403);
+  });
+
+  it('a session dated outside 2020–2100 or a standard for year 1999 is refused in Chinese', async () => {
+    const bad = await counselor.post('/api/v1/homeschool/sessions', { clientId: randomUUID(), targetUnitId: env.ids.schoolA, date: '0202-11-25', topic: 'x' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('2020–2100');
+    expect((await city.put('/api/v1/homeschool/standard', { year: 1999, credits: 3 })).body).toContain('年份应在');
+  });
+});
