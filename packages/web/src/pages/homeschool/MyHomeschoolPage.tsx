@@ -40,7 +40,8 @@ function CheckInCard({ onDone }: { onDone: () => void }) {
         setCode('');
         onDone();
       },
-      (e) => (e instanceof ApiError && (e.status === 404 || e.status === 400) ? t('homeschool.my.badCode') : errorMessage(e)),
+      // 404: unknown code or another school's session; 400 says why (not begun yet, closed)
+      (e) => (e instanceof ApiError && e.status === 404 ? t('homeschool.my.badCode') : errorMessage(e)),
     );
   return (
     <div className="xy-ans-card" data-testid="hs-checkin">
