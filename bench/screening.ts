@@ -196,7 +196,7 @@ async function setupCity(pool: pg.Pool, n: number, now: Date): Promise<{ regionI
 
 // --- the server -------------------------------------------------------------------------------
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.on('error', reject);
@@ -208,8 +208,7 @@ function freePort(): Promise<number> {
 }
 
 /** Bundles the server like `npm run build` does (dist/main.js), into a git-ignored folder of its own. */
-async function bundleServer(): Promise<string> {
-  const outdir = path.join(SERVER_DIR, '.tmp', 'bench-server');
+export async function bundleServer(outdir = path.join(SERVER_DIR, '.tmp', 'bench-server')): Promise<string> {
   const pkg = JSON.parse(fs.readFileSync(path.join(SERVER_DIR, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   await build({
     entryPoints: [path.join(SERVER_DIR, 'src/main.ts')],
@@ -226,7 +225,7 @@ async function bundleServer(): Promise<string> {
   return path.join(outdir, 'main.js');
 }
 
-class Server {
+export class Server {
   child: ChildProcess | null = null;
   exited: Promise<void> = Promise.resolve();
   constructor(private readonly main: string, private readonly env: NodeJS.ProcessEnv, private readonly logFile: string, private readonly nodeArgs: string[]) {}
@@ -258,7 +257,7 @@ class Server {
   }
 }
 
-function get(port: number, urlPath: string): Promise<number> {
+export function get(port: number, urlPath: string): Promise<number> {
   return new Promise((resolve) => {
     const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, timeout: 1000 }, (res) => {
       res.resume();
@@ -269,7 +268,7 @@ function get(port: number, urlPath: string): Promise<number> {
   });
 }
 
-async function waitReady(port: number, server: Server, logFile: string, limitMs = 60000): Promise<void> {
+export async function waitReady(port: number, server: Server, logFile: string, limitMs = 60000): Promise<void> {
   const t0 = performance.now();
   while (performance.now() - t0 < limitMs) {
     if ((await get(port, '/readyz')) === 200) return;
@@ -341,7 +340,7 @@ class CpuMeter {
 
 // --- the clients ------------------------------------------------------------------------------
 
-function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: Float64Array, p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
