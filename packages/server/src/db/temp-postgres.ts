@@ -12,6 +12,12 @@ export interface TempPostgres {
   socketUrl?: string;
   external: boolean;
   stop(): Promise<void>;
+  /**
+   * A server started here only (fault drills): `pg_ctl stop -m immediate` (every backend killed, no
+   * checkpoint: the next start recovers from the WAL, as after a crash) and `pg_ctl start` again.
+   */
+  stopImmediate?(): void;
+  start?(): void;
 }
 
 /** The bin directory of the newest installed PostgreSQL (XINYU_PG_BIN overrides). */
@@ -139,6 +145,8 @@ export async function startTempPostgres(opts: { durable?: boolean; log?: (msg: s
       adminUrl: `postgresql://postgres@127.0.0.1:${port}/postgres`,
       socketUrl: `postgresql://postgres@localhost:${port}/postgres?host=${encodeURIComponent(dir)}`,
       external: false,
+      stopImmediate: () => void run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']),
+      start: () => void run('pg_ctl', ['-D', data, '-l', logFile, '-w', '-t', '60', 'start']),
       stop: async () => {
         stopSync();
         process.removeListener('exit', stopSync);
