@@ -5,6 +5,11 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /**
+   * Migrations run through this URL when set (an owner role), while `databaseUrl` may then be a
+   * role that owns nothing (`npm run cli -- db grant-app-role`, docs/operations.md).
+   */
+  migrationDatabaseUrl: string | undefined;
   /** connections to PostgreSQL per server process */
   dbPoolSize: number;
   dataDir: string;
@@ -38,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '127.0.0.1',
     databaseUrl,
+    migrationDatabaseUrl: env.XINYU_MIGRATION_DATABASE_URL || undefined,
     // the batched statements of a busy screening hold up to 9 (3 kinds × 3 in flight, db/batch.ts);
     // transactions (warnings, jobs, every other route) need room beside them
     dbPoolSize: Number(env.XINYU_DB_POOL_SIZE ?? 20),

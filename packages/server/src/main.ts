@@ -10,7 +10,17 @@ async function main() {
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   console.log(`数据库 database: ${database.kind === 'pg' ? 'PostgreSQL (DATABASE_URL)' : `嵌入式 PGlite ${config.dataDir}`}`);
-  await migrate(database);
+  if (config.migrationDatabaseUrl && database.kind === 'pg') {
+    // migrations as the owner role; the app itself may then connect as a role that owns nothing
+    const owner = await openDatabase({ databaseUrl: config.migrationDatabaseUrl, poolSize: 1 });
+    try {
+      await migrate(owner);
+    } finally {
+      await owner.close();
+    }
+  } else {
+    await migrate(database);
+  }
   const deps = { db: database.db, dbKind: database.kind, config, clock: () => new Date() };
   await failAbandonedImports(database.db, new Date());
   if (config.demo && (await isEmpty(database.db))) {
