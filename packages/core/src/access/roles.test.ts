@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PERMISSIONS, ROLE_INFO, ROLES, roleHas, type Permission, type Role } from './roles.js';
+import { PERMISSIONS, ROLE_INFO, ROLES, roleHas, SEPARATED_ADMIN_ROLES, separationConflict, type Permission, type Role } from './roles.js';
 import { canGrant, minimalPrefixes, needsMfa, scopeFor, scopeIncludes } from './scope.js';
 
 // The permission matrix as a table: each row is a role, each listed permission granted, all others denied.
 const MATRIX: Record<Role, Permission[]> = {
-  system_admin: ['org.read', 'org.write', 'staff.read', 'staff.write', 'account.manage', 'role.grant', 'config.write'],
+  system_admin: ['org.read', 'org.write', 'staff.read', 'staff.write', 'account.manage', 'config.write'],
+  security_admin: ['org.read', 'role.grant'],
+  audit_admin: ['audit.read'],
   bureau_admin: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'instrument.manage', 'org.write', 'student.write', 'staff.read', 'staff.write', 'roster.import', 'account.manage', 'role.grant', 'audit.read', 'config.write', 'screening.manage', 'screening.progress', 'screening.signoff', 'screening.report', 'alert.board', 'sweep.manage', 'sweep.progress', 'care.select', 'care.honours', 'staffcare.read', 'staffcare.manage', 'staffcare.leaders', 'room.read', 'room.rate', 'institution.manage', 'counseling.measures', 'education.read', 'education.research', 'workforce.read', 'workforce.manage', 'homeschool.read', 'homeschool.manage', 'supervision.read', 'supervision.manage', 'rating.review'],
   bureau_staff: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'staff.read', 'screening.progress', 'screening.results', 'screening.signoff', 'screening.report', 'alert.read', 'alert.board', 'care.select', 'care.honours', 'room.read', 'counseling.measures', 'education.read', 'education.research', 'workforce.read', 'homeschool.read', 'supervision.read', 'rating.review'],
   school_leader: ['org.read', 'student.read', 'roster.export', 'instrument.read', 'org.write', 'student.write', 'student.sensitive.read', 'student.sensitive.write', 'guardian.read', 'guardian.write', 'staff.read', 'staff.write', 'roster.import', 'account.manage', 'role.grant', 'audit.read', 'screening.manage', 'screening.release', 'screening.progress', 'screening.consent', 'screening.results', 'screening.report', 'alert.read', 'alert.raise', 'alert.acknowledge', 'alert.handle', 'alert.board', 'committee.read', 'committee.manage', 'care.read', 'care.manage', 'care.diary', 'care.approve', 'sweep.manage', 'sweep.progress', 'care.nominate', 'care.honours', 'staffcare.read', 'staffcare.manage', 'staffcare.review', 'room.read', 'room.manage', 'appointment.book', 'appointment.manage', 'session.supervise', 'mailbox.answer', 'crisis.read', 'crisis.manage', 'crisis.close', 'guardian.notify', 'counseling.measures', 'education.read', 'education.record', 'workforce.read', 'workforce.manage', 'homeschool.read', 'homeschool.manage', 'supervision.read', 'rating.submit'],
@@ -34,7 +36,7 @@ describe('permission matrix', () => {
   });
 
   it('second factor is required exactly for bureau and admin roles', () => {
-    expect(ROLES.filter((r) => ROLE_INFO[r].mfa)).toEqual(['system_admin', 'bureau_admin', 'bureau_staff']);
+    expect(ROLES.filter((r) => ROLE_INFO[r].mfa)).toEqual(['system_admin', 'security_admin', 'audit_admin', 'bureau_admin', 'bureau_staff']);
     expect(needsMfa(['school_leader', 'counselor'])).toBe(false);
     expect(needsMfa(['counselor', 'bureau_staff'])).toBe(true);
   });
@@ -88,5 +90,35 @@ describe('granting roles', () => {
     const d = canGrant(by, to, role, at);
     expect(d.ok).toBe(ok);
     if (!d.ok) expect(d.reason).toBe(reason);
+  });
+});
+
+describe('三员分立 (separation of duties)', () => {
+  it('the three administrators share no permission, the system admin cannot read the audit log, the audit admin can do nothing else', () => {
+    const [sys, sec, aud] = SEPARATED_ADMIN_ROLES.map((r) => new Set(ROLE_INFO[r].permissions));
+    const shared = (a: Set<Permission>, b: Set<Permission>) => [...a].filter((p) => b.has(p) && p !== 'org.read');
+    expect(shared(sys!, sec!)).toEqual([]);
+    expect(shared(sys!, aud!)).toEqual([]);
+    expect(shared(sec!, aud!)).toEqual([]);
+    expect(roleHas('system_admin', 'audit.read')).toBe(false);
+    expect(roleHas('system_admin', 'role.grant')).toBe(false);
+    expect(roleHas('security_admin', 'account.manage')).toBe(false);
+    expect(ROLE_INFO.audit_admin.permissions).toEqual(['audit.read']);
+  });
+
+  it('no account may hold two of the three', () => {
+    for (const a of SEPARATED_ADMIN_ROLES) {
+      for (const b of SEPARATED_ADMIN_ROLES) expect(separationConflict([a], b)).toBe(a === b ? null : a);
+      expect(separationConflict([a, 'counselor'], 'bureau_admin')).toBeNull();
+    }
+    expect(separationConflict(['bureau_admin'], 'audit_admin')).toBeNull();
+  });
+
+  it('the security admin grants every role but to itself; a system admin grants none', () => {
+    const sec = { accountId: 'S', assignments: [{ role: 'security_admin' as const, orgPath: '/1/' }] };
+    const sys = { accountId: 'Y', assignments: [{ role: 'system_admin' as const, orgPath: '/1/' }] };
+    for (const r of ROLES) expect(canGrant(sec, 'X', r, '/1/').ok).toBe(true);
+    expect(canGrant(sec, 'S', 'audit_admin', '/1/')).toEqual({ ok: false, reason: 'self' });
+    expect(canGrant(sys, 'X', 'counselor', '/1/2/')).toEqual({ ok: false, reason: 'no_permission' });
   });
 });

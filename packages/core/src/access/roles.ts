@@ -5,6 +5,8 @@
  */
 export const ROLES = [
   'system_admin',
+  'security_admin',
+  'audit_admin',
   'bureau_admin',
   'bureau_staff',
   'school_leader',
@@ -122,13 +124,21 @@ export interface RoleInfo {
 const STAFF_READ: Permission[] = ['org.read', 'student.read', 'roster.export', 'instrument.read'];
 
 export const ROLE_INFO: Record<Role, RoleInfo> = {
+  // 三员分立 (GB/T 22239-2019 8.1.4.2 / 8.1.10.4): the platform's three administrators split what a
+  // single root would hold, and no account may hold two of them (SEPARATED_ADMIN_ROLES; a database
+  // trigger refuses the second). The system administrator runs accounts and configuration and
+  // cannot read the audit log;
   system_admin: {
     rank: 100,
     binding: 'org',
     mfa: true,
     mobile: false,
-    permissions: ['org.read', 'org.write', 'staff.read', 'staff.write', 'account.manage', 'role.grant', 'config.write'],
+    permissions: ['org.read', 'org.write', 'staff.read', 'staff.write', 'account.manage', 'config.write'],
   },
+  // the security administrator grants and revokes roles (permissions) and creates no account;
+  security_admin: { rank: 100, binding: 'org', mfa: true, mobile: false, permissions: ['org.read', 'role.grant'] },
+  // the audit administrator reads the audit log and its verification, and nothing else.
+  audit_admin: { rank: 100, binding: 'org', mfa: true, mobile: false, permissions: ['audit.read'] },
   bureau_admin: {
     rank: 90,
     binding: 'org',
@@ -318,6 +328,8 @@ export const ROLE_INFO: Record<Role, RoleInfo> = {
 /** The seeds' words for each role. */
 export const ROLE_LABEL: Record<Role, string> = {
   system_admin: '系统管理员',
+  security_admin: '安全管理员',
+  audit_admin: '审计管理员',
   bureau_admin: '教育局管理员',
   bureau_staff: '教育局工作人员',
   school_leader: '学校领导',
@@ -329,6 +341,16 @@ export const ROLE_LABEL: Record<Role, string> = {
   parent: '家长',
   clinician: '医疗机构医生',
 };
+
+/** 三员: an account holds at most one of these (checked at grant time and by a database trigger). */
+export const SEPARATED_ADMIN_ROLES = ['system_admin', 'security_admin', 'audit_admin'] as const satisfies readonly Role[];
+
+/** The administrator role of the three an account would hold besides `role`, if granting it breaks 三员分立. */
+export function separationConflict(held: readonly Role[], role: Role): Role | null {
+  const three: readonly Role[] = SEPARATED_ADMIN_ROLES;
+  if (!three.includes(role)) return null;
+  return held.find((r) => r !== role && three.includes(r)) ?? null;
+}
 
 export function roleHas(role: Role, permission: Permission): boolean {
   return ROLE_INFO[role].permissions.includes(permission);

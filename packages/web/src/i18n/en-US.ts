@@ -89,6 +89,8 @@ const enUS: Messages = {
   },
   role: {
     system_admin: 'System admin',
+    security_admin: 'Security admin',
+    audit_admin: 'Audit admin',
     bureau_admin: 'Bureau admin',
     bureau_staff: 'Bureau staff',
     school_leader: 'School leader',

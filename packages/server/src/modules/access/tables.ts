@@ -16,7 +16,7 @@ export const roleAssignments = pgTable(
     accountId: uuid('account_id').notNull().references(() => accounts.id),
     role: text('role', {
       enum: [
-        'system_admin', 'bureau_admin', 'bureau_staff', 'school_leader', 'counselor', 'head_teacher',
+        'system_admin', 'security_admin', 'audit_admin', 'bureau_admin', 'bureau_staff', 'school_leader', 'counselor', 'head_teacher',
         'care_teacher', 'committee', 'student', 'parent', 'clinician',
       ],
     }).notNull(),

@@ -14,6 +14,10 @@ export const accounts = pgTable(
     passwordHash: text('password_hash').notNull(),
     mustChangePassword: boolean('must_change_password').notNull().default(false),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    /** argon2 hashes of the previous passwords, newest first (no reuse of the last N, XINYU_PASSWORD_HISTORY) */
+    passwordHistory: text('password_history').array().notNull().default(sql`'{}'::text[]`),
+    /** the last successful sign-in (the stale-account sweep disables accounts unused for too long) */
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     totpSecret: text('totp_secret'),
     /** the last TOTP time step accepted, so a code cannot be replayed */
     totpLastStep: integer('totp_last_step'),
@@ -59,4 +63,19 @@ export const loginThrottle = pgTable('login_throttle', {
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Failed sign-ins per source address (credential stuffing spreads over many login names, so the
+ * per-login lock never trips), and one row with ip '*' for all addresses together. A source that
+ * reaches its limit within the window is refused without any password check until blocked_until.
+ */
+export const loginSources = pgTable('login_sources', {
+  ip: text('ip').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  blockedUntil: timestamp('blocked_until', { withTimezone: true }),
+  /** a source that signed someone in recently stays open while the global limit holds */
+  lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
