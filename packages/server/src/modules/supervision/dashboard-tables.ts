@@ -32,3 +32,23 @@ export const supervisionMetricCacheState = pgTable(
   },
   (t) => [primaryKey({ columns: [t.regionId, t.year, t.metricKey] })],
 );
+
+/**
+ * The dashboard of the city and of each district per year, precomputed by the same job from the
+ * cached figures (dashboard-snapshot.ts): `body` the figures before the reader's hiding rules (JSON of
+ * dashboard.ts Assembled), `schools` each school's export row (JSON), for the metrics listed in
+ * `metric_keys` (comma-separated, in order). Stored as text: read whole and parsed in Node.
+ */
+export const supervisionDashboardSnapshots = pgTable(
+  'supervision_dashboard_snapshots',
+  {
+    regionId: integer('region_id').notNull(),
+    year: smallint('year').notNull(),
+    unitId: integer('unit_id').notNull(),
+    metricKeys: text('metric_keys').notNull(),
+    builtAt: timestamp('built_at', { withTimezone: true }).notNull(),
+    body: text('body').notNull(),
+    schools: text('schools').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.regionId, t.year, t.unitId] })],
+);
