@@ -37,6 +37,11 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     // (?options=…) replace this.
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, options: '-c jit=off' });
     pool.on('error', () => undefined); // an idle client losing its server must not crash the process
+    // nor must one that is checked out (in a transaction, or between the statements of a batch): pg
+    // emits the lost connection as an 'error' event on the client, and pg-pool listens only while it
+    // is idle. Its queries fail instead, and release() drops the broken client from the pool. Without
+    // this an immediate stop of PostgreSQL under load ended the server (unhandled 'error' event).
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return { db, kind: 'pg', close: () => pool.end() };
   }
