@@ -6,11 +6,13 @@
 // (counseling rooms, staff and their posts and certificates, lessons, parent-school courses and
 // sessions, funding). Then every dashboard query runs repeatedly — the dashboard of the city, a
 // district and a school, each registered metric's perSchool for the whole city, and the export —
-// and p50 / p95 are printed with whether p95 is under 300 ms.
+// and p50 / p95 are printed with whether p95 is under 300 ms; then the target lists' progress views,
+// and the job: building the precomputed dashboards, and a run when this year's figures are due.
 // Uses DATABASE_URL's server when set (in a new database), else a temporary PostgreSQL 15 server.
 // Options: --students N (1,000,000), --runs N (20 per query), --keep-db (with DATABASE_URL: keep the
 // generated database, its name printed), --reuse NAME (with DATABASE_URL: time the queries on a kept
-// database, skipping generation and the cache fill — minutes instead of ten), --no-metrics (skip
+// database, skipping generation and the cache fill — minutes instead of ten; the job at the end
+// moves the kept database's clock on by 11 minutes), --no-metrics (skip
 // timing each metric live).
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -25,6 +27,7 @@ import { dashboard, openAlerts } from '../packages/server/src/modules/supervisio
 import { figuresFor, refreshDashboardCache, schoolsFor, screeningFor, totalsFor } from '../packages/server/src/modules/supervision/dashboard-cache.js';
 import { dashboardWorkbook } from '../packages/server/src/modules/supervision/exports.js';
 import { ALL_METRICS } from '../packages/server/src/modules/supervision/metric-registry.js';
+import { listTargets, targetProgressOf } from '../packages/server/src/modules/supervision/targets.js';
 
 const opt = (args: string[], name: string, dflt: number) => {
   const i = args.indexOf(name);
@@ -226,9 +229,22 @@ export async function benchDashboards(args: string[]): Promise<void> {
       await refreshDashboardCache(deps);
       await pool.query('vacuum analyze supervision_metric_cache');
     }
-    console.log(`  cache refresh (every metric, this year and the four before, every school): ${reuse ? 'reused' : `${secs(performance.now() - tc)} s`}`);
+    console.log(`  job: filling the whole cache once (every metric, this year and the four before, every school; the precomputed dashboards): ${reuse ? 'reused' : `${secs(performance.now() - tc)} s`}`);
     const slow = (await pool.query<{ year: number; metric_key: string; duration_ms: number }>('select year, metric_key, duration_ms from supervision_metric_cache_state order by duration_ms desc limit 8')).rows;
     console.log(`    slowest: ${slow.map((r) => `${r.metric_key} ${r.year} ${fmt(r.duration_ms)} ms`).join(', ')}`);
+    // the precomputed city and district dashboards alone: what a job run adds after it refreshed figures (nothing else is due at this clock)
+    await pool.query('delete from supervision_dashboard_snapshots');
+    const ts = performance.now();
+    await refreshDashboardCache(deps);
+    const built = (await pool.query<{ n: number; kb: number }>('select count(*)::int as n, (sum(length(body) + length(schools)) / 1024)::int as kb from supervision_dashboard_snapshots')).rows[0]!;
+    console.log(`  job: building the precomputed dashboards (${built.n} rows: the city and its districts, this year; ${fmt(built.kb)} kB): ${secs(performance.now() - ts)} s`);
+    // target lists bound to metrics: two of the city's, one of a district's
+    const year = now.getUTCFullYear();
+    const targetIds = (await pool.query<{ id: string }>(`insert into supervision_targets (region_id, owner_unit_id, owner_path, year, list, seq, task, metric_key, comparator, target_value, client_id, created_at, updated_at)
+      values (1, 1, '/1/', $1, 1, 1, '心理测评覆盖率', 'screening_coverage', 'at_least', 95, gen_random_uuid(), $2, $2),
+             (1, 1, '/1/', $1, 2, 1, '心理健康课开课达标', 'lesson_class_compliance', 'at_least', 90, gen_random_uuid(), $2, $2),
+             (1, 2, '/1/2/', $1, 3, 1, '家长课堂覆盖', 'parent_session_reach', 'at_least', 80, gen_random_uuid(), $2, $2)
+      returning id`, [year, now])).rows.map((r) => r.id);
 
     console.log(`  ${'query'.padEnd(72)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}  p95 < 300 ms`);
     const show = (t: Timing) => {
@@ -243,12 +259,24 @@ export async function benchDashboards(args: string[]): Promise<void> {
     show(await time('  part: figuresFor(city, this year) from the cache', runs, () => figuresFor(deps, 1, now.getUTCFullYear(), cached)));
     show(await time('  part: totalsFor(city, four years before) from the cache', runs, () => totalsFor(deps, 1, [1, 2, 3, 4].map((i) => now.getUTCFullYear() - i), 1, cached)));
     show(await time('  part: open alerts by school (city)', runs, () => openAlerts(deps, 1, '/1/')));
-    show(await time('  part: current screening completion (city) from the cache', runs, () => screeningFor(deps, 1, '/1/', cached)));
+    show(await time('  part: current screening completion (city) from the cache', runs, () => screeningFor(deps, 1, '/1/', cached.map((x) => x.id))));
     show(await time('dashboard: city', runs, () => dashboard(deps, cityAdmin, {})));
     show(await time('dashboard: a district', runs, () => dashboard(deps, districtAdmin, {})));
     show(await time('dashboard: a school', runs, () => dashboard(deps, leader, {})));
     show(await time('export: city (.xlsx; a download, not a page view)', Math.max(3, Math.floor(runs / 4)), () => dashboardWorkbook(deps, cityAdmin, {})));
     show(await time('export: a district (.xlsx; a download, not a page view)', Math.max(3, Math.floor(runs / 4)), () => dashboardWorkbook(deps, districtAdmin, {})));
+    show(await time('targets: the year\'s lists with progress (city)', runs, () => listTargets(deps, cityAdmin, year)));
+    show(await time('targets: the year\'s lists with progress (a district)', runs, () => listTargets(deps, districtAdmin, year)));
+    show(await time('targets: a target\'s progress by district (city)', runs, () => targetProgressOf(deps, cityAdmin, targetIds[0]!, {})));
+    show(await time('targets: a target\'s progress, its schools (a district)', runs, () => targetProgressOf(deps, districtAdmin, targetIds[0]!, {})));
+    await pool.query('delete from supervision_targets where id = any($1::uuid[])', [targetIds]);
+    // the job when this year's figures are due again (every ten minutes): each metric of this year, the open campaigns' completion, then the dashboards
+    const later = new Date(now.getTime() + 11 * 60_000);
+    const tj = performance.now();
+    const redone = await refreshDashboardCache({ ...deps, clock: () => later });
+    console.log(`  job: this year's figures due again (every 10 minutes; ${redone} metric-years and the dashboards, no time budget): ${secs(performance.now() - tj)} s`);
+    const thisYearSlow = (await pool.query<{ metric_key: string; duration_ms: number }>('select metric_key, duration_ms from supervision_metric_cache_state where year = $1 and computed_at = $2 order by duration_ms desc limit 6', [year, later])).rows;
+    console.log(`    slowest: ${thisYearSlow.map((r) => `${r.metric_key} ${fmt(r.duration_ms)} ms`).join(', ')}`);
     // each metric live over the whole city: what the job spends per metric and year (the dashboard reads the cache)
     if (!args.includes('--no-metrics')) for (const m of ALL_METRICS) show(await time(`metric ${m.key} perSchool, live (city, ${fmt(city.length)} schools)`, 3, () => computeMetric(m, ctx)));
   } finally {

@@ -92,6 +92,7 @@ export const educationMetrics: MetricDefinition[] = [
       zh: '本学期（截至统计日）同时满足“每两个教学周（连续 10 个上学日）至少 1 节”和“每学期不少于 10 节（学期中按已过上学日折算）”的班级数 / 在用班级数。节假日不计，调休上课日计入。',
       en: 'Classes that, this term up to the day measured, had a lesson in every 10 consecutive school days and at least 10 lessons a term (pro-rated while the term runs) / active classes. Holidays do not count; make-up school days do.',
     },
+    batch: 'education',
     async perSchool(ctx) {
       const { figures } = await figuresOf(ctx);
       return ctx.schools.map((s) => ({ schoolId: s.id, numerator: figures.get(s.id)?.compliantClasses ?? 0, denominator: figures.get(s.id)?.classes ?? 0 }));
@@ -103,6 +104,7 @@ export const educationMetrics: MetricDefinition[] = [
     label: { zh: '开设心理健康课的学校比例', en: 'Schools offering mental-health lessons' },
     unit: 'percent',
     definition: { zh: '本学期（截至统计日）至少登记 1 节心理健康课的学校：每校 1/1 或 0/1。', en: 'Schools with at least one mental-health lesson recorded this term: 1/1 or 0/1 per school.' },
+    batch: 'education',
     async perSchool(ctx) {
       const { figures } = await figuresOf(ctx);
       return ctx.schools.map((s) => ({ schoolId: s.id, numerator: figures.get(s.id)?.offersLessons ? 1 : 0, denominator: 1 }));
@@ -114,6 +116,7 @@ export const educationMetrics: MetricDefinition[] = [
     label: { zh: '学科渗透研究活动达标学校比例', en: 'Schools with enough subject-infusion research activities' },
     unit: 'percent',
     definition: { zh: `本学期（截至统计日）开展学科渗透研究活动不少于 ${INFUSION_PER_TERM} 次的学校：每校 1/1 或 0/1。`, en: `Schools with at least ${INFUSION_PER_TERM} subject-infusion research activities this term: 1/1 or 0/1 per school.` },
+    batch: 'education',
     async perSchool(ctx) {
       const { figures } = await figuresOf(ctx);
       return ctx.schools.map((s) => ({ schoolId: s.id, numerator: (figures.get(s.id)?.infusion ?? 0) >= INFUSION_PER_TERM ? 1 : 0, denominator: 1 }));
@@ -125,6 +128,7 @@ export const educationMetrics: MetricDefinition[] = [
     label: { zh: '每月开展心理教研活动的学校比例', en: 'Schools with a teaching-research activity every month' },
     unit: 'percent',
     definition: { zh: '本学期已结束的每个月都有心理教研活动（本校或所在区县组织）的学校：每校 1/1 或 0/1。', en: 'Schools with a teaching-research activity (their own or their district\'s) in every month of the term that is over: 1/1 or 0/1 per school.' },
+    batch: 'education',
     async perSchool(ctx) {
       const { figures } = await figuresOf(ctx);
       return ctx.schools.map((s) => ({ schoolId: s.id, numerator: figures.get(s.id)?.researchOk ? 1 : 0, denominator: 1 }));
@@ -136,6 +140,7 @@ export const educationMetrics: MetricDefinition[] = [
     label: { zh: '心理健康主题活动次数', en: 'Themed mental-health events' },
     unit: 'count',
     definition: { zh: '本学期（截至统计日）登记的主题活动次数（5·25、10·10、开学季、考前减压、毕业年级专场等）。', en: 'Themed events recorded this term (5·25, 10·10, term start, exam relief, graduating grades, other).' },
+    batch: 'education',
     async perSchool(ctx) {
       const { figures } = await figuresOf(ctx);
       return ctx.schools.map((s) => ({ schoolId: s.id, numerator: figures.get(s.id)?.themed ?? 0, denominator: 1 }));
@@ -147,6 +152,7 @@ export const educationMetrics: MetricDefinition[] = [
     label: { zh: '学生心理社团数', en: 'Student psych clubs' },
     unit: 'count',
     definition: { zh: '在册（活跃）的学生心理社团个数。', en: 'Active student psych clubs.' },
+    batch: 'education',
     async perSchool(ctx) {
       const { figures } = await figuresOf(ctx);
       return ctx.schools.map((s) => ({ schoolId: s.id, numerator: figures.get(s.id)?.clubs ?? 0, denominator: 1 }));

@@ -23,6 +23,7 @@ import { auditActor } from '../org/service.js';
 import { cstToday } from '../screening/campaigns.js';
 import { computeMetric, metricContext, periodOf, schoolsUnder } from './compute.js';
 import { figuresFor, schoolsFor, screeningFor, totalsFor } from './dashboard-cache.js';
+import { snapshotBody } from './dashboard-snapshot.js';
 import type { MetricDefinition, MetricSchool, SchoolFigure } from './metric-types.js';
 import { ALL_METRICS } from './metric-registry.js';
 
@@ -100,7 +101,7 @@ export async function openAlerts(deps: Deps, regionId: number, unitPath: string)
   return new Map(list.map((r) => [r.school_id, { yellow: r.yellow, orange: r.orange, red: r.red }]));
 }
 
-interface Group {
+export interface Group {
   unitId: number | null;
   kind: 'district' | 'school' | 'municipal';
   name: string;
@@ -109,7 +110,7 @@ interface Group {
 }
 
 /** The child groups of a unit: its districts and (as one group) its municipal schools for a city, its schools for a district. */
-async function childGroups(deps: Deps, unit: DashboardUnit, schoolsP: Promise<MetricSchool[]>): Promise<Group[]> {
+export async function childGroups(deps: Deps, unit: DashboardUnit, schoolsP: Promise<MetricSchool[]>): Promise<Group[]> {
   if (unit.kind === 'school') return [];
   if (unit.kind === 'district') return (await schoolsP).map((s) => ({ unitId: s.id, kind: 'school', name: s.name, schoolKind: s.schoolKind, schools: [s] }));
   const [districts, schools] = await Promise.all([
@@ -131,45 +132,71 @@ async function childGroups(deps: Deps, unit: DashboardUnit, schoolsP: Promise<Me
   return groups;
 }
 
-function alertsOf(list: readonly MetricSchool[], bySchool: Map<number, { yellow: number; orange: number; red: number }>, suppress: boolean): AlertsOut {
-  const sum = { yellow: 0, orange: 0, red: 0 };
-  for (const s of list) {
-    const a = bySchool.get(s.id);
-    if (!a) continue;
-    sum.yellow += a.yellow;
-    sum.orange += a.orange;
-    sum.red += a.red;
-  }
-  return suppressRow(sum, !suppress);
+/** A sum of numerators and denominators. */
+export interface Sums {
+  numerator: number;
+  denominator: number;
 }
 
-export async function dashboard(deps: Deps, caller: Caller, q: z.infer<typeof contracts.DashboardQuery>, metrics: readonly MetricDefinition[] = ALL_METRICS): Promise<DashboardOut> {
-  const unit = await dashboardUnit(deps, caller, q.unitId);
-  const year = q.year ?? Number(cstToday(deps.clock()).slice(0, 4));
+type Ranked = z.infer<typeof contracts.DashboardRanked>;
+
+/**
+ * A city's or a district's dashboard before the reader's privacy rules are applied: each metric's
+ * sums for the unit and for the years of its trend, the rankings as a reader outside the schools
+ * sees them (a school whose figure would be hidden left out), each child group's sums and schools.
+ * The job stores it per unit and year (dashboard-snapshot.ts); the request applies the hiding rules
+ * for its caller (present). A school's page and a reader inside a school are assembled per request.
+ */
+export interface Assembled {
+  /** the metrics' keys, in the order of `metrics` */
+  keys: string[];
+  schools: number;
+  students: number;
+  /** every school of the unit (the open alerts are summed over them) */
+  schoolIds: number[];
+  metrics: { total: Sums; points: ({ year: number } & Sums)[]; top: Ranked[]; bottom: Ranked[] }[];
+  children: { unitId: number | null; kind: 'district' | 'school' | 'municipal'; name: string; schoolKind: string | null; students: number; ids: number[]; sums: Sums[] }[];
+  /** the oldest cached figure used (ISO); null when all were computed live */
+  computedAt: string | null;
+}
+
+/** What a unit's dashboard is built from: its schools, the year's per-school figures, the earlier years' totals, its child groups. */
+export interface Gathered {
+  schools: MetricSchool[];
+  figures: Map<string, SchoolFigure[]>;
+  totals: Map<number, Map<string, Sums>>;
+  groups: Group[];
+  computedAt: Date | null;
+}
+
+/** The figures behind a unit's dashboard: from the cache where it has them, live otherwise (dashboard-cache.ts). */
+export async function gather(deps: Deps, regionId: number, unit: DashboardUnit, year: number, metrics: readonly MetricDefinition[]): Promise<Gathered> {
   const years = trendYears(year, TREND_YEARS);
   // the queries run side by side (a handful of the pool's connections); those needing the schools wait for them
-  const schoolsP = schoolsFor(deps, caller.regionId, unit.path);
+  const schoolsP = schoolsFor(deps, regionId, unit.path);
   const withSchools = <T>(f: (schools: MetricSchool[]) => Promise<T>) => schoolsP.then(({ schools: list }) => f(list));
-  const [{ schools, computedAt: studentsAt }, current, totals, parents, groups, alerts, screening] = await Promise.all([
+  const [{ schools, computedAt: studentsAt }, current, totals, groups] = await Promise.all([
     schoolsP,
-    withSchools((list) => figuresFor(deps, caller.regionId, year, list, metrics)),
-    withSchools((list) => totalsFor(deps, caller.regionId, years.slice(0, -1), unit.id, list, metrics)),
-    parentsOf(deps, caller, unit),
+    withSchools((list) => figuresFor(deps, regionId, year, list, metrics)),
+    withSchools((list) => totalsFor(deps, regionId, years.slice(0, -1), unit.id, list, metrics)),
     childGroups(deps, unit, schoolsP.then((r) => r.schools)),
-    openAlerts(deps, caller.regionId, unit.path),
-    withSchools((list) => screeningFor(deps, caller.regionId, unit.path, list)),
   ]);
-  const suppress = !(unit.kind === 'school' && caller.assignments.some((a) => roleHas(a.role, 'supervision.read') && a.orgPath?.startsWith(unit.path)));
-  const schoolById = new Map(schools.map((s) => [s.id, s]));
-  const districtNames = new Map(groups.filter((g) => g.kind === 'district').map((g) => [g.unitId, g.name]));
+  return { schools, figures: current.figures, totals, groups, computedAt: oldest(current.computedAt, studentsAt) };
+}
 
+/** The unit's sums, trend points, rankings (for a reader outside the schools when `outside`) and child groups. */
+export function assemble(g: Gathered, unit: DashboardUnit, year: number, metrics: readonly MetricDefinition[], outside: boolean): Assembled {
+  const years = trendYears(year, TREND_YEARS);
+  const schoolById = new Map(g.schools.map((s) => [s.id, s]));
+  const districtNames = new Map(g.groups.filter((x) => x.kind === 'district').map((x) => [x.unitId, x.name]));
+  const groupOf = new Map(g.groups.flatMap((x, i) => x.schools.map((s) => [s.id, i] as const)));
+  const childSums = g.groups.map(() => [] as Sums[]);
   const metricsOut = metrics.map((m) => {
-    const figures = current.figures.get(m.key) ?? [];
+    const figures = g.figures.get(m.key) ?? [];
     const total = sumOf(figures);
-    const points = years.map((y) => ({ year: y, ...(y === year ? total : (totals.get(y)?.get(m.key) ?? { numerator: 0, denominator: 0 })) }));
-    const trend = yearsWithData(points, year).map((p) => ({ year: p.year, ...figureOf(p, m.unit, hiddenOf(m, [p], suppress)[0]) }));
+    const points = years.map((y) => ({ year: y, ...(y === year ? total : (g.totals.get(y)?.get(m.key) ?? { numerator: 0, denominator: 0 })) }));
     // a school whose figure would be hidden is left out of the rankings
-    const small = hiddenOf(m, figures, suppress);
+    const small = hiddenOf(m, figures, outside);
     // only schools with a value are ranked: build those entries alone, as plain literals (2,000 schools × every metric)
     const valued: (SchoolFigure & { name: string; value: number })[] = [];
     if (unit.kind !== 'school') {
@@ -180,46 +207,94 @@ export async function dashboard(deps: Deps, caller: Caller, q: z.infer<typeof co
       }
     }
     const ranked = unit.kind === 'school' ? { top: [], bottom: [] } : rankTopBottom(valued);
-    const rank = (r: SchoolFigure & { name: string; value: number }) => ({
+    const rank = (r: SchoolFigure & { name: string; value: number }): Ranked => ({
       schoolId: r.schoolId, name: r.name, value: r.value, numerator: r.numerator, denominator: r.denominator,
       districtName: unit.kind === 'city' ? (districtNames.get(schoolById.get(r.schoolId)?.districtId ?? null) ?? MUNICIPAL_GROUP) : null,
     });
-    return { key: m.key, label: m.label, definition: m.definition, unit: m.unit, figure: figureOf(total, m.unit, hiddenOf(m, [total], suppress)[0]), trend, top: ranked.top.map(rank), bottom: ranked.bottom.map(rank) };
-  });
-
-  // each metric's figure per child, the children's figures hidden together (core hiddenFigures: siblings next to their total)
-  const groupOf = new Map(groups.flatMap((g, i) => g.schools.map((s) => [s.id, i] as const)));
-  const childFigures = new Map(metrics.map((m) => {
-    const sums = groups.map(() => ({ numerator: 0, denominator: 0 }));
-    for (const f of current.figures.get(m.key) ?? []) {
+    // each child's sums of this metric
+    const sums = g.groups.map(() => ({ numerator: 0, denominator: 0 }));
+    for (const f of figures) {
       const i = groupOf.get(f.schoolId);
       if (i === undefined) continue;
       sums[i]!.numerator += f.numerator;
       sums[i]!.denominator += f.denominator;
     }
-    const hidden = hiddenOf(m, sums, suppress);
-    return [m.key, sums.map((f, i) => figureOf(f, m.unit, hidden[i]))] as const;
-  }));
-  const children: ChildOut[] = groups.map((g, i) => {
-    const figures: Record<string, FigureOut> = {};
-    for (const m of metrics) figures[m.key] = childFigures.get(m.key)![i]!;
-    return { unitId: g.unitId, kind: g.kind, name: g.name, schoolKind: g.schoolKind, schools: g.schools.length, students: g.schools.reduce((n, s) => n + s.students, 0), figures, alerts: alertsOf(g.schools, alerts, suppress) };
+    sums.forEach((s, i) => childSums[i]!.push(s));
+    return { total, points, top: ranked.top.map(rank), bottom: ranked.bottom.map(rank) };
   });
-
   return {
-    unit: { id: unit.id, name: unit.name, kind: unit.kind },
-    parents,
-    year,
-    ...periodOf(year, deps.clock()),
-    schools: schools.length,
-    students: schools.reduce((n, s) => n + s.students, 0),
+    keys: metrics.map((m) => m.key),
+    schools: g.schools.length,
+    students: g.schools.reduce((n, s) => n + s.students, 0),
+    schoolIds: g.schools.map((s) => s.id),
+    metrics: metricsOut,
+    children: g.groups.map((x, i) => ({ unitId: x.unitId, kind: x.kind, name: x.name, schoolKind: x.schoolKind, students: x.schools.reduce((n, s) => n + s.students, 0), ids: x.schools.map((s) => s.id), sums: childSums[i]! })),
+    computedAt: g.computedAt?.toISOString() ?? null,
+  };
+}
+
+type OpenAlerts = Map<number, { yellow: number; orange: number; red: number }>;
+
+function alertsOfIds(ids: readonly number[], bySchool: OpenAlerts, suppress: boolean): AlertsOut {
+  const sum = { yellow: 0, orange: 0, red: 0 };
+  for (const id of ids) {
+    const a = bySchool.get(id);
+    if (!a) continue;
+    sum.yellow += a.yellow;
+    sum.orange += a.orange;
+    sum.red += a.red;
+  }
+  return suppressRow(sum, !suppress);
+}
+
+/** The response for this reader: the assembled figures with the hiding rules of a reader outside (`suppress`) or inside the school applied, the live parts beside them. */
+export function present(a: Assembled, metrics: readonly MetricDefinition[], suppress: boolean, live: { unit: DashboardUnit; year: number; now: Date; parents: DashboardOut['parents']; alerts: OpenAlerts; screening: DashboardOut['screening'] }): DashboardOut {
+  const metricsOut = metrics.map((m, k) => {
+    const x = a.metrics[k]!;
+    const trend = yearsWithData(x.points, live.year).map((p) => ({ year: p.year, ...figureOf(p, m.unit, hiddenOf(m, [p], suppress)[0]) }));
+    return { key: m.key, label: m.label, definition: m.definition, unit: m.unit, figure: figureOf(x.total, m.unit, hiddenOf(m, [x.total], suppress)[0]), trend, top: x.top, bottom: x.bottom };
+  });
+  // each metric's figure per child, the children's figures hidden together (core hiddenFigures: siblings next to their total)
+  const childFigures = metrics.map((m, k) => {
+    const sums = a.children.map((c) => c.sums[k]!);
+    const hidden = hiddenOf(m, sums, suppress);
+    return sums.map((f, i) => figureOf(f, m.unit, hidden[i]));
+  });
+  const children: ChildOut[] = a.children.map((c, i) => {
+    const figures: Record<string, FigureOut> = {};
+    metrics.forEach((m, k) => (figures[m.key] = childFigures[k]![i]!));
+    return { unitId: c.unitId, kind: c.kind, name: c.name, schoolKind: c.schoolKind, schools: c.ids.length, students: c.students, figures, alerts: alertsOfIds(c.ids, live.alerts, suppress) };
+  });
+  return {
+    unit: { id: live.unit.id, name: live.unit.name, kind: live.unit.kind },
+    parents: live.parents,
+    year: live.year,
+    ...periodOf(live.year, live.now),
+    schools: a.schools,
+    students: a.students,
     metrics: metricsOut,
     children,
-    alerts: alertsOf(schools, alerts, suppress),
+    alerts: alertsOfIds(a.schoolIds, live.alerts, suppress),
     suppressed: suppress,
-    screening,
-    computedAt: oldest(current.computedAt, studentsAt)?.toISOString() ?? null,
+    screening: live.screening,
+    computedAt: a.computedAt,
   };
+}
+
+export async function dashboard(deps: Deps, caller: Caller, q: z.infer<typeof contracts.DashboardQuery>, metrics: readonly MetricDefinition[] = ALL_METRICS): Promise<DashboardOut> {
+  const unit = await dashboardUnit(deps, caller, q.unitId);
+  const year = q.year ?? Number(cstToday(deps.clock()).slice(0, 4));
+  const suppress = readerOutside(caller, unit);
+  // a city's or a district's page read from outside the schools: the job's precomputed row when it has one for these metrics (one read by key)
+  const stored = unit.kind !== 'school' && suppress ? await snapshotBody(deps, caller.regionId, year, unit.id, metrics) : null;
+  const assembledP = stored ? Promise.resolve(stored) : gather(deps, caller.regionId, unit, year, metrics).then((g) => assemble(g, unit, year, metrics, suppress));
+  const [a, parents, alerts, screening] = await Promise.all([
+    assembledP,
+    parentsOf(deps, caller, unit),
+    openAlerts(deps, caller.regionId, unit.path),
+    assembledP.then((x) => screeningFor(deps, caller.regionId, unit.path, x.schoolIds)),
+  ]);
+  return present(a, metrics, suppress, { unit, year, now: deps.clock(), parents, alerts, screening });
 }
 
 /** The records behind one school's figure of one metric (drill-down), paged; audited. */

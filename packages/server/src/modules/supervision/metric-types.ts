@@ -55,6 +55,12 @@ export interface MetricDefinition {
    * a school, a school's or a district's figure counting 1–4 of them is suppressed (core hiddenFigures).
    */
   countsStudents?: boolean;
+  /**
+   * Metrics with the same batch compute their figures from one memoised computation per context
+   * (education's per-school term figures): the cache job computes them one after the other in the
+   * same run, sharing the context, even past its time budget.
+   */
+  batch?: string;
   /** how it is defined, in one or two sentences (shown next to the figure) */
   definition: { zh: string; en: string };
   /** one figure for each school in ctx.schools (schools with nothing to count get denominator 0), in a few queries for all schools at once */

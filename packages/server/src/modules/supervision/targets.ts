@@ -7,8 +7,10 @@
  * lists, or a district's additions. A target outside the caller's reach answers 404, in the query.
  * Every change is audited; a change of the metric binding is kept in supervision_target_versions.
  *
- * Figures go through compute.ts (schoolsSeenBy / metricContext / computeMetric): one computation of
- * each metric per request, over all schools at once, rolled up by core's sums.
+ * Figures come from the dashboard's cache of per-school figures where the job has them
+ * (dashboard-cache.ts figuresFor: the page says nothing older than ten minutes), computed live
+ * (compute.ts) otherwise: all bound metrics of a request at once, rolled up by core's sums. The
+ * records behind a school's figure are always read live.
  */
 import { hiddenFigures, metricValue, rollUp, sumFigures, targetProgress, type contracts, type Figure, type Scope } from '@xinyu/core';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
@@ -20,6 +22,7 @@ import { hasPermission, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
 import { auditActor } from '../org/service.js';
 import { computeMetric, metricContext, periodOf, schoolsSeenBy } from './compute.js';
+import { figuresFor, schoolsFor } from './dashboard-cache.js';
 import { metricByKey } from './metric-registry.js';
 import type { MetricDefinition, MetricSchool, SchoolFigure } from './metric-types.js';
 import { supervisionTargets, supervisionTargetVersions } from './tables.js';
@@ -130,10 +133,9 @@ export async function listTargets(deps: Deps, caller: Caller, year: number): Pro
     .orderBy(asc(supervisionTargets.list), asc(sql`length(${supervisionTargets.ownerPath})`), asc(supervisionTargets.seq), asc(supervisionTargets.createdAt));
   const bound = list.filter((t) => t.metricKey && metricByKey(t.metricKey));
   const area = await areaOf(deps.db, caller, scope);
-  const schools = bound.length ? await schoolsSeenBy(deps, caller.regionId, scope, (await regionRoot(deps.db, caller.regionId)).path) : [];
-  const ctx = metricContext(deps, caller.regionId, year, schools);
-  const byMetric = new Map<string, SchoolFigure[]>();
-  for (const key of new Set(bound.map((t) => t.metricKey!))) byMetric.set(key, await computeMetric(metricByKey(key)!, ctx));
+  const schools = bound.length ? await schoolsSeen(deps, caller.regionId, scope, (await regionRoot(deps.db, caller.regionId)).path) : [];
+  // every bound metric at once: the dashboard's cached figures where the job has them, the rest live side by side
+  const byMetric = bound.length ? (await figuresFor(deps, caller.regionId, year, schools, [...new Set(bound.map((t) => t.metricKey!))].map((k) => metricByKey(k)!))).figures : new Map<string, SchoolFigure[]>();
   const owners = await ownerNames(deps.db, list.map((t) => t.ownerUnitId));
   const areaDistrict = area.kind === 'district' ? area.id : null;
   const items = list.map((t) => {
@@ -239,6 +241,19 @@ export async function updateTarget(deps: Deps, caller: Caller, id: string, body:
   return getTarget(deps, caller, id);
 }
 
+/**
+ * The schools under `within` that the reader sees (compute.ts schoolsSeenBy), their students from the
+ * dashboard's cache when it has this year's (dashboard-cache.ts schoolsFor): the figures beside them
+ * come from the same cache.
+ */
+async function schoolsSeen(deps: Deps, regionId: number, scope: Scope, within: string): Promise<MetricSchool[]> {
+  const roots = scope.orgPaths.map((p) => (p.startsWith(within) ? p : within.startsWith(p) ? within : null)).filter((p): p is string => p !== null);
+  const outer = [...new Set(roots)].filter((r, _, all) => !all.some((o) => o !== r && r.startsWith(o)));
+  const lists = await Promise.all(outer.map(async (r) => (await schoolsFor(deps, regionId, r)).schools));
+  const seen = new Map(lists.flat().map((x) => [x.id, x]));
+  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 /** The schools of a target the caller may see (its owner's area ∩ the caller's scope). */
 async function targetSchools(deps: Deps, caller: Caller, t: TargetRow): Promise<MetricSchool[]> {
   return schoolsSeenBy(deps, caller.regionId, scopeOf(caller, 'supervision.read'), t.ownerPath);
@@ -260,8 +275,8 @@ export async function targetProgressOf(deps: Deps, caller: Caller, id: string, q
   const m = boundMetric(t);
   const scope = scopeOf(caller, 'supervision.read');
   const area = await areaOf(deps.db, caller, scope);
-  const schools = await targetSchools(deps, caller, t);
-  const figs = await computeMetric(m, metricContext(deps, caller.regionId, t.year, schools));
+  const schools = await schoolsSeen(deps, caller.regionId, scope, t.ownerPath);
+  const figs = (await figuresFor(deps, caller.regionId, t.year, schools, [m])).figures.get(m.key) ?? [];
   const districtOf = new Map(schools.map((s) => [s.id, s.districtId]));
   const byDistrict = rollUp(figs, (sid) => districtOf.get(sid) ?? null);
   if (q.districtId !== undefined && !byDistrict.has(q.districtId)) throw notFound();

@@ -1,0 +1,125 @@
+/**
+ * The dashboard's precomputed rows (supervision_dashboard_snapshots): for the city and each district
+ * of a region and a year, everything its dashboard needs — every metric's sums, trend points and
+ * rankings, each child's sums (dashboard.ts assemble) — and each school's row of its export, built by
+ * the job `dashboard figures` from the cached figures right after it refreshes them. A request for a
+ * city's or a district's page is then one read by primary key plus the reader's hiding rules
+ * (dashboard.ts present, exports.ts); the open alerts and the screening completion stay live.
+ *
+ * A row is used only for the metrics it was built for (their keys in order), and rebuilt when a
+ * cached figure it depends on (the year's and the four years' before, the students) is newer than it.
+ * A year is precomputed when all of that is cached (this year, with the five years the job keeps); a
+ * page the rows do not cover (a school, a reader inside a school, an older year) is assembled per
+ * request as before, with the same result.
+ */
+import { SCHOOL_KIND_LABEL, trendYears, type SchoolKind } from '@xinyu/core';
+import { sql } from 'drizzle-orm';
+import { rows } from '../../db/client.js';
+import type { Deps } from '../../http/context.js';
+import { assemble, gather, MUNICIPAL_GROUP, TREND_YEARS, type Assembled, type DashboardUnit, type Gathered } from './dashboard.js';
+import type { MetricDefinition, MetricSchool } from './metric-types.js';
+
+/** One school's row of the export: its district, name, type, students and each metric's numerator and denominator (n0, d0, n1, d1 … in the metrics' order). */
+export interface ExportSchool {
+  id: number;
+  district: string;
+  school: string;
+  kind: string;
+  students: number;
+  f: number[];
+}
+
+const keysOf = (metrics: readonly MetricDefinition[]) => metrics.map((m) => m.key).join(',');
+
+/** The stored dashboard of a city or a district for these metrics and year, if the job has built it. */
+export async function snapshotBody(deps: Deps, regionId: number, year: number, unitId: number, metrics: readonly MetricDefinition[]): Promise<Assembled | null> {
+  const [r] = await rows<{ body: string }>(deps.db, sql`
+    select body from supervision_dashboard_snapshots where region_id = ${regionId} and year = ${year} and unit_id = ${unitId} and metric_keys = ${keysOf(metrics)}`);
+  return r ? (JSON.parse(r.body) as Assembled) : null;
+}
+
+/** The stored export rows of a city or a district (every school under it) for these metrics and year, if the job has built them. */
+export async function snapshotSchools(deps: Deps, regionId: number, year: number, unitId: number, metrics: readonly MetricDefinition[]): Promise<ExportSchool[] | null> {
+  const [r] = await rows<{ schools: string }>(deps.db, sql`
+    select schools from supervision_dashboard_snapshots where region_id = ${regionId} and year = ${year} and unit_id = ${unitId} and metric_keys = ${keysOf(metrics)}`);
+  return r ? (JSON.parse(r.schools) as ExportSchool[]) : null;
+}
+
+/** Each school's export row from its figures, the district names given (municipal schools: 市直学校). */
+export function exportRowsOf(schools: readonly MetricSchool[], figures: Map<string, { schoolId: number; numerator: number; denominator: number }[]>, metrics: readonly MetricDefinition[], districtName: (id: number | null) => string): ExportSchool[] {
+  const index = new Map(schools.map((s, i) => [s.id, i]));
+  const f = schools.map(() => new Array<number>(metrics.length * 2).fill(0));
+  metrics.forEach((m, k) => {
+    for (const x of figures.get(m.key) ?? []) {
+      const i = index.get(x.schoolId);
+      if (i === undefined) continue;
+      f[i]![2 * k] = x.numerator;
+      f[i]![2 * k + 1] = x.denominator;
+    }
+  });
+  return schools.map((s, i) => ({
+    id: s.id,
+    district: s.districtId === null ? MUNICIPAL_GROUP : districtName(s.districtId),
+    school: s.name,
+    kind: s.schoolKind ? (SCHOOL_KIND_LABEL[s.schoolKind as SchoolKind] ?? s.schoolKind) : '',
+    students: s.students,
+    f: f[i]!,
+  }));
+}
+
+/** The names of the districts of a region. */
+export async function districtNamesOf(deps: Deps, regionId: number): Promise<Map<number, string>> {
+  const list = await rows<{ id: number; name: string }>(deps.db, sql`select id, name from org_units where region_id = ${regionId} and kind = 'district'`);
+  return new Map(list.map((d) => [Number(d.id), d.name]));
+}
+
+/** Builds and stores the rows of the city and each active district of a region for a year. Returns how many units it stored. */
+async function build(deps: Deps, region: { id: number; path: string }, year: number, metrics: readonly MetricDefinition[], now: Date): Promise<number> {
+  const [units, names] = await Promise.all([
+    rows<DashboardUnit>(deps.db, sql`
+      select id, name, kind, path from org_units
+      where region_id = ${region.id} and (path = ${region.path} or (kind = 'district' and active and path like ${`${region.path}%`})) order by length(path), path`),
+    districtNamesOf(deps, region.id),
+  ]);
+  const keys = keysOf(metrics);
+  for (const unit of units) {
+    const g: Gathered = await gather(deps, region.id, unit, year, metrics);
+    const body = assemble(g, unit, year, metrics, true);
+    const schools = exportRowsOf(g.schools, g.figures, metrics, (id) => names.get(id ?? 0) ?? '');
+    await deps.db.execute(sql`
+      insert into supervision_dashboard_snapshots (region_id, year, unit_id, metric_keys, built_at, body, schools)
+      values (${region.id}, ${year}, ${unit.id}, ${keys}, ${now}, ${JSON.stringify(body)}, ${JSON.stringify(schools)})
+      on conflict (region_id, year, unit_id) do update set metric_keys = excluded.metric_keys, built_at = excluded.built_at, body = excluded.body, schools = excluded.schools`);
+  }
+  // units gone (a district closed): their rows go too
+  await deps.db.execute(sql`delete from supervision_dashboard_snapshots where region_id = ${region.id} and year = ${year} and unit_id <> all(${sql.param(units.map((u) => u.id))}::int[])`);
+  return units.length;
+}
+
+/**
+ * Rebuilds the rows of the years whose figures are all cached (each metric for the year and the four
+ * before, and this year's students) and changed since their rows were built, or whose rows are
+ * missing or were built for other metrics. Run by the job after it refreshed figures, in its
+ * transaction. Returns how many unit-years it built.
+ */
+export async function refreshSnapshots(deps: Deps, region: { id: number; path: string }, years: readonly number[], thisYear: number, metrics: readonly MetricDefinition[], studentsKey: string): Promise<number> {
+  const now = deps.clock();
+  const [states, built] = await Promise.all([
+    rows<{ year: number; metric_key: string; computed_at: Date }>(deps.db, sql`select year, metric_key, computed_at from supervision_metric_cache_state where region_id = ${region.id}`),
+    rows<{ year: number; metric_keys: string; built_at: Date; key_sets: number }>(deps.db, sql`
+      select year, min(metric_keys) as metric_keys, min(built_at) as built_at, count(distinct metric_keys)::int as key_sets
+      from supervision_dashboard_snapshots where region_id = ${region.id} group by year`),
+  ]);
+  const at = new Map(states.map((s) => [`${s.year}:${s.metric_key}`, new Date(s.computed_at).getTime()]));
+  const keys = keysOf(metrics);
+  let done = 0;
+  for (const year of years) {
+    const needed = [...trendYears(year, TREND_YEARS).flatMap((y) => metrics.map((m) => `${y}:${m.key}`)), `${thisYear}:${studentsKey}`];
+    if (!needed.every((k) => at.has(k))) continue;
+    const newest = Math.max(...needed.map((k) => at.get(k)!));
+    const b = built.find((x) => Number(x.year) === year);
+    if (b && b.key_sets === 1 && b.metric_keys === keys && new Date(b.built_at).getTime() >= newest) continue;
+    done += await build(deps, region, year, metrics, now);
+  }
+  return done;
+}
