@@ -9,7 +9,8 @@
 // Uses DATABASE_URL's server when set (in a new database), else a temporary PostgreSQL 15 server
 // with fsync on and the settings docs/operations.md recommends, reached through its Unix socket.
 // Options: --students N, --clients N, --no-kill, --cpu-prof (profiles of the server in the temp dir,
-// kept), --keep-db (the bench database is not dropped, for a look at its plans; DATABASE_URL only).
+// kept), --keep-db (the bench database is not dropped, for a look at its plans; DATABASE_URL only),
+// --pg-stats (the statements of the load from pg_stat_statements, when DATABASE_URL's server preloads it).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -425,6 +426,11 @@ export async function benchScreening(args: string[]): Promise<void> {
     const serverGroups = [server.child!.pid!];
     const cpu = new CpuMeter();
     await cpu.sample(serverGroups, pool, dbName);
+    // WAL written during the load (the whole server's, but nothing else runs on a temporary one)
+    const walLsn = async () => (await pool.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn')).rows[0]!.lsn;
+    const wal0 = await walLsn();
+    // --pg-stats: per-statement figures from pg_stat_statements (the server must preload it; DATABASE_URL)
+    const pgStats = args.includes('--pg-stats') && (await admin.query(`select pg_stat_statements_reset()`).then(() => true, () => false));
     const tStart = performance.now();
 
     const restartServer = async () => {
@@ -490,6 +496,12 @@ export async function benchScreening(args: string[]): Promise<void> {
     clearInterval(sampler);
     await cpu.sample(serverGroups, pool, dbName);
     const cpuMs = cpu.totals();
+    const walBytes = Number((await pool.query<{ b: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::bigint::text as b', [wal0])).rows[0]!.b);
+    const statements = pgStats
+      ? (await admin.query<{ calls: string; ms: string; rows: string; wal: string; query: string }>(
+          `select s.calls::text, round(s.total_exec_time::numeric, 0)::text as ms, s.rows::text, s.wal_bytes::text as wal, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 110) as query
+           from pg_stat_statements s join pg_database d on d.oid = s.dbid where d.datname = $1 order by s.total_exec_time desc limit 12`, [dbName])).rows
+      : [];
     const loadMs = performance.now() - tStart;
     await restart;
     for (const c of connections) c.close();
@@ -582,6 +594,7 @@ export async function benchScreening(args: string[]): Promise<void> {
       ['ceiling: plain INSERT, 1,000 rows × 4 conns', `${fmt(ceiling)} rows/s (${fmt(all.length)} rows in ${secs(ceilingMs)} s)`],
       ['whole run / ceiling', `${((rate / ceiling) * 100).toFixed(1)} %`],
       ['CPU per submission: server / PostgreSQL / clients', `${(cpuMs.server / done).toFixed(2)} / ${(cpuMs.postgres / done).toFixed(2)} / ${(cpuMs.client / done).toFixed(2)} ms (${secs(cpuMs.server + cpuMs.postgres + cpuMs.client)} CPU-s in ${secs(loadMs)} s on ${os.cpus().length} CPUs)`],
+      ['WAL per submission', `${fmt(walBytes / done)} bytes (${(walBytes / 1048576).toFixed(0)} MB)`],
       ['kill → ready', kill ? `${((readyAt - killAt) / 1000).toFixed(2)} s` : 'no kill'],
       ['retries (network errors / 5xx)', `${fmt(retries)} (${fmt(networkErrors)} / ${fmt(serverErrors)})`],
       ['duplicate acks (stored earlier, replayed)', fmt(duplicateAcks)],
@@ -593,6 +606,10 @@ export async function benchScreening(args: string[]): Promise<void> {
     for (const [name, ok, detail] of checks) console.log(`    ${ok ? 'OK  ' : 'FAIL'} ${name}: ${detail}`);
     console.log(`  results (${clients} keep-alive clients, one server process):`);
     for (const [k, v] of table) console.log(`    ${k.padEnd(w)}  ${v}`);
+    if (statements.length) {
+      console.log(`  statements during the load (pg_stat_statements, by total execution time; per submission):`);
+      for (const r of statements) console.log(`    ${(Number(r.ms) / done).toFixed(3).padStart(7)} ms  ${fmt(Number(r.calls)).padStart(7)} calls  ${fmt(Number(r.rows) / Math.max(1, Number(r.calls))).padStart(4)} rows/call  ${fmt(Number(r.wal) / done).padStart(6)} WAL B  ${r.query}`);
+    }
     const met = rate >= 2000 && percentile(lat, 99) < 300 && lostAcks === 0 && total === distinct && checks.every((c) => c[1]);
     console.log(`  target: ≥ 2,000 submissions/s, p99 < 300 ms, no lost or duplicated response: ${met ? 'met' : 'NOT met'}`);
     if (cpuProf) console.log(`  CPU profiles of the server (a killed one writes none): ${profDir}`);

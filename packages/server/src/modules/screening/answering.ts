@@ -41,7 +41,8 @@ function studentOf(caller: Caller): string {
   return id;
 }
 
-interface Context {
+/** What answering needs of the student and one campaign released to their class. */
+interface SheetContext {
   student_id: string;
   class_id: number;
   school_id: number;
@@ -50,21 +51,40 @@ interface Context {
   org_path: string;
   grade_level: number | null;
   campaign_id: string;
-  title: string;
-  purpose: string;
   plan: GradeBandPlan[];
   window_start: string;
   window_end: string;
   consent_for_all: boolean;
   consent: 'granted' | 'refused' | null;
+}
+
+/** The same with the campaign's title and purpose, for the student's task list. */
+interface Context extends SheetContext {
+  title: string;
+  purpose: string;
   [k: string]: unknown;
 }
 
-
-const contextColumns = sql`s.id as student_id, s.class_id, s.school_id, s.gender, s.birth_date::text as birth_date, s.org_path,
+const sheetColumns = sql`s.id as student_id, s.class_id, s.school_id, s.gender, s.birth_date::text as birth_date, s.org_path,
   coalesce(c.grade_level, g.grade_level)::int as grade_level,
-  k.id as campaign_id, k.title, k.purpose, k.plan, k.window_start::text as window_start, k.window_end::text as window_end, k.consent_for_all,
+  k.id as campaign_id, k.window_start::text as window_start, k.window_end::text as window_end, k.consent_for_all,
   sc.decision as consent`;
+const contextColumns = sql`${sheetColumns}, k.plan, k.title, k.purpose`;
+
+/**
+ * A campaign's plan, parsed once per text: every sheet request of a batch carries the same plan,
+ * and parsing it per request was a measurable part of the answering path.
+ */
+const planCache = new Map<string, GradeBandPlan[]>();
+function parsePlan(text: string): GradeBandPlan[] {
+  let plan = planCache.get(text);
+  if (!plan) {
+    plan = JSON.parse(text) as GradeBandPlan[];
+    if (planCache.size > 200) planCache.clear();
+    planCache.set(text, plan);
+  }
+  return plan;
+}
 
 /** One query: the student, their class's grade, and the published campaigns released to the class. */
 function contexts(db: Db, studentId: string): Promise<Context[]> {
@@ -88,12 +108,12 @@ function contexts(db: Db, studentId: string): Promise<Context[]> {
  * The student and one campaign released to their class (as `contexts`), or null. Concurrent
  * requests share one statement: every answer-sheet request and submit starts here.
  */
-function contextFor(db: Db, studentId: string, campaignId: string): Promise<Context | null> {
-  const batcher = batcherFor(db, 'screening-context', () => new Batcher<{ studentId: string; campaignId: string }, Context | null>(async (items) => {
-    const found = await prepared<Context>(
+function contextFor(db: Db, studentId: string, campaignId: string): Promise<SheetContext | null> {
+  const batcher = batcherFor(db, 'screening-context', () => new Batcher<{ studentId: string; campaignId: string }, SheetContext | null>(async (items) => {
+    const found = await prepared<Omit<SheetContext, 'plan'> & { plan: string }>(
       db,
-      'xinyu_screening_context_batch',
-      sql`select ${contextColumns}
+      'xinyu_screening_sheet_batch',
+      sql`select ${sheetColumns}, k.plan::text as plan
           from unnest(${sql.param(items.map((i) => i.studentId))}::uuid[], ${sql.param(items.map((i) => i.campaignId))}::uuid[]) as i(student_id, campaign_id)
           join students s on s.id = i.student_id and s.status = 'active'
           join org_units c on c.id = s.class_id
@@ -102,18 +122,18 @@ function contextFor(db: Db, studentId: string, campaignId: string): Promise<Cont
           join campaigns k on k.id = r.campaign_id and k.status = 'published'
           left join screening_consents sc on sc.campaign_id = k.id and sc.student_id = s.id`,
     );
-    const byKey = new Map(found.map((c) => [`${c.student_id}|${c.campaign_id}`, c]));
+    const byKey = new Map(found.map((c) => [`${c.student_id}|${c.campaign_id}`, { ...c, plan: parsePlan(c.plan) }]));
     return items.map((i) => byKey.get(`${i.studentId}|${i.campaignId}`) ?? null);
   }, { concurrency: 3, maxBatch: 500 }));
   return batcher.load({ studentId, campaignId });
 }
 
-function consentState(ctx: Context): 'not_needed' | 'waiting' | 'granted' | 'refused' {
+function consentState(ctx: SheetContext): 'not_needed' | 'waiting' | 'granted' | 'refused' {
   if (!needsGuardianConsent(ctx.birth_date, ctx.window_start, ctx.consent_for_all)) return 'not_needed';
   return ctx.consent ?? 'waiting';
 }
 
-function plannedFor(ctx: Context) {
+function plannedFor(ctx: SheetContext) {
   return ctx.grade_level == null ? [] : instrumentsForGrade(ctx.plan, ctx.grade_level);
 }
 
@@ -144,7 +164,7 @@ export async function myTasks(deps: Deps, caller: Caller, locale: 'zh-CN' | 'en-
 }
 
 interface Ready {
-  ctx: Context;
+  ctx: SheetContext;
   def: InstrumentDefinition;
 }
 
@@ -224,8 +244,8 @@ export async function saveDraft(deps: Deps, caller: Caller, campaignId: string, 
   const result = await rows<{ id: string }>(deps.db, sql`
     insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, school_id, class_id, grade_level, gender, started_at, updated_at)
     values (${caller.regionId}, ${campaignId}, ${ctx.student_id}, ${def.id}, ${def.version},
-      -- the student's own rows only, as in submit (see there)
-      (select coalesce(max(x.attempt), 0) + 1 from (select campaign_id, instrument_key, attempt from screening_responses where student_id = ${ctx.student_id} offset 0) x
+      -- after the sheet's superseded responses, as in submit (see there)
+      (select coalesce(max(x.attempt), 0) + 1 from (select campaign_id, instrument_key, attempt from screening_responses where student_id = ${ctx.student_id} and status = 'superseded' offset 0) x
         where x.campaign_id = ${campaignId} and x.instrument_key = ${def.id}),
       'in_progress', ${JSON.stringify(body.answers)}::jsonb, ${ctx.school_id}, ${ctx.class_id}, ${ctx.grade_level}, ${ctx.gender}, ${started}, ${now})
     on conflict (campaign_id, student_id, instrument_key) where status <> 'superseded'
@@ -336,9 +356,10 @@ const sheetKey = (r: { campaign_id: string; student_id: string; instrument_key: 
 /**
  * Stores submitted responses in one statement; returns the stored rows' keys. A sheet already
  * submitted is left alone and not returned; a draft becomes the submitted response (its start
- * time kept). Each attempt number is looked up among the student's own rows only ("offset 0"
- * keeps the other conditions out of the index choice: with statistics older than a campaign's
- * first burst of submissions the planner ANDed in the campaign's index, every row of it).
+ * time kept). A new response's attempt follows the sheet's superseded ones (re-tests), looked up
+ * in their small partial index ("offset 0" keeps the other conditions out of the index choice:
+ * with statistics older than a campaign's first burst of submissions the planner ANDed in the
+ * campaign's index, every row of it). The live response, if any, always has the highest attempt.
  */
 async function insertResponses(db: Db, list: ResponseRow[]): Promise<{ id: string; campaign_id: string; student_id: string; instrument_key: string }[]> {
   return prepared(db, 'xinyu_insert_responses', sql`
@@ -350,7 +371,7 @@ async function insertResponses(db: Db, list: ResponseRow[]): Promise<{ id: strin
       insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,
         school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)
       select v.region_id, v.campaign_id, v.student_id, v.instrument_key, v.instrument_version,
-        (select coalesce(max(x.attempt), 0) + 1 from (select campaign_id, instrument_key, attempt from screening_responses where student_id = v.student_id offset 0) x
+        (select coalesce(max(x.attempt), 0) + 1 from (select campaign_id, instrument_key, attempt from screening_responses where student_id = v.student_id and status = 'superseded' offset 0) x
           where x.campaign_id = v.campaign_id and x.instrument_key = v.instrument_key),
         'submitted', v.answers, v.client_id, v.school_id, v.class_id, v.grade_level, v.gender, v.started_at, v.submitted_at, v.duration_seconds, v.score, v.warning_level, v.valid, v.submitted_at
       from v
