@@ -21,6 +21,25 @@ export interface Config {
   sessionAbsoluteHours: number;
   lockoutFailures: number;
   lockoutMinutes: number;
+  /**
+   * Failed sign-ins from one address (any login names) within `loginWindowMinutes` that block the
+   * address for `lockoutMinutes` (credential stuffing); 0 turns the limit off.
+   */
+  loginSourceFailures: number;
+  /**
+   * Failed sign-ins from all addresses together within the window that block sign-in from addresses
+   * that have not signed anyone in for 30 days (stuffing spread over many addresses); 0 turns it off.
+   */
+  loginGlobalFailures: number;
+  loginWindowMinutes: number;
+  /** 等保 profile: the shortest password accepted (never below 8, the policy of core's PasswordPolicy) */
+  passwordMinLength: number;
+  /** 等保 profile: a password older than this must be changed at sign-in; 0 = no rotation */
+  passwordMaxAgeDays: number;
+  /** 等保 profile: a new password may not be any of the last N (the current one included); 0/1 = only not the current */
+  passwordHistory: number;
+  /** 等保 profile: accounts without a sign-in for this many days are disabled by a daily job; 0 = off */
+  staleAccountDays: number;
   /** cookies get `Secure` (behind TLS) */
   secureCookies: boolean;
   /** notification events are POSTed here (signed with the secret) when set */
@@ -55,6 +74,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteHours: Number(env.XINYU_SESSION_ABSOLUTE_HOURS ?? 12),
     lockoutFailures: Number(env.XINYU_LOCKOUT_FAILURES ?? 5),
     lockoutMinutes: Number(env.XINYU_LOCKOUT_MINUTES ?? 15),
+    loginSourceFailures: Number(env.XINYU_LOGIN_SOURCE_FAILURES ?? 50),
+    loginGlobalFailures: Number(env.XINYU_LOGIN_GLOBAL_FAILURES ?? 1000),
+    loginWindowMinutes: Number(env.XINYU_LOGIN_WINDOW_MINUTES ?? 15),
+    passwordMinLength: Math.max(8, Number(env.XINYU_PASSWORD_MIN_LENGTH ?? 8)),
+    passwordMaxAgeDays: Number(env.XINYU_PASSWORD_MAX_AGE_DAYS ?? 90),
+    passwordHistory: Number(env.XINYU_PASSWORD_HISTORY ?? 5),
+    staleAccountDays: Number(env.XINYU_STALE_ACCOUNT_DAYS ?? 0),
     secureCookies: env.XINYU_SECURE_COOKIES === '1',
     webhookUrl: env.XINYU_WEBHOOK_URL || undefined,
     webhookSecret: env.XINYU_WEBHOOK_SECRET || undefined,

@@ -19,9 +19,9 @@ export const authRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
     schema: {
       tags: ['auth'],
       summary: '登录（用户名、学籍号或手机号）',
-      description: '成功时设置会话 Cookie。账号或密码错误时统一返回 401 invalid_credentials；需要二次验证的角色未提供 totp 时返回 401 mfa_required。',
+      description: '成功时设置会话 Cookie。账号或密码错误时统一返回 401 invalid_credentials；需要二次验证的角色未提供 totp 时返回 401 mfa_required；同一登录名连续失败 5 次锁定 15 分钟（401 locked）；同一来源地址或全部地址的失败次数超过限额时返回 429 throttled。',
       body: contracts.LoginBody,
-      response: { 200: contracts.Me, ...errors },
+      response: { 200: contracts.Me, ...errors, 429: contracts.ErrorBody },
     },
   }, async (req, reply) => {
     const { token, caller } = await login(deps, req.body, {
