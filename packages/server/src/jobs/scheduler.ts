@@ -3,6 +3,7 @@ import { rows, type Db } from '../db/client.js';
 import type { Deps } from '../http/context.js';
 import { sendAppointmentReminders } from '../modules/counseling/reminders.js';
 import { escalateOverdueReferrals } from '../modules/crisis/escalation.js';
+import { disableStaleAccounts } from '../modules/auth/service.js';
 import { deliverOutbox } from '../modules/notify/service.js';
 import { refreshDashboardCache } from '../modules/supervision/dashboard-cache.js';
 import { auditSubmissions } from '../modules/screening/answering.js';
@@ -37,6 +38,8 @@ const JOBS: { name: string; lockKey: number; everyMs: number; run: (deps: Deps, 
   { name: 'referral escalation', lockKey: 7318106, everyMs: 60_000, run: (deps, tx) => escalateOverdueReferrals({ ...deps, db: tx }) },
   // the supervision dashboard's cached metric figures, stalest first, about two seconds a run
   { name: 'dashboard figures', lockKey: 7318107, everyMs: 60_000, run: (deps, tx) => refreshDashboardCache({ ...deps, db: tx }, 2000) },
+  // 等保: accounts of students who left, and (XINYU_STALE_ACCOUNT_DAYS) accounts unused too long, are disabled
+  { name: 'stale accounts', lockKey: 7318108, everyMs: 6 * 3600_000, run: (deps, tx) => disableStaleAccounts(deps, tx) },
 ];
 
 /** Starts the scheduled jobs; the returned function stops them and waits for a running one. */
