@@ -9,19 +9,36 @@ import type { Database } from './db/client.js';
 // database modules load only for the commands that use them: `score` and `totp` start fast
 
 const USAGE = `用法 usage: npm run cli -- <command>
-  audit verify                               检查审计日志哈希链 verify the audit hash chain
+  audit verify [--anchor SEQ:HASH]           检查审计日志哈希链 verify the audit hash chain (and that
+                                             it still holds a head recorded earlier)
+  audit head                                 打印链头 print the last row's SEQ:HASH (record it outside)
+  db grant-app-role ROLE [--password-env VAR] 建立最小权限的应用数据库角色（以属主身份运行）
+                                             grant a role that owns nothing what the app needs
+                                             (audit_log: SELECT and INSERT only); run as the owner
+  backup FILE                                备份 back up: pg_dump (DATABASE_URL) or the data directory
+  restore FILE                               恢复到空数据库或空目录并检查审计链 restore into an empty
+                                             database (DATABASE_URL) or data directory, then verify
   import-roster FILE --school CODE [--kind students|staff]
                                              导入学生（或教职工）名单 import a roster
   score QUESTIONNAIRE.json RESPONSE.json [--grade N] [--gender male|female]
                                              离线计分 score a FHIR QuestionnaireResponse (prints JSON)
   totp SECRET                                显示当前动态验证码 print the current TOTP code`;
 
-async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+async function withDb<T>(fn: (db: Database) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   const config = loadConfig();
   const { migrate, openDatabase } = await import('./db/client.js');
+  if (opts.migrate !== false && config.migrationDatabaseUrl && config.databaseUrl) {
+    // migrations as the owner; the command itself runs as DATABASE_URL's role
+    const owner = await openDatabase({ databaseUrl: config.migrationDatabaseUrl, poolSize: 1 });
+    try {
+      await migrate(owner);
+    } finally {
+      await owner.close();
+    }
+  }
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await migrate(database);
+    if (opts.migrate !== false && !(config.migrationDatabaseUrl && config.databaseUrl)) await migrate(database);
     return await fn(database);
   } finally {
     await database.close();
@@ -96,10 +113,22 @@ function flag(args: string[], name: string): string | undefined {
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...rest] = argv;
+  if (cmd === 'audit' && sub === 'head') {
+    return withDb(async ({ db }) => {
+      const { auditHeadOf } = await import('./modules/audit/service.js');
+      const head = await auditHeadOf(db);
+      console.log(head ? `${head.seq}:${head.hash}` : '0:');
+      return 0;
+    });
+  }
   if (cmd === 'audit' && sub === 'verify') {
+    const anchorArg = flag(rest, '--anchor');
+    const m = anchorArg ? /^(\d+):([0-9a-f]{64})$/.exec(anchorArg) : null;
+    if (anchorArg && !m) throw new CliError('--anchor 的格式为 SEQ:HASH（audit head 的输出）', 1);
+    const anchor = m ? { seq: Number(m[1]), hash: m[2]! } : undefined;
     return withDb(async ({ db }) => {
       const { verifyAuditChain } = await import('./modules/audit/service.js');
-      const r = await verifyAuditChain(db);
+      const r = await verifyAuditChain(db, undefined, anchor);
       if (r.ok) {
         console.log(`审计日志完整 audit chain OK: ${r.rows} rows verified`);
         return 0;
@@ -107,6 +136,63 @@ async function main(argv: string[]): Promise<number> {
       console.error(`审计日志被篡改 audit chain BROKEN at row ${r.firstBrokenSeq}: ${r.reason} (${r.rows} rows verified before it)`);
       return 2;
     });
+  }
+  if (cmd === 'db' && sub === 'grant-app-role' && rest[0]) {
+    const role = rest[0];
+    const passwordVar = flag(rest, '--password-env');
+    const password = passwordVar ? process.env[passwordVar] : undefined;
+    if (passwordVar && !password) throw new CliError(`环境变量 ${passwordVar} 未设置 (the password variable is empty)`, 1);
+    const config = loadConfig();
+    const url = config.migrationDatabaseUrl ?? config.databaseUrl;
+    if (!url) throw new CliError('需要 PostgreSQL：设置 XINYU_MIGRATION_DATABASE_URL（属主 owner）或 DATABASE_URL (the embedded database has no roles)', 1);
+    const { migrate, openDatabase } = await import('./db/client.js');
+    const { AppRoleError, auditPrivileges, grantAppRole } = await import('./modules/audit/app-role.js');
+    const owner = await openDatabase({ databaseUrl: url, poolSize: 1 });
+    try {
+      await migrate(owner);
+      const r = await grantAppRole(owner.db, role, password ? { password } : {});
+      const p = await auditPrivileges(owner.db, role);
+      console.log(`${r.created ? '已创建 created' : '已更新 updated'} role ${role}: read/write on ${r.tables} tables; audit_log: ${Object.entries(p).filter(([, v]) => v).map(([k]) => k).join(', ')}`);
+      console.log(`应用连接 connect the app as ${role} (DATABASE_URL), migrations as the owner (XINYU_MIGRATION_DATABASE_URL)`);
+      return 0;
+    } catch (e) {
+      if (e instanceof AppRoleError) throw new CliError(e.message, 2);
+      throw e;
+    } finally {
+      await owner.close();
+    }
+  }
+  if (cmd === 'backup' && sub) {
+    const config = loadConfig();
+    const file = path.resolve(sub);
+    if (fs.existsSync(file)) throw new CliError(`文件已存在 file exists: ${file}`, 1);
+    const { backupDataDir, backupPostgres } = await import('./modules/backup/service.js');
+    const r = config.databaseUrl ? backupPostgres(config.databaseUrl, file) : backupDataDir(config.dataDir, file);
+    console.log(`备份完成 backup written: ${r.file} (${(r.bytes / 1e6).toFixed(1)} MB, ${r.seconds.toFixed(1)} s, ${config.databaseUrl ? 'pg_dump custom format' : `data directory ${config.dataDir}`})`);
+    console.log('备份含学生的敏感数据：请加密保存；封存字段还需要数据密钥 (encrypt it; sealed fields also need the data key, kept separately)');
+    return 0;
+  }
+  if (cmd === 'restore' && sub) {
+    const config = loadConfig();
+    const file = path.resolve(sub);
+    if (!fs.existsSync(file)) throw new CliError(`找不到文件 file not found: ${file}`, 1);
+    const { backupKind, restoreDataDir, restorePostgres } = await import('./modules/backup/service.js');
+    const kind = backupKind(file);
+    if (kind === null) throw new CliError(`无法识别的备份文件 not a Xinyu backup: ${file}`, 1);
+    if (kind === 'pg_dump' && !config.databaseUrl) throw new CliError('pg_dump 备份需恢复到 PostgreSQL：设置 DATABASE_URL 为一个新建的空数据库', 1);
+    if (kind === 'data_dir' && config.databaseUrl) throw new CliError('数据目录备份需恢复到嵌入式数据库：不要设置 DATABASE_URL，用 XINYU_DATA_DIR 指定新目录', 1);
+    const r = kind === 'pg_dump' ? await restorePostgres(config.databaseUrl!, file) : restoreDataDir(file, config.dataDir);
+    console.log(`恢复完成 restored ${kind === 'pg_dump' ? 'into the database of DATABASE_URL' : `into ${config.dataDir}`} in ${r.seconds.toFixed(1)} s; 检查审计链 verifying the audit chain…`);
+    return withDb(async ({ db }) => {
+      const { verifyAuditChain } = await import('./modules/audit/service.js');
+      const v = await verifyAuditChain(db);
+      if (!v.ok) {
+        console.error(`审计日志被篡改 audit chain BROKEN at row ${v.firstBrokenSeq}: ${v.reason}`);
+        return 2;
+      }
+      console.log(`审计日志完整 audit chain OK: ${v.rows} rows verified`);
+      return 0;
+    }, { migrate: false });
   }
   if (cmd === 'import-roster' && sub) {
     const file = path.resolve(sub);
@@ -155,7 +241,12 @@ async function main(argv: string[]): Promise<number> {
   return 1;
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (e: unknown) => {
-  console.error(e instanceof DataDirLockedError ? e.message : e);
+main(process.argv.slice(2)).then((code) => process.exit(code), async (e: unknown) => {
+  if (e instanceof CliError) {
+    console.error(e.message);
+    process.exit(e.code);
+  }
+  const { BackupError } = await import('./modules/backup/service.js');
+  console.error(e instanceof DataDirLockedError || e instanceof BackupError ? e.message : e);
   process.exit(1);
 });

@@ -21,19 +21,28 @@ export interface AuditInput {
 
 /** JSON with sorted keys, so a row hashes the same after a round trip through jsonb. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
+    return `${out}]`;
   }
-  return JSON.stringify(value ?? null);
+  if (typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    // default sort: UTF-16 code units, as the `<` comparison the chain has always used
+    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) out += `${i ? ',' : ''}${JSON.stringify(keys[i])}:${canonicalJson(obj[keys[i]!])}`;
+    return `${out}}`;
+  }
+  return JSON.stringify(value);
 }
 
 interface ChainedFields {
   seq: number;
-  at: Date;
+  /** a Date, or the exact text of its toISOString() */
+  at: Date | string;
   actorId: string | null;
   actorName: string | null;
   action: string;
@@ -47,7 +56,7 @@ interface ChainedFields {
 
 export function rowHash(prevHash: string, r: ChainedFields): string {
   const content = canonicalJson([
-    prevHash, r.seq, r.at.toISOString(), r.actorId, r.actorName, r.action, r.objectType, r.objectId, r.outcome, r.ip, r.orgPath, r.detail,
+    prevHash, r.seq, typeof r.at === 'string' ? r.at : r.at.toISOString(), r.actorId, r.actorName, r.action, r.objectType, r.objectId, r.outcome, r.ip, r.orgPath, r.detail,
   ]);
   return createHash('sha256').update(content).digest('hex');
 }
@@ -106,31 +115,90 @@ export type VerifyResult =
   | { ok: true; rows: number }
   | { ok: false; rows: number; firstBrokenSeq: number; reason: string };
 
-/** Walks the whole chain in seq order and names the first row that does not verify. */
-export async function verifyAuditChain(db: Db, batch = 5000): Promise<VerifyResult> {
+/**
+ * A row's sequence number and hash recorded outside the database (`audit head`, e.g. daily into the
+ * operator's log or a ticket). Rows deleted from the end of the chain, or a chain recomputed by
+ * someone holding the owner role, only show against such a record.
+ */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+}
+
+export async function auditHeadOf(db: Db): Promise<AuditAnchor | null> {
+  const r = await rows<{ seq: number; hash: string }>(db, sql`select seq, hash from audit_log order by seq desc limit 1`);
+  return r[0] ? { seq: Number(r[0].seq), hash: r[0].hash } : null;
+}
+
+interface RawRow {
+  seq: number;
+  at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  outcome: string;
+  ip: string | null;
+  org_path: string | null;
+  detail: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+function fetchChainPage(db: Db, fromSeq: number, limit: number): Promise<RawRow[]> {
+  // `at` as the exact text of Date.toISOString() (UTC, milliseconds): no Date parsing per row
+  return rows<RawRow>(db, sql`
+    select seq, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, actor_id, actor_name, action, object_type, object_id,
+      outcome, ip, org_path, detail, prev_hash, hash
+    from audit_log where seq >= ${fromSeq} order by seq limit ${limit}`);
+}
+
+/**
+ * Walks the whole chain in seq order and names the first row that does not verify: a row whose
+ * content no longer matches its hash (edited), a missing sequence number (deleted), a row that does
+ * not link to the one before it (reordered, or inserted with a made-up hash). The next page is read
+ * while the current one is hashed.
+ */
+export async function verifyAuditChain(db: Db, batch = 10000, anchor?: AuditAnchor): Promise<VerifyResult> {
   let prevHash = GENESIS;
   let expectSeq = 1;
   let checked = 0;
-  for (;;) {
-    const page = await db
-      .select()
-      .from(auditLog)
-      .where(gte(auditLog.seq, expectSeq))
-      .orderBy(auditLog.seq)
-      .limit(batch);
-    if (!page.length) break;
+  let next: Promise<RawRow[]> | null = fetchChainPage(db, 1, batch);
+  while (next) {
+    const page: RawRow[] = await next;
+    const last = page[page.length - 1];
+    next = page.length === batch && last ? fetchChainPage(db, Number(last.seq) + 1, batch) : null;
     for (const r of page) {
-      if (r.seq !== expectSeq) return { ok: false, rows: checked, firstBrokenSeq: expectSeq, reason: `row ${expectSeq} is missing` };
-      if (r.prevHash !== prevHash) return { ok: false, rows: checked, firstBrokenSeq: r.seq, reason: `row ${r.seq} does not link to row ${r.seq - 1}` };
-      if (rowHash(prevHash, r) !== r.hash) return { ok: false, rows: checked, firstBrokenSeq: r.seq, reason: `row ${r.seq} was changed` };
+      const seq = Number(r.seq);
+      if (seq !== expectSeq) {
+        await next?.catch(() => undefined);
+        return { ok: false, rows: checked, firstBrokenSeq: expectSeq, reason: `row ${expectSeq} is missing` };
+      }
+      const fields: ChainedFields = {
+        seq, at: r.at, actorId: r.actor_id, actorName: r.actor_name, action: r.action, objectType: r.object_type, objectId: r.object_id,
+        outcome: r.outcome, ip: r.ip, orgPath: r.org_path, detail: typeof r.detail === 'string' ? JSON.parse(r.detail) as unknown : r.detail,
+      };
+      let reason: string | null = null;
+      if (r.prev_hash !== prevHash) reason = `row ${seq} does not link to row ${seq - 1}`;
+      else if (rowHash(prevHash, fields) !== r.hash) reason = `row ${seq} was changed`;
+      if (reason) {
+        await next?.catch(() => undefined);
+        return { ok: false, rows: checked, firstBrokenSeq: seq, reason };
+      }
+      if (anchor && seq === anchor.seq && r.hash !== anchor.hash) {
+        await next?.catch(() => undefined);
+        return { ok: false, rows: checked, firstBrokenSeq: seq, reason: `row ${seq} differs from the recorded head ${anchor.seq}:${anchor.hash.slice(0, 12)}… (the chain was rewritten up to here)` };
+      }
       prevHash = r.hash;
       expectSeq += 1;
       checked += 1;
     }
   }
+  if (anchor && checked < anchor.seq) return { ok: false, rows: checked, firstBrokenSeq: checked + 1, reason: `row ${checked + 1} is missing (the recorded head is row ${anchor.seq})` };
   // a deleted tail is caught by comparing with the highest sequence number ever issued
   const max = await rows<{ m: number | null }>(db, sql`select max(seq)::bigint as m from audit_log`);
-  if ((max[0]?.m ?? 0) !== checked) return { ok: false, rows: checked, firstBrokenSeq: checked + 1, reason: `row ${checked + 1} is missing` };
+  if (Number(max[0]?.m ?? 0) !== checked) return { ok: false, rows: checked, firstBrokenSeq: checked + 1, reason: `row ${checked + 1} is missing` };
   return { ok: true, rows: checked };
 }
 
