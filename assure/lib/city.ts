@@ -48,6 +48,25 @@ export interface City {
   close(): Promise<void>;
 }
 
+/** Live sessions (12 hours) for these accounts, stored as the sign-in route stores them. */
+export async function insertSessions(pool: pg.Pool, accountIds: string[]): Promise<Credentials[]> {
+  const tokens = accountIds.map(() => randomBytes(32).toString('base64url'));
+  const csrf = accountIds.map(() => randomBytes(24).toString('base64url'));
+  await pool.query(
+    `insert into sessions (id, account_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent)
+     select u.id, u.aid, u.csrf, now(), now(), $1, '127.0.0.1', 'xinyu-assure' from unnest($2::text[], $3::uuid[], $4::text[]) as u(id, aid, csrf)`,
+    [new Date(Date.now() + 12 * 3600_000), tokens.map((t) => createHash('sha256').update(t).digest('hex')), accountIds, csrf],
+  );
+  return accountIds.map((accountId, i) => ({ accountId, headers: { cookie: `xinyu_sid=${tokens[i]!}`, 'x-csrf-token': csrf[i]! } }));
+}
+
+/** Sessions for demo accounts by username (bureau accounts too: a stored session has passed TOTP). */
+export async function demoSessions(city: City, usernames: string[]): Promise<Map<string, Credentials>> {
+  const found = await city.pool.query<{ id: string; username: string }>(`select id, username from accounts where username = any($1::text[])`, [usernames]);
+  const creds = await insertSessions(city.pool, found.rows.map((r) => r.id));
+  return new Map(found.rows.map((r, i) => [r.username, creds[i]!]));
+}
+
 function withDb(url: string, dbName: string): string {
   const u = new URL(url);
   u.pathname = `/${dbName}`;
@@ -79,18 +98,8 @@ export async function setupCity(server: TempPostgres, opts: { scale: number; stu
   pool.on('error', () => undefined);
   const q = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await pool.query<T>(text, values)).rows;
   const city = (await q<{ id: number; region_id: number; path: string }>(`select id, region_id, path from org_units where kind = 'city'`))[0]!;
-  const expires = new Date(Date.now() + 12 * 3600_000);
   const hash = (await q<{ h: string }>(`select password_hash as h from accounts where username = 'counselor'`))[0]!.h;
-  const session = async (accountIds: string[]): Promise<Credentials[]> => {
-    const tokens = accountIds.map(() => randomBytes(32).toString('base64url'));
-    const csrf = accountIds.map(() => randomBytes(24).toString('base64url'));
-    await q(
-      `insert into sessions (id, account_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent)
-       select u.id, u.aid, u.csrf, now(), now(), $1, '127.0.0.1', 'xinyu-assure' from unnest($2::text[], $3::uuid[], $4::text[]) as u(id, aid, csrf)`,
-      [expires, tokens.map((t) => createHash('sha256').update(t).digest('hex')), accountIds, csrf],
-    );
-    return accountIds.map((accountId, i) => ({ accountId, headers: { cookie: `xinyu_sid=${tokens[i]!}`, 'x-csrf-token': csrf[i]! } }));
-  };
+  const session = (accountIds: string[]) => insertSessions(pool, accountIds);
 
   // students over every school and grade, round robin by school so that every school has some
   const pupils = await q<{ id: string; student_no: string; name: string; school_id: number; class_id: number; grade_level: number; rank: number }>(

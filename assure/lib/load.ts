@@ -1,7 +1,8 @@
 // Load clients for the assurance checks: one keep-alive connection per client (as a phone or a
 // browser tab has), each working through its own queue of writes, one at a time. A write is retried
 // with the same bytes (the same client-generated id) after a network error or a 5xx until it is
-// acknowledged (2xx) or refused (another 4xx), as the web client does. Built on the benchmarks'
+// acknowledged (2xx) or refused (another 4xx) — as a student pressing 提交 again would, only sooner
+// (a jittered back-off from 50 ms doubling to 2 s). Built on the benchmarks'
 // minimal HTTP client (bench/raw-http.ts).
 import { postRequest, RawHttpConnection, type Outcome } from '../../bench/raw-http.js';
 
@@ -110,8 +111,7 @@ export class WriteLoad {
               break;
             }
             this.retries++;
-            // the web client's back-off: 50 ms doubling to 1 s, jittered
-            await sleep(Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random()));
+            await sleep(Math.min(2000, 25 * 2 ** attempt) * (0.5 + Math.random()));
           }
         }
       } finally {

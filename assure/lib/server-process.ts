@@ -18,6 +18,8 @@ export interface AppProcessOptions {
   tmpDir: string;
   /** more environment (XINYU_WEBHOOK_URL …) */
   env?: Record<string, string>;
+  /** more node flags (e.g. --import of a probe) */
+  nodeArgs?: string[];
 }
 
 /** One server on a fixed port; `restart()` starts a new process on the same port and database. */
@@ -53,7 +55,7 @@ export class AppProcess {
   }
 
   private async spawn(): Promise<void> {
-    const server = new Server(this.main, this.env, this.logFile, ['--max-semi-space-size=32']);
+    const server = new Server(this.main, this.env, this.logFile, ['--max-semi-space-size=32', ...(this.opts.nodeArgs ?? [])]);
     server.start();
     this.server = server;
     this.pids.push(server.child!.pid!);
