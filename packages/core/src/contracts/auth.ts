@@ -5,7 +5,7 @@ export const LoginBody = z.object({
   login: z.string().trim().min(1).max(64),
   password: z.string().min(1).max(128),
   totp: z.string().trim().regex(/^\d{6}$/).optional(),
-});
+}).strict();
 
 export const RoleBinding = z.object({
   id: z.uuid(),
@@ -44,7 +44,7 @@ export const PasswordPolicy = z
     '密码须包含大写字母、小写字母、数字、符号中的至少三种',
   );
 
-export const ChangePasswordBody = z.object({ currentPassword: z.string().min(1).max(128), newPassword: PasswordPolicy });
+export const ChangePasswordBody = z.object({ currentPassword: z.string().min(1).max(128), newPassword: PasswordPolicy }).strict();
 export const TotpStart = z.object({ secret: z.string(), uri: z.string() });
-export const TotpConfirmBody = z.object({ code: z.string().regex(/^\d{6}$/) });
-export const TotpDisableBody = z.object({ password: z.string().min(1).max(128) });
+export const TotpConfirmBody = z.object({ code: z.string().regex(/^\d{6}$/) }).strict();
+export const TotpDisableBody = z.object({ password: z.string().min(1).max(128) }).strict();
