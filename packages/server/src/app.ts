@@ -6,7 +6,7 @@ import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -70,6 +70,27 @@ function fieldsOf(error: { validation: { keyword: string; instancePath: string; 
   return fields;
 }
 
+/** The dotted path of the first string holding U+0000 in a parsed input, or undefined. */
+function nulAt(v: unknown, at: string, depth = 0): string | undefined {
+  if (typeof v === 'string') return v.includes('\u0000') ? at : undefined;
+  if (!v || typeof v !== 'object' || depth > 64) return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const found = k.includes('\u0000') ? at : nulAt(x, at ? `${at}.${k}` : k, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** PostgreSQL's data exceptions caused by an input value: numeric or date/time out of range. */
+const OUT_OF_RANGE = new Set(['22003', '22008', '22007']);
+function outOfRange(error: unknown): boolean {
+  for (let e: unknown = error, i = 0; e && typeof e === 'object' && i < 5; e = (e as { cause?: unknown }).cause, i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && OUT_OF_RANGE.has(code)) return true;
+  }
+  return false;
+}
+
 export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Promise<BuiltApp> {
   const app = Fastify({
     logger: opts.logger ? { level: deps.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] } : false,
@@ -79,6 +100,10 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
     // one line per request (below) instead of Fastify's two: at a screening's peak the log was a tenth of the CPU
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
+    // the router's own refusals (a malformed URL, a path parameter past 100 characters) in the API's error shape
+    frameworkErrors: (error, _req, reply) => {
+      void (reply as FastifyReply).status(error.statusCode ?? 400).send({ error: { code: 'bad_request', message: '请求无效' } });
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -132,6 +157,12 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
 
   // app plugins
   const routeAccess = registerAccessHook(app, deps);
+  // PostgreSQL stores no U+0000 in text or jsonb: a NUL anywhere in the input is refused at the door
+  // (after the access check, so a caller without access still learns nothing)
+  app.addHook('preValidation', async (req) => {
+    const at = nulAt(req.params, '') ?? nulAt(req.query, '') ?? nulAt(req.body, '');
+    if (at !== undefined) throw new AppError(400, 'invalid_input', '输入有误，请检查标出的字段', { [at || '_']: '不能包含空字符（\\u0000）' });
+  });
   app.setErrorHandler(async (error: FastifyError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       return reply.status(400).send({ error: { code: 'invalid_input', message: '输入有误，请检查标出的字段', fields: fieldsOf(error) } });
@@ -150,6 +181,10 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
         }, deps.clock()).catch((e: unknown) => req.log.error(e));
       }
       return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } });
+    }
+    if (outOfRange(error)) {
+      // a value the schema allowed but PostgreSQL cannot hold (an id past int4, the year 0): bad input, not a fault
+      return reply.status(400).send({ error: { code: 'invalid_input', message: '输入的数值或日期超出范围' } });
     }
     const status = error.statusCode ?? 500;
     if (status < 500) {

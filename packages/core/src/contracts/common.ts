@@ -11,7 +11,7 @@ export const ErrorBody = z.object({
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export const Uuid = z.uuid();
-export const IntId = z.coerce.number().int().positive();
+export const IntId = z.coerce.number().int().positive().max(2147483647); // a PostgreSQL integer
 export const IdParam = z.object({ id: Uuid });
 export const OrgIdParam = z.object({ id: IntId });
 
