@@ -3,6 +3,7 @@ import { DataDirLockedError, migrate, openDatabase } from './db/client.js';
 import { buildApp } from './app.js';
 import { startJobs } from './jobs/scheduler.js';
 import { failAbandonedImports } from './modules/org/import.js';
+import { sealLegacyScreeningText } from './modules/screening/sealing.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoTotpSecrets, isEmpty, seedDemo } from './seed/demo.js';
 
 /** Starts Xinyu: migrate, seed the demo city on an empty database, serve API and web UI. */
@@ -28,6 +29,9 @@ async function main() {
     const seeded = await seedDemo(database.db, new Date());
     console.log(`已生成演示数据 demo city seeded: ${seeded.schools} 所学校 schools, ${seeded.students} 名学生 students in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
+  // screening answers and notes stored before they were sealed (or by the demo seed) are sealed now
+  const sealed = await sealLegacyScreeningText(database.db, config);
+  if (sealed) console.log(`已加密测评答案与记录 sealed ${sealed} screening values stored in plain`);
   const { app } = await buildApp(deps, { logger: true });
   await app.listen({ port: config.port, host: config.host });
   const stopJobs = startJobs(deps, (msg, err) => app.log.error({ err }, msg));

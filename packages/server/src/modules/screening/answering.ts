@@ -31,6 +31,8 @@ import { hashPassword } from '../auth/passwords.js';
 import { raiseAlert } from '../warning/service.js';
 import { cstToday } from './campaigns.js';
 import { getInstrumentInRegion } from './service.js';
+import { sealerFor } from '../../lib/sealed.js';
+import { openAnswers, sealAnswers } from './sealing.js';
 
 type Status = 'not_started' | 'in_progress' | 'submitted';
 
@@ -142,14 +144,19 @@ export async function myTasks(deps: Deps, caller: Caller, locale: 'zh-CN' | 'en-
   const today = cstToday(deps.clock());
   const list = (await contexts(deps.db, studentId)).filter((c) => windowOpen({ start: c.window_start, end: c.window_end }, today) && plannedFor(c).length);
   if (!list.length) return [];
-  const progress = await rows<{ campaign_id: string; instrument_key: string; status: Status; answered: number }>(
+  const progress = await rows<{ campaign_id: string; instrument_key: string; status: Status; answers: string }>(
     deps.db,
-    sql`select campaign_id, instrument_key, status, (select count(*) from jsonb_object_keys(answers))::int as answered
+    sql`select campaign_id, instrument_key, status, answers
         from screening_responses where student_id = ${studentId} and status <> 'superseded'
         and campaign_id = any(${sql.param(list.map((c) => c.campaign_id))}::uuid[])`,
   );
   const key = (c: string, k: string) => `${c}|${k}`;
-  const byKey = new Map(progress.map((p) => [key(p.campaign_id, p.instrument_key), p]));
+  const sealer = sealerFor(deps.config);
+  // answers are sealed: how many there are is counted here, not in SQL
+  const byKey = new Map(progress.map((p) => [key(p.campaign_id, p.instrument_key), {
+    status: p.status,
+    answered: Object.keys(openAnswers(sealer, { campaignId: p.campaign_id, studentId, instrumentKey: p.instrument_key }, p.answers)).length,
+  }]));
   const out = [];
   for (const c of list) {
     const instruments = [];
@@ -186,9 +193,10 @@ async function ready(deps: Deps, caller: Caller, campaignId: string, key: string
 export async function answerSheet(deps: Deps, caller: Caller, campaignId: string, key: string, locale: 'zh-CN' | 'en-US'): Promise<z.infer<typeof contracts.AnswerSheet>> {
   const { ctx, def } = await ready(deps, caller, campaignId, key);
   const saved = (
-    await rows<{ answers: Record<string, string>; started_at: Date | string; status: Status }>(deps.db, sql`select answers, started_at, status from screening_responses where campaign_id = ${campaignId} and student_id = ${ctx.student_id} and instrument_key = ${key} and status <> 'superseded'`)
+    await rows<{ answers: string; started_at: Date | string; status: Status }>(deps.db, sql`select answers, started_at, status from screening_responses where campaign_id = ${campaignId} and student_id = ${ctx.student_id} and instrument_key = ${key} and status <> 'superseded'`)
   )[0];
   const submitted = saved?.status === 'submitted';
+  const draft = saved && !submitted ? openAnswers(sealerFor(deps.config), { campaignId, studentId: ctx.student_id, instrumentKey: key }, saved.answers) : {};
   return {
     campaignId,
     key: def.id,
@@ -203,7 +211,7 @@ export async function answerSheet(deps: Deps, caller: Caller, campaignId: string
       ...(item.enableWhen ? { enableWhen: item.enableWhen.map((c) => sheetCondition(def, c)), enableBehavior: item.enableBehavior ?? 'all' } : {}),
     })),
     // a submitted sheet is not shown again: answers are sensitive even to their author's next reader
-    answers: submitted ? {} : (saved?.answers ?? {}),
+    answers: draft,
     startedAt: saved ? new Date(saved.started_at).toISOString() : null,
     status: saved?.status ?? 'not_started',
   };
@@ -247,7 +255,7 @@ export async function saveDraft(deps: Deps, caller: Caller, campaignId: string, 
       -- after the sheet's superseded responses, as in submit (see there)
       (select coalesce(max(x.attempt), 0) + 1 from (select campaign_id, instrument_key, attempt from screening_responses where student_id = ${ctx.student_id} and status = 'superseded' offset 0) x
         where x.campaign_id = ${campaignId} and x.instrument_key = ${def.id}),
-      'in_progress', ${JSON.stringify(body.answers)}::jsonb, ${ctx.school_id}, ${ctx.class_id}, ${ctx.grade_level}, ${ctx.gender}, ${started}, ${now})
+      'in_progress', ${sealAnswers(sealerFor(deps.config), { campaignId, studentId: ctx.student_id, instrumentKey: def.id }, body.answers)}, ${ctx.school_id}, ${ctx.class_id}, ${ctx.grade_level}, ${ctx.gender}, ${started}, ${now})
     on conflict (campaign_id, student_id, instrument_key) where status <> 'superseded'
     do update set answers = excluded.answers, updated_at = excluded.updated_at
       where screening_responses.status = 'in_progress'
@@ -291,7 +299,7 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
   const kept = Object.fromEntries(Object.entries(body.answers).filter(([id]) => !skipped.has(id)));
   const row: ResponseRow = {
     region_id: caller.regionId, campaign_id: campaignId, student_id: ctx.student_id, instrument_key: def.id, instrument_version: def.version,
-    answers: kept, client_id: body.clientId, school_id: ctx.school_id, class_id: ctx.class_id, grade_level: ctx.grade_level, gender: ctx.gender,
+    answers: sealAnswers(sealerFor(deps.config), { campaignId, studentId: ctx.student_id, instrumentKey: def.id }, kept), client_id: body.clientId, school_id: ctx.school_id, class_id: ctx.class_id, grade_level: ctx.grade_level, gender: ctx.gender,
     started_at: new Date(startedMs).toISOString(), submitted_at: now.toISOString(),
     duration_seconds: score.durationSeconds === undefined ? null : Math.round(score.durationSeconds), score, warning_level: score.warningLevel, valid: score.validity.valid,
     org_path: ctx.org_path, actor_id: caller.accountId, actor_name: caller.displayName,
@@ -333,7 +341,8 @@ interface ResponseRow {
   student_id: string;
   instrument_key: string;
   instrument_version: string;
-  answers: Record<string, string>;
+  /** sealed (sealing.ts) */
+  answers: string;
   client_id: string;
   school_id: number;
   class_id: number;
@@ -365,7 +374,7 @@ async function insertResponses(db: Db, list: ResponseRow[]): Promise<{ id: strin
   return prepared(db, 'xinyu_insert_responses', sql`
     with v as materialized (
       select * from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(region_id int, campaign_id uuid, student_id uuid, instrument_key text, instrument_version text,
-        answers jsonb, client_id uuid, school_id int, class_id int, grade_level smallint, gender text, started_at timestamptz, submitted_at timestamptz,
+        answers text, client_id uuid, school_id int, class_id int, grade_level smallint, gender text, started_at timestamptz, submitted_at timestamptz,
         duration_seconds int, score jsonb, warning_level text, valid boolean, org_path text, actor_id text, actor_name text)
     ), stored as (
       insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,

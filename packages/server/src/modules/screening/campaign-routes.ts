@@ -240,7 +240,7 @@ export const campaignRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app)
   app.get('/screening/campaigns/:id/sign-offs', {
     config: { access: 'screening.signoff' },
     schema: { tags, summary: '各校复检进度与区县审核', params: IdParam, querystring: contracts.CompletionQuery, response: { 200: z.object({ items: z.array(contracts.SignOff) }), ...errors } },
-  }, async (req) => ({ items: await listSignOffs(deps.db, callerOf(req), req.params.id, req.query.unitId) }));
+  }, async (req) => ({ items: await listSignOffs(deps, callerOf(req), req.params.id, req.query.unitId) }));
 
   app.post('/screening/campaigns/:id/sign-offs', {
     config: { access: 'screening.signoff' },

@@ -26,6 +26,8 @@ import { auditActor } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
 import { getInstrument } from './service.js';
 import { campaignReleases, campaigns, campaignVersions, screeningConsents } from './tables.js';
+import { sealerFor } from '../../lib/sealed.js';
+import { consentAad, sealText } from './sealing.js';
 
 type CampaignRow = typeof campaigns.$inferSelect;
 type CampaignOut = z.infer<typeof contracts.Campaign>;
@@ -414,7 +416,9 @@ export async function listConsents(db: Db, caller: Caller, id: string, classId: 
 async function storeConsent(deps: Deps, caller: Caller, c: CampaignRow, student: { id: string; orgPath: string }, values: Omit<typeof screeningConsents.$inferInsert, 'campaignId' | 'studentId' | 'regionId'>) {
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
-    const row = { campaignId: c.id, studentId: student.id, regionId: caller.regionId, ...values, recordedBy: caller.accountId, recordedByName: caller.displayName, recordedAt: now };
+    // a paper form's note is sealed like the other free text of a screening (sealing.ts)
+    const note = sealText(sealerFor(deps.config), values.note, consentAad(c.id, student.id));
+    const row = { campaignId: c.id, studentId: student.id, regionId: caller.regionId, ...values, note, recordedBy: caller.accountId, recordedByName: caller.displayName, recordedAt: now };
     await tx.insert(screeningConsents).values(row).onConflictDoUpdate({ target: [screeningConsents.campaignId, screeningConsents.studentId], set: row });
     await appendAudit(tx, { ...auditActor(caller), action: 'screening.consent', objectType: 'student', objectId: student.id, orgPath: student.orgPath, detail: { campaignId: c.id, decision: values.decision, method: values.method } }, now);
   });

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
+import { sealerFor } from '../../lib/sealed.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
+import { openAnswers } from './sealing.js';
 
 let env: TestEnv;
 let counselor: Session;
@@ -87,7 +89,8 @@ describe('answers to skipped items', () => {
     const zeros = Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => [`phq9_${i}`, '0']));
     const res = await student.post(`/api/v1/my/screenings/${id}/phq-9/submit`, { clientId: randomUUID(), answers: { ...zeros, phq9_10: 'very' }, startedAt: new Date(env.clock.now().getTime() - 120000).toISOString() });
     expect(res.statusCode, res.body).toBe(200);
-    const stored = (await rows<{ answers: Record<string, string> }>(env.deps.db, sql`select answers from screening_responses where campaign_id = ${id}`))[0]!.answers;
-    expect(stored).toEqual(zeros);
+    const stored = (await rows<{ answers: string }>(env.deps.db, sql`select answers from screening_responses where campaign_id = ${id}`))[0]!.answers;
+    // sealed in the database (sealing.ts)
+    expect(openAnswers(sealerFor(env.deps.config), { campaignId: id, studentId: env.ids.studentSelf, instrumentKey: 'phq-9' }, stored)).toEqual(zeros);
   });
 });

@@ -18,6 +18,8 @@ import { orgUnits, students } from '../org/tables.js';
 import { campaignFor, cstToday } from './campaigns.js';
 import { getInstrumentInRegion } from './service.js';
 import { campaigns, screeningFollowUps, screeningSignOffs } from './tables.js';
+import { sealerFor } from '../../lib/sealed.js';
+import { followUpAad, openAnswers, openText, sealText, signOffAad } from './sealing.js';
 
 type CampaignRow = typeof campaigns.$inferSelect;
 type UnitRow = typeof orgUnits.$inferSelect;
@@ -245,7 +247,7 @@ export async function listResults(deps: Deps, caller: Caller, id: string, q: z.i
 
 /** One response with its answers: the counselor's individual report. Audited. */
 export async function responseDetail(deps: Deps, caller: Caller, responseId: string): Promise<z.infer<typeof contracts.ResponseDetail>> {
-  const found = await rows<ResultDbRow & { answers: Record<string, string>; campaign_id: string; gender: 'male' | 'female'; grade_level: number | null; school_name: string; campaign_title: string; org_path: string }>(
+  const found = await rows<ResultDbRow & { answers: string; campaign_id: string; gender: 'male' | 'female'; grade_level: number | null; school_name: string; campaign_title: string; org_path: string }>(
     deps.db,
     sql`${RESULT_SELECT} where r.id = ${responseId} and r.status <> 'in_progress' and r.region_id = ${caller.regionId} and ${inScope(scopeOf(caller, 'screening.results'), sql`s.org_path`)}`,
   );
@@ -254,10 +256,11 @@ export async function responseDetail(deps: Deps, caller: Caller, responseId: str
   const def = await getInstrumentInRegion(deps.db, caller.regionId, r.instrument_key, r.instrument_version);
   const base = toResult(new Map([[`${r.instrument_key}@${r.instrument_version}`, def]]), r);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'screening.response.read', objectType: 'student', objectId: r.student_id, orgPath: r.org_path, detail: { responseId } }, deps.clock());
+  const answers = openAnswers(sealerFor(deps.config), { campaignId: r.campaign_id, studentId: r.student_id, instrumentKey: r.instrument_key }, r.answers);
   return {
     ...base,
     answers: def.items.map((item) => {
-      const v = r.answers[item.id];
+      const v = answers[item.id];
       return { itemId: item.id, text: item.text['zh-CN'], answer: v === undefined ? null : (item.options.find((o) => o.value === v)?.label['zh-CN'] ?? v) };
     }),
     campaign: { id: r.campaign_id, title: r.campaign_title },
@@ -317,6 +320,7 @@ export async function listFollowUps(deps: Deps, caller: Caller, id: string, q: z
     .orderBy(students.orgPath, students.name);
   // levels and interviews are sensitive: their reads are audited (a head teacher's list shows neither)
   if (seesLevels) await appendAudit(db, { ...auditActor(caller), action: 'screening.followups.read', objectType: 'campaign', objectId: c.id, orgPath: unit.path, detail: { unitId: unit.id, rows: list.length, studentIds: list.map((r) => r.f.studentId) } }, deps.clock());
+  const sealer = sealerFor(deps.config);
   return list.map(({ f, name, className }) => ({
     id: f.id,
     campaignId: f.campaignId,
@@ -326,13 +330,13 @@ export async function listFollowUps(deps: Deps, caller: Caller, id: string, q: z
     initialLevel: seesLevels ? f.initialLevel : null,
     finalLevel: seesLevels ? f.finalLevel : null,
     status: f.decidedAt ? 'decided' : f.observedAt ? 'awaiting_interview' : 'awaiting_observation',
-    observation: f.observation,
+    observation: openText(sealer, f.observation, followUpAad(f.id, 'observation')),
     observedBy: f.observedByName,
     observedAt: f.observedAt?.toISOString() ?? null,
-    interview: seesLevels ? f.interview : null,
+    interview: seesLevels ? openText(sealer, f.interview, followUpAad(f.id, 'interview')) : null,
     interviewedAt: seesLevels ? (f.interviewDate ?? null) : null,
     decision: seesLevels ? f.decision : null,
-    reason: seesLevels ? f.reason : null,
+    reason: seesLevels ? openText(sealer, f.reason, followUpAad(f.id, 'reason')) : null,
     decidedBy: f.decidedByName,
     decidedAt: f.decidedAt?.toISOString() ?? null,
   }));
@@ -359,7 +363,7 @@ export async function observe(deps: Deps, caller: Caller, followUpId: string, bo
   if (await signedOff(deps.db, f.campaignId, f.schoolId)) throw conflict('本校复检已由区县审核，不能再修改');
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
-    await tx.update(screeningFollowUps).set({ observation: body.observation, observedBy: caller.accountId, observedByName: caller.displayName, observedAt: now }).where(eq(screeningFollowUps.id, f.id));
+    await tx.update(screeningFollowUps).set({ observation: sealText(sealerFor(deps.config), body.observation, followUpAad(f.id, 'observation')), observedBy: caller.accountId, observedByName: caller.displayName, observedAt: now }).where(eq(screeningFollowUps.id, f.id));
     await appendAudit(tx, { ...auditActor(caller), action: 'screening.observe', objectType: 'student', objectId: f.studentId, orgPath, detail: { followUpId } }, now);
   });
 }
@@ -372,7 +376,9 @@ export async function recordInterview(deps: Deps, caller: Caller, followUpId: st
   if (body.interviewDate > cstToday(deps.clock())) throw badRequest('访谈日期不能晚于今天', { interviewDate: '访谈日期不能晚于今天' });
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
-    await tx.update(screeningFollowUps).set({ interview: body.interview, interviewDate: body.interviewDate, decision: body.decision, finalLevel: body.finalLevel, reason: body.reason, decidedBy: caller.accountId, decidedByName: caller.displayName, decidedAt: now }).where(eq(screeningFollowUps.id, f.id));
+    const sealer = sealerFor(deps.config);
+    await tx.update(screeningFollowUps).set({ interview: sealText(sealer, body.interview, followUpAad(f.id, 'interview')), interviewDate: body.interviewDate, decision: body.decision, finalLevel: body.finalLevel,
+      reason: sealText(sealer, body.reason, followUpAad(f.id, 'reason')), decidedBy: caller.accountId, decidedByName: caller.displayName, decidedAt: now }).where(eq(screeningFollowUps.id, f.id));
     await tx.execute(sql`insert into alert_events (alert_id, kind, actor_id, detail, at)
       select a.id, 'recheck', ${caller.accountId}, ${JSON.stringify({ decision: body.decision, finalLevel: body.finalLevel })}::jsonb, ${now}
       from alerts a where a.source = 'screening' and a.student_id = ${f.studentId} and a.evidence->>'campaignId' = ${f.campaignId}`);
@@ -381,7 +387,8 @@ export async function recordInterview(deps: Deps, caller: Caller, followUpId: st
 }
 
 /** Each school's re-check progress for a district's sign-off. */
-export async function listSignOffs(db: Db, caller: Caller, id: string, unitId: number | undefined): Promise<z.infer<typeof contracts.SignOff>[]> {
+export async function listSignOffs(deps: Deps, caller: Caller, id: string, unitId: number | undefined): Promise<z.infer<typeof contracts.SignOff>[]> {
+  const { db } = deps;
   const c = await campaignFor(db, caller, id, 'screening.signoff');
   const unit = await unitFor(db, caller, c, unitId, 'screening.signoff');
   const list = await rows<{ school_id: number; school_name: string; flagged: number; decided: number; signed_by_name: string | null; signed_at: Date | null; note: string | null }>(db, sql`
@@ -391,7 +398,8 @@ export async function listSignOffs(db: Db, caller: Caller, id: string, unitId: n
     left join screening_sign_offs so on so.school_id = sch.id and so.campaign_id = ${c.id}
     where sch.kind = 'school' and sch.path like ${`${unit.path}%`} and sch.path like any(${sql.param(c.targetPaths.map((t) => `${t}%`))}::text[])
     group by sch.id, sch.name, so.signed_by_name, so.signed_at, so.note order by sch.name`);
-  return list.map((r) => ({ schoolId: r.school_id, schoolName: r.school_name, flagged: r.flagged, decided: r.decided, signedBy: r.signed_by_name, signedAt: r.signed_at ? new Date(r.signed_at).toISOString() : null, note: r.note }));
+  const sealer = sealerFor(deps.config);
+  return list.map((r) => ({ schoolId: r.school_id, schoolName: r.school_name, flagged: r.flagged, decided: r.decided, signedBy: r.signed_by_name, signedAt: r.signed_at ? new Date(r.signed_at).toISOString() : null, note: openText(sealer, r.note, signOffAad(c.id, r.school_id)) }));
 }
 
 /** A district signs off a school once every flagged student has a re-check decision. Signing twice changes nothing. */
@@ -403,7 +411,7 @@ export async function signOff(deps: Deps, caller: Caller, id: string, body: z.in
   if (open[0]!.n > 0) throw conflict(`该校还有 ${open[0]!.n} 名学生未完成复检，不能审核通过`);
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
-    const inserted = await tx.insert(screeningSignOffs).values({ campaignId: c.id, schoolId: school.id, signedBy: caller.accountId, signedByName: caller.displayName, note: body.note ?? null, signedAt: now }).onConflictDoNothing().returning();
+    const inserted = await tx.insert(screeningSignOffs).values({ campaignId: c.id, schoolId: school.id, signedBy: caller.accountId, signedByName: caller.displayName, note: sealText(sealerFor(deps.config), body.note, signOffAad(c.id, school.id)), signedAt: now }).onConflictDoNothing().returning();
     if (inserted.length) await appendAudit(tx, { ...auditActor(caller), action: 'screening.signoff', objectType: 'campaign', objectId: c.id, orgPath: school.path, detail: { schoolId: school.id } }, now);
   });
 }

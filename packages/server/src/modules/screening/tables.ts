@@ -100,6 +100,7 @@ export const screeningConsents = pgTable(
     method: text('method', { enum: ['parent_account', 'paper_form'] }).notNull(),
     guardianName: text('guardian_name'),
     formDate: date('form_date', { mode: 'string' }),
+    /** sealed (sealing.ts) */
     note: text('note'),
     recordedBy: uuid('recorded_by'),
     recordedByName: text('recorded_by_name'),
@@ -125,7 +126,8 @@ export const screeningResponses = pgTable(
     instrumentVersion: text('instrument_version').notNull(),
     attempt: smallint('attempt').notNull().default(1),
     status: text('status', { enum: ['in_progress', 'submitted', 'superseded'] }).notNull(),
-    answers: jsonb('answers').notNull(),
+    /** sealed with the data key (sealing.ts): a dump of the database never shows them */
+    answers: text('answers').notNull(),
     clientId: uuid('client_id'),
     /** where the student was when answering, for reports; scope follows the student's current record */
     schoolId: integer('school_id').notNull(),
@@ -187,6 +189,7 @@ export const screeningFollowUps = pgTable(
     studentId: uuid('student_id').notNull(),
     schoolId: integer('school_id').notNull(),
     initialLevel: text('initial_level', { enum: ['yellow', 'orange', 'red'] }).notNull(),
+    // observation, interview and reason are sealed (sealing.ts)
     observation: text('observation'),
     observedBy: uuid('observed_by'),
     observedByName: text('observed_by_name'),
@@ -212,6 +215,7 @@ export const screeningSignOffs = pgTable(
     schoolId: integer('school_id').notNull(),
     signedBy: uuid('signed_by').notNull(),
     signedByName: text('signed_by_name').notNull(),
+    /** sealed (sealing.ts) */
     note: text('note'),
     signedAt: at('signed_at').notNull().defaultNow(),
   },

@@ -1,0 +1,98 @@
+/**
+ * Screening data a `pg_dump` must never show, sealed with the data key (lib/sealed.ts, AES-256-GCM):
+ * a student's answers (drafts and submitted: they reveal e.g. PHQ-9 item 9) and the free text of
+ * the re-check — the head teacher's observation, the counselor's interview record (访谈记录) and
+ * reasons, the district's review note — and a paper consent form's note.
+ *
+ * Each value is bound to where it belongs (`aad`): answers to their sheet (campaign, student,
+ * instrument; a draft and its submitted response are the same row), a follow-up's text to the
+ * follow-up and the field, a sign-off's note to the campaign and school, a consent's note to the
+ * campaign and student. A sealed value copied elsewhere does not open.
+ *
+ * Rows written before sealing (plain JSON answers, plain text) stay readable, and
+ * `sealLegacyScreeningText` seals them at start-up (main.ts), in batches, before the server listens.
+ */
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../../db/client.js';
+import type { Config } from '../../config.js';
+import { sealerFor, type Sealer } from '../../lib/sealed.js';
+
+/** `v1.<key id>.<iv>.<tag>.<ciphertext>` as lib/sealed.ts writes it */
+const SEALED = /^v1\.[0-9a-f]{8}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]*$/;
+
+export const isSealed = (value: string): boolean => SEALED.test(value);
+
+export const answersAad = (campaignId: string, studentId: string, instrumentKey: string) => `screening.answers:${campaignId}:${studentId}:${instrumentKey}`;
+export const followUpAad = (followUpId: string, field: 'observation' | 'interview' | 'reason') => `screening.follow_up.${field}:${followUpId}`;
+export const signOffAad = (campaignId: string, schoolId: number) => `screening.sign_off.note:${campaignId}:${schoolId}`;
+export const consentAad = (campaignId: string, studentId: string) => `screening.consent.note:${campaignId}:${studentId}`;
+
+export function sealAnswers(sealer: Sealer, sheet: { campaignId: string; studentId: string; instrumentKey: string }, answers: Record<string, string>): string {
+  return sealer.seal(JSON.stringify(answers), answersAad(sheet.campaignId, sheet.studentId, sheet.instrumentKey));
+}
+
+/** A sheet's answers: sealed, or (written before sealing) plain JSON. */
+export function openAnswers(sealer: Sealer, sheet: { campaignId: string; studentId: string; instrumentKey: string }, stored: string): Record<string, string> {
+  const text = isSealed(stored) ? sealer.open(stored, answersAad(sheet.campaignId, sheet.studentId, sheet.instrumentKey)) : stored;
+  return JSON.parse(text) as Record<string, string>;
+}
+
+export function sealText(sealer: Sealer, plain: string | null | undefined, aad: string): string | null {
+  return plain == null ? null : sealer.seal(plain, aad);
+}
+
+/** Sealed text, or plain text written before sealing. */
+export function openText(sealer: Sealer, stored: string | null, aad: string): string | null {
+  if (stored == null) return null;
+  return isSealed(stored) ? sealer.open(stored, aad) : stored;
+}
+
+const BATCH = 500;
+const PLAIN = `!~ '^v1\\.'`;
+
+/**
+ * Seals every screening value still stored in plain (rows from before sealing, the demo seed),
+ * in batches of 500 rows, each batch its own statement. Returns how many values it sealed.
+ */
+export async function sealLegacyScreeningText(db: Db, config: Config): Promise<number> {
+  const sealer = sealerFor(config);
+  let sealed = 0;
+  const plain = (column: string) => sql.raw(`${column} is not null and ${column} ${PLAIN}`);
+  const update = async (table: string, keys: string[], list: Record<string, string | number | null>[], fields: string[]) => {
+    if (!list.length) return;
+    const cols = [...keys, ...fields];
+    // a value written (sealed) meanwhile by a running server is left as it is
+    await db.execute(sql`update ${sql.raw(table)} t set ${sql.raw(fields.map((f) => `${f} = case when t.${f} ~ '^v1\\.' then t.${f} else coalesce(v.${f}, t.${f}) end`).join(', '))}
+      from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(${sql.raw(cols.map((c) => `${c} ${c === 'school_id' ? 'int' : c.endsWith('id') ? 'uuid' : 'text'}`).join(', '))})
+      where ${sql.raw(keys.map((k) => `t.${k} = v.${k}`).join(' and '))}`);
+  };
+
+  for (;;) {
+    const list = await rows<{ id: string; campaign_id: string; student_id: string; instrument_key: string; answers: string }>(db, sql`
+      select id, campaign_id, student_id, instrument_key, answers from screening_responses where ${plain('answers')} limit ${BATCH}`);
+    await update('screening_responses', ['id'], list.map((r) => ({ id: r.id, answers: sealAnswers(sealer, { campaignId: r.campaign_id, studentId: r.student_id, instrumentKey: r.instrument_key }, JSON.parse(r.answers) as Record<string, string>) })), ['answers']);
+    sealed += list.length;
+    if (list.length < BATCH) break;
+  }
+  for (;;) {
+    const list = await rows<{ id: string; observation: string | null; interview: string | null; reason: string | null }>(db, sql`
+      select id, observation, interview, reason from screening_follow_ups where ${plain('observation')} or ${plain('interview')} or ${plain('reason')} limit ${BATCH}`);
+    const seal = (v: string | null, aad: string) => (v == null || isSealed(v) ? null : sealer.seal(v, aad));
+    await update('screening_follow_ups', ['id'], list.map((r) => ({ id: r.id, observation: seal(r.observation, followUpAad(r.id, 'observation')), interview: seal(r.interview, followUpAad(r.id, 'interview')), reason: seal(r.reason, followUpAad(r.id, 'reason')) })), ['observation', 'interview', 'reason']);
+    sealed += list.length;
+    if (list.length < BATCH) break;
+  }
+  for (;;) {
+    const list = await rows<{ campaign_id: string; school_id: number; note: string }>(db, sql`select campaign_id, school_id, note from screening_sign_offs where ${plain('note')} limit ${BATCH}`);
+    await update('screening_sign_offs', ['campaign_id', 'school_id'], list.map((r) => ({ campaign_id: r.campaign_id, school_id: r.school_id, note: sealer.seal(r.note, signOffAad(r.campaign_id, r.school_id)) })), ['note']);
+    sealed += list.length;
+    if (list.length < BATCH) break;
+  }
+  for (;;) {
+    const list = await rows<{ campaign_id: string; student_id: string; note: string }>(db, sql`select campaign_id, student_id, note from screening_consents where ${plain('note')} limit ${BATCH}`);
+    await update('screening_consents', ['campaign_id', 'student_id'], list.map((r) => ({ campaign_id: r.campaign_id, student_id: r.student_id, note: sealer.seal(r.note, consentAad(r.campaign_id, r.student_id)) })), ['note']);
+    sealed += list.length;
+    if (list.length < BATCH) break;
+  }
+  return sealed;
+}
