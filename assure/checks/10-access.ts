@@ -30,6 +30,9 @@ export const check: AssureCheck = {
     for (const f of [...report.unexpectedAllows, ...report.canaryLeaks, ...report.absentMismatches].slice(0, 40)) ctx.log(`FINDING ${f.role} ${f.route} [${f.label}] ${f.status}: ${f.why}`);
     const inScopeOk = [...report.perRoute.values()].reduce((n, f) => n + f.inScopeOk, 0);
     const mustDeny = [...report.perRoute.values()].reduce((n, f) => n + f.mustDeny, 0);
+    // routes whose in-scope reads never answered: their out-of-scope refusals prove less (a wrong query, a record the service does not show)
+    const silent = [...report.perRoute].filter(([, f]) => f.inScopeReads > 0 && f.inScopeOk === 0).map(([k]) => k);
+    for (const k of silent) ctx.log(`no in-scope read answered: ${k}`);
     const figures: Figure[] = [
       { label: 'routes covered (every parameter resolved to records)', value: `${report.routesCovered} / ${report.routesTotal}`, ref: 'access-matrix' },
       { label: 'routes probed for their permission only (listed in the log, with reasons)', value: report.permissionOnly.length, ref: 'access-matrix' },
@@ -37,6 +40,7 @@ export const check: AssureCheck = {
       { label: 'access-matrix requests sent', value: report.requests, ref: 'access-matrix' },
       { label: 'probes that had to be refused', value: mustDeny, ref: 'access-matrix' },
       { label: 'in-scope reads answered (positive controls)', value: inScopeOk, ref: 'access-matrix' },
+      { label: 'routes whose in-scope reads never answered 2xx (listed in the log)', value: silent.length, ref: 'access-matrix' },
       { label: 'unexpected allows', value: report.unexpectedAllows.length, target: '0', ok: report.unexpectedAllows.length === 0, ref: 'access-matrix' },
       { label: 'out-of-scope probes answered 400 before the scope check', value: report.outOfScopeInvalid, ref: 'access-matrix' },
       { label: 'canaries planted (other school, other district)', value: report.canariesPlanted, target: '≥ 10', ok: report.canariesPlanted >= 10, ref: 'idor' },

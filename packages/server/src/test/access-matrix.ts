@@ -111,9 +111,13 @@ export type OpenApiDoc = { paths: Record<string, Record<string, OpenApiOp>> };
 interface Fill {
   place: Place | null;
   rec: LocatedRecord | null;
+  /** body fields naming region-wide records (an institution) */
+  extra?: Map<string, string | null>;
 }
 
 function fieldValue(name: string, fill: Fill): unknown {
+  const extra = fill.extra?.get(`body:${name}`);
+  if (extra) return /^\d+$/.test(extra) ? Number(extra) : extra;
   const p = fill.place;
   if (!p) return undefined;
   const n = name.toLowerCase();
@@ -145,7 +149,8 @@ function gen(s: JsonSchema | undefined, name: string, fill: Fill, d = 0, full = 
       for (const [k, v] of Object.entries(s.properties ?? {})) {
         const f = fieldValue(k, fill);
         if (f !== undefined) out[k] = f;
-        else if (full || s.required?.includes(k)) out[k] = gen(v, k, fill, d + 1, full);
+        // every field on a second try, but no made-up ids (an alert, a case) the record would then hang on
+        else if (s.required?.includes(k) || (full && v.format !== 'uuid')) out[k] = gen(v, k, fill, d + 1, full);
       }
       return out;
     }
@@ -293,8 +298,8 @@ export async function seedThroughApi(app: FastifyInstance, world: World, routeAc
       for (const caller of world.callers) {
         if (held(caller, r.access).length === 0) continue;
         // the required fields, else every field
-        let res = await send(app, r, caller, r.url, bodyFor(opOf(doc, r), { place: world.places.own, rec: null }));
-        if (res.statusCode === 400) res = await send(app, r, caller, r.url, bodyFor(opOf(doc, r), { place: world.places.own, rec: null }, true));
+        let res = await send(app, r, caller, r.url, bodyFor(opOf(doc, r), { place: world.places.own, rec: null, extra: world.values }));
+        if (res.statusCode === 400) res = await send(app, r, caller, r.url, bodyFor(opOf(doc, r), { place: world.places.own, rec: null, extra: world.values }, true));
         if (res.statusCode >= 200 && res.statusCode < 300) {
           made = true;
           break;
@@ -316,7 +321,7 @@ interface Target {
   /** the same path with the primary record replaced by an absent id (uuid records only) */
   absentPath: string | null;
   /** where the target lies, for the scope expectation */
-  where: { path: string; sid: string | null; reachDown: boolean } | null;
+  where: { path: string; sid: string | null; reachDown: boolean; owner?: string | null } | null;
 }
 
 const PREFERENCE: Label[] = ['own', 'sameClass', 'above', 'otherClass', 'otherSchool', 'otherDistrict'];
@@ -365,10 +370,11 @@ async function targetsOf(world: World, r: RouteSpec, op: OpenApiOp | undefined):
       values.push(v);
     }
     const fillPath = (vals: string[]) => slots.reduce((p, s, i) => p.replace(`:${s.name}`, encodeURIComponent(vals[i]!)), r.url);
-    const fill: Fill = { place, rec };
+    const fill: Fill = { place, rec, extra: world.values };
     const q = queryFor(op, fill);
     const absent = primary !== null && UUID.test(values[primary]!) ? fillPath(values.map((v, i) => (i === primary ? randomUUID() : v))) + q : null;
-    const where = rec ? { path: rec.path, sid: rec.sid, reachDown: Boolean(KINDS.find((k) => k.name === rec.kind)?.reachDown) } : place ? { path: place.classPath, sid: place.studentId, reachDown: false } : null;
+    const kindOf = rec ? KINDS.find((k) => k.name === rec.kind) : undefined;
+    const where = rec ? { path: rec.path, sid: rec.sid, reachDown: Boolean(kindOf?.reachDown), ...(kindOf?.ownerOnly ? { owner: rec.owner ?? null } : {}) } : place ? { path: place.classPath, sid: place.studentId, reachDown: false } : null;
     return { label, fill, path: fillPath(values) + q, absentPath: absent, where };
   };
 
@@ -452,7 +458,7 @@ export async function runMatrix(app: FastifyInstance, world: World, routeAccess:
       // the declared permission is checked before any record is looked at: one probe per role without it
       for (const t of permitted ? targets : targets.slice(0, 1)) {
         if (opts.sample && !opts.sample(r.key, caller.role, t.label)) continue;
-        const inScope = permitted && (t.where === null || reaches(world, caller, perms, t.where, t.where.reachDown));
+        const inScope = permitted && (t.where === null || (t.where.owner !== undefined ? t.where.owner === caller.accountId : reaches(world, caller, perms, t.where, t.where.reachDown)));
         // in-scope writes would change the world; in-scope reads are positive controls
         if (inScope && r.method !== 'GET') continue;
         const body = bodyFor(op, t.fill);

@@ -44,6 +44,8 @@ export interface LocatedRecord {
   label: Label;
   /** planted by the harness (a clone), not part of the seeded city */
   planted: boolean;
+  /** the account it belongs to (kinds only their owner may touch) */
+  owner?: string | null;
 }
 
 export interface Canary {
@@ -69,6 +71,8 @@ export interface Kind {
   reachDown?: boolean;
   /** `select` restricted to the children of one parent record ($parent) */
   child?: boolean;
+  /** only the account it belongs to may touch it (`select` gives its owner) */
+  ownerOnly?: boolean;
 }
 
 const S = (table: string, alias: string, id: string, sid: string, path: string, join = '') =>
@@ -119,7 +123,7 @@ export const KINDS: Kind[] = [
   { name: 'orgUnit', table: 'org_units', at: ['/org/units/:id', '/schools/:schoolId', '/workforce/schools/:id', '/groups/:unitId'], select: S('org_units', 'o', 'o.id', 'null', 'o.path'), reachDown: true },
   { name: 'classUnit', table: 'org_units', at: ['/classes/:classId'], select: `${S('org_units', 'o', 'o.id', 'null', 'o.path')} where o.kind = 'class'`, reachDown: true },
   { name: 'institution', table: 'partner_institutions', at: ['/institutions/:id'], select: `select i.id::text as id, null as sid, (select path from org_units where id = i.region_id) as path from partner_institutions i`, reachDown: true },
-  { name: 'notification', table: 'notifications', at: ['/notifications/:id'], select: `select n.id::text as id, null as sid, min(coalesce(o.path, st.org_path)) as path from notifications n join role_assignments ra on ra.account_id = n.account_id left join org_units o on o.id = ra.org_unit_id left join students st on st.id = ra.student_id group by n.id` },
+  { name: 'notification', table: 'notifications', at: ['/notifications/:id'], ownerOnly: true, select: `select n.id::text as id, null as sid, min(coalesce(o.path, st.org_path)) as path, n.account_id::text as owner from notifications n join role_assignments ra on ra.account_id = n.account_id left join org_units o on o.id = ra.org_unit_id left join students st on st.id = ra.student_id group by n.id, n.account_id` },
   // children: the record under the parent chosen for the route's first parameter
   { name: 'assignment', table: 'role_assignments', at: ['/roles/:assignmentId'], child: true, select: `select ra.id::text as id, ra.student_id::text as sid, coalesce(o.path, st.org_path) as path from role_assignments ra left join org_units o on o.id = ra.org_unit_id left join students st on st.id = ra.student_id where ra.account_id::text = $parent` },
   { name: 'crisisTask', table: 'crisis_tasks', at: ['/tasks/:taskId'], child: true, select: `select t.id::text as id, null as sid, '' as path from crisis_tasks t where t.case_id::text = $parent` },
@@ -135,6 +139,8 @@ export const VALUE_PARAMS: { at: string; select: string | null; reason?: string 
   { at: '/supervision/rating-schemes/:year', select: `select coalesce((select year::text from rating_schemes order by year desc limit 1), '2026') as v` },
   { at: '/:tier', select: `select 'staff' as v` },
   { at: '/follow-ups/:seq', select: `select '1' as v` },
+  // body fields naming region-wide records
+  { at: 'body:institutionId', select: `select id::text as v from partner_institutions where active order by id limit 1` },
 ];
 
 export function depth(path: string): number {
@@ -294,6 +300,7 @@ async function cloneTo(db: Db, kind: Kind, src: LocatedRecord, place: Place, uni
     else if (c.name === 'starts_at' || c.name === 'ends_at') v = `${c.name} + interval '${shift} minutes'`;
     else if (c.name === 'slot_id' && kind.table === 'appointments') v = 'null';
     else if (c.name === 'staff_no') v = lit(canary.slice(-12));
+    else if (c.name === 'source_ref') v = c.type === 'uuid' ? `${lit(randomUUID())}::uuid` : lit(randomUUID());
     else if (c.name === 'client_id') v = c.type === 'uuid' ? `${lit(randomUUID())}::uuid` : lit(randomUUID());
     else if (c.name === 'code' && kind.table === 'homeschool_sessions') v = lit(canary.slice(-6).toUpperCase());
     else if (FREE_TEXT.has(c.name) && c.type === 'text') v = lit(canary);
@@ -315,7 +322,9 @@ export async function buildWorld(db: Db, app: FastifyInstance, opts: { clock: ()
   const city = (await rows<{ id: number; path: string; region_id: number }>(db, sql`select id, path, region_id from org_units where kind = 'city' order by id limit 1`))[0]!;
   const unitIdByPath = new Map((await rows<{ id: number; path: string }>(db, sql`select id, path from org_units`)).map((u) => [u.path, u.id]));
   const callers = await makeCallers(db, app, places, city.region_id, opts.clock, opts.advance);
-  return { db, cityPath: city.path, regionId: city.region_id, places, unitIdByPath, callers, records: new Map(), byId: new Map(), canaries: [], emptyKinds: new Map(), values: new Map() };
+  const values = new Map<string, string | null>();
+  for (const v of VALUE_PARAMS) values.set(v.at, v.select ? ((await rows<{ v: string | null }>(db, sql.raw(v.select)))[0]?.v ?? null) : null);
+  return { db, cityPath: city.path, regionId: city.region_id, places, unitIdByPath, callers, records: new Map(), byId: new Map(), canaries: [], emptyKinds: new Map(), values };
 }
 
 /** Locates the records of every kind, plants the missing places, canaries in other schools' people. */
@@ -324,13 +333,13 @@ export async function plantRecords(world: World, opts: { log?: (m: string) => vo
   const anchor = places.own;
   for (const kind of KINDS) {
     if (kind.child) continue;
-    const all = await rows<{ id: string; sid: string | null; path: string | null }>(db, sql.raw(kind.select));
+    const all = await rows<{ id: string; sid: string | null; path: string | null; owner?: string | null }>(db, sql.raw(kind.select));
     const byLabel = new Map<Label, LocatedRecord>();
     for (const r of all) {
       if (!r.path) continue;
       const label = labelOf(anchor, { sid: r.sid, path: r.path });
       if (!label) continue;
-      const rec: LocatedRecord = { kind: kind.name, id: r.id, sid: r.sid, path: r.path, label, planted: false };
+      const rec: LocatedRecord = { kind: kind.name, id: r.id, sid: r.sid, path: r.path, label, planted: false, owner: r.owner ?? null };
       byId.set(r.id, rec);
       const prev = byLabel.get(label);
       // prefer the record nearest the place (a student's own class, its school), then the first by id
