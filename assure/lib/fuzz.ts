@@ -309,8 +309,17 @@ interface Parts {
   body?: unknown;
 }
 
+/** encodeURIComponent, except that a lone surrogate is sent as the bytes of one (invalid UTF-8, on purpose) */
+function encode(v: string): string {
+  try {
+    return encodeURIComponent(v);
+  } catch {
+    return v.replace(/[\uD800-\uDFFF]/g, '\u0001').split('\u0001').map((x) => encodeURIComponent(x)).join('%ED%A0%80');
+  }
+}
+
 function encodeQuery(q: [string, string][]): string {
-  return q.length ? '?' + q.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&') : '';
+  return q.length ? '?' + q.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&') : '';
 }
 
 function toWire(op: Operation, p: Parts, raw?: { payload: string; contentType?: string }): WireRequest {
@@ -356,7 +365,7 @@ function partsArbitrary(op: Operation, pool: IdPool): fc.Arbitrary<Parts> {
     headers: fc.record(headerArbs),
     body: op.body ? arbitraryOf(op.body, pool, '', op.path) : fc.constant(undefined),
   }).map(({ path, query, headers, body }) => ({
-    path: Object.fromEntries(Object.entries(path).map(([k, v]) => [k, encodeURIComponent(scalar(v))])),
+    path: Object.fromEntries(Object.entries(path).map(([k, v]) => [k, encode(scalar(v))])),
     query: Object.entries(query).flatMap(([k, v]): [string, string][] => (Array.isArray(v) ? v.map((x): [string, string] => [k, scalar(x)]) : v === undefined || v === null ? [] : [[k, scalar(v)]])),
     headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, scalar(v)])),
     ...(body !== undefined ? { body } : {}),
@@ -796,7 +805,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     if (stop()) break;
     const o0 = performance.now();
     const seed = hashSeed(op.key, opts.seed);
-    const reqs = [...validRequests(op, pool, opts.validPerOp, seed), ...invalidRequests(op, pool, opts.invalidPerOp, seed + 1)];
+    let reqs: FuzzRequest[];
+    try {
+      reqs = [...validRequests(op, pool, opts.validPerOp, seed), ...invalidRequests(op, pool, opts.invalidPerOp, seed + 1)];
+    } catch (e) {
+      // a request the harness could not build is its own failure, counted with the dropped connections
+      oracles.transportError({ op, kind: 'generator', method: op.method, url: op.path, headers: {} }, e);
+      continue;
+    }
     const session = chooseSession(op, opts.access.get(op.key), opts.sessions, opts.selfService);
     await pooled(reqs, opts.concurrency, async (req) => {
       try {

@@ -12,11 +12,8 @@ let report: FuzzReport;
 
 beforeAll(async () => {
   env = await setupTestEnv();
-  const t0 = performance.now();
   const f = await injectFuzzEnv(env);
-  console.log(`fuzz env ${Math.round(performance.now() - t0)} ms`);
-  report = await runFuzz({ ...f, log: (m) => console.log(m), seed: 20261125, validPerOp: Number(process.env.XINYU_FUZZ_VALID ?? 1), invalidPerOp: Number(process.env.XINYU_FUZZ_INVALID ?? 1), concurrency: 2, harvest: 'none' });
-  console.log(`fuzz ${Math.round(report.ms)} ms, ${report.oracles.counts.requests} requests; slowest ${JSON.stringify(report.slowest)}`);
+  report = await runFuzz({ ...f, seed: 20261125, validPerOp: Number(process.env.XINYU_FUZZ_VALID ?? 1), invalidPerOp: Number(process.env.XINYU_FUZZ_INVALID ?? 1), concurrency: 2, harvest: 'none' });
 }, 600_000);
 afterAll(async () => env?.close());
 
