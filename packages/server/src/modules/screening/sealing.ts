@@ -47,12 +47,13 @@ export function openText(sealer: Sealer, stored: string | null, aad: string): st
   return isSealed(stored) ? sealer.open(stored, aad) : stored;
 }
 
-const BATCH = 500;
+const BATCH = 1000;
 const PLAIN = `!~ '^v1\\.'`;
 
 /**
  * Seals every screening value still stored in plain (rows from before sealing, the demo seed),
- * in batches of 500 rows, each batch its own statement. Returns how many values it sealed.
+ * in batches of 1,000 rows in key order (each batch its own statement, none rescans what the
+ * previous ones sealed). Returns how many values it sealed.
  */
 export async function sealLegacyScreeningText(db: Db, config: Config): Promise<number> {
   const sealer = sealerFor(config);
@@ -67,16 +68,20 @@ export async function sealLegacyScreeningText(db: Db, config: Config): Promise<n
       where ${sql.raw(keys.map((k) => `t.${k} = v.${k}`).join(' and '))}`);
   };
 
+  let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const list = await rows<{ id: string; campaign_id: string; student_id: string; instrument_key: string; answers: string }>(db, sql`
-      select id, campaign_id, student_id, instrument_key, answers from screening_responses where ${plain('answers')} limit ${BATCH}`);
+      select id, campaign_id, student_id, instrument_key, answers from screening_responses where id > ${after}::uuid and ${plain('answers')} order by id limit ${BATCH}`);
+    after = list.at(-1)?.id ?? after;
     await update('screening_responses', ['id'], list.map((r) => ({ id: r.id, answers: sealAnswers(sealer, { campaignId: r.campaign_id, studentId: r.student_id, instrumentKey: r.instrument_key }, JSON.parse(r.answers) as Record<string, string>) })), ['answers']);
     sealed += list.length;
     if (list.length < BATCH) break;
   }
+  after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const list = await rows<{ id: string; observation: string | null; interview: string | null; reason: string | null }>(db, sql`
-      select id, observation, interview, reason from screening_follow_ups where ${plain('observation')} or ${plain('interview')} or ${plain('reason')} limit ${BATCH}`);
+      select id, observation, interview, reason from screening_follow_ups where id > ${after}::uuid and (${plain('observation')} or ${plain('interview')} or ${plain('reason')}) order by id limit ${BATCH}`);
+    after = list.at(-1)?.id ?? after;
     const seal = (v: string | null, aad: string) => (v == null || isSealed(v) ? null : sealer.seal(v, aad));
     await update('screening_follow_ups', ['id'], list.map((r) => ({ id: r.id, observation: seal(r.observation, followUpAad(r.id, 'observation')), interview: seal(r.interview, followUpAad(r.id, 'interview')), reason: seal(r.reason, followUpAad(r.id, 'reason')) })), ['observation', 'interview', 'reason']);
     sealed += list.length;
