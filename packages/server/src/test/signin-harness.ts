@@ -207,7 +207,11 @@ export async function sessionDeaths(t: SigninTarget, o: { admin: { login: string
   const admin = await signIn(t, o.admin.login, o.admin.password);
   const tag = randomBytes(3).toString('hex');
   const events: SessionDeathResult['events'] = [];
-  const many = async (login: string, n = o.perEvent) => Promise.all(Array.from({ length: n }, () => signIn(t, login, o.password)));
+  const many = async (login: string, n = o.perEvent) => {
+    const out: LiveSession[] = [];
+    for (let i = 0; i < n; i++) out.push(await signIn(t, login, o.password));
+    return out;
+  };
   const count = async (list: LiveSession[]) => (await Promise.all(list.map((s) => alive(t, s)))).filter(Boolean).length;
 
   // logout

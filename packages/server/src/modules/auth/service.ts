@@ -93,7 +93,7 @@ async function releaseSource(deps: Deps, ip: string, now: Date, success: boolean
  * that a burst of concurrent guesses cannot all read "not locked yet": the sixth of them is refused
  * as locked. A lock that has run out starts the count again.
  */
-async function admitLogin(deps: Deps, loginKey: string, now: Date): Promise<{ locked: boolean; failures: number }> {
+async function admitLogin(deps: Deps, loginKey: string, now: Date): Promise<{ locked: boolean; busy: boolean; failures: number }> {
   const counted = await rows<{ failures: number; locked_until: Date | string | null }>(deps.db, sql`
     insert into login_throttle (login, failures, updated_at) values (${loginKey}, 1, ${now}::timestamptz)
     on conflict (login) do update set
@@ -102,8 +102,12 @@ async function admitLogin(deps: Deps, loginKey: string, now: Date): Promise<{ lo
       updated_at = ${now}::timestamptz
     returning failures, locked_until`);
   const row = counted[0]!;
-  const locked = (row.locked_until != null && new Date(row.locked_until) > now) || row.failures > deps.config.lockoutFailures;
-  return { locked, failures: row.failures };
+  const locked = row.locked_until != null && new Date(row.locked_until) > now;
+  // more attempts in flight than failures allowed: this one is refused unchecked (and not counted),
+  // but no lock is set, since none of them may have failed (one person signing in on six devices)
+  const busy = !locked && row.failures > deps.config.lockoutFailures;
+  if (busy) await deps.db.execute(sql`update login_throttle set failures = greatest(failures - 1, 0) where login = ${loginKey}`);
+  return { locked, busy, failures: row.failures };
 }
 
 /**
@@ -138,11 +142,9 @@ export async function login(deps: Deps, body: LoginBody, ctx: LoginContext): Pro
   }
 
   const throttle = await admitLogin(deps, loginKey, now);
-  if (throttle.locked) {
+  if (throttle.locked || throttle.busy) {
     await burnVerifyTime(body.password);
-    await db.update(loginThrottle).set({ lockedUntil: new Date(now.getTime() + config.lockoutMinutes * 60000) })
-      .where(and(eq(loginThrottle.login, loginKey), or(sql`${loginThrottle.lockedUntil} is null`, lt(loginThrottle.lockedUntil, now))));
-    await audit('denied', { reason: 'locked' });
+    await audit('denied', { reason: throttle.locked ? 'locked' : 'too_many_in_flight' });
     throw new AppError(401, 'locked', `登录失败次数过多，账号已暂时锁定，请 ${config.lockoutMinutes} 分钟后再试`);
   }
 

@@ -6,6 +6,7 @@ import { rows } from '../../db/client.js';
 import { DEMO_PASSWORD } from '../../seed/demo.js';
 import { setupTestEnv, type TestEnv } from '../../test/fixture.js';
 import {
+  attempt,
   bruteForce,
   complianceProfile,
   ksCritical,
@@ -40,6 +41,13 @@ describe('sign-in attacks', () => {
     expect(r.passwordChecks + r.lockedAnswers).toBe(8);
     expect(r.acceptedDuringLock).toBe(0);
     expect(r.acceptedAfterLock).toBe(true);
+  });
+
+  it('more right sign-ins at once than the failure limit refuse the extra ones but lock nothing', async () => {
+    await resetThrottles(t);
+    const res = await Promise.all(Array.from({ length: 7 }, (_, i) => attempt(t, { login: 'counselor', password: DEMO_PASSWORD, ip: `10.9.9.${i}` })));
+    expect(res.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(5);
+    expect((await attempt(t, { login: 'counselor', password: DEMO_PASSWORD })).status).toBe(200);
   });
 
   it('credential stuffing from one address is cut off at the address limit, a real pair after it refused', async () => {
