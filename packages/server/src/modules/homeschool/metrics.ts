@@ -20,41 +20,46 @@ type Counts = Map<number, number>;
 
 const toMap = (list: { school_id: number; n: number }[]): Counts => new Map(list.map((r) => [Number(r.school_id), Number(r.n)]));
 
+/** Students carry no index on school_id: for a few schools, their paths (one LIKE each: a LIKE ANY is not indexable) let the students be read by the org_path index instead of scanning a city's. */
+const NARROW_UP_TO = 50;
+const narrow = (paths?: readonly string[]) =>
+  paths?.length && paths.length <= NARROW_UP_TO ? sql`and (${sql.join(paths.map((p) => sql`st.org_path like ${`${p}%`}`), sql` or `)})` : sql``;
+
 /** Active students per school whose family attended a mental-health session in [from, to]. */
-export async function sessionReachBySchool(db: Db, regionId: number, schoolIds: number[], from: string, to: string): Promise<Counts> {
+export async function sessionReachBySchool(db: Db, regionId: number, schoolIds: number[], from: string, to: string, paths?: readonly string[]): Promise<Counts> {
   if (!schoolIds.length) return new Map();
   // a semi-join from the sessions of the period: no distinct over the attendance rows
   return toMap(await rows(db, sql`
     select st.school_id, count(*)::int as n
     from students st
-    where st.status = 'active' and st.school_id = any(${sql.param(schoolIds)}::int[])
+    where st.status = 'active' and st.school_id = any(${sql.param(schoolIds)}::int[]) ${narrow(paths)}
       and st.id in (select a.student_id from homeschool_sessions s join homeschool_attendance a on a.session_id = s.id and a.attended
         where s.region_id = ${regionId} and s.mental_health and s.date between ${from} and ${to})
     group by st.school_id`));
 }
 
 /** Active students per school with a parent who completed a course in [from, to]. */
-export async function courseReachBySchool(db: Db, regionId: number, schoolIds: number[], from: string, to: string): Promise<Counts> {
+export async function courseReachBySchool(db: Db, regionId: number, schoolIds: number[], from: string, to: string, paths?: readonly string[]): Promise<Counts> {
   if (!schoolIds.length) return new Map();
   return toMap(await rows(db, sql`
     select st.school_id, count(*)::int as n
     from students st
-    where st.status = 'active' and st.school_id = any(${sql.param(schoolIds)}::int[])
+    where st.status = 'active' and st.school_id = any(${sql.param(schoolIds)}::int[]) ${narrow(paths)}
       and st.id in (select ra.student_id from role_assignments ra where ra.role = 'parent'
         and ra.account_id in (select account_id from homeschool_completions where region_id = ${regionId} and completed_on between ${from} and ${to}))
     group by st.school_id`));
 }
 
 /** Active students per school with a parent whose credits in [from, to] reach `standard`. */
-export async function standardMetBySchool(db: Db, regionId: number, schoolIds: number[], from: string, to: string, standard: number): Promise<Counts> {
+export async function standardMetBySchool(db: Db, regionId: number, schoolIds: number[], from: string, to: string, standard: number, paths?: readonly string[]): Promise<Counts> {
   if (!schoolIds.length) return new Map();
   if (standard <= 0) {
-    return toMap(await rows(db, sql`select school_id, count(*)::int as n from students where status = 'active' and school_id = any(${sql.param(schoolIds)}::int[]) group by school_id`));
+    return toMap(await rows(db, sql`select st.school_id, count(*)::int as n from students st where st.status = 'active' and st.school_id = any(${sql.param(schoolIds)}::int[]) ${narrow(paths)} group by st.school_id`));
   }
   return toMap(await rows(db, sql`
     select st.school_id, count(*)::int as n
     from students st
-    where st.status = 'active' and st.school_id = any(${sql.param(schoolIds)}::int[])
+    where st.status = 'active' and st.school_id = any(${sql.param(schoolIds)}::int[]) ${narrow(paths)}
       and st.id in (select ra.student_id from role_assignments ra where ra.role = 'parent'
         and ra.account_id in (select account_id from homeschool_completions where region_id = ${regionId} and completed_on between ${from} and ${to}
           group by account_id having sum(credits) >= ${standard}))
@@ -123,7 +128,7 @@ export const homeschoolMetrics: MetricDefinition[] = [
       en: 'Active students whose family attended at least one mental-health parent session in the period ÷ active students.',
     },
     async perSchool(ctx) {
-      return ofStudents(ctx, await sessionReachBySchool(ctx.deps.db, ctx.regionId, ctx.schools.map((s) => s.id), ctx.from, ctx.to));
+      return ofStudents(ctx, await sessionReachBySchool(ctx.deps.db, ctx.regionId, ctx.schools.map((s) => s.id), ctx.from, ctx.to, ctx.schools.map((s) => s.path)));
     },
     records: sessionRecords,
   },
@@ -137,7 +142,7 @@ export const homeschoolMetrics: MetricDefinition[] = [
       en: 'Active students with a parent who completed at least one parent-school micro-course in the period ÷ active students.',
     },
     async perSchool(ctx) {
-      return ofStudents(ctx, await courseReachBySchool(ctx.deps.db, ctx.regionId, ctx.schools.map((s) => s.id), ctx.from, ctx.to));
+      return ofStudents(ctx, await courseReachBySchool(ctx.deps.db, ctx.regionId, ctx.schools.map((s) => s.id), ctx.from, ctx.to, ctx.schools.map((s) => s.path)));
     },
     records: completionRecords,
   },
@@ -175,7 +180,7 @@ export const homeschoolMetrics: MetricDefinition[] = [
     },
     async perSchool(ctx) {
       const std = await creditStandard(ctx.deps.db, ctx.regionId, ctx.year);
-      return ofStudents(ctx, await standardMetBySchool(ctx.deps.db, ctx.regionId, ctx.schools.map((s) => s.id), ctx.from, ctx.to, std.credits));
+      return ofStudents(ctx, await standardMetBySchool(ctx.deps.db, ctx.regionId, ctx.schools.map((s) => s.id), ctx.from, ctx.to, std.credits, ctx.schools.map((s) => s.path)));
     },
     records: completionRecords,
   },

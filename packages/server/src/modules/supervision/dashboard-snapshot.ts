@@ -4,7 +4,8 @@
  * rankings, each child's sums (dashboard.ts assemble) — and each school's row of its export, built by
  * the job `dashboard figures` from the cached figures right after it refreshes them. A request for a
  * city's or a district's page is then one read by primary key plus the reader's hiding rules
- * (dashboard.ts present, exports.ts); the open alerts and the screening completion stay live.
+ * (dashboard.ts present), and its export is written from the stored school rows (exports.ts); the
+ * open alerts and the screening completion stay live.
  *
  * A row is used only for the metrics it was built for (their keys in order), and rebuilt when a
  * cached figure it depends on (the year's and the four years' before, the students) is newer than it.
@@ -38,11 +39,18 @@ export async function snapshotBody(deps: Deps, regionId: number, year: number, u
   return r ? (JSON.parse(r.body) as Assembled) : null;
 }
 
-/** The stored export rows of a city or a district (every school under it) for these metrics and year, if the job has built them. */
-export async function snapshotSchools(deps: Deps, regionId: number, year: number, unitId: number, metrics: readonly MetricDefinition[]): Promise<ExportSchool[] | null> {
-  const [r] = await rows<{ schools: string }>(deps.db, sql`
-    select schools from supervision_dashboard_snapshots where region_id = ${regionId} and year = ${year} and unit_id = ${unitId} and metric_keys = ${keysOf(metrics)}`);
-  return r ? (JSON.parse(r.schools) as ExportSchool[]) : null;
+/** The stored export rows of a city or a district (every school under it) for these metrics and year, with when they were built, if the job has built them. */
+export async function snapshotSchools(deps: Deps, regionId: number, year: number, unitId: number, metrics: readonly MetricDefinition[]): Promise<{ list: ExportSchool[]; builtAt: Date } | null> {
+  const [r] = await rows<{ schools: string; built_at: Date }>(deps.db, sql`
+    select schools, built_at from supervision_dashboard_snapshots where region_id = ${regionId} and year = ${year} and unit_id = ${unitId} and metric_keys = ${keysOf(metrics)}`);
+  return r ? { list: JSON.parse(r.schools) as ExportSchool[], builtAt: new Date(r.built_at) } : null;
+}
+
+/** When the stored rows of a city or a district were built (a cheap read: no rows), if they exist for these metrics. */
+export async function snapshotBuiltAt(deps: Deps, regionId: number, year: number, unitId: number, metrics: readonly MetricDefinition[]): Promise<Date | null> {
+  const [r] = await rows<{ built_at: Date }>(deps.db, sql`
+    select built_at from supervision_dashboard_snapshots where region_id = ${regionId} and year = ${year} and unit_id = ${unitId} and metric_keys = ${keysOf(metrics)}`);
+  return r ? new Date(r.built_at) : null;
 }
 
 /** Each school's export row from its figures, the district names given (municipal schools: 市直学校). */

@@ -90,13 +90,13 @@ async function parentsOf(deps: Deps, caller: Caller, unit: DashboardUnit): Promi
     order by length(path)`);
 }
 
-/** Open alerts (not dismissed or closed) per school and level, for the schools under a path. */
-export async function openAlerts(deps: Deps, regionId: number, unitPath: string): Promise<Map<number, { yellow: number; orange: number; red: number }>> {
+/** Open alerts (not dismissed or closed) per school and level, for the schools under a path (the whole region: every school of it, no join to the units). */
+export async function openAlerts(deps: Deps, regionId: number, unitPath: string, wholeRegion = false): Promise<Map<number, { yellow: number; orange: number; red: number }>> {
   const list = await rows<{ school_id: number; yellow: number; orange: number; red: number }>(deps.db, sql`
     select a.school_id, count(*) filter (where a.level = 'yellow')::int as yellow, count(*) filter (where a.level = 'orange')::int as orange,
       count(*) filter (where a.level = 'red')::int as red
-    from alerts a join org_units u on u.id = a.school_id
-    where a.region_id = ${regionId} and a.status not in ('dismissed', 'closed') and u.path like ${`${unitPath}%`}
+    from alerts a ${wholeRegion ? sql`` : sql`join org_units u on u.id = a.school_id and u.path like ${`${unitPath}%`}`}
+    where a.region_id = ${regionId} and a.status not in ('dismissed', 'closed')
     group by a.school_id`);
   return new Map(list.map((r) => [r.school_id, { yellow: r.yellow, orange: r.orange, red: r.red }]));
 }
@@ -291,7 +291,7 @@ export async function dashboard(deps: Deps, caller: Caller, q: z.infer<typeof co
   const [a, parents, alerts, screening] = await Promise.all([
     assembledP,
     parentsOf(deps, caller, unit),
-    openAlerts(deps, caller.regionId, unit.path),
+    openAlerts(deps, caller.regionId, unit.path, unit.kind === 'city'),
     assembledP.then((x) => screeningFor(deps, caller.regionId, unit.path, x.schoolIds)),
   ]);
   return present(a, metrics, suppress, { unit, year, now: deps.clock(), parents, alerts, screening });

@@ -13,7 +13,7 @@ import { auditActor } from '../org/service.js';
 import { cstToday } from '../screening/campaigns.js';
 import { figuresFor, schoolsFor } from './dashboard-cache.js';
 import { dashboardUnit, hiddenOf, readerOutside } from './dashboard.js';
-import { districtNamesOf, exportRowsOf, snapshotSchools, type ExportSchool } from './dashboard-snapshot.js';
+import { districtNamesOf, exportRowsOf, snapshotBuiltAt, snapshotSchools, type ExportSchool } from './dashboard-snapshot.js';
 import type { MetricDefinition } from './metric-types.js';
 import { ALL_METRICS } from './metric-registry.js';
 import { lightWorkbook } from './xlsx-light.js';
@@ -47,19 +47,11 @@ export interface DashboardWorkbook {
   schools: number;
 }
 
-export async function dashboardWorkbook(deps: Deps, caller: Caller, q: z.infer<typeof contracts.DashboardQuery>, metrics: readonly MetricDefinition[] = ALL_METRICS): Promise<DashboardWorkbook> {
-  const unit = await dashboardUnit(deps, caller, q.unitId);
-  const year = q.year ?? Number(cstToday(deps.clock()).slice(0, 4));
-  const outside = readerOutside(caller, unit);
-  // a city or a district: the rows the job precomputed with the dashboard (one read by key); else from the cached or live figures
-  const stored = unit.kind !== 'school' ? await snapshotSchools(deps, caller.regionId, year, unit.id, metrics) : null;
-  let list: ExportSchool[];
-  if (stored) list = stored;
-  else {
-    const { schools } = await schoolsFor(deps, caller.regionId, unit.path);
-    const [{ figures }, names] = await Promise.all([figuresFor(deps, caller.regionId, year, schools, metrics), districtNamesOf(deps, caller.regionId)]);
-    list = exportRowsOf(schools, figures, metrics, (id) => names.get(id ?? 0) ?? '');
-  }
+/**
+ * The workbook of these schools' rows: the per-school sheet and the district summary (sums), what
+ * counts 1–4 students hidden when the reader is outside the school. `today`: the day the figures run to.
+ */
+export function exportWorkbook(unit: { name: string }, year: number, list: readonly ExportSchool[], metrics: readonly MetricDefinition[], outside: boolean, today: string): Buffer {
   const toFigures = (f: readonly number[]): Row['figures'] => {
     const out: Row['figures'] = {};
     metrics.forEach((m, k) => (out[m.key] = { numerator: f[2 * k] ?? 0, denominator: f[2 * k + 1] ?? 0 }));
@@ -94,7 +86,7 @@ export async function dashboardWorkbook(deps: Deps, caller: Caller, q: z.infer<t
     }
   }
   const title = `${unit.name} ${year} 年心理健康教育督导指标`;
-  const period = `统计期间：${year}-01-01 至 ${year === Number(cstToday(deps.clock()).slice(0, 4)) ? cstToday(deps.clock()) : `${year}-12-31`}；区县与合计为所辖学校分子、分母之和（非各校比率的平均）`;
+  const period = `统计期间：${year}-01-01 至 ${year === Number(today.slice(0, 4)) ? today : `${year}-12-31`}；区县与合计为所辖学校分子、分母之和（非各校比率的平均）`;
   const perSchool: SheetColumn<Row>[] = [
     { header: '区县', width: 12, value: (r) => r.district },
     { header: '学校', width: 28, value: (r) => r.school },
@@ -109,10 +101,53 @@ export async function dashboardWorkbook(deps: Deps, caller: Caller, q: z.infer<t
     ...metricColumns(metrics),
   ];
   // written by the light writer (xlsx-light.ts): the sheet XML as strings, zipped at fast compression
-  const buffer = lightWorkbook([
+  return lightWorkbook([
     sheet({ name: '学校明细', preamble: [`${title}（学校明细）`, period], columns: perSchool, items: schoolRows }),
     sheet({ name: '区县汇总', preamble: [`${title}（区县汇总）`, period], columns: summary, items: [...summaryRows, total] }),
   ]);
-  await appendAudit(deps.db, { ...auditActor(caller), action: 'supervision.dashboard.export', objectType: 'org_unit', objectId: String(unit.id), orgPath: unit.path, detail: { year, schools: list.length, metrics: metrics.length } }, deps.clock());
-  return { fileName: `${unit.name}_${year}年督导指标.xlsx`, buffer, schools: list.length };
+}
+
+/**
+ * The workbooks written from the stored rows, per unit, year, metrics, day and the rows' build time:
+ * a city's export takes most of a second to write, and it is the same file for every reader outside
+ * the schools until the job rebuilds the rows (at most every ten minutes while figures change). A few
+ * units a region; each entry is replaced when its rows are rebuilt.
+ */
+const written = new Map<string, { builtAt: number; today: string; buffer: Buffer; schools: number }>();
+const WRITTEN_MAX = 64;
+
+export async function dashboardWorkbook(deps: Deps, caller: Caller, q: z.infer<typeof contracts.DashboardQuery>, metrics: readonly MetricDefinition[] = ALL_METRICS): Promise<DashboardWorkbook> {
+  const unit = await dashboardUnit(deps, caller, q.unitId);
+  const year = q.year ?? Number(cstToday(deps.clock()).slice(0, 4));
+  const outside = readerOutside(caller, unit);
+  const today = cstToday(deps.clock());
+  let out: { buffer: Buffer; schools: number } | null = null;
+  if (unit.kind !== 'school' && outside) {
+    // a city or a district read from outside its schools: the job's stored rows (one read by key), written once per build of them
+    const key = `${caller.regionId}:${year}:${unit.id}:${unit.name}:${metrics.map((m) => m.key).join(',')}`;
+    const builtAt = await snapshotBuiltAt(deps, caller.regionId, year, unit.id, metrics);
+    const hit = written.get(key);
+    if (builtAt && hit && hit.builtAt === builtAt.getTime() && hit.today === today) out = hit;
+    else if (builtAt) {
+      const stored = await snapshotSchools(deps, caller.regionId, year, unit.id, metrics);
+      if (stored) {
+        out = { buffer: exportWorkbook(unit, year, stored.list, metrics, true, today), schools: stored.list.length };
+        if (written.size >= WRITTEN_MAX) written.delete(written.keys().next().value!);
+        written.set(key, { builtAt: stored.builtAt.getTime(), today, ...out });
+      }
+    }
+  }
+  if (!out) {
+    const { schools } = await schoolsFor(deps, caller.regionId, unit.path);
+    const [{ figures }, names] = await Promise.all([figuresFor(deps, caller.regionId, year, schools, metrics), districtNamesOf(deps, caller.regionId)]);
+    const list = exportRowsOf(schools, figures, metrics, (id) => names.get(id ?? 0) ?? '');
+    out = { buffer: exportWorkbook(unit, year, list, metrics, outside, today), schools: list.length };
+  }
+  await appendAudit(deps.db, { ...auditActor(caller), action: 'supervision.dashboard.export', objectType: 'org_unit', objectId: String(unit.id), orgPath: unit.path, detail: { year, schools: out.schools, metrics: metrics.length } }, deps.clock());
+  return { fileName: `${unit.name}_${year}年督导指标.xlsx`, buffer: out.buffer, schools: out.schools };
+}
+
+/** Forgets the written workbooks (the bench times a first export after a rebuild). */
+export function forgetWrittenWorkbooks(): void {
+  written.clear();
 }
