@@ -29,11 +29,14 @@ async function main() {
     const seeded = await seedDemo(database.db, new Date());
     console.log(`已生成演示数据 demo city seeded: ${seeded.schools} 所学校 schools, ${seeded.students} 名学生 students in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
-  // screening answers and notes stored before they were sealed (or by the demo seed) are sealed now
-  const sealed = await sealLegacyScreeningText(database.db, config);
-  if (sealed) console.log(`已加密测评答案与记录 sealed ${sealed} screening values stored in plain`);
   const { app } = await buildApp(deps, { logger: true });
   await app.listen({ port: config.port, host: config.host });
+  // screening answers and notes stored before they were sealed (or by the demo seed) are sealed in
+  // the background: plain ones stay readable meanwhile, and a value sealed by a request is kept
+  void sealLegacyScreeningText(database.db, config).then(
+    (sealed) => sealed && app.log.info(`已加密测评答案与记录 sealed ${sealed} screening values stored in plain`),
+    (e: unknown) => app.log.error({ err: e }, 'sealing screening values stored in plain failed'),
+  );
   const stopJobs = startJobs(deps, (msg, err) => app.log.error({ err }, msg));
   const url = `http://${config.host}:${config.port}`;
   const lines = [`\n心育 Xinyu 已启动 is running at ${url}`];
