@@ -16,7 +16,7 @@ import { seedDemo } from '../../packages/server/src/seed/demo.js';
 import { auditPrivileges, grantAppRole } from '../../packages/server/src/modules/audit/app-role.js';
 import { pgBin } from '../../packages/server/src/modules/backup/service.js';
 import { canary, createDatabase, createRole, dropDatabase, one, startApp, urlFor } from '../lib/app.js';
-import { appRoleProbes, auditHead, copyAuditChain, fillAuditChain, retentionScan, sensitiveReads, tamperCases, timedVerify } from '../lib/audit.js';
+import { SEALED_FIELDS, appRoleProbes, auditHead, copyAuditChain, fillAuditChain, retentionScan, sensitiveReads, tamperCases, timedVerify } from '../lib/audit.js';
 import type { AssureCheck, Figure } from '../types.js';
 
 const OWNER = 'xinyu_owner';
@@ -60,7 +60,7 @@ export const check: AssureCheck = {
       const dumpFile = path.join(ctx.tmpDir, 'plain.sql');
       execFileSync(path.join(pgBin(), 'pg_dump'), ['--format=plain', `--file=${dumpFile}`, urlFor(server.adminUrl, dbName)], { stdio: 'pipe' });
       const dump = fs.readFileSync(dumpFile, 'utf8');
-      const sealedFields = ['counseling_sessions.notes', 'hotline_calls.summary'];
+      const sealedFields = SEALED_FIELDS;
       const inDump = Object.entries(reads.planted).filter(([, c]) => dump.includes(c)).map(([f]) => f);
       const sealedLeaks = inDump.filter((f) => sealedFields.includes(f));
       const openFields = Object.keys(reads.planted).filter((f) => !sealedFields.includes(f));

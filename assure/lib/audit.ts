@@ -236,6 +236,9 @@ export async function auditHead(db: Db): Promise<number> {
   return Number((await one<{ m: number | null }>(db, sql`select coalesce(max(seq), 0)::bigint as m from audit_log`)).m);
 }
 
+/** Fields sealed at rest whose canaries `sensitiveReads` plants (the others it plants are not sealed yet). */
+export const SEALED_FIELDS = ['counseling_sessions.notes', 'hotline_calls.summary', 'crisis_cases.summary'];
+
 export interface ReadsResult {
   reads: number;
   auditRows: number;
@@ -247,7 +250,7 @@ export interface ReadsResult {
  * Sends `rounds` rounds of sensitive reads of several kinds through HTTP and counts the audit rows
  * they left: each read must leave exactly one row naming its object.
  */
-export async function sensitiveReads(a: AssureApp, ids: { student: string; otherStudent: string }, rounds: number, canaryOf: (f: string) => string = (f) => f): Promise<ReadsResult & { planted: Record<string, string> }> {
+export async function sensitiveReads(a: AssureApp, ids: { student: string; otherStudent: string }, rounds: number, canaryOf: (f: string) => string = (f) => f): Promise<ReadsResult & { planted: Record<string, string>; caseId: string }> {
   const counselor = await a.login('counselor');
   const head = await a.login('head.teacher');
   const leader = await a.login('school.leader');
@@ -293,7 +296,7 @@ export async function sensitiveReads(a: AssureApp, ids: { student: string; other
     const want = reads[i % reads.length]!;
     if (row.action !== want.action || row.object_id !== want.objectId) mismatches.push(`row ${i + 1}: ${row.action} ${row.object_id ?? ''} (expected ${want.action} ${want.objectId})`);
   });
-  return { reads: sent, auditRows: after.length, kinds: reads.map((r) => r.action), mismatches, planted };
+  return { reads: sent, auditRows: after.length, kinds: reads.map((r) => r.action), mismatches, planted, caseId };
 }
 
 /**

@@ -88,6 +88,21 @@ function makeSealer(keys: Key[]): Sealer {
   };
 }
 
+const SEALED = /^v1\.[0-9a-f]{8}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\./;
+
+/** Whether a stored value is in the sealed format. */
+export function isSealed(value: string): boolean {
+  return SEALED.test(value);
+}
+
+/**
+ * Opens a sealed value; a value written before its field was sealed (plain text in an older
+ * database) is returned as it is, and is sealed at its next write.
+ */
+export function openOrPlain(sealer: Sealer, value: string, aad: string): string {
+  return isSealed(value) ? sealer.open(value, aad) : value;
+}
+
 /** A fresh random key, base64 (what `openssl rand -base64 32` gives; tests use one per run). */
 export function newDataKey(): string {
   return randomBytes(32).toString('base64');

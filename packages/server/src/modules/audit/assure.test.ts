@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { appRoleProbes, fillAuditChain, retentionScan, sensitiveReads, tamperCases } from '../../../../../assure/lib/audit.js';
+import { SEALED_FIELDS, appRoleProbes, fillAuditChain, retentionScan, sensitiveReads, tamperCases } from '../../../../../assure/lib/audit.js';
 import { openDatabase, rows } from '../../db/client.js';
 import { databaseUrl } from '../../db/test-global-setup.js';
 import { testDbKind } from '../../db/testing.js';
@@ -36,10 +36,21 @@ describe('audit chain under tampering (owner role, trigger switched off)', () =>
 
 describe('sensitive reads', () => {
   it('N reads of 6 kinds over HTTP leave exactly N audit rows, each naming its object', async () => {
-    const r = await sensitiveReads({ app: env.app, deps: env.deps, login: env.login, close: async () => undefined }, { student: env.ids.studentSelf, otherStudent: env.ids.otherClassStudent }, 2);
+    const r = await sensitiveReads({ app: env.app, deps: env.deps, login: env.login, close: async () => undefined }, { student: env.ids.studentSelf, otherStudent: env.ids.otherClassStudent }, 2, (f) => `金丝雀-${f}-${randomBytes(6).toString('hex')}`);
     expect(r.reads).toBe(12);
     expect(r.mismatches).toEqual([]);
     expect(r.auditRows).toBe(r.reads);
+    // sealed fields: the canary is in no row of the tables that hold them (or their history), yet reads back
+    for (const field of SEALED_FIELDS) {
+      const c = `%${r.planted[field]!}%`;
+      const n = await rows<{ n: number }>(env.deps.db, sql`select
+        (select count(*) from counseling_sessions x where x::text like ${c}) + (select count(*) from counseling_session_versions x where x::text like ${c})
+        + (select count(*) from hotline_calls x where x::text like ${c}) + (select count(*) from crisis_cases x where x::text like ${c})
+        + (select count(*) from crisis_events x where x::text like ${c}) + (select count(*) from audit_log x where x::text like ${c}) as n`);
+      expect([field, Number(n[0]!.n)]).toEqual([field, 0]);
+    }
+    const counselor = await env.login('counselor');
+    expect((await counselor.get(`/api/v1/crisis/cases/${r.caseId}`)).json<{ summary: string }>().summary).toContain(r.planted['crisis_cases.summary']);
   });
 });
 

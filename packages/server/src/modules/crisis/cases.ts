@@ -13,6 +13,8 @@ import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors.js';
 import { hasPermission, homePath, inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
+import { openOrPlain, sealerFor } from '../../lib/sealed.js';
+import type { Config } from '../../config.js';
 import { notify } from '../notify/service.js';
 import { auditActor, classWithGrade } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
@@ -69,7 +71,7 @@ export async function openCrisisCase(tx: Db, deps: Pick<Deps, 'config' | 'clock'
   if (again) return { id: again.id, created: false };
 
   const joinOpen = async (openId: string) => {
-    await caseEvent(tx, openId, 'signal', caller.displayName, { source: input.source, alertId: input.alertId ?? null, sessionId: input.sessionId ?? null, riskLevel: input.riskLevel, summary: input.summary }, now);
+    await caseEvent(tx, openId, 'signal', caller.displayName, { source: input.source, alertId: input.alertId ?? null, sessionId: input.sessionId ?? null, riskLevel: input.riskLevel, summarySealed: sealerFor(deps.config).seal(input.summary, `crisis_events:${openId}`) }, now);
     await tx.update(crisisCases).set({ updatedAt: now }).where(eq(crisisCases.id, openId));
     await appendAudit(tx, { ...auditActor(caller), action: 'crisis.case.signal', objectType: 'crisis_case', objectId: openId, orgPath: student.orgPath, detail: { source: input.source, riskLevel: input.riskLevel } }, now);
     const team = await tx.select({ accountId: crisisTeamMembers.accountId }).from(crisisTeamMembers).where(and(eq(crisisTeamMembers.caseId, openId), isNull(crisisTeamMembers.removedAt)));
@@ -89,7 +91,8 @@ export async function openCrisisCase(tx: Db, deps: Pick<Deps, 'config' | 'clock'
     alertId: input.alertId ?? null,
     sessionId: input.sessionId ?? null,
     riskLevel: input.riskLevel,
-    summary: input.summary,
+    // sealed (lib/sealed.ts), bound to the case by its client id; opened in detailOf
+    summary: sealerFor(deps.config).seal(input.summary, `crisis_cases.summary:${input.clientId}`),
     openedBy: caller.accountId,
     openedByName: caller.displayName,
     openedAt: now,
@@ -247,7 +250,15 @@ export async function listCases(deps: Deps, caller: Caller, q: z.infer<typeof co
   };
 }
 
-async function detailOf(db: Db, caller: Caller, f: FoundCase, now: Date): Promise<Detail> {
+/** A timeline event's detail as shown: a sealed summary (a new signal on an open case) opened. */
+function eventDetail(sealer: ReturnType<typeof sealerFor>, caseId: string, detail: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!detail || typeof detail.summarySealed !== 'string') return detail;
+  const { summarySealed, ...rest } = detail;
+  return { ...rest, summary: sealer.open(summarySealed, `crisis_events:${caseId}`) };
+}
+
+async function detailOf(db: Db, config: Config, caller: Caller, f: FoundCase, now: Date): Promise<Detail> {
+  const sealer = sealerFor(config);
   const [team, tasks, contacts, conferences, events] = await Promise.all([
     db.select().from(crisisTeamMembers).where(eq(crisisTeamMembers.caseId, f.c.id)).orderBy(asc(crisisTeamMembers.addedAt)),
     db.select().from(crisisTasks).where(eq(crisisTasks.caseId, f.c.id)).orderBy(asc(crisisTasks.dueAt)),
@@ -265,7 +276,7 @@ async function detailOf(db: Db, caller: Caller, f: FoundCase, now: Date): Promis
     schoolId: f.c.schoolId,
     alertId: f.c.alertId,
     sessionId: f.c.sessionId,
-    summary: f.c.summary,
+    summary: openOrPlain(sealer, f.c.summary, `crisis_cases.summary:${f.c.clientId}`),
     safetyPlan: (f.c.safetyPlan as SafetyPlan | null) ?? null,
     safetyPlanUpdatedAt: iso(f.c.safetyPlanUpdatedAt),
     safetyPlanUpdatedByName: f.c.safetyPlanUpdatedByName,
@@ -276,7 +287,7 @@ async function detailOf(db: Db, caller: Caller, f: FoundCase, now: Date): Promis
     tasks: tasksOut,
     guardianContacts: contacts.map(contactOut),
     conferences,
-    events: events.map((e) => ({ id: e.id, kind: e.kind, actorName: e.actorName, detail: (e.detail as Record<string, unknown> | null) ?? null, at: e.at.toISOString() })),
+    events: events.map((e) => ({ id: e.id, kind: e.kind, actorName: e.actorName, detail: eventDetail(sealer, f.c.id, e.detail as Record<string, unknown> | null), at: e.at.toISOString() })),
     can: { manage: open && may(caller, 'crisis.manage', f), close: open && may(caller, 'crisis.close', f), notifyGuardians: may(caller, 'guardian.notify', f) },
   };
 }
@@ -287,7 +298,7 @@ export async function getCase(deps: Deps, caller: Caller, id: string): Promise<D
   if (!f) throw notFound();
   const now = deps.clock();
   await audit(deps.db, caller, f, 'crisis.case.read', {}, now);
-  return detailOf(deps.db, caller, f, now);
+  return detailOf(deps.db, deps.config, caller, f, now);
 }
 
 /** Students in the caller's crisis.manage scope by name or number, for opening a case. */
@@ -380,7 +391,7 @@ async function change(deps: Deps, caller: Caller, id: string, fn: (tx: Db, f: Fo
     await tx.update(crisisCases).set({ updatedAt: now }).where(eq(crisisCases.id, id));
   });
   const f = await findCase(deps.db, caller, id);
-  return detailOf(deps.db, caller, f!, now);
+  return detailOf(deps.db, deps.config, caller, f!, now);
 }
 
 export async function addTeamMember(deps: Deps, caller: Caller, id: string, body: z.infer<typeof contracts.AddTeamMemberBody>) {
@@ -502,5 +513,5 @@ export async function closeCase(deps: Deps, caller: Caller, id: string, body: z.
     await notifyTeam(tx, deps, caller, f, 'crisis.case.closed', `危机个案已销号：${f.studentName}`, now);
   });
   const f = await findCase(deps.db, caller, id);
-  return detailOf(deps.db, caller, f!, now);
+  return detailOf(deps.db, deps.config, caller, f!, now);
 }
