@@ -100,6 +100,18 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
     // one line per request (below) instead of Fastify's two: at a screening's peak the log was a tenth of the CPU
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
+    // what Node's HTTP parser refuses before Fastify sees a request (an address or headers past 16 KB,
+    // a malformed request line) in the API's error shape, as Fastify's default handler does otherwise
+    clientErrorHandler: (err: Error & { code?: string }, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const [status, label, code, message] =
+        err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'timeout', '请求超时']
+        : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'too_large', '请求地址或请求头过长']
+        : [400, 'Bad Request', 'bad_request', '请求无效'];
+      const body = JSON.stringify({ error: { code, message } });
+      if (socket.writable) socket.write(`HTTP/1.1 ${status} ${label}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+      socket.destroy(err);
+    },
     // the router's own refusals (a malformed URL, a path parameter past 100 characters) in the API's error shape
     frameworkErrors: (error, _req, reply) => {
       void (reply as FastifyReply).status(error.statusCode ?? 400).send({ error: { code: 'bad_request', message: '请求无效' } });
