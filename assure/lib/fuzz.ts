@@ -798,41 +798,59 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const oracles = new Oracles();
   let relogins = 0;
   const stop = () => opts.deadlineMs !== undefined && performance.now() - t0 > opts.deadlineMs;
-  let done = 0;
-  const opMs: [string, number][] = [];
-  opts.log?.(`harvest took ${Math.round(performance.now() - t0)} ms`);
-  for (const op of ops) {
-    if (stop()) break;
-    const o0 = performance.now();
+  const opMs = new Map<string, number>();
+  // requests to operations that end the fuzzing account's own session (logout, password, TOTP) are
+  // few: every one costs a sign-in, and sign-ins are throttled
+  const selfOps = (op: Operation) => /^\/api\/v1\/auth\//.test(op.path);
+  const planned = new Map<Operation, FuzzRequest[]>();
+  const plan = (op: Operation): FuzzRequest[] => {
+    let reqs = planned.get(op);
+    if (reqs) return reqs;
     const seed = hashSeed(op.key, opts.seed);
-    let reqs: FuzzRequest[];
+    const valid = selfOps(op) ? Math.min(opts.validPerOp, 2) : opts.validPerOp;
+    const invalid = selfOps(op) ? Math.min(opts.invalidPerOp, 12) : opts.invalidPerOp;
     try {
-      reqs = [...validRequests(op, pool, opts.validPerOp, seed), ...invalidRequests(op, pool, opts.invalidPerOp, seed + 1)];
+      reqs = [...validRequests(op, pool, valid, seed), ...invalidRequests(op, pool, invalid, seed + 1)];
     } catch (e) {
       // a request the harness could not build is its own failure, counted with the dropped connections
       oracles.transportError({ op, kind: 'generator', method: op.method, url: op.path, headers: {} }, e);
-      continue;
+      reqs = [];
     }
-    const session = chooseSession(op, opts.access.get(op.key), opts.sessions, opts.selfService);
-    await pooled(reqs, opts.concurrency, async (req) => {
-      try {
-        let res = await sendAs(opts.send, session, req);
-        if (res.status === 401 && op.path !== '/api/v1/auth/login' && res.body.includes('"unauthenticated"')) {
-          // a fuzzed logout or password change ended the session: sign in again, send again
-          await session.relogin();
-          relogins++;
-          res = await sendAs(opts.send, session, req);
+    planned.set(op, reqs);
+    return reqs;
+  };
+  // in rounds over all operations (each round a share of every operation's requests), so a run cut
+  // short by its deadline has still covered every operation
+  const rounds = Math.max(1, Math.min(5, opts.validPerOp + opts.invalidPerOp));
+  opts.log?.(`harvest took ${Math.round(performance.now() - t0)} ms; ${rounds} rounds over ${ops.length} operations`);
+  for (let round = 0; round < rounds && !stop(); round++) {
+    for (const op of ops) {
+      if (stop()) break;
+      const all = plan(op);
+      // valid requests first (they harvest ids), then the invalid ones, spread over the rounds
+      const share = all.filter((_r, i) => i % rounds === round);
+      const session = chooseSession(op, opts.access.get(op.key), opts.sessions, opts.selfService);
+      const o0 = performance.now();
+      await pooled(share, opts.concurrency, async (req) => {
+        try {
+          let res = await sendAs(opts.send, session, req);
+          if (res.status === 401 && op.path !== '/api/v1/auth/login' && res.body.includes('"unauthenticated"')) {
+            // a fuzzed logout or password change ended the session: sign in again, send again
+            await session.relogin();
+            relogins++;
+            res = await sendAs(opts.send, session, req);
+          }
+          oracles.check(req, res);
+          if (req.kind === 'valid' && res.status === 200 && /json/.test(res.contentType) && res.body.length < 1_000_000) pool.harvest(op.path, JSON.parse(res.body) as unknown);
+        } catch (e) {
+          oracles.transportError(req, e);
         }
-        oracles.check(req, res);
-        if (req.kind === 'valid' && res.status === 200 && /json/.test(res.contentType) && res.body.length < 1_000_000) pool.harvest(op.path, JSON.parse(res.body) as unknown);
-      } catch (e) {
-        oracles.transportError(req, e);
-      }
-    }, stop);
-    opMs.push([op.key, Math.round(performance.now() - o0)]);
-    if (++done % 50 === 0) opts.log?.(`${done}/${ops.length} operations, ${oracles.counts.requests} requests, ${oracles.counts.status5xx} 5xx, ${oracles.counts.schemaViolations} schema, ${oracles.counts.leaks} leaks`);
+      }, stop);
+      opMs.set(op.key, (opMs.get(op.key) ?? 0) + performance.now() - o0);
+    }
+    opts.log?.(`round ${round + 1}/${rounds}: ${oracles.counts.requests} requests, ${oracles.counts.status5xx} 5xx, ${oracles.counts.transport} dropped, ${oracles.counts.schemaViolations} schema, ${oracles.counts.leaks} leaks (${Math.round((performance.now() - t0) / 1000)} s)`);
   }
-  return { operations: ops.length, operationsSent: oracles.sent.size, operationsReached: oracles.reached.size, oracles, pool, relogins, ms: performance.now() - t0, slowest: opMs.sort((a, b) => b[1] - a[1]).slice(0, 15) };
+  return { operations: ops.length, operationsSent: oracles.sent.size, operationsReached: oracles.reached.size, oracles, pool, relogins, ms: performance.now() - t0, slowest: [...opMs].map(([k, v]): [string, number] => [k, Math.round(v)]).sort((a, b) => b[1] - a[1]).slice(0, 15) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -865,7 +883,12 @@ export async function massAssignment(opts: Pick<FuzzOptions, 'doc' | 'access' | 
       const groups = opts.oneAtATime ? extra.map((f) => [f]) : [extra];
       for (const fields of groups) {
         const body = { ...(parts!.body as Record<string, unknown>), ...Object.fromEntries(fields.map((f) => [f, MASS_FIELDS[f]])) };
-        const res = await sendAs(opts.send, session, toWire(op, { ...parts!, body }));
+        const wire = toWire(op, { ...parts!, body });
+        let res = await sendAs(opts.send, session, wire);
+        if (res.status === 401 && op.path !== '/api/v1/auth/login' && res.body.includes('"unauthenticated"')) {
+          await session.relogin();
+          res = await sendAs(opts.send, session, wire);
+        }
         report.probes++;
         let named: Record<string, string> = {};
         try {
@@ -892,12 +915,18 @@ export function describeFindings(findings: Finding[], max = 30): string {
 }
 
 /** Checks a server log (pino, one JSON record per line): lines that do not parse, and forged records. */
-export function checkLog(text: string): { lines: number; unparsable: string[]; forged: string[] } {
+export function checkLog(text: string): { lines: number; unparsable: string[]; forged: string[]; warnings: string[] } {
   const unparsable: string[] = [];
   const forged: string[] = [];
+  const warnings: string[] = [];
   let lines = 0;
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
+    // Node's own warnings on stderr (same file): not log records, reported apart
+    if (/^\(node:\d+\) \w*Warning: |^\(Use `node --trace-/.test(line)) {
+      if (warnings.length < 20) warnings.push(line.slice(0, 300));
+      continue;
+    }
     lines++;
     let rec: unknown;
     try {
@@ -912,5 +941,5 @@ export function checkLog(text: string): { lines: number; unparsable: string[]; f
     }
     if ((rec as { msg?: unknown }).msg === FORGED_MESSAGE && forged.length < 20) forged.push(line.slice(0, 200));
   }
-  return { lines, unparsable, forged };
+  return { lines, unparsable, forged, warnings };
 }
