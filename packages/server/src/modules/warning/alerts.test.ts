@@ -95,6 +95,38 @@ describe('signals from every source join one open alert per student', () => {
     expect((await student.get('/api/v1/alerts')).statusCode).toBe(403);
   });
 
+  it('a report\'s description and a student\'s help message are sealed at rest; the API answers them plain (list and detail)', async () => {
+    const studentId = await freshStudent(env.ids.classA);
+    const description = `宿舍里多次独自哭泣 ${randomUUID()}`;
+    const res = await raise(head, studentId, 'yellow', description);
+    expect(res.statusCode, res.body).toBe(200);
+    const id = res.json().alertId as string;
+    const stored = await rows<{ a: string; s: string }>(env.deps.db, sql`select a.evidence->>'description' as a, g.evidence->>'description' as s
+      from alerts a join alert_signals g on g.alert_id = a.id where a.id = ${id}`);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.a).toMatch(/^v1\./);
+    expect(stored[0]!.s).toMatch(/^v1\./);
+    expect(await count(sql`select count(*)::int as n from alerts a where a.evidence::text like ${`%${description}%`}`)).toBe(0);
+    expect(await count(sql`select count(*)::int as n from alert_signals a where a.evidence::text like ${`%${description}%`}`)).toBe(0);
+    const detail = (await counselor.get(`/api/v1/alerts/${id}`)).json();
+    expect(detail.evidence).toEqual({ description, category: '情绪低落' });
+    expect(detail.signals[0].evidence).toEqual({ description, category: '情绪低落' });
+    const listed = (await counselor.get(`/api/v1/alerts?studentId=${studentId}`)).json().items;
+    expect(listed[0].evidence).toEqual({ description, category: '情绪低落' });
+    // a value stored before sealing (plain) is still read as it is
+    await env.deps.db.execute(sql`update alerts set evidence = jsonb_set(evidence, '{description}', to_jsonb(${'早先的明文描述'}::text)) where id = ${id}`);
+    expect((await counselor.get(`/api/v1/alerts/${id}`)).json().evidence.description).toBe('早先的明文描述');
+
+    const student = await env.login('student');
+    const message = `我想找老师聊聊 ${randomUUID()}`;
+    expect((await student.post('/api/v1/my/help', { message, clientId: randomUUID() })).statusCode).toBe(200);
+    expect(await count(sql`select count(*)::int as n from alert_signals a where a.evidence::text like ${`%${message}%`}`)).toBe(0);
+    const self = await rows<{ alert_id: string; m: string }>(env.deps.db, sql`select alert_id, evidence->>'message' as m from alert_signals where source = 'self' order by at desc, id desc limit 1`);
+    expect(self[0]!.m).toMatch(/^v1\./);
+    const selfDetail = (await counselor.get(`/api/v1/alerts/${self[0]!.alert_id}`)).json();
+    expect(selfDetail.signals.filter((g: { source: string; evidence: { message?: string } }) => g.source === 'self' && g.evidence.message === message)).toHaveLength(1);
+  });
+
   it('a parent reports about their own child only, and learns nothing of the alert', async () => {
     const parent = await env.login('parent');
     const own = await raise(parent, env.ids.studentSelf, 'yellow', '孩子最近回家不说话');

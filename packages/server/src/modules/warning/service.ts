@@ -34,6 +34,7 @@ import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../http/errors.js';
 import { hasPermission, inScope, requireRegionWide, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
+import { openOrPlain, sealerFor, type Sealer } from '../../lib/sealed.js';
 import { registerKeyStudent } from '../care/service.js';
 import { notify } from '../notify/service.js';
 import { auditActor, childGrouping } from '../org/service.js';
@@ -115,7 +116,9 @@ export interface RaiseResult {
  * none (at most one open alert per student: a unique index decides races). A signal of a higher
  * level raises the alert's level and restarts its deadlines. Call inside a transaction.
  */
-export async function raiseAlert(tx: Db, deps: Pick<Deps, 'config'>, s: SignalInput): Promise<RaiseResult> {
+export async function raiseAlert(tx: Db, deps: Pick<Deps, 'config'>, input: SignalInput): Promise<RaiseResult> {
+  // the free text (a report's description, a student's message) is stored sealed in both rows
+  const s = { ...input, evidence: sealEvidence(sealerFor(deps.config), input.source, input.sourceRef, input.evidence) };
   const seen = await tx.select({ alertId: alertSignals.alertId }).from(alertSignals).where(and(eq(alertSignals.source, s.source), eq(alertSignals.sourceRef, s.sourceRef)));
   if (seen[0]) return { alertId: seen[0].alertId, created: false, duplicate: true, raised: false };
   const policy = await deadlinesFor(tx, s.regionId);
@@ -288,15 +291,44 @@ interface Listed {
   signalCount: number;
 }
 
+/**
+ * Evidence keys holding free text (a staff member's or a committee's description, a student's help
+ * message): sealed at rest (lib/sealed.ts), each bound to its signal (source, source ref) and key.
+ * An alert row's evidence is its first signal's, so both rows bind it alike.
+ */
+const SEALED_EVIDENCE_KEYS = ['description', 'message'] as const;
+
+const evidenceAad = (source: string, sourceRef: string, key: string) => `alert_evidence.${key}:${source}:${sourceRef}`;
+
+function sealEvidence(sealer: Sealer, source: string, sourceRef: string, evidence: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...evidence };
+  for (const k of SEALED_EVIDENCE_KEYS) {
+    const v = out[k];
+    if (typeof v === 'string') out[k] = sealer.seal(v, evidenceAad(source, sourceRef, k));
+  }
+  return out;
+}
+
+/** Stored evidence as shown: sealed keys opened (a value stored before sealing is read as it is). */
+function openEvidence(sealer: Sealer, source: string, sourceRef: string, evidence: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...evidence };
+  for (const k of SEALED_EVIDENCE_KEYS) {
+    const v = out[k];
+    if (typeof v === 'string') out[k] = openOrPlain(sealer, v, evidenceAad(source, sourceRef, k));
+  }
+  return out;
+}
+
 /** Screening evidence (scores, bands, items) only for those who may see screening results of this student. */
-function evidenceFor(caller: Caller, source: string, evidence: Record<string, unknown>, orgPath: string, studentId: string): Record<string, unknown> {
+function evidenceFor(sealer: Sealer, caller: Caller, source: string, sourceRef: string, stored: Record<string, unknown>, orgPath: string, studentId: string): Record<string, unknown> {
+  const evidence = openEvidence(sealer, source, sourceRef, stored);
   if (source !== 'screening') return evidence;
   const results = scopeFor(caller.assignments, 'screening.results');
   if (scopeIncludes(results, orgPath, studentId)) return evidence;
   return { summary: '心理测评提示需要关注（具体结果仅心理教师等可见）' };
 }
 
-function toAlert(caller: Caller, r: Listed, policy: DeadlinePolicy, now: Date): AlertOut {
+function toAlert(sealer: Sealer, caller: Caller, r: Listed, policy: DeadlinePolicy, now: Date): AlertOut {
   const { ackDue, assessDue } = alertDeadlines(clockState(r.a), policy);
   return {
     id: r.a.id,
@@ -310,7 +342,7 @@ function toAlert(caller: Caller, r: Listed, policy: DeadlinePolicy, now: Date): 
     level: r.a.level,
     status: r.a.status,
     critical: r.a.critical > 0,
-    evidence: evidenceFor(caller, r.a.source, r.a.evidence as Record<string, unknown>, r.orgPath, r.a.studentId),
+    evidence: evidenceFor(sealer, caller, r.a.source, r.a.sourceRef, r.a.evidence as Record<string, unknown>, r.orgPath, r.a.studentId),
     ownerId: r.a.ownerId,
     ownerName: r.ownerName,
     tier: ESCALATION_TIERS[Math.min(r.a.tier, ESCALATION_TIERS.length - 1)]!,
@@ -368,7 +400,7 @@ export async function listAlerts(deps: Deps, caller: Caller, q: z.infer<typeof c
   ]);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'alert.list.read', objectType: 'alert', orgPath: unit?.path ?? scope.orgPaths[0] ?? null, detail: { rows: list.length, studentIds: list.map((r) => r.a.studentId), ...(unit ? { unitId: unit.id } : {}) } }, now);
   return {
-    items: list.map((r) => toAlert(caller, r as Listed, policy, now)),
+    items: list.map((r) => toAlert(sealerFor(deps.config), caller, r as Listed, policy, now)),
     total: total[0]!.n,
     page: q.page,
     pageSize: q.pageSize,
@@ -410,12 +442,12 @@ export async function getAlert(deps: Deps, caller: Caller, id: string): Promise<
   ]);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'alert.read', objectType: 'student', objectId: r.a.studentId, orgPath: r.orgPath, detail: { alertId: id } }, now);
   return {
-    ...toAlert(caller, r, policy, now),
+    ...toAlert(sealerFor(deps.config), caller, r, policy, now),
     signals: signals.map((s) => ({
       source: s.source,
       level: s.level,
       critical: s.critical,
-      evidence: evidenceFor(caller, s.source, s.evidence as Record<string, unknown>, r.orgPath, r.a.studentId),
+      evidence: evidenceFor(sealerFor(deps.config), caller, s.source, s.sourceRef, s.evidence as Record<string, unknown>, r.orgPath, r.a.studentId),
       reporterName: s.reporterName,
       at: s.at.toISOString(),
     })),
