@@ -77,6 +77,10 @@ describe('creating, moving and deactivating units', () => {
     expect(res.statusCode).toBe(200);
     const dup = await city.post('/api/v1/org/units', { parentId: env.ids.districtB, kind: 'school', name: '重复代码', code: 'S0399', schoolKind: 'primary' });
     expect(dup.statusCode).toBe(409);
+    // an empty change is refused, not a 500 (found by the OpenAPI fuzzing)
+    const empty = await city.patch(`/api/v1/org/units/${res.json().id}`, {});
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.message).toBe('没有要修改的内容');
     const dorm = await city.post(`/api/v1/org/units/${res.json().id}/dormitories`, { name: '1号楼101' });
     expect(dorm.statusCode).toBe(200);
     expect((await city.get(`/api/v1/org/units/${res.json().id}/dormitories`)).json().items).toHaveLength(1);

@@ -123,6 +123,8 @@ type UpdateBody = z.infer<typeof contracts.UpdateOrgUnitBody>;
 export async function updateUnit(deps: Deps, caller: Caller, id: number, body: UpdateBody): Promise<OrgUnit> {
   const unit = await unitInScope(deps.db, caller, id, 'org.write');
   if (body.schoolKind && unit.kind !== 'school') throw badRequest('只有学校有学校类型', { schoolKind: '只有学校有学校类型' });
+  // an empty PATCH has nothing to write (the ORM refuses an empty SET: this was a 500 found by fuzzing)
+  if (Object.values(body).every((v) => v === undefined)) throw badRequest('没有要修改的内容', { _: '请至少修改一项' });
   return deps.db.transaction(async (tx) => {
     if (body.active === false && unit.active) {
       // a unit with people is never removed: it can be deactivated only once it is empty
