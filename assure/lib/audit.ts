@@ -237,7 +237,7 @@ export async function auditHead(db: Db): Promise<number> {
 }
 
 /** Fields sealed at rest whose canaries `sensitiveReads` plants (the others it plants are not sealed yet). */
-export const SEALED_FIELDS = ['counseling_sessions.notes', 'hotline_calls.summary', 'crisis_cases.summary'];
+export const SEALED_FIELDS = ['counseling_sessions.notes', 'hotline_calls.summary', 'crisis_cases.summary', 'alerts (description)'];
 
 export interface ReadsResult {
   reads: number;
@@ -250,7 +250,7 @@ export interface ReadsResult {
  * Sends `rounds` rounds of sensitive reads of several kinds through HTTP and counts the audit rows
  * they left: each read must leave exactly one row naming its object.
  */
-export async function sensitiveReads(a: AssureApp, ids: { student: string; otherStudent: string }, rounds: number, canaryOf: (f: string) => string = (f) => f): Promise<ReadsResult & { planted: Record<string, string>; caseId: string }> {
+export async function sensitiveReads(a: AssureApp, ids: { student: string; otherStudent: string }, rounds: number, canaryOf: (f: string) => string = (f) => f): Promise<ReadsResult & { planted: Record<string, string>; caseId: string; alertId: string }> {
   const counselor = await a.login('counselor');
   const head = await a.login('head.teacher');
   const leader = await a.login('school.leader');
@@ -296,7 +296,7 @@ export async function sensitiveReads(a: AssureApp, ids: { student: string; other
     const want = reads[i % reads.length]!;
     if (row.action !== want.action || row.object_id !== want.objectId) mismatches.push(`row ${i + 1}: ${row.action} ${row.object_id ?? ''} (expected ${want.action} ${want.objectId})`);
   });
-  return { reads: sent, auditRows: after.length, kinds: reads.map((r) => r.action), mismatches, planted, caseId };
+  return { reads: sent, auditRows: after.length, kinds: reads.map((r) => r.action), mismatches, planted, caseId, alertId };
 }
 
 /**

@@ -46,11 +46,14 @@ describe('sensitive reads', () => {
       const n = await rows<{ n: number }>(env.deps.db, sql`select
         (select count(*) from counseling_sessions x where x::text like ${c}) + (select count(*) from counseling_session_versions x where x::text like ${c})
         + (select count(*) from hotline_calls x where x::text like ${c}) + (select count(*) from crisis_cases x where x::text like ${c})
-        + (select count(*) from crisis_events x where x::text like ${c}) + (select count(*) from audit_log x where x::text like ${c}) as n`);
+        + (select count(*) from crisis_events x where x::text like ${c}) + (select count(*) from audit_log x where x::text like ${c})
+        + (select count(*) from alerts x where x::text like ${c}) + (select count(*) from alert_signals x where x::text like ${c}) as n`);
       expect([field, Number(n[0]!.n)]).toEqual([field, 0]);
     }
     const counselor = await env.login('counselor');
     expect((await counselor.get(`/api/v1/crisis/cases/${r.caseId}`)).json<{ summary: string }>().summary).toContain(r.planted['crisis_cases.summary']);
+    const alert = (await counselor.get(`/api/v1/alerts/${r.alertId}`)).json<{ signals: { evidence: { description?: string } }[] }>();
+    expect(alert.signals.some((g) => g.evidence.description?.includes(r.planted['alerts (description)']!))).toBe(true);
   });
 });
 
