@@ -32,7 +32,7 @@ import { raiseAlert } from '../warning/service.js';
 import { cstToday } from './campaigns.js';
 import { getInstrumentInRegion } from './service.js';
 import { sealerFor } from '../../lib/sealed.js';
-import { openAnswers, sealAnswers } from './sealing.js';
+import { openAnswers, sealAnswers, sealScore } from './sealing.js';
 
 type Status = 'not_started' | 'in_progress' | 'submitted';
 
@@ -301,7 +301,8 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
     region_id: caller.regionId, campaign_id: campaignId, student_id: ctx.student_id, instrument_key: def.id, instrument_version: def.version,
     answers: sealAnswers(sealerFor(deps.config), { campaignId, studentId: ctx.student_id, instrumentKey: def.id }, kept), client_id: body.clientId, school_id: ctx.school_id, class_id: ctx.class_id, grade_level: ctx.grade_level, gender: ctx.gender,
     started_at: new Date(startedMs).toISOString(), submitted_at: now.toISOString(),
-    duration_seconds: score.durationSeconds === undefined ? null : Math.round(score.durationSeconds), score, warning_level: score.warningLevel, valid: score.validity.valid,
+    duration_seconds: score.durationSeconds === undefined ? null : Math.round(score.durationSeconds),
+    score: sealScore(sealerFor(deps.config), { campaignId, studentId: ctx.student_id, instrumentKey: def.id }, score), warning_level: score.warningLevel, valid: score.validity.valid,
     org_path: ctx.org_path, actor_id: caller.accountId, actor_name: caller.displayName,
   };
   // without a warning the response is the only write: concurrent ones share one INSERT. A warning's
@@ -351,7 +352,8 @@ interface ResponseRow {
   started_at: string;
   submitted_at: string;
   duration_seconds: number | null;
-  score: ScoreResult;
+  /** sealed (sealing.ts) */
+  score: string;
   warning_level: string;
   valid: boolean;
   /** for the audit row (screening_audit_queue) */
@@ -375,7 +377,7 @@ async function insertResponses(db: Db, list: ResponseRow[]): Promise<{ id: strin
     with v as materialized (
       select * from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(region_id int, campaign_id uuid, student_id uuid, instrument_key text, instrument_version text,
         answers text, client_id uuid, school_id int, class_id int, grade_level smallint, gender text, started_at timestamptz, submitted_at timestamptz,
-        duration_seconds int, score jsonb, warning_level text, valid boolean, org_path text, actor_id text, actor_name text)
+        duration_seconds int, score text, warning_level text, valid boolean, org_path text, actor_id text, actor_name text)
     ), stored as (
       insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,
         school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)

@@ -4,7 +4,7 @@
  * sign-off. Results are scoped by the student's current record, so a student's screening history
  * follows them to a new class or school within the region.
  */
-import { instrumentsForGrade, recheckDecisionFits, type contracts, type GradeBandPlan, type InstrumentDefinition, type Permission, type ScoreResult, type WarningLevel } from '@xinyu/core';
+import { instrumentsForGrade, recheckDecisionFits, type contracts, type GradeBandPlan, type InstrumentDefinition, type Permission, type WarningLevel } from '@xinyu/core';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
@@ -18,8 +18,8 @@ import { orgUnits, students } from '../org/tables.js';
 import { campaignFor, cstToday } from './campaigns.js';
 import { getInstrumentInRegion } from './service.js';
 import { campaigns, screeningFollowUps, screeningSignOffs } from './tables.js';
-import { sealerFor } from '../../lib/sealed.js';
-import { followUpAad, openAnswers, openText, sealText, signOffAad } from './sealing.js';
+import { sealerFor, type Sealer } from '../../lib/sealed.js';
+import { followUpAad, openAnswers, openScore, openText, sealText, signOffAad } from './sealing.js';
 
 type CampaignRow = typeof campaigns.$inferSelect;
 type UnitRow = typeof orgUnits.$inferSelect;
@@ -180,7 +180,9 @@ interface ResultDbRow {
   duration_seconds: number | null;
   warning_level: WarningLevel;
   valid: boolean;
-  score: ScoreResult;
+  /** sealed (sealing.ts) */
+  score: string;
+  campaign_id: string;
   final_level: WarningLevel | null;
   [k: string]: unknown;
 }
@@ -204,7 +206,9 @@ async function definitionsOf(db: Db, regionId: number, list: ResultDbRow[]): Pro
   return new Map(keys.map((k, i) => [k, defs[i]!]));
 }
 
-function toResult(defs: Map<string, InstrumentDefinition | null>, r: ResultDbRow): z.infer<typeof contracts.ResultRow> {
+function toResult(defs: Map<string, InstrumentDefinition | null>, stored: ResultDbRow, sealer: Sealer): z.infer<typeof contracts.ResultRow> {
+  // the score is sealed (sealing.ts): opened here, for those allowed to read results
+  const r = { ...stored, score: openScore(sealer, { campaignId: stored.campaign_id, studentId: stored.student_id, instrumentKey: stored.instrument_key }, stored.score) };
   const def = defs.get(`${r.instrument_key}@${r.instrument_version}`) ?? null;
   const scaleName = (id: string) => def?.scales.find((s) => s.id === id)?.name['zh-CN'] ?? id;
   return {
@@ -242,7 +246,8 @@ export async function listResults(deps: Deps, caller: Caller, id: string, q: z.i
   ]);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'screening.results.read', objectType: 'campaign', objectId: c.id, orgPath: unit.path, detail: { unitId: unit.id, level: q.level ?? null, rows: list.length, studentIds: list.map((r) => r.student_id) } }, deps.clock());
   const defs = await definitionsOf(deps.db, caller.regionId, list);
-  return { items: list.map((r) => toResult(defs, r)), total: total[0]!.n, page: q.page, pageSize: q.pageSize };
+  const sealer = sealerFor(deps.config);
+  return { items: list.map((r) => toResult(defs, r, sealer)), total: total[0]!.n, page: q.page, pageSize: q.pageSize };
 }
 
 /** One response with its answers: the counselor's individual report. Audited. */
@@ -254,7 +259,7 @@ export async function responseDetail(deps: Deps, caller: Caller, responseId: str
   const r = found[0];
   if (!r) throw notFound();
   const def = await getInstrumentInRegion(deps.db, caller.regionId, r.instrument_key, r.instrument_version);
-  const base = toResult(new Map([[`${r.instrument_key}@${r.instrument_version}`, def]]), r);
+  const base = toResult(new Map([[`${r.instrument_key}@${r.instrument_version}`, def]]), r, sealerFor(deps.config));
   await appendAudit(deps.db, { ...auditActor(caller), action: 'screening.response.read', objectType: 'student', objectId: r.student_id, orgPath: r.org_path, detail: { responseId } }, deps.clock());
   const answers = openAnswers(sealerFor(deps.config), { campaignId: r.campaign_id, studentId: r.student_id, instrumentKey: r.instrument_key }, r.answers);
   return {
@@ -277,7 +282,8 @@ export async function studentScreeningHistory(deps: Deps, caller: Caller, studen
   const list = await rows<ResultDbRow & { campaign_title: string }>(deps.db, sql`${RESULT_SELECT} where r.student_id = ${studentId} and r.status = 'submitted' order by r.submitted_at desc`);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'screening.history.read', objectType: 'student', objectId: studentId, orgPath: student.orgPath, detail: { rows: list.length } }, deps.clock());
   const defs = await definitionsOf(deps.db, caller.regionId, list);
-  return list.map((r) => ({ ...toResult(defs, r), campaignTitle: r.campaign_title }));
+  const sealer = sealerFor(deps.config);
+  return list.map((r) => ({ ...toResult(defs, r, sealer), campaignTitle: r.campaign_title }));
 }
 
 /** Sends an invalid response back: the student answers the instrument again; the old one stays as superseded. */

@@ -61,6 +61,10 @@ describe('sealed screening answers', () => {
     expect(row.status).toBe('submitted');
     expect(isSealed(row.answers)).toBe(true);
     expect(row.answers).not.toContain('gad7_');
+    // so is the score: its critical items would name the answer given
+    const score = (await one<{ score: string }>(sql`select score from screening_responses where id = ${row.id}`)).score;
+    expect(isSealed(score)).toBe(true);
+    expect(score).not.toContain('gad7_');
     const detail = (await counselor.get(`/api/v1/screening/responses/${row.id}`)).json();
     expect(detail.answers).toHaveLength(7);
     expect(detail.answers.every((a: { answer: string | null }) => a.answer !== null)).toBe(true);

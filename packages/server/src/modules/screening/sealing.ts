@@ -1,6 +1,7 @@
 /**
  * Screening data a `pg_dump` must never show, sealed with the data key (lib/sealed.ts, AES-256-GCM):
- * a student's answers (drafts and submitted: they reveal e.g. PHQ-9 item 9) and the free text of
+ * a student's answers (drafts and submitted: they reveal e.g. PHQ-9 item 9) and their stored score
+ * (whose critical items name the answer given), and the free text of
  * the re-check — the head teacher's observation, the counselor's interview record (访谈记录) and
  * reasons, the district's review note — and a paper consent form's note.
  *
@@ -12,6 +13,7 @@
  * Rows written before sealing (plain JSON answers, plain text) stay readable, and
  * `sealLegacyScreeningText` seals them at start-up (main.ts), in batches, before the server listens.
  */
+import type { ScoreResult } from '@xinyu/core';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/client.js';
 import type { Config } from '../../config.js';
@@ -23,6 +25,7 @@ const SEALED = /^v1\.[0-9a-f]{8}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0
 export const isSealed = (value: string): boolean => SEALED.test(value);
 
 export const answersAad = (campaignId: string, studentId: string, instrumentKey: string) => `screening.answers:${campaignId}:${studentId}:${instrumentKey}`;
+export const scoreAad = (campaignId: string, studentId: string, instrumentKey: string) => `screening.score:${campaignId}:${studentId}:${instrumentKey}`;
 export const followUpAad = (followUpId: string, field: 'observation' | 'interview' | 'reason') => `screening.follow_up.${field}:${followUpId}`;
 export const signOffAad = (campaignId: string, schoolId: number) => `screening.sign_off.note:${campaignId}:${schoolId}`;
 export const consentAad = (campaignId: string, studentId: string) => `screening.consent.note:${campaignId}:${studentId}`;
@@ -35,6 +38,16 @@ export function sealAnswers(sealer: Sealer, sheet: { campaignId: string; student
 export function openAnswers(sealer: Sealer, sheet: { campaignId: string; studentId: string; instrumentKey: string }, stored: string): Record<string, string> {
   const text = isSealed(stored) ? sealer.open(stored, answersAad(sheet.campaignId, sheet.studentId, sheet.instrumentKey)) : stored;
   return JSON.parse(text) as Record<string, string>;
+}
+
+/** The stored score (its critical items name the answer given, e.g. PHQ-9 item 9), sealed like the answers. */
+export function sealScore(sealer: Sealer, sheet: { campaignId: string; studentId: string; instrumentKey: string }, score: ScoreResult): string {
+  return sealer.seal(JSON.stringify(score), scoreAad(sheet.campaignId, sheet.studentId, sheet.instrumentKey));
+}
+
+export function openScore(sealer: Sealer, sheet: { campaignId: string; studentId: string; instrumentKey: string }, stored: string): ScoreResult {
+  const text = isSealed(stored) ? sealer.open(stored, scoreAad(sheet.campaignId, sheet.studentId, sheet.instrumentKey)) : stored;
+  return JSON.parse(text) as ScoreResult;
 }
 
 export function sealText(sealer: Sealer, plain: string | null | undefined, aad: string): string | null {
@@ -70,10 +83,17 @@ export async function sealLegacyScreeningText(db: Db, config: Config): Promise<n
 
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const list = await rows<{ id: string; campaign_id: string; student_id: string; instrument_key: string; answers: string }>(db, sql`
-      select id, campaign_id, student_id, instrument_key, answers from screening_responses where id > ${after}::uuid and ${plain('answers')} order by id limit ${BATCH}`);
+    const list = await rows<{ id: string; campaign_id: string; student_id: string; instrument_key: string; answers: string; score: string | null }>(db, sql`
+      select id, campaign_id, student_id, instrument_key, answers, score from screening_responses where id > ${after}::uuid and (${plain('answers')} or ${plain('score')}) order by id limit ${BATCH}`);
     after = list.at(-1)?.id ?? after;
-    await update('screening_responses', ['id'], list.map((r) => ({ id: r.id, answers: sealAnswers(sealer, { campaignId: r.campaign_id, studentId: r.student_id, instrumentKey: r.instrument_key }, JSON.parse(r.answers) as Record<string, string>) })), ['answers']);
+    await update('screening_responses', ['id'], list.map((r) => {
+      const sheet = { campaignId: r.campaign_id, studentId: r.student_id, instrumentKey: r.instrument_key };
+      return {
+        id: r.id,
+        answers: isSealed(r.answers) ? null : sealAnswers(sealer, sheet, JSON.parse(r.answers) as Record<string, string>),
+        score: r.score == null || isSealed(r.score) ? null : sealScore(sealer, sheet, JSON.parse(r.score) as ScoreResult),
+      };
+    }), ['answers', 'score']);
     sealed += list.length;
     if (list.length < BATCH) break;
   }

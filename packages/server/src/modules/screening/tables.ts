@@ -137,7 +137,8 @@ export const screeningResponses = pgTable(
     startedAt: at('started_at').notNull(),
     submittedAt: at('submitted_at'),
     durationSeconds: integer('duration_seconds'),
-    score: jsonb('score'),
+    /** sealed like the answers (sealing.ts): its critical items carry the answer (e.g. PHQ-9 item 9) */
+    score: text('score'),
     warningLevel: text('warning_level', { enum: ['none', 'yellow', 'orange', 'red'] }),
     valid: boolean('valid'),
     updatedAt: at('updated_at').notNull().defaultNow(),
