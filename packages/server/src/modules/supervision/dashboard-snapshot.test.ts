@@ -13,8 +13,8 @@ import { setupTestEnv, type TestEnv } from '../../test/fixture.js';
 import { loadAssignments } from '../access/service.js';
 import { dashboard } from './dashboard.js';
 import { refreshDashboardCache } from './dashboard-cache.js';
-import { snapshotBody } from './dashboard-snapshot.js';
-import { dashboardWorkbook } from './exports.js';
+import { snapshotBody, snapshotWorkbook, workbookKeyOf } from './dashboard-snapshot.js';
+import { dashboardWorkbook, forgetWrittenWorkbooks } from './exports.js';
 import type { MetricDefinition } from './metric-types.js';
 import { metricByKey } from './metric-registry.js';
 import { listTargets, targetProgressOf } from './targets.js';
@@ -180,6 +180,58 @@ describe('the precomputed dashboards', () => {
     const thisYear = (d: typeof live) => ({ ...withoutTime(d), metrics: d.metrics.map((m) => ({ ...m, trend: m.trend.at(-1) })) });
     expect(thisYear(fresh)).toEqual(thisYear(live));
   });
+});
+
+describe('the stored export workbook', () => {
+  it('the job stores each city’s and district’s workbook: the same bytes the live export gives a bureau reader (small cells hidden), served from the row and audited on every download', async () => {
+    await clearCache();
+    forgetWrittenWorkbooks();
+    const cityAdmin = await callerFor('city.admin');
+    const districtAdmin = await callerFor('district.admin');
+    const today = '2026-11-25';
+    // live: nothing stored yet
+    const liveCity = await dashboardWorkbook(env.deps, cityAdmin, { year: 2026 }, METRICS);
+    const liveDistrict = await dashboardWorkbook(env.deps, districtAdmin, { year: 2026 }, METRICS);
+    expect(await snapshotWorkbook(env.deps, env.ids.cityId, 2026, env.ids.cityId, METRICS, workbookKeyOf(today, '测试市'))).toBeNull();
+
+    await refreshDashboardCache(env.deps, Number.POSITIVE_INFINITY, METRICS);
+    const [cityRow] = await rows<{ name: string }>(env.deps.db, sql`select name from org_units where id = ${env.ids.cityId}`);
+    const [districtRow] = await rows<{ name: string }>(env.deps.db, sql`select name from org_units where id = ${env.ids.districtA}`);
+    const storedCity = await snapshotWorkbook(env.deps, env.ids.cityId, 2026, env.ids.cityId, METRICS, workbookKeyOf(today, cityRow!.name));
+    const storedDistrict = await snapshotWorkbook(env.deps, env.ids.cityId, 2026, env.ids.districtA, METRICS, workbookKeyOf(today, districtRow!.name));
+    expect(storedCity).not.toBeNull();
+    expect(storedCity!.buffer.equals(liveCity.buffer)).toBe(true);
+    expect(storedCity!.schools).toBe(liveCity.schools);
+    expect(storedDistrict!.buffer.equals(liveDistrict.buffer)).toBe(true);
+    // the bureau form: school C's cells of the few-students metric hidden
+    const c = (await cellsOf(storedCity!.buffer))['学校明细']!.find((r) => r[1] === '南湖中学')!;
+    expect(c.slice(10, 13)).toEqual(['<5', '<5', '<5']);
+    // another day or another name: not this workbook
+    expect(await snapshotWorkbook(env.deps, env.ids.cityId, 2026, env.ids.cityId, METRICS, workbookKeyOf('2026-11-26', cityRow!.name))).toBeNull();
+
+    // the route serves the stored bytes: changed in the row, the download changes with them (nothing else is written on the request)
+    const marked = Buffer.concat([storedCity!.buffer, Buffer.from('stored')]);
+    await env.deps.db.execute(sql`update supervision_dashboard_snapshots set workbook = ${sql.param(marked)}::bytea where unit_id = ${env.ids.cityId} and year = 2026`);
+    const auditsBefore = async () => (await rows<{ n: number }>(env.deps.db, sql`select count(*)::int as n from audit_log where action = 'supervision.dashboard.export' and object_id = ${String(env.ids.cityId)}`))[0]!.n;
+    const n0 = await auditsBefore();
+    const first = await dashboardWorkbook(env.deps, cityAdmin, { year: 2026 }, METRICS);
+    const second = await dashboardWorkbook(env.deps, cityAdmin, { year: 2026 }, METRICS);
+    expect(first.buffer.equals(marked)).toBe(true);
+    expect(second.buffer.equals(marked)).toBe(true);
+    expect(first.schools).toBe(liveCity.schools);
+    // audited on every download
+    expect(await auditsBefore()).toBe(n0 + 2);
+
+    // a school's own leader never gets the stored (hidden) form: the school's export is written live with its figures
+    const own = await cellsOf((await dashboardWorkbook(env.deps, await callerFor('leader.c'), { year: 2026 }, METRICS)).buffer);
+    expect(own['学校明细']!.find((r) => r[1] === '南湖中学')!.slice(10, 13)).not.toContain('<5');
+
+    // the day turned since the job wrote it: written from the stored rows for the new day, equal to the live export of that day
+    await env.deps.db.execute(sql`update supervision_dashboard_snapshots set workbook_key = ${workbookKeyOf('2026-11-24', cityRow!.name)} where unit_id = ${env.ids.cityId} and year = 2026`);
+    const fallback = await dashboardWorkbook(env.deps, cityAdmin, { year: 2026 }, METRICS);
+    expect(fallback.buffer.equals(liveCity.buffer)).toBe(true);
+    await clearCache();
+  }, 60_000);
 });
 
 describe('target progress', () => {

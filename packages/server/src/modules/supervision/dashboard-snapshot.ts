@@ -4,8 +4,9 @@
  * rankings, each child's sums (dashboard.ts assemble) — and each school's row of its export, built by
  * the job `dashboard figures` from the cached figures right after it refreshes them. A request for a
  * city's or a district's page is then one read by primary key plus the reader's hiding rules
- * (dashboard.ts present), and its export is written from the stored school rows (exports.ts); the
- * open alerts and the screening completion stay live.
+ * (dashboard.ts present), and its export — the workbook every reader outside its schools gets, small
+ * figures hidden — is written by the job too and stored with the rows (`workbook`), so a download is
+ * one read of its bytes (exports.ts); the open alerts and the screening completion stay live.
  *
  * A row is used only for the metrics it was built for (their keys in order), and rebuilt when a
  * cached figure it depends on (the year's and the four years' before, the students) is newer than it.
@@ -18,6 +19,8 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../../db/client.js';
 import type { Deps } from '../../http/context.js';
 import { assemble, gather, MUNICIPAL_GROUP, TREND_YEARS, type Assembled, type DashboardUnit, type Gathered } from './dashboard.js';
+import { cstToday } from '../screening/campaigns.js';
+import { exportWorkbook } from './exports.js';
 import type { MetricDefinition, MetricSchool } from './metric-types.js';
 
 /** One school's row of the export: its district, name, type, students and each metric's numerator and denominator (n0, d0, n1, d1 … in the metrics' order). */
@@ -44,6 +47,22 @@ export async function snapshotSchools(deps: Deps, regionId: number, year: number
   const [r] = await rows<{ schools: string; built_at: Date }>(deps.db, sql`
     select schools, built_at from supervision_dashboard_snapshots where region_id = ${regionId} and year = ${year} and unit_id = ${unitId} and metric_keys = ${keysOf(metrics)}`);
   return r ? { list: JSON.parse(r.schools) as ExportSchool[], builtAt: new Date(r.built_at) } : null;
+}
+
+/** What the stored workbook was written for: the day its period runs to and the unit's name in its title. */
+export const workbookKeyOf = (today: string, unitName: string) => `${today}|${unitName}`;
+
+/**
+ * The stored export of a city or a district for these metrics and year, as readers outside its schools
+ * get it, if the job has written it for this key (workbookKeyOf: today, the unit's current name).
+ */
+export async function snapshotWorkbook(deps: Deps, regionId: number, year: number, unitId: number, metrics: readonly MetricDefinition[], key: string): Promise<{ buffer: Buffer; schools: number } | null> {
+  const [r] = await rows<{ workbook: Uint8Array | null; schools: number }>(deps.db, sql`
+    select workbook, workbook_schools as schools from supervision_dashboard_snapshots
+    where region_id = ${regionId} and year = ${year} and unit_id = ${unitId} and metric_keys = ${keysOf(metrics)} and workbook_key = ${key} and workbook is not null`);
+  if (!r?.workbook) return null;
+  const b = r.workbook;
+  return { buffer: Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength), schools: Number(r.schools) };
 }
 
 /** When the stored rows of a city or a district were built (a cheap read: no rows), if they exist for these metrics. */
@@ -90,14 +109,18 @@ async function build(deps: Deps, region: { id: number; path: string }, year: num
     districtNamesOf(deps, region.id),
   ]);
   const keys = keysOf(metrics);
+  const today = cstToday(now);
   for (const unit of units) {
     const g: Gathered = await gather(deps, region.id, unit, year, metrics);
     const body = assemble(g, unit, year, metrics, true);
     const schools = exportRowsOf(g.schools, g.figures, metrics, (id) => names.get(id ?? 0) ?? '');
+    // the export as every reader outside the unit's schools gets it (small figures hidden): the only form the route serves from here
+    const workbook = exportWorkbook(unit, year, schools, metrics, true, today);
     await deps.db.execute(sql`
-      insert into supervision_dashboard_snapshots (region_id, year, unit_id, metric_keys, built_at, body, schools)
-      values (${region.id}, ${year}, ${unit.id}, ${keys}, ${now}, ${JSON.stringify(body)}, ${JSON.stringify(schools)})
-      on conflict (region_id, year, unit_id) do update set metric_keys = excluded.metric_keys, built_at = excluded.built_at, body = excluded.body, schools = excluded.schools`);
+      insert into supervision_dashboard_snapshots (region_id, year, unit_id, metric_keys, built_at, body, schools, workbook, workbook_key, workbook_schools)
+      values (${region.id}, ${year}, ${unit.id}, ${keys}, ${now}, ${JSON.stringify(body)}, ${JSON.stringify(schools)}, ${sql.param(workbook)}::bytea, ${workbookKeyOf(today, unit.name)}, ${schools.length})
+      on conflict (region_id, year, unit_id) do update set metric_keys = excluded.metric_keys, built_at = excluded.built_at, body = excluded.body, schools = excluded.schools,
+        workbook = excluded.workbook, workbook_key = excluded.workbook_key, workbook_schools = excluded.workbook_schools`);
   }
   // units gone (a district closed): their rows go too
   await deps.db.execute(sql`delete from supervision_dashboard_snapshots where region_id = ${region.id} and year = ${year} and unit_id <> all(${sql.param(units.map((u) => u.id))}::int[])`);

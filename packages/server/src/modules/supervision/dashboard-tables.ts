@@ -5,7 +5,9 @@
  * metric over a million students on each request. The key `_students` holds each school's active
  * students. A metric and year not (yet) cached is computed live.
  */
-import { doublePrecision, integer, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { customType, doublePrecision, integer, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 export const supervisionMetricCache = pgTable(
   'supervision_metric_cache',
@@ -38,6 +40,9 @@ export const supervisionMetricCacheState = pgTable(
  * cached figures (dashboard-snapshot.ts): `body` the figures before the reader's hiding rules (JSON of
  * dashboard.ts Assembled), `schools` each school's export row (JSON), for the metrics listed in
  * `metric_keys` (comma-separated, in order). Stored as text: read whole and parsed in Node.
+ * `workbook`: the unit's export (.xlsx bytes) as every reader outside its schools gets it (small
+ * figures hidden), written by the job with the rows; `workbook_key` the day its period runs to and the
+ * unit's name in its title (the route serves it only while both still hold).
  */
 export const supervisionDashboardSnapshots = pgTable(
   'supervision_dashboard_snapshots',
@@ -49,6 +54,9 @@ export const supervisionDashboardSnapshots = pgTable(
     builtAt: timestamp('built_at', { withTimezone: true }).notNull(),
     body: text('body').notNull(),
     schools: text('schools').notNull(),
+    workbook: bytea('workbook'),
+    workbookKey: text('workbook_key'),
+    workbookSchools: integer('workbook_schools'),
   },
   (t) => [primaryKey({ columns: [t.regionId, t.year, t.unitId] })],
 );

@@ -13,7 +13,7 @@ import { auditActor } from '../org/service.js';
 import { cstToday } from '../screening/campaigns.js';
 import { figuresFor, schoolsFor } from './dashboard-cache.js';
 import { dashboardUnit, hiddenOf, readerOutside } from './dashboard.js';
-import { districtNamesOf, exportRowsOf, snapshotBuiltAt, snapshotSchools, type ExportSchool } from './dashboard-snapshot.js';
+import { districtNamesOf, exportRowsOf, snapshotBuiltAt, snapshotSchools, snapshotWorkbook, workbookKeyOf, type ExportSchool } from './dashboard-snapshot.js';
 import type { MetricDefinition } from './metric-types.js';
 import { ALL_METRICS } from './metric-registry.js';
 import { lightWorkbook } from './xlsx-light.js';
@@ -108,10 +108,11 @@ export function exportWorkbook(unit: { name: string }, year: number, list: reado
 }
 
 /**
- * The workbooks written from the stored rows, per unit, year, metrics, day and the rows' build time:
- * a city's export takes most of a second to write, and it is the same file for every reader outside
- * the schools until the job rebuilds the rows (at most every ten minutes while figures change). A few
- * units a region; each entry is replaced when its rows are rebuilt.
+ * The workbooks written from the stored rows when the stored workbook does not fit (a new day since
+ * the job wrote it, a renamed unit), per unit, year, metrics, day and the rows' build time: a city's
+ * export takes most of a second to write, and it is the same file for every reader outside the
+ * schools until the job rebuilds the rows. A few units a region; each entry is replaced when its rows
+ * are rebuilt.
  */
 const written = new Map<string, { builtAt: number; today: string; buffer: Buffer; schools: number }>();
 const WRITTEN_MAX = 64;
@@ -123,7 +124,12 @@ export async function dashboardWorkbook(deps: Deps, caller: Caller, q: z.infer<t
   const today = cstToday(deps.clock());
   let out: { buffer: Buffer; schools: number } | null = null;
   if (unit.kind !== 'school' && outside) {
-    // a city or a district read from outside its schools: the job's stored rows (one read by key), written once per build of them
+    // a city or a district read from outside its schools: the workbook the job wrote with its rows (one read by key; the same
+    // bureau form, small figures hidden), as long as it was written for today and the unit's current name
+    out = await snapshotWorkbook(deps, caller.regionId, year, unit.id, metrics, workbookKeyOf(today, unit.name));
+  }
+  if (!out && unit.kind !== 'school' && outside) {
+    // not written for today (the day turned since the rows were built, or the unit was renamed): from the stored rows, once per build of them
     const key = `${caller.regionId}:${year}:${unit.id}:${unit.name}:${metrics.map((m) => m.key).join(',')}`;
     const builtAt = await snapshotBuiltAt(deps, caller.regionId, year, unit.id, metrics);
     const hit = written.get(key);
