@@ -65,13 +65,16 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
   }
 }
 
+/** the lock file of an embedded data directory (backups leave it out) */
+export const DATA_DIR_LOCK = '.xinyu.lock';
+
 /**
  * PGlite is a single process's database: two processes opening one directory corrupt it. A lock
  * file with our pid refuses the second one (a lock left by a dead process is taken over).
  */
-function lockDataDir(dir: string): () => void {
+export function lockDataDir(dir: string, inUse = '请先停止它'): () => void {
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, '.xinyu.lock');
+  const file = path.join(dir, DATA_DIR_LOCK);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
@@ -80,7 +83,7 @@ function lockDataDir(dir: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(fs.readFileSync(file, 'utf8'));
       if (pid && isAlive(pid)) {
-        throw new DataDirLockedError(`数据目录 ${dir} 正被另一个 Xinyu 进程（pid ${pid}）使用，请先停止它 (the data directory is in use by process ${pid})`);
+        throw new DataDirLockedError(`数据目录 ${dir} 正被另一个 Xinyu 进程（pid ${pid}）使用，${inUse} (the data directory is in use by process ${pid})`);
       }
       fs.rmSync(file, { force: true });
     }

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { DataDirLockedError } from '../../db/errors.js';
+import { DATA_DIR_LOCK, lockDataDir } from '../../db/client.js';
 
 export class BackupError extends Error {}
 
@@ -68,45 +68,17 @@ export async function restorePostgres(databaseUrl: string, file: string): Promis
   return { seconds: (performance.now() - t0) / 1000 };
 }
 
-const LOCK = '.xinyu.lock';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Takes the data directory's lock (the one the server takes), refusing while a live process holds it. */
-function holdDataDir(dir: string): () => void {
-  const file = path.join(dir, LOCK);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return () => fs.rmSync(file, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(fs.readFileSync(file, 'utf8'));
-      if (pid && alive(pid)) throw new DataDirLockedError(`数据目录 ${dir} 正被 Xinyu 进程（pid ${pid}）使用：请先停止服务再备份或恢复 (stop the server first)`);
-      fs.rmSync(file, { force: true });
-    }
-  }
-  throw new BackupError(`cannot lock ${dir}`);
-}
-
 /**
  * The embedded database: a .tar.gz of the whole data directory, taken while no server holds it
  * (the lock file is held during the copy, so a server cannot start meanwhile).
  */
 export function backupDataDir(dataDir: string, file: string): BackupResult {
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) throw new BackupError(`${dataDir} 不是 Xinyu 的数据目录 (no PG_VERSION)`);
-  const release = holdDataDir(dataDir);
+  const release = lockDataDir(dataDir, '请先停止服务再备份或恢复');
   const t0 = performance.now();
   try {
     const tmp = `${file}.partial`;
-    run('tar', ['-czf', tmp, `--exclude=./${LOCK}`, '-C', dataDir, '.'], 'tar');
+    run('tar', ['-czf', tmp, `--exclude=./${DATA_DIR_LOCK}`, '-C', dataDir, '.'], 'tar');
     fs.renameSync(tmp, file);
   } finally {
     release();
