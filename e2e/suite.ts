@@ -801,7 +801,14 @@ test('crisis and referral: a red warning becomes a crisis case; the counselor re
     await page.getByTestId('crisis-close').click();
     for (const part of ['background', 'course', 'measures', 'outcome', 'lessons']) await page.getByTestId(`analysis-${part}`).fill(`E2E 一案一分析：${part}（${stamp}）`);
     await page.getByTestId('closure-submit').click();
-    await page.locator('.ant-modal-confirm .ant-btn-primary').click();
+    // a click during the confirm's opening animation can be lost (seen once on a quiet machine):
+    // click again while the confirm is still open and its button not yet busy
+    const confirmOk = page.locator('.ant-modal-confirm .ant-btn-primary');
+    await confirmOk.waitFor();
+    for (let attempt = 0; attempt < 3 && (await confirmOk.isVisible()); attempt++) {
+      if (!(await confirmOk.getAttribute('class'))?.includes('ant-btn-loading')) await confirmOk.click().catch(() => undefined);
+      await confirmOk.waitFor({ state: 'detached', timeout: 3000 }).catch(() => undefined);
+    }
     await page.getByTestId('crisis-detail').waitFor();
     const c = await apiInPage<{ status: string }>(page, 'GET', `/api/v1/crisis/cases/${caseId}`);
     assert(c.status === 'closed', `the case is closed: ${c.status}`);
