@@ -16,24 +16,16 @@ import pg from 'pg';
 import { Server, bundleServer, freePort, waitReady } from '../../bench/screening.js';
 import { buildApp } from '../../packages/server/src/app.js';
 import { loadConfig } from '../../packages/server/src/config.js';
-import { migrate, openDatabase, rows, type Db } from '../../packages/server/src/db/client.js';
+import { migrate, openDatabase, rows } from '../../packages/server/src/db/client.js';
 import { newDataKey } from '../../packages/server/src/lib/sealed.js';
 import { roleAssignments } from '../../packages/server/src/modules/access/tables.js';
 import { accounts } from '../../packages/server/src/modules/auth/tables.js';
 import { totpCode, totpStep } from '../../packages/server/src/modules/auth/totp.js';
 import { DEMO_PASSWORD, seedDemo } from '../../packages/server/src/seed/demo.js';
-import { FUZZ_USERS, checkLog, describeFindings, massAssignment, runFuzz, type DeclaredAccess, type FuzzSession, type OpenApiDocument, type Send } from '../lib/fuzz.js';
+import { FUZZ_USERS, checkLog, tableCounts, describeFindings, massAssignment, runFuzz, type DeclaredAccess, type FuzzSession, type OpenApiDocument, type Send } from '../lib/fuzz.js';
 import type { AssureCheck, Figure } from '../types.js';
 
 const SEED = 20261125;
-
-async function snapshot(db: Db): Promise<Record<string, number>> {
-  const tables = await rows<{ t: string }>(db, sql`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`);
-  const out: Record<string, number> = {};
-  for (const { t } of tables) out[t] = (await rows<{ n: number }>(db, sql`select count(*)::int as n from ${sql.identifier(t)}`))[0]!.n;
-  out['audit_log.max(seq)'] = (await rows<{ n: number | null }>(db, sql`select max(seq)::int as n from audit_log`))[0]!.n ?? 0;
-  return out;
-}
 
 export const check: AssureCheck = {
   id: 'fuzz',
@@ -148,13 +140,13 @@ export const check: AssureCheck = {
       for (const l of [...log.unparsable, ...log.forged, ...log.warnings].slice(0, 10)) ctx.log(`  ${l}`);
 
       // 3. mass assignment, with nothing else writing
-      const before = await snapshot(db);
+      const before = await tableCounts(db);
       const injectSend: Send = async (r) => {
         const res = await app.inject({ method: r.method, url: r.url, headers: r.headers, ...(r.payload !== undefined ? { payload: r.payload } : {}) });
         return { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), body: res.body };
       };
       const mass = await massAssignment({ doc, access, sessions, selfService, send: injectSend, seed: SEED, pool: report.pool, oneAtATime: !ctx.quick });
-      const after = await snapshot(db);
+      const after = await tableCounts(db);
       const changed = Object.keys(after).filter((k) => after[k] !== before[k]);
       ctx.log(`mass assignment: ${mass.probes} probes on ${mass.operations} operations, ${mass.accepted} accepted, ${mass.unnamed} not refused by name; tables changed: ${changed.join(', ') || 'none'}`);
       for (const s of mass.samples.slice(0, 10)) ctx.log(`  ${s}`);

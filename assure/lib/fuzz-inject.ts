@@ -1,10 +1,8 @@
 // The fuzzing harness (fuzz.ts) inside vitest: requests through app.inject on the test fixture's
 // seeded demo city, signed in as the demo accounts.
-import { sql } from 'drizzle-orm';
 import { buildApp } from '../../packages/server/src/app.js';
-import { rows } from '../../packages/server/src/db/client.js';
 import type { TestEnv } from '../../packages/server/src/test/fixture.js';
-import { FUZZ_USERS, type DeclaredAccess, type FuzzSession, type OpenApiDocument, type Send } from './fuzz.js';
+import { FUZZ_USERS, tableCounts, type DeclaredAccess, type FuzzSession, type OpenApiDocument, type Send } from './fuzz.js';
 
 
 export interface InjectFuzzEnv {
@@ -40,12 +38,6 @@ export async function injectFuzzEnv(env: TestEnv): Promise<InjectFuzzEnv> {
   const { app, routeAccess } = await buildApp(env.deps);
   await app.close();
   const doc = JSON.parse((await send({ method: 'GET', url: '/api/openapi.json', headers: {} })).body) as OpenApiDocument;
-  const snapshot = async () => {
-    const tables = await rows<{ t: string }>(env.deps.db, sql`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`);
-    const out: Record<string, number> = {};
-    for (const { t } of tables) out[t] = (await rows<{ n: number }>(env.deps.db, sql`select count(*)::int as n from ${sql.identifier(t)}`))[0]!.n;
-    out['audit_log.max(seq)'] = (await rows<{ n: number | null }>(env.deps.db, sql`select max(seq)::int as n from audit_log`))[0]!.n ?? 0;
-    return out;
-  };
+  const snapshot = () => tableCounts(env.deps.db);
   return { doc, access: routeAccess as Map<string, DeclaredAccess>, sessions, selfService, send, snapshot };
 }

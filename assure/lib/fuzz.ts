@@ -18,6 +18,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import fc from 'fast-check';
 import { objectBranches, operationsOf, type JsonSchema, type OpenApiDocument, type Operation } from './openapi.js';
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../../packages/server/src/db/client.js';
 
 export { operationsOf, type Operation, type OpenApiDocument };
 
@@ -942,4 +944,13 @@ export function checkLog(text: string): { lines: number; unparsable: string[]; f
     if ((rec as { msg?: unknown }).msg === FORGED_MESSAGE && forged.length < 20) forged.push(line.slice(0, 200));
   }
   return { lines, unparsable, forged, warnings };
+}
+
+/** Row counts of every table and the audit log's last seq: a probe that changed nothing leaves them equal. */
+export async function tableCounts(db: Db): Promise<Record<string, number>> {
+  const tables = await rows<{ t: string }>(db, sql`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`);
+  const out: Record<string, number> = {};
+  for (const { t } of tables) out[t] = (await rows<{ n: number }>(db, sql`select count(*)::int as n from ${sql.identifier(t)}`))[0]!.n;
+  out['audit_log.max(seq)'] = (await rows<{ n: number | null }>(db, sql`select max(seq)::int as n from audit_log`))[0]!.n ?? 0;
+  return out;
 }
