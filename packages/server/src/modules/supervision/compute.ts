@@ -16,19 +16,23 @@ import type { MetricContext, MetricDefinition, MetricSchool, SchoolFigure } from
  * municipal schools, which sit directly under the city) and their active students.
  */
 export async function schoolsUnder(deps: Deps, regionId: number, unitPath: string): Promise<MetricSchool[]> {
-  const list = await rows<{ id: number; name: string; path: string; district_id: number | null; school_kind: string | null; students: number }>(deps.db, sql`
-    select s.id, s.name, s.path, case when p.kind = 'district' then p.id end as district_id, s.school_kind,
-      coalesce(n.students, 0)::int as students
+  const list = await rows<{ id: number; name: string; path: string; district_id: number | null; school_kind: string | null }>(deps.db, sql`
+    select s.id, s.name, s.path, case when p.kind = 'district' then p.id end as district_id, s.school_kind
     from org_units s
     left join org_units p on p.id = s.parent_id
-    left join (
-      select school_id, count(*) as students from students
-      where region_id = ${regionId} and status = 'active' and org_path like ${`${unitPath}%`}
-      group by school_id
-    ) n on n.school_id = s.id
     where s.region_id = ${regionId} and s.kind = 'school' and s.active and (s.path like ${`${unitPath}%`} or ${unitPath} like s.path || '%')
     order by s.path`);
-  return list.map((s) => ({ id: s.id, name: s.name, path: s.path, districtId: s.district_id, schoolKind: s.school_kind, students: Number(s.students) }));
+  if (!list.length) return [];
+  // Counted by school id (an index-only scan of students_active_school_idx); only a unit inside a
+  // school (a grade, a class) also needs the path, to count just its own students.
+  const insideSchool = list.some((s) => !s.path.startsWith(unitPath));
+  const counts = await rows<{ school_id: number; students: number }>(deps.db, sql`
+    select school_id, count(*)::int as students from students
+    where region_id = ${regionId} and status = 'active' and school_id = any(${sql.param(list.map((s) => s.id))}::int[])
+      ${insideSchool ? sql`and org_path like ${`${unitPath}%`}` : sql``}
+    group by school_id`);
+  const students = new Map(counts.map((c) => [Number(c.school_id), Number(c.students)]));
+  return list.map((s) => ({ id: s.id, name: s.name, path: s.path, districtId: s.district_id, schoolKind: s.school_kind, students: students.get(s.id) ?? 0 }));
 }
 
 /**
@@ -37,10 +41,10 @@ export async function schoolsUnder(deps: Deps, regionId: number, unitPath: strin
  * the students) under one of the reader's paths, so a district bureau or a school leader never counts
  * the whole city's students. A scope holds a path or two: one query each, not one per school.
  */
-export async function schoolsSeenBy(deps: Deps, regionId: number, scope: Scope, within: string): Promise<MetricSchool[]> {
+export async function schoolsSeenBy(deps: Deps, regionId: number, scope: Scope, within: string, list: typeof schoolsUnder = schoolsUnder): Promise<MetricSchool[]> {
   const roots = scope.orgPaths.map((p) => (p.startsWith(within) ? p : within.startsWith(p) ? within : null)).filter((p): p is string => p !== null);
   const outer = [...new Set(roots)].filter((r, _, all) => !all.some((o) => o !== r && r.startsWith(o)));
-  const lists = await Promise.all(outer.map((r) => schoolsUnder(deps, regionId, r)));
+  const lists = await Promise.all(outer.map((r) => list(deps, regionId, r)));
   const seen = new Map(lists.flat().map((s) => [s.id, s]));
   return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -246,12 +246,8 @@ export async function updateTarget(deps: Deps, caller: Caller, id: string, body:
  * dashboard's cache when it has this year's (dashboard-cache.ts schoolsFor): the figures beside them
  * come from the same cache.
  */
-async function schoolsSeen(deps: Deps, regionId: number, scope: Scope, within: string): Promise<MetricSchool[]> {
-  const roots = scope.orgPaths.map((p) => (p.startsWith(within) ? p : within.startsWith(p) ? within : null)).filter((p): p is string => p !== null);
-  const outer = [...new Set(roots)].filter((r, _, all) => !all.some((o) => o !== r && r.startsWith(o)));
-  const lists = await Promise.all(outer.map(async (r) => (await schoolsFor(deps, regionId, r)).schools));
-  const seen = new Map(lists.flat().map((x) => [x.id, x]));
-  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+function schoolsSeen(deps: Deps, regionId: number, scope: Scope, within: string): Promise<MetricSchool[]> {
+  return schoolsSeenBy(deps, regionId, scope, within, async (d, r, p) => (await schoolsFor(d, r, p)).schools);
 }
 
 /** The schools of a target the caller may see (its owner's area ∩ the caller's scope). */

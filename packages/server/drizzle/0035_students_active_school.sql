@@ -1,0 +1,1 @@
+CREATE INDEX "students_active_school_idx" ON "students" USING btree ("region_id","school_id") WHERE "students"."status" = 'active';
