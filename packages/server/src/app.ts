@@ -19,7 +19,7 @@ import { migrationsApplied, rows } from './db/client.js';
 import { sql } from 'drizzle-orm';
 import { registerAccessHook } from './http/access-hook.js';
 import type { Deps, RouteAccess } from './http/context.js';
-import { AppError } from './http/errors.js';
+import { AppError, DATABASE_RETRY_AFTER_SECONDS, databaseUnavailable } from './http/errors.js';
 import { appendAudit } from './modules/audit/service.js';
 import { homePath } from './modules/access/service.js';
 import { accessRoutes } from './modules/access/routes.js';
@@ -197,6 +197,14 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
     if (outOfRange(error)) {
       // a value the schema allowed but PostgreSQL cannot hold (an id past int4, the year 0): bad input, not a fault
       return reply.status(400).send({ error: { code: 'invalid_input', message: '输入的数值或日期超出范围' } });
+    }
+    if (databaseUnavailable(error)) {
+      // PostgreSQL stopped, restarting or out of reach: a moment's unavailability, not a fault
+      // (the driver's error only: drizzle's wrapper carries the statement and its parameters)
+      let cause: unknown = error;
+      while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+      req.log.warn({ code: (cause as { code?: unknown }).code, reason: cause instanceof Error ? cause.message : String(cause) }, 'database unavailable');
+      return reply.status(503).header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS)).send({ error: { code: 'unavailable', message: '数据库暂不可用，请稍后再试' } });
     }
     const status = error.statusCode ?? 500;
     if (status < 500) {

@@ -17,3 +17,29 @@ export const badRequest = (message: string, fields?: Record<string, string>) =>
   new AppError(400, 'invalid_input', message, fields);
 export const conflict = (message: string, fields?: Record<string, string>) => new AppError(409, 'conflict', message, fields);
 export const unauthenticated = () => new AppError(401, 'unauthenticated', '请先登录');
+
+/** How long a client should wait before trying again when the database cannot be reached. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03']);
+const CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)/;
+
+/**
+ * A failure to reach PostgreSQL (stopped, restarting, refusing connections, the connection lost):
+ * the service is unavailable for a moment (503), not faulty (500). Looks through the error's causes
+ * (drizzle wraps the driver's error) and an AggregateError's errors (one per address tried).
+ */
+export function databaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const visit = (e: unknown, depth: number): boolean => {
+    if (!e || typeof e !== 'object' || depth > 5 || seen.has(e)) return false;
+    seen.add(e);
+    const { code, message, cause, errors } = e as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    // SQLSTATE class 08: connection exceptions
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+    if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true;
+    if (Array.isArray(errors) && errors.some((x) => visit(x, depth + 1))) return true;
+    return visit(cause, depth + 1);
+  };
+  return visit(error, 0);
+}
