@@ -180,6 +180,13 @@ describe('crisis cases over HTTP', () => {
     const versions = second.json().events.filter((e: { kind: string }) => e.kind === 'safety_plan');
     expect(versions).toHaveLength(2);
     expect(versions[0].detail.changed).toEqual(['contacts']);
+    expect(versions[0].detail.plan.contacts).toEqual(['班主任 王老师', '妈妈 138xxxx']);
+    // sealed at rest: neither the plan nor its versions on the timeline hold the text; the API answers it
+    const stored = await one<{ plan: string; events: string }>(sql`select safety_plan::text as plan, (select string_agg(detail::text, ' ') from crisis_events where case_id = ${caseId} and kind = 'safety_plan') as events from crisis_cases where id = ${caseId}`);
+    expect(stored.plan).toMatch(/^"v1\./);
+    expect(`${stored.plan} ${stored.events}`).not.toContain('妈妈 138xxxx');
+    expect(`${stored.plan} ${stored.events}`).not.toContain('收好家中药品');
+    expect((await counselor.get(`/api/v1/crisis/cases/${caseId}`)).json().safetyPlan.contacts).toEqual(['班主任 王老师', '妈妈 138xxxx']);
   });
 
   it('tasks with deadlines: assigned to the team, overdue shown, done or cancelled; sent twice stored once', async () => {
@@ -242,6 +249,13 @@ describe('crisis cases over HTTP', () => {
     expect((await others.headOther.get(`/api/v1/crisis/students/${env.ids.studentSelf}/guardian-contacts`)).statusCode).toBe(404);
     const d = (await counselor.get(`/api/v1/crisis/cases/${caseId}`)).json();
     expect(d.guardianContacts).toHaveLength(2);
+    // what was said and the response are sealed at rest, answered in plain on the case and per student
+    const stored = await one<{ said: string; response: string }>(sql`select said, response from guardian_contacts where id = ${a.json().id}`);
+    expect(stored.said).toMatch(/^v1\./);
+    expect(stored.response).toMatch(/^v1\./);
+    expect(`${stored.said} ${stored.response}`).not.toContain('情绪低落');
+    expect(d.guardianContacts.find((c: { id: string }) => c.id === a.json().id)).toMatchObject({ said: body.said, response: body.response });
+    expect(list.find((c: { id: string }) => c.id === a.json().id)).toMatchObject({ said: body.said, response: body.response });
   });
 
   it('closure (销号): only a leader of the school, with the full analysis, after every task is done or cancelled; then read-only', async () => {
@@ -260,6 +274,11 @@ describe('crisis cases over HTTP', () => {
     const closed = await leader.post(`/api/v1/crisis/cases/${caseId}/close`, { analysis });
     expect(closed.statusCode, closed.body).toBe(200);
     expect(closed.json()).toMatchObject({ status: 'closed', closedByName: expect.any(String), analysis, can: { manage: false, close: false } });
+    // the analysis is sealed at rest and read back whole
+    const stored = await one<{ a: string }>(sql`select analysis::text as a from crisis_cases where id = ${caseId}`);
+    expect(stored.a).toMatch(/^"v1\./);
+    expect(stored.a).not.toContain('父母离异');
+    expect((await counselor.get(`/api/v1/crisis/cases/${caseId}`)).json().analysis).toEqual(analysis);
     expect((await counselor.put(`/api/v1/crisis/cases/${caseId}/risk`, { riskLevel: 'moderate', reason: '好转' })).statusCode).toBe(409);
     expect((await counselor.post(`/api/v1/crisis/cases/${caseId}/tasks`, { title: 'x', dueAt: new Date(env.clock.now().getTime() + 86_400_000).toISOString(), clientId: randomUUID() })).statusCode).toBe(409);
     expect((await leader.post(`/api/v1/crisis/cases/${caseId}/close`, { analysis })).statusCode).toBe(409);

@@ -13,7 +13,8 @@ import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors.js';
 import { hasPermission, homePath, inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
-import { openOrPlain, sealerFor } from '../../lib/sealed.js';
+import { openOrPlain, sealerFor, type Sealer } from '../../lib/sealed.js';
+import { openJson, sealJson } from '../../lib/sealed-fields.js';
 import type { Config } from '../../config.js';
 import { notify } from '../notify/service.js';
 import { auditActor, classWithGrade } from '../org/service.js';
@@ -38,6 +39,13 @@ export interface OpenCaseInput {
   summary: string;
   clientId: string;
 }
+
+/**
+ * A case's safety plan and its one-case-one-analysis are sealed at rest (jsonb holding one sealed
+ * string), bound to the case and the field; so is each version of the plan on the timeline.
+ */
+export const caseAad = (caseId: string, field: 'safety_plan' | 'analysis') => `crisis_cases.${field}:${caseId}`;
+const planEventAad = (caseId: string) => `crisis_events.safety_plan:${caseId}`;
 
 /** Appends to a case's timeline (never rewritten). */
 export async function caseEvent(tx: Db, caseId: string, kind: string, actorName: string | null, detail: Record<string, unknown> | null, at: Date): Promise<void> {
@@ -250,11 +258,18 @@ export async function listCases(deps: Deps, caller: Caller, q: z.infer<typeof co
   };
 }
 
-/** A timeline event's detail as shown: a sealed summary (a new signal on an open case) opened. */
-function eventDetail(sealer: ReturnType<typeof sealerFor>, caseId: string, detail: Record<string, unknown> | null): Record<string, unknown> | null {
-  if (!detail || typeof detail.summarySealed !== 'string') return detail;
-  const { summarySealed, ...rest } = detail;
-  return { ...rest, summary: sealer.open(summarySealed, `crisis_events:${caseId}`) };
+/** A timeline event's detail as shown: a sealed summary (a new signal on an open case) or safety plan version opened. */
+function eventDetail(sealer: Sealer, caseId: string, detail: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!detail) return detail;
+  if (typeof detail.summarySealed === 'string') {
+    const { summarySealed, ...rest } = detail;
+    return { ...rest, summary: sealer.open(summarySealed, `crisis_events:${caseId}`) };
+  }
+  if (typeof detail.planSealed === 'string') {
+    const { planSealed, ...rest } = detail;
+    return { ...rest, plan: openJson<SafetyPlan>(sealer, planSealed, planEventAad(caseId)) };
+  }
+  return detail;
 }
 
 async function detailOf(db: Db, config: Config, caller: Caller, f: FoundCase, now: Date): Promise<Detail> {
@@ -263,7 +278,7 @@ async function detailOf(db: Db, config: Config, caller: Caller, f: FoundCase, no
     db.select().from(crisisTeamMembers).where(eq(crisisTeamMembers.caseId, f.c.id)).orderBy(asc(crisisTeamMembers.addedAt)),
     db.select().from(crisisTasks).where(eq(crisisTasks.caseId, f.c.id)).orderBy(asc(crisisTasks.dueAt)),
     db.select().from(guardianContacts).where(eq(guardianContacts.caseId, f.c.id)).orderBy(desc(guardianContacts.contactedAt)),
-    conferencesOfCase(db, f.c.id),
+    conferencesOfCase(db, sealer, f.c.id),
     db.select().from(crisisEvents).where(eq(crisisEvents.caseId, f.c.id)).orderBy(desc(crisisEvents.at), desc(crisisEvents.id)),
   ]);
   const tasksOut = tasks.map((t) => ({
@@ -277,15 +292,15 @@ async function detailOf(db: Db, config: Config, caller: Caller, f: FoundCase, no
     alertId: f.c.alertId,
     sessionId: f.c.sessionId,
     summary: openOrPlain(sealer, f.c.summary, `crisis_cases.summary:${f.c.clientId}`),
-    safetyPlan: (f.c.safetyPlan as SafetyPlan | null) ?? null,
+    safetyPlan: openJson<SafetyPlan>(sealer, f.c.safetyPlan, caseAad(f.c.id, 'safety_plan')),
     safetyPlanUpdatedAt: iso(f.c.safetyPlanUpdatedAt),
     safetyPlanUpdatedByName: f.c.safetyPlanUpdatedByName,
-    analysis: (f.c.analysis as Detail['analysis']) ?? null,
+    analysis: openJson<NonNullable<Detail['analysis']>>(sealer, f.c.analysis, caseAad(f.c.id, 'analysis')),
     closedByName: f.c.closedByName,
     updatedAt: f.c.updatedAt.toISOString(),
     team: team.map((m) => ({ id: m.id, accountId: m.accountId, name: m.name, teamRole: m.teamRole, addedAt: m.addedAt.toISOString(), removedAt: iso(m.removedAt) })),
     tasks: tasksOut,
-    guardianContacts: contacts.map(contactOut),
+    guardianContacts: contacts.map((r) => contactOut(sealer, r)),
     conferences,
     events: events.map((e) => ({ id: e.id, kind: e.kind, actorName: e.actorName, detail: eventDetail(sealer, f.c.id, e.detail as Record<string, unknown> | null), at: e.at.toISOString() })),
     can: { manage: open && may(caller, 'crisis.manage', f), close: open && may(caller, 'crisis.close', f), notifyGuardians: may(caller, 'guardian.notify', f) },
@@ -428,11 +443,12 @@ export async function saveSafetyPlan(deps: Deps, caller: Caller, id: string, bod
       throw conflict(`安全计划已被${f.c.safetyPlanUpdatedByName ?? '他人'}更新，请刷新后在最新版本上修改`);
     }
     const plan = cleanSafetyPlan(body.plan);
-    const changed = safetyPlanChanges((f.c.safetyPlan as SafetyPlan | null) ?? null, plan);
+    const sealer = sealerFor(deps.config);
+    const changed = safetyPlanChanges(openJson<SafetyPlan>(sealer, f.c.safetyPlan, caseAad(f.c.id, 'safety_plan')), plan);
     if (!changed.length) throw badRequest('安全计划没有改动');
-    await tx.update(crisisCases).set({ safetyPlan: plan, safetyPlanUpdatedAt: now, safetyPlanUpdatedByName: caller.displayName }).where(eq(crisisCases.id, f.c.id));
-    // the timeline keeps every version
-    await caseEvent(tx, f.c.id, 'safety_plan', caller.displayName, { changed, plan }, now);
+    await tx.update(crisisCases).set({ safetyPlan: sealJson(sealer, plan, caseAad(f.c.id, 'safety_plan')), safetyPlanUpdatedAt: now, safetyPlanUpdatedByName: caller.displayName }).where(eq(crisisCases.id, f.c.id));
+    // the timeline keeps every version (sealed like the plan)
+    await caseEvent(tx, f.c.id, 'safety_plan', caller.displayName, { changed, planSealed: sealJson(sealer, plan, planEventAad(f.c.id)) }, now);
     await audit(tx, caller, f, 'crisis.safety_plan.update', { changed }, now);
   });
 }
@@ -507,7 +523,7 @@ export async function closeCase(deps: Deps, caller: Caller, id: string, body: z.
     const open = await tx.select({ title: crisisTasks.title }).from(crisisTasks).where(and(eq(crisisTasks.caseId, f.c.id), isNull(crisisTasks.doneAt), isNull(crisisTasks.cancelledAt)));
     if (open.length) throw conflict(`还有 ${open.length} 项任务未完成：${open.map((t) => `「${t.title}」`).join('、')}。请先完成或取消（写明原因）后再销号`, { tasks: open.map((t) => t.title).join('、') });
     const analysis = Object.fromEntries(Object.entries(body.analysis).map(([k, v]) => [k, v.trim()]));
-    await tx.update(crisisCases).set({ status: 'closed', analysis, closedByName: caller.displayName, closedAt: now, updatedAt: now }).where(eq(crisisCases.id, f.c.id));
+    await tx.update(crisisCases).set({ status: 'closed', analysis: sealJson(sealerFor(deps.config), analysis, caseAad(f.c.id, 'analysis')), closedByName: caller.displayName, closedAt: now, updatedAt: now }).where(eq(crisisCases.id, f.c.id));
     await caseEvent(tx, f.c.id, 'closed', caller.displayName, null, now);
     await audit(tx, caller, f, 'crisis.case.close', {}, now);
     await notifyTeam(tx, deps, caller, f, 'crisis.case.closed', `危机个案已销号：${f.studentName}`, now);

@@ -44,6 +44,13 @@ describe('case conferences', () => {
     expect((await head.get(`/api/v1/crisis/conferences?caseId=${caseId}`)).json().items).toHaveLength(1);
     expect((await head.get(`/api/v1/crisis/conferences/${res.json().id}`)).statusCode).toBe(200);
     expect((await one<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'crisis.conference.record'`)).n).toBe(1);
+    // minutes and decisions sealed at rest, answered in plain by the case, the list and the conference
+    const stored = await one<{ minutes: string; decisions: string }>(sql`select minutes, decisions from case_conferences where id = ${res.json().id}`);
+    expect(stored.minutes).toMatch(/^v1\./);
+    expect(stored.decisions).toMatch(/^v1\./);
+    expect(`${stored.minutes} ${stored.decisions}`).not.toContain('睡眠');
+    expect(d.conferences[0]).toMatchObject({ minutes: body.minutes, decisions: body.decisions });
+    expect((await head.get(`/api/v1/crisis/conferences/${res.json().id}`)).json()).toMatchObject({ minutes: body.minutes, decisions: body.decisions });
   });
 
   it('bad input is refused with clear messages and nothing stored', async () => {

@@ -5,6 +5,7 @@
  * sendGuardianNotice), staff with crisis.read see those sent for a student, and a parent sees the
  * ones sent to them about their own children. Students never see guardian notices.
  */
+import { randomUUID } from 'node:crypto';
 import type { contracts } from '@xinyu/core';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -13,6 +14,7 @@ import type { Caller, Deps } from '../../http/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.js';
 import { hasPermission, inScope, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
+import { openOrPlain, sealerFor, type Sealer } from '../../lib/sealed.js';
 import { auditActor } from '../org/service.js';
 import { students } from '../org/tables.js';
 import { caseEvent, findCase, manageableCase } from './cases.js';
@@ -22,7 +24,10 @@ import { crisisCases, guardianContacts, guardianNotices } from './tables.js';
 type ContactRow = typeof guardianContacts.$inferSelect;
 type Student = { id: string; name: string; orgPath: string; regionId: number };
 
-export const contactOut = (r: ContactRow): z.infer<typeof contracts.GuardianContact> => ({
+/** What was said and how the guardian responded are sealed at rest, each bound to its contact and field. */
+export const contactAad = (contactId: string, field: 'said' | 'response') => `guardian_contacts.${field}:${contactId}`;
+
+export const contactOut = (sealer: Sealer, r: ContactRow): z.infer<typeof contracts.GuardianContact> => ({
   id: r.id,
   caseId: r.caseId,
   referralId: r.referralId,
@@ -32,8 +37,8 @@ export const contactOut = (r: ContactRow): z.infer<typeof contracts.GuardianCont
   channel: r.channel,
   contactedAt: r.contactedAt.toISOString(),
   contactedByName: r.contactedByName,
-  said: r.said,
-  response: r.response,
+  said: openOrPlain(sealer, r.said, contactAad(r.id, 'said')),
+  response: openOrPlain(sealer, r.response, contactAad(r.id, 'response')),
 });
 
 /** A student of the caller's region inside the scope of `permission`, or 404. */
@@ -74,7 +79,7 @@ export interface ContactInput {
  * Records a contact with a guardian of a student the caller manages (crisis.manage scope), on a case
  * or not. Idempotent by clientId. Exported for referrals (H4): call inside a transaction.
  */
-export async function recordGuardianContact(tx: Db, deps: Pick<Deps, 'clock'>, caller: Caller, studentId: string, caseId: string | null, body: ContactInput): Promise<{ id: string; created: boolean }> {
+export async function recordGuardianContact(tx: Db, deps: Pick<Deps, 'clock' | 'config'>, caller: Caller, studentId: string, caseId: string | null, body: ContactInput): Promise<{ id: string; created: boolean }> {
   const s = await studentIn(tx, caller, studentId, 'crisis.manage');
   const same = (await tx.select({ id: guardianContacts.id, studentId: guardianContacts.studentId }).from(guardianContacts).where(eq(guardianContacts.clientId, body.clientId)))[0];
   if (same) {
@@ -92,9 +97,12 @@ export async function recordGuardianContact(tx: Db, deps: Pick<Deps, 'clock'>, c
     who = { id: g.id, name: g.name, relation: body.relation || g.relation };
   }
   if (!who.name) throw badRequest('请选择监护人或填写联系人姓名', { guardianName: '请填写联系人姓名' });
+  const id = randomUUID();
+  const sealer = sealerFor(deps.config);
   const inserted = await tx.insert(guardianContacts).values({
-    regionId: caller.regionId, studentId: s.id, orgPath: s.orgPath, caseId, referralId: body.referralId ?? null, guardianId: who.id, guardianName: who.name, relation: who.relation,
-    channel: body.channel, contactedAt: at, contactedBy: caller.accountId, contactedByName: caller.displayName, said: body.said, response: body.response, clientId: body.clientId, createdAt: now,
+    id, regionId: caller.regionId, studentId: s.id, orgPath: s.orgPath, caseId, referralId: body.referralId ?? null, guardianId: who.id, guardianName: who.name, relation: who.relation,
+    channel: body.channel, contactedAt: at, contactedBy: caller.accountId, contactedByName: caller.displayName,
+    said: sealer.seal(body.said, contactAad(id, 'said')), response: sealer.seal(body.response, contactAad(id, 'response')), clientId: body.clientId, createdAt: now,
   }).onConflictDoNothing().returning({ id: guardianContacts.id });
   if (!inserted[0]) {
     const raced = (await tx.select({ id: guardianContacts.id }).from(guardianContacts).where(eq(guardianContacts.clientId, body.clientId)))[0];
@@ -126,7 +134,8 @@ export async function listStudentContacts(deps: Deps, caller: Caller, studentId:
   const s = await studentIn(deps.db, caller, studentId, 'crisis.read');
   const list = await deps.db.select().from(guardianContacts).where(eq(guardianContacts.studentId, s.id)).orderBy(desc(guardianContacts.contactedAt));
   await appendAudit(deps.db, { ...auditActor(caller), action: 'crisis.guardian_contact.list', objectType: 'student', objectId: s.id, orgPath: s.orgPath, detail: { rows: list.length } }, deps.clock());
-  return list.map(contactOut);
+  const sealer = sealerFor(deps.config);
+  return list.map((r) => contactOut(sealer, r));
 }
 
 // --- notices --------------------------------------------------------------------------------------
