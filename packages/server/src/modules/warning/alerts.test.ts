@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
 import { newTotpSecret } from '../auth/totp.js';
-import { escalateAlerts } from './service.js';
+import { sealLegacyAlertEvidence } from './sealing.js';
+import { escalateAlerts, raiseAlert } from './service.js';
 
 let env: TestEnv;
 let head: Session;
@@ -412,5 +413,65 @@ describe('the alert list filtered by unit', () => {
     expect((await head.get(`/api/v1/warning/board?unitId=${env.ids.classA}`)).json().listable).toBe(true);
     const admin = await env.login('district.admin2');
     expect((await admin.get(`/api/v1/warning/board?unitId=${env.ids.schoolA}`)).json().listable).toBe(false);
+  });
+});
+
+describe('a screening signal\'s answers in the evidence are sealed at rest', () => {
+  const answers = { instrument: 'phq-9@1', scales: [{ id: 'total', raw: 21, band: 'severe', level: 'red' }], criticalItems: [{ itemId: 'phq9_9', level: 'red', value: '3' }], valid: true };
+  const campaignId = randomUUID();
+  const responseId = randomUUID();
+  let alertId: string;
+  const plainEvidence = sql`(evidence::text like '%phq9_9%' or jsonb_typeof(evidence->'criticalItems') = 'array' or jsonb_typeof(evidence->'scales') = 'array'
+    or (jsonb_typeof(evidence->'description') = 'string' and evidence->>'description' !~ '^v1\\.') or (jsonb_typeof(evidence->'message') = 'string' and evidence->>'message' !~ '^v1\\.'))`;
+
+  it('critical items and scales are sealed in both rows, what SQL filters on stays plain; the API answers them plain (list and detail)', async () => {
+    const studentId = await freshStudent(env.ids.classA);
+    const s = (await rows<{ region_id: number; school_id: number; class_id: number; org_path: string }>(env.deps.db, sql`select region_id, school_id, class_id, org_path from students where id = ${studentId}`))[0]!;
+    const raised = await env.deps.db.transaction((tx) => raiseAlert(tx, env.deps, {
+      regionId: s.region_id, studentId, schoolId: s.school_id, classId: s.class_id, orgPath: s.org_path, source: 'screening', sourceRef: responseId,
+      level: 'red', critical: true, evidence: { campaignId, responseId, ...answers }, now: env.clock.now(),
+    }));
+    alertId = raised.alertId;
+    const stored = await rows<{ a: Record<string, unknown>; g: Record<string, unknown> }>(env.deps.db, sql`select a.evidence as a, g.evidence as g
+      from alerts a join alert_signals g on g.alert_id = a.id where a.id = ${alertId}`);
+    expect(stored).toHaveLength(1);
+    for (const ev of [stored[0]!.a, stored[0]!.g]) {
+      expect(ev).toMatchObject({ campaignId, responseId, instrument: 'phq-9@1', valid: true, scales: expect.stringMatching(/^v1\./), criticalItems: expect.stringMatching(/^v1\./) });
+    }
+    expect(await count(sql`select count(*)::int as n from alerts where id = ${alertId} and ${plainEvidence}`)).toBe(0);
+    expect(await count(sql`select count(*)::int as n from alert_signals where alert_id = ${alertId} and ${plainEvidence}`)).toBe(0);
+    // the screening results page finds the alert by its campaign (screening/results.ts)
+    expect(await count(sql`select count(*)::int as n from alerts a where a.source = 'screening' and a.student_id = ${studentId} and a.evidence->>'campaignId' = ${campaignId}`)).toBe(1);
+    const detail = (await counselor.get(`/api/v1/alerts/${alertId}`)).json();
+    expect(detail.evidence).toEqual({ campaignId, responseId, ...answers });
+    expect(detail.signals[0].evidence).toEqual({ campaignId, responseId, ...answers });
+    expect((await counselor.get(`/api/v1/alerts?studentId=${studentId}`)).json().items[0].evidence).toEqual({ campaignId, responseId, ...answers });
+    // the head teacher still gets the summary only
+    expect((await head.get(`/api/v1/alerts/${alertId}`)).json().evidence).toEqual({ summary: expect.stringContaining('心理测评') });
+  });
+
+  it('evidence stored before sealing is read as it is; the background pass seals it once, also when two servers run it at once', async () => {
+    const legacy = { campaignId, responseId, ...answers };
+    await env.deps.db.execute(sql`update alerts set evidence = ${JSON.stringify(legacy)}::jsonb where id = ${alertId}`);
+    await env.deps.db.execute(sql`update alert_signals set evidence = ${JSON.stringify(legacy)}::jsonb where alert_id = ${alertId}`);
+    const described = await raise(counselor, await freshStudent(env.ids.classA2), 'yellow', '早先的明文描述');
+    expect(described.statusCode, described.body).toBe(200);
+    const describedId = described.json().alertId as string;
+    await env.deps.db.execute(sql`update alerts set evidence = jsonb_set(evidence, '{description}', to_jsonb(${'早先的明文描述'}::text)) where id = ${describedId}`);
+    await env.deps.db.execute(sql`update alert_signals set evidence = jsonb_set(evidence, '{description}', to_jsonb(${'早先的明文描述'}::text)) where alert_id = ${describedId}`);
+    expect((await counselor.get(`/api/v1/alerts/${alertId}`)).json().signals[0].evidence).toEqual(legacy);
+    const plain = async () => (await count(sql`select count(*)::int as n from alerts where ${plainEvidence}`)) + (await count(sql`select count(*)::int as n from alert_signals where ${plainEvidence}`));
+    const before = await plain();
+    expect(before).toBeGreaterThanOrEqual(4); // these two in both rows, and the demo seed's screening alerts
+    const passes = await Promise.all([sealLegacyAlertEvidence(env.deps.db, env.deps.config, { batch: 3 }), sealLegacyAlertEvidence(env.deps.db, env.deps.config, { batch: 3 })]);
+    expect(passes[0] + passes[1]).toBe(before); // each row rewritten once
+    expect(await plain()).toBe(0);
+    expect(await sealLegacyAlertEvidence(env.deps.db, env.deps.config)).toBe(0);
+    const detail = (await counselor.get(`/api/v1/alerts/${alertId}`)).json();
+    expect(detail.evidence).toEqual(legacy);
+    expect(detail.signals[0].evidence).toEqual(legacy);
+    const d2 = (await counselor.get(`/api/v1/alerts/${describedId}`)).json();
+    expect(d2.evidence).toEqual({ description: '早先的明文描述', category: '情绪低落' });
+    expect(d2.signals[0].evidence).toEqual({ description: '早先的明文描述', category: '情绪低落' });
   });
 });

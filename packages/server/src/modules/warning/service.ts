@@ -34,7 +34,7 @@ import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../http/errors.js';
 import { hasPermission, inScope, requireRegionWide, scopeOf } from '../access/service.js';
 import { appendAudit } from '../audit/service.js';
-import { openOrPlain, sealerFor, type Sealer } from '../../lib/sealed.js';
+import { isSealed, openOrPlain, sealerFor, type Sealer } from '../../lib/sealed.js';
 import { registerKeyStudent } from '../care/service.js';
 import { notify } from '../notify/service.js';
 import { auditActor, childGrouping } from '../org/service.js';
@@ -297,16 +297,39 @@ interface Listed {
  * An alert row's evidence is its first signal's, so both rows bind it alike.
  */
 const SEALED_EVIDENCE_KEYS = ['description', 'message'] as const;
+/**
+ * Evidence keys of a screening signal that carry what the student answered: the critical items name
+ * the answer given (e.g. PHQ-9 item 9) and the scales its raw scores and bands. The answers and the
+ * score are sealed in screening, so these are sealed too (as JSON text); what SQL filters on
+ * (`evidence->>'campaignId'`, screening/results.ts) and the instrument and validity stay plain.
+ */
+const SEALED_EVIDENCE_JSON_KEYS = ['scales', 'criticalItems'] as const;
 
 const evidenceAad = (source: string, sourceRef: string, key: string) => `alert_evidence.${key}:${source}:${sourceRef}`;
 
-function sealEvidence(sealer: Sealer, source: string, sourceRef: string, evidence: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Evidence as stored: free text and answer-bearing parts sealed. `stored` evidence (the start-up
+ * pass over rows written before sealing) keeps the values sealed already; a new signal's are all
+ * sealed (a text that merely looks sealed is text).
+ */
+export function sealEvidence(sealer: Sealer, source: string, sourceRef: string, evidence: Record<string, unknown>, stored = false): Record<string, unknown> {
   const out = { ...evidence };
+  const keep = (v: unknown) => stored && typeof v === 'string' && isSealed(v);
   for (const k of SEALED_EVIDENCE_KEYS) {
     const v = out[k];
-    if (typeof v === 'string') out[k] = sealer.seal(v, evidenceAad(source, sourceRef, k));
+    if (typeof v === 'string' && !keep(v)) out[k] = sealer.seal(v, evidenceAad(source, sourceRef, k));
+  }
+  for (const k of SEALED_EVIDENCE_JSON_KEYS) {
+    const v = out[k];
+    if (v !== undefined && !keep(v)) out[k] = sealer.seal(JSON.stringify(v), evidenceAad(source, sourceRef, k));
   }
   return out;
+}
+
+/** Whether stored evidence still holds a part that `sealEvidence` would seal (written before sealing). */
+export function evidenceHasPlain(evidence: Record<string, unknown>): boolean {
+  return SEALED_EVIDENCE_KEYS.some((k) => typeof evidence[k] === 'string' && !isSealed(evidence[k]))
+    || SEALED_EVIDENCE_JSON_KEYS.some((k) => evidence[k] !== undefined && !(typeof evidence[k] === 'string' && isSealed(evidence[k])));
 }
 
 /** Stored evidence as shown: sealed keys opened (a value stored before sealing is read as it is). */
@@ -315,6 +338,10 @@ function openEvidence(sealer: Sealer, source: string, sourceRef: string, evidenc
   for (const k of SEALED_EVIDENCE_KEYS) {
     const v = out[k];
     if (typeof v === 'string') out[k] = openOrPlain(sealer, v, evidenceAad(source, sourceRef, k));
+  }
+  for (const k of SEALED_EVIDENCE_JSON_KEYS) {
+    const v = out[k];
+    if (typeof v === 'string' && isSealed(v)) out[k] = JSON.parse(sealer.open(v, evidenceAad(source, sourceRef, k))) as unknown;
   }
   return out;
 }
