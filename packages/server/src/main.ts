@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { startJobs } from './jobs/scheduler.js';
 import { failAbandonedImports } from './modules/org/import.js';
 import { sealLegacyScreeningText } from './modules/screening/sealing.js';
+import { sealLegacyAlertEvidence } from './modules/warning/sealing.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoTotpSecrets, isEmpty, seedDemo } from './seed/demo.js';
 
 /** Starts Xinyu: migrate, seed the demo city on an empty database, serve API and web UI. */
@@ -36,6 +37,11 @@ async function main() {
   void sealLegacyScreeningText(database.db, config).then(
     (sealed) => sealed && app.log.info(`已加密测评答案与记录 sealed ${sealed} screening values stored in plain`),
     (e: unknown) => app.log.error({ err: e }, 'sealing screening values stored in plain failed'),
+  );
+  // likewise alerts' evidence stored before it was sealed (free text, a screening signal's answers)
+  void sealLegacyAlertEvidence(database.db, config).then(
+    (sealed) => sealed && app.log.info(`已加密预警依据 sealed the evidence of ${sealed} alerts and signals stored in plain`),
+    (e: unknown) => app.log.error({ err: e }, 'sealing alert evidence stored in plain failed'),
   );
   const stopJobs = startJobs(deps, (msg, err) => app.log.error({ err }, msg));
   const url = `http://${config.host}:${config.port}`;
