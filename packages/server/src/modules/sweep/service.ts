@@ -17,9 +17,16 @@ import { keyStudentEvents, keyStudents } from '../care/tables.js';
 import { auditActor, childGrouping, classWithGrade } from '../org/service.js';
 import { circumstanceCategories, orgUnits, students } from '../org/tables.js';
 import { cstToday } from '../screening/campaigns.js';
+import { openOrPlain, sealerFor } from '../../lib/sealed.js';
 import { sweepEntries, sweeps } from './tables.js';
 
 type SweepRow = typeof sweeps.$inferSelect;
+
+/**
+ * A head teacher's note on a student is sealed at rest (lib/sealed.ts), bound to its entry (sweep,
+ * student); an empty note stays empty, a note stored before sealing is read as it is.
+ */
+const noteAad = (sweepId: string, studentId: string) => `sweep_entries.note:${sweepId}:${studentId}`;
 const toSweep = (s: SweepRow): z.infer<typeof contracts.Sweep> => ({ id: s.id, ownerUnitId: s.ownerUnitId, name: s.name, term: s.term, start: s.startDate, end: s.endDate, createdByName: s.createdByName });
 
 export async function createSweep(deps: Deps, caller: Caller, body: z.infer<typeof contracts.CreateSweepBody>) {
@@ -84,6 +91,7 @@ export async function sweepClass(deps: Deps, caller: Caller, id: string, classId
       where s.class_id = ${classId} and s.status = 'active' order by s.student_no`),
     categoriesFor(deps.db, caller.regionId),
   ]);
+  const sealer = sealerFor(deps.config);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'sweep.class.read', objectType: 'org_unit', objectId: String(classId), orgPath: unit.path, detail: { sweepId: id } }, deps.clock());
   return {
     sweep: toSweep(s),
@@ -95,7 +103,7 @@ export async function sweepClass(deps: Deps, caller: Caller, id: string, classId
       name: r.name,
       circumstances: r.circumstances ?? [],
       key: r.key_id ? { id: r.key_id, categories: r.key_categories ?? [], level: r.key_level!, status: r.key_status! } : null,
-      entry: r.e_action ? { categories: r.e_categories ?? [], note: r.e_note ?? '', action: r.e_action, reason: r.e_reason, reviewedByName: r.e_by, reviewedAt: new Date(r.e_at!).toISOString() } : null,
+      entry: r.e_action ? { categories: r.e_categories ?? [], note: r.e_note ? openOrPlain(sealer, r.e_note, noteAad(id, r.id)) : '', action: r.e_action, reason: r.e_reason, reviewedByName: r.e_by, reviewedAt: new Date(r.e_at!).toISOString() } : null,
     })),
   };
 }
@@ -131,10 +139,12 @@ export async function reviewClass(deps: Deps, caller: Caller, id: string, classI
   const missing = roster.filter((r) => !seen.has(r.id));
   if (missing.length) fields.entries = `还有 ${missing.length} 名学生没有排查：${missing.slice(0, 10).map((m) => m.name).join('、')}${missing.length > 10 ? ' …' : ''}`;
   if (Object.keys(fields).length) throw badRequest(missing.length ? '不漏一人：请排查全班每一名学生' : '排查有误，请检查标出的学生', fields);
+  const sealer = sealerFor(deps.config);
   await deps.db.transaction(async (tx) => {
     for (const e of body.entries) {
-      await tx.insert(sweepEntries).values({ sweepId: id, studentId: e.studentId, classId, schoolId: byId.get(e.studentId)!.schoolId, categories: e.categories, note: e.note, action: e.action, reason: e.reason ?? null, reviewedByName: caller.displayName, reviewedAt: now })
-        .onConflictDoUpdate({ target: [sweepEntries.sweepId, sweepEntries.studentId], set: { categories: e.categories, note: e.note, action: e.action, reason: e.reason ?? null, reviewedByName: caller.displayName, reviewedAt: now } });
+      const note = e.note ? sealer.seal(e.note, noteAad(id, e.studentId)) : '';
+      await tx.insert(sweepEntries).values({ sweepId: id, studentId: e.studentId, classId, schoolId: byId.get(e.studentId)!.schoolId, categories: e.categories, note, action: e.action, reason: e.reason ?? null, reviewedByName: caller.displayName, reviewedAt: now })
+        .onConflictDoUpdate({ target: [sweepEntries.sweepId, sweepEntries.studentId], set: { categories: e.categories, note, action: e.action, reason: e.reason ?? null, reviewedByName: caller.displayName, reviewedAt: now } });
       const key = open.find((k) => k.studentId === e.studentId);
       if (e.action === 'add') {
         await registerKeyStudent(tx, { regionId: caller.regionId, schoolId: byId.get(e.studentId)!.schoolId, studentId: e.studentId, categories: e.categories, level: 'yellow', source: 'sweep', reason: e.reason!, actorName: caller.displayName, now });

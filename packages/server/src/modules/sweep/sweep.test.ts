@@ -58,6 +58,15 @@ describe('the semester sweep (不漏一人)', () => {
     // a second submission updates the same reviews, it does not add rows
     await head.put(`/api/v1/sweeps/${sweepId}/classes/${env.ids.classA}`, { entries: entries.map((e: { studentId: string; action: string }) => (e.studentId === kept.studentId ? { ...e, action: 'remove', reason: '父母已返乡，情绪稳定' } : e.studentId === added.studentId ? { ...e, action: 'keep' } : e)) });
     expect((await rows<{ n: number }>(env.deps.db, sql`select count(*)::int as n from sweep_entries where sweep_id = ${sweepId}`))[0]!.n).toBe(c.students.length);
+    // the note is sealed at rest (bound to sweep and student), an empty one stays empty; the class view answers it plain
+    const stored = await rows<{ student_id: string; note: string }>(env.deps.db, sql`select student_id, note from sweep_entries where sweep_id = ${sweepId}`);
+    expect(stored.find((r) => r.student_id === added.studentId)!.note).toMatch(/^v1\./);
+    expect(stored.filter((r) => r.note.includes('已与家长沟通'))).toEqual([]);
+    expect(stored.filter((r) => r.student_id !== added.studentId).map((r) => r.note)).toEqual(stored.filter((r) => r.student_id !== added.studentId).map(() => ''));
+    const view = (await head.get(`/api/v1/sweeps/${sweepId}/classes/${env.ids.classA}`)).json();
+    expect(view.students.find((s: Row) => s.studentId === added.studentId).entry).toMatchObject({ note: '已与家长沟通', action: 'keep' });
+    await env.deps.db.execute(sql`update sweep_entries set note = '早先的明文记录' where sweep_id = ${sweepId} and student_id = ${kept.studentId}`);
+    expect((await head.get(`/api/v1/sweeps/${sweepId}/classes/${env.ids.classA}`)).json().students.find((s: Row) => s.studentId === kept.studentId).entry.note).toBe('早先的明文记录');
     expect((await counselor.get(`/api/v1/care/students/${kept.key.id}`)).json()).toMatchObject({ status: 'closure_proposed', closure: { summary: expect.stringContaining('父母已返乡') } });
 
     const leader = await env.login('school.leader');
