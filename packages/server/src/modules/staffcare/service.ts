@@ -6,6 +6,7 @@
  * their own case. Every read and write is audited; reads about leaders are filed one level up, where
  * the school's own leaders do not see them in the audit log.
  */
+import { randomUUID } from 'node:crypto';
 import { closureProblem, extraCategoryProblems, scopeFor, scopeIncludes, STAFF_CARE_CADENCE, STAFF_FOLLOW_UP_BY, staffCareCategories, staffFollowUpsDue, staffSweepProblems, type CategoryItem, type contracts, type Permission, type StaffCareRecordKind } from '@xinyu/core';
 import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -18,6 +19,7 @@ import { notify } from '../notify/service.js';
 import { auditActor } from '../org/service.js';
 import { orgUnits } from '../org/tables.js';
 import { cstToday } from '../screening/campaigns.js';
+import { isSealed, openOrPlain, sealerFor, type Sealer } from '../../lib/sealed.js';
 import { staffCareEvents, staffCareRecords, staffCareCases, staffCareSettings, staffCarers, staffSweepReviews, staffSweeps } from './tables.js';
 
 type Tier = 'staff' | 'leaders';
@@ -325,6 +327,7 @@ export async function getCase(deps: Deps, caller: Caller, id: string): Promise<z
     deps.db.select().from(staffCareRecords).where(eq(staffCareRecords.caseId, id)).orderBy(desc(staffCareRecords.date), desc(staffCareRecords.createdAt)),
   ]);
   const current = carers.find((c) => c.endedAt === null);
+  const sealer = sealerFor(deps.config);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'staffcare.read', objectType: 'staff', objectId: r.c.subjectId, orgPath: auditPath(r.tier, r.c.orgPath), detail: { caseId: id } }, deps.clock());
   return {
     ...toOut(r, current, (['talk', 'visit', 'phone', 'support'] as const).flatMap((kind) => {
@@ -333,7 +336,7 @@ export async function getCase(deps: Deps, caller: Caller, id: string): Promise<z
     }), cstToday(deps.clock())),
     events: events.map((e) => ({ kind: e.kind, actorName: e.actorName, at: e.at.toISOString(), detail: (e.detail ?? {}) as Record<string, unknown> })),
     carers: carers.map((c) => ({ accountId: c.accountId, name: c.accountName, startDate: c.startDate, endedAt: c.endedAt?.toISOString() ?? null, endReason: c.endReason })),
-    records: records.map((x) => ({ id: x.id, kind: x.kind, date: x.date, mood: x.mood, fields: x.fields as Record<string, string>, note: x.note, authorName: x.authorName, createdAt: x.createdAt.toISOString() })),
+    records: records.map((x) => ({ id: x.id, kind: x.kind, date: x.date, mood: x.mood, fields: openFields(sealer, x.id, x.fields), note: openNote(sealer, x.note, recordAad(x.id, 'note')), authorName: x.authorName, createdAt: x.createdAt.toISOString() })),
     closure: { summary: r.c.closureSummary, proposedByName: r.c.proposedByName, proposedAt: r.c.proposedAt?.toISOString() ?? null, approvedByName: r.c.approvedByName },
     can: abilities(caller, r),
   };
@@ -378,6 +381,21 @@ export async function assignCarer(deps: Deps, caller: Caller, id: string, body: 
 
 // --- care records ---------------------------------------------------------------------------------
 
+/**
+ * What a carer writes about a member of staff (the record's note and its fields: situation, needs,
+ * support, plan) and a sweep review's note are sealed at rest (lib/sealed.ts), each bound to its
+ * row and field; an empty note stays empty, values stored before sealing are read as they are.
+ */
+const recordAad = (recordId: string, field: 'note' | 'fields') => `staff_care_records.${field}:${recordId}`;
+const reviewAad = (sweepId: string, subjectId: string) => `staff_sweep_reviews.note:${sweepId}:${subjectId}`;
+const sealNote = (sealer: Sealer, note: string, aad: string) => (note ? sealer.seal(note, aad) : '');
+const openNote = (sealer: Sealer, note: string, aad: string) => (note ? openOrPlain(sealer, note, aad) : '');
+
+function openFields(sealer: Sealer, recordId: string, stored: unknown): Record<string, string> {
+  if (typeof stored === 'string' && isSealed(stored)) return JSON.parse(sealer.open(stored, recordAad(recordId, 'fields'))) as Record<string, string>;
+  return stored as Record<string, string>;
+}
+
 export async function addRecord(deps: Deps, caller: Caller, id: string, body: z.infer<typeof contracts.StaffCareRecordBody>) {
   scopeOf(caller, 'staffcare.manage');
   const r = await findReadable(deps.db, caller, id);
@@ -386,10 +404,14 @@ export async function addRecord(deps: Deps, caller: Caller, id: string, body: z.
   const now = deps.clock();
   if (body.date > cstToday(now)) throw badRequest('日期不能晚于今天', { date: '晚于今天' });
   const fields = Object.fromEntries((['situation', 'needs', 'support', 'plan'] as const).filter((k) => body[k]).map((k) => [k, body[k]!]));
+  // the row's id is chosen here: the sealed values are bound to it
+  const recordId = randomUUID();
+  const sealer = sealerFor(deps.config);
   await deps.db.transaction(async (tx) => {
     const inserted = await tx.insert(staffCareRecords).values({
-      regionId: caller.regionId, caseId: id, authorAccountId: caller.accountId, authorName: caller.displayName,
-      kind: body.kind, date: body.date, mood: body.mood ?? null, fields, note: body.note, clientId: body.clientId, createdAt: now,
+      id: recordId, regionId: caller.regionId, caseId: id, authorAccountId: caller.accountId, authorName: caller.displayName,
+      kind: body.kind, date: body.date, mood: body.mood ?? null, fields: sealer.seal(JSON.stringify(fields), recordAad(recordId, 'fields')),
+      note: sealNote(sealer, body.note, recordAad(recordId, 'note')), clientId: body.clientId, createdAt: now,
     }).onConflictDoNothing().returning({ id: staffCareRecords.id, caseId: staffCareRecords.caseId });
     // a retry of the same record stores nothing more
     if (!inserted[0]) {
@@ -509,6 +531,7 @@ export async function sweepGroup(deps: Deps, caller: Caller, id: string, unitId:
     categoriesFor(deps.db, caller.regionId),
     deps.db.select().from(staffSweepReviews).where(and(eq(staffSweepReviews.sweepId, id), eq(staffSweepReviews.unitId, unitId), eq(staffSweepReviews.tier, tier))),
   ]);
+  const sealer = sealerFor(deps.config);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'staffcare.sweep.group.read', objectType: 'org_unit', objectId: String(unitId), orgPath: auditPath(tier, unit.path), detail: { sweepId: id, tier } }, deps.clock());
   return {
     sweep: (await toSweeps(deps.db, [s]))[0]!,
@@ -520,7 +543,7 @@ export async function sweepGroup(deps: Deps, caller: Caller, id: string, unitId:
       return {
         subjectId: p.id, kind: p.kind, name: p.name, posts: p.posts,
         case: p.case_id ? { id: p.case_id, categories: p.case_categories ?? [], level: p.case_level!, status: p.case_status! } : null,
-        review: e ? { categories: e.categories, note: e.note, action: e.action, reason: e.reason, reviewedByName: e.reviewedByName, reviewedAt: e.reviewedAt.toISOString() } : null,
+        review: e ? { categories: e.categories, note: openNote(sealer, e.note, reviewAad(id, e.subjectId)), action: e.action, reason: e.reason, reviewedByName: e.reviewedByName, reviewedAt: e.reviewedAt.toISOString() } : null,
       };
     }),
   };
@@ -543,10 +566,11 @@ export async function reviewGroup(deps: Deps, caller: Caller, id: string, unitId
   if (missing.length) fields.entries = `还有 ${missing.length} 人没有排查：${missing.slice(0, 10).join('、')}${missing.length > 10 ? ' …' : ''}`;
   if (Object.keys(fields).length) throw badRequest(missing.length ? '不漏一人：请排查名单上的每一个人' : '排查有误，请检查标出的人员', fields);
   const byId = new Map(people.map((p) => [p.id, p]));
+  const sealer = sealerFor(deps.config);
   await deps.db.transaction(async (tx) => {
     for (const e of body.entries) {
       const p = byId.get(e.subjectId)!;
-      const values = { categories: e.categories, note: e.note, action: e.action, reason: e.reason ?? null, reviewedBy: caller.accountId, reviewedByName: caller.displayName, reviewedAt: now };
+      const values = { categories: e.categories, note: sealNote(sealer, e.note, reviewAad(id, p.id)), action: e.action, reason: e.reason ?? null, reviewedBy: caller.accountId, reviewedByName: caller.displayName, reviewedAt: now };
       await tx.insert(staffSweepReviews).values({ sweepId: id, subjectKind: p.kind, subjectId: p.id, unitId, orgPath: p.org_path, tier, ...values })
         .onConflictDoUpdate({ target: [staffSweepReviews.sweepId, staffSweepReviews.subjectId], set: values });
       if (e.action === 'add') {

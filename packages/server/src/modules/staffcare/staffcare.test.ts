@@ -87,6 +87,11 @@ describe('the staff sweep (不漏一人)', () => {
     const again = await leader.put(`/api/v1/staffcare/sweeps/${sweepId}/groups/${env.ids.schoolA}/staff`, { entries: entries.map((e: { subjectId: string }) => (e.subjectId === ids.teacher ? { ...e, action: 'keep' } : e)) });
     expect(again.statusCode, again.body).toBe(200);
     expect(await count(sql`select count(*)::int as n from staff_sweep_reviews where sweep_id = ${sweepId}`)).toBe(g.people.length);
+    // the review's note is sealed at rest (bound to sweep and person), an empty one stays empty; the group view answers it plain
+    expect(await count(sql`select count(*)::int as n from staff_sweep_reviews where sweep_id = ${sweepId} and subject_id = ${ids.teacher} and note ~ '^v1\.'`)).toBe(1);
+    expect(await count(sql`select count(*)::int as n from staff_sweep_reviews where note like '%已请假一周%'`)).toBe(0);
+    expect(await count(sql`select count(*)::int as n from staff_sweep_reviews where sweep_id = ${sweepId} and subject_id <> ${ids.teacher} and note <> ''`)).toBe(0);
+    expect(again.json().people.find((p: Person) => p.subjectId === ids.teacher).review).toMatchObject({ note: '已请假一周', action: 'keep' });
 
     const leaders = (await district.get(`/api/v1/staffcare/sweeps/${sweepId}/groups/${env.ids.schoolA}/leaders`)).json();
     expect(leaders.people.map((p: Person) => p.subjectId).sort()).toEqual([ids.leaderStaff, ids.moral].sort());
@@ -203,6 +208,14 @@ describe('care and closure', () => {
     const again = await leader2.post(`/api/v1/staffcare/cases/${teacherCase}/records`, record);
     expect(again.json().records).toHaveLength(1);
     expect(again.json().records[0]).toMatchObject({ kind: 'visit', mood: 2, fields: { support: expect.stringContaining('慰问金') } });
+    // the note and the fields are sealed at rest, bound to the record; the case answers them plain
+    const stored = await rows<{ id: string; note: string; fields: unknown }>(env.deps.db, sql`select id, note, fields from staff_care_records where client_id = ${clientId}`);
+    expect(stored[0]!.note).toMatch(/^v1\./);
+    expect(stored[0]!.fields).toMatch(/^v1\./);
+    expect(await count(sql`select count(*)::int as n from staff_care_records r where r::text like '%慰问金%' or r::text like '%谈了一个小时%'`)).toBe(0);
+    expect(again.json().records[0]).toEqual(expect.objectContaining({ id: stored[0]!.id, note: record.note, fields: { situation: record.situation, needs: record.needs, support: record.support, plan: record.plan } }));
+    await env.deps.db.execute(sql`update staff_care_records set note = '早先的明文记录', fields = ${JSON.stringify({ situation: '早先的明文情况' })}::jsonb where id = ${stored[0]!.id}`);
+    expect((await leader2.get(`/api/v1/staffcare/cases/${teacherCase}`)).json().records[0]).toMatchObject({ note: '早先的明文记录', fields: { situation: '早先的明文情况' } });
     expect((await leader2.post(`/api/v1/staffcare/cases/${teacherCase}/records`, { ...record, clientId: randomUUID(), date: '2026-12-30' })).statusCode).toBe(400);
     expect((await leader2.post(`/api/v1/staffcare/cases/${teacherCase}/records`, { ...record, clientId: randomUUID(), extra: 1 })).statusCode).toBe(400);
   });
