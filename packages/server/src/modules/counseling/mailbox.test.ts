@@ -119,6 +119,30 @@ describe('reading and answering', () => {
     expect(await count(sql`select count(*)::int as n from mailbox_messages where thread_id = ${anonId} and author_account_id is not null and author_kind = 'student'`)).toBe(0);
   });
 
+  it('the subject and every message are sealed at rest, bound to their row; writer and counselor read them plain', async () => {
+    const thread = await rows<{ subject: string }>(env.deps.db, sql`select subject from mailbox_threads where id = ${anonId}`);
+    expect(thread[0]!.subject).toMatch(/^v1\./);
+    const messages = await rows<{ body: string }>(env.deps.db, sql`select body from mailbox_messages where thread_id = ${anonId}`);
+    expect(messages).toHaveLength(3);
+    for (const m of messages) expect(m.body).toMatch(/^v1\./);
+    for (const text of ['一个秘密', '不想 活了', '心理辅导室', '我会去的']) {
+      expect(await count(sql`select count(*)::int as n from mailbox_threads t where t::text like ${`%${text}%`}`) + await count(sql`select count(*)::int as n from mailbox_messages m where m::text like ${`%${text}%`}`)).toBe(0);
+    }
+    const staff = (await as.counselor!.get(`/api/v1/mailbox/threads/${anonId}`)).json();
+    expect(staff).toMatchObject({ subject: '一个秘密' });
+    expect(staff.messages.map((m: { body: string }) => m.body)).toEqual(['有时候真的不想 活了', '谢谢你愿意说出来。明天中午可以来心理辅导室找我吗？', '好的，我会去的']);
+    expect((await as.counselor!.get('/api/v1/mailbox/threads')).json().items.find((t: { id: string }) => t.id === anonId).subject).toBe('一个秘密');
+    const byCode = (await as.student!.post('/api/v1/mailbox/code', { code: anonCode })).json();
+    expect(byCode.subject).toBe('一个秘密');
+    expect(byCode.messages.map((m: { body: string }) => m.body)).toEqual(staff.messages.map((m: { body: string }) => m.body));
+    expect((await as.student!.get('/api/v1/mailbox/mine')).json().items.find((t: { id: string }) => t.id === namedId)).toMatchObject({ subject: '最近心情不好' });
+    // a letter stored before sealing is read as it is
+    await env.deps.db.execute(sql`update mailbox_threads set subject = '早先的明文主题' where id = ${namedId}`);
+    await env.deps.db.execute(sql`update mailbox_messages set body = '早先的明文来信' where thread_id = ${namedId}`);
+    const named = (await as.student!.get(`/api/v1/mailbox/mine/${namedId}`)).json();
+    expect(named).toMatchObject({ subject: '早先的明文主题', messages: [expect.objectContaining({ body: '早先的明文来信' })] });
+  });
+
   it('a reply to a named thread notifies its writer', async () => {
     const r = await as.counselor!.post(`/api/v1/mailbox/threads/${namedId}/replies`, { clientId: randomUUID(), body: '欢迎来找我聊聊。' });
     expect(r.statusCode).toBe(200);

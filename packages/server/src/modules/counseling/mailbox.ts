@@ -5,7 +5,7 @@
  * notifications) names its writer. The school's counselors (mailbox.answer) see the school's threads,
  * those that match the keyword rules first (a triage aid, never a judgement), reply and close.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { cleanKeywords, codeFromBytes, DEFAULT_MAILBOX_KEYWORDS, formatMailboxCode, matchKeywords, normaliseMailboxCode, type contracts } from '@xinyu/core';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -17,11 +17,20 @@ import { appendAudit } from '../audit/service.js';
 import { notify } from '../notify/service.js';
 import { auditActor, classNameOf } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
+import { openOrPlain, sealerFor, type Sealer } from '../../lib/sealed.js';
 import { derivedUuid } from './sessions.js';
 import { mailboxMessages, mailboxRules, mailboxThreads } from './tables.js';
 
 type ThreadRow = typeof mailboxThreads.$inferSelect;
 type WriterThread = z.infer<typeof contracts.MailboxThreadForWriter>;
+
+/**
+ * A letter's subject and every message (the student's and the counselor's) are sealed at rest
+ * (lib/sealed.ts), bound to their row; the keyword flags are decided on the plain text before it is
+ * sealed. Values stored before sealing are read as they are.
+ */
+const subjectAad = (threadId: string) => `mailbox_threads.subject:${threadId}`;
+const bodyAad = (messageId: string) => `mailbox_messages.body:${messageId}`;
 
 /** Wrong codes an account may present in an hour before it must wait. */
 export const CODE_ATTEMPTS_PER_HOUR = 10;
@@ -73,13 +82,13 @@ async function writer(db: Db, caller: Caller) {
   return s;
 }
 
-async function messagesOf(db: Db, threadId: string) {
+async function messagesOf(db: Db, sealer: Sealer, threadId: string) {
   const list = await db.select().from(mailboxMessages).where(eq(mailboxMessages.threadId, threadId)).orderBy(asc(mailboxMessages.createdAt), asc(mailboxMessages.id));
-  return list.map((m) => ({ id: m.id, authorKind: m.authorKind, authorName: m.authorName, body: m.body, createdAt: m.createdAt.toISOString() }));
+  return list.map((m) => ({ id: m.id, authorKind: m.authorKind, authorName: m.authorName, body: openOrPlain(sealer, m.body, bodyAad(m.id)), createdAt: m.createdAt.toISOString() }));
 }
 
-async function forWriter(db: Db, t: ThreadRow): Promise<WriterThread> {
-  return { id: t.id, subject: t.subject, anonymous: t.anonymous, status: t.status, createdAt: t.createdAt.toISOString(), lastMessageAt: t.lastMessageAt.toISOString(), messages: await messagesOf(db, t.id) };
+async function forWriter(db: Db, sealer: Sealer, t: ThreadRow): Promise<WriterThread> {
+  return { id: t.id, subject: openOrPlain(sealer, t.subject, subjectAad(t.id)), anonymous: t.anonymous, status: t.status, createdAt: t.createdAt.toISOString(), lastMessageAt: t.lastMessageAt.toISOString(), messages: await messagesOf(db, sealer, t.id) };
 }
 
 async function counselorsOf(tx: Db, schoolId: number): Promise<string[]> {
@@ -106,26 +115,30 @@ export async function postThread(deps: Deps, caller: Caller, body: z.infer<typeo
   const { keywords } = await keywordsFor(deps.db, caller.regionId);
   const terms = matchKeywords([body.subject, body.body], keywords);
   const code = body.anonymous ? codeFromBytes(randomBytes(64)) : null;
+  const sealer = sealerFor(deps.config);
+  // the rows' ids are chosen here: the sealed subject and letter are bound to them
+  const threadId = randomUUID();
+  const messageId = randomUUID();
   return deps.db.transaction(async (tx) => {
     const inserted = await tx.insert(mailboxThreads).values({
-      regionId: caller.regionId, schoolId: student.schoolId, orgPath: body.anonymous ? school.path : student.orgPath, studentId: body.anonymous ? null : student.id,
-      anonymous: body.anonymous, codeHash: code ? hashCode(code) : null, subject: body.subject, status: 'open', priority: terms.length > 0, flaggedTerms: terms,
+      id: threadId, regionId: caller.regionId, schoolId: student.schoolId, orgPath: body.anonymous ? school.path : student.orgPath, studentId: body.anonymous ? null : student.id,
+      anonymous: body.anonymous, codeHash: code ? hashCode(code) : null, subject: sealer.seal(body.subject, subjectAad(threadId)), status: 'open', priority: terms.length > 0, flaggedTerms: terms,
       clientId: body.clientId, createdAt: now, lastMessageAt: now,
     }).onConflictDoNothing().returning();
     const t = inserted[0];
     if (!t) {
       const prior = (await tx.select().from(mailboxThreads).where(eq(mailboxThreads.clientId, body.clientId)))[0];
-      if (prior && !prior.anonymous && prior.studentId === student.id) return { thread: await forWriter(tx, prior), code: null, duplicate: true };
+      if (prior && !prior.anonymous && prior.studentId === student.id) return { thread: await forWriter(tx, sealer, prior), code: null, duplicate: true };
       // an anonymous thread cannot tell who wrote it: the same school is all it checks, and the code is not shown twice
       if (prior && prior.anonymous && body.anonymous && prior.schoolId === student.schoolId) return { thread: null, code: null, duplicate: true };
       throw new AppError(409, 'conflict', '这封信的编号已被使用');
     }
-    await tx.insert(mailboxMessages).values({ threadId: t.id, authorKind: 'student', authorAccountId: body.anonymous ? null : caller.accountId, authorName: null, body: body.body, clientId: derivedUuid(`mailbox-first:${body.clientId}`), createdAt: now });
+    await tx.insert(mailboxMessages).values({ id: messageId, threadId: t.id, authorKind: 'student', authorAccountId: body.anonymous ? null : caller.accountId, authorName: null, body: sealer.seal(body.body, bodyAad(messageId)), clientId: derivedUuid(`mailbox-first:${body.clientId}`), createdAt: now });
     await appendAudit(tx, body.anonymous
       ? { ...ANONYMOUS, action: 'mailbox.thread.create', objectType: 'mailbox_thread', objectId: t.id, orgPath: school.path, detail: { anonymous: true, priority: t.priority } }
       : { ...auditActor(caller), action: 'mailbox.thread.create', objectType: 'mailbox_thread', objectId: t.id, orgPath: student.orgPath, detail: { anonymous: false, priority: t.priority } }, now);
     await notifyCounselors(tx, deps, t, t.priority, false, now);
-    return { thread: await forWriter(tx, t), code: code ? formatMailboxCode(code) : null, duplicate: false };
+    return { thread: await forWriter(tx, sealer, t), code: code ? formatMailboxCode(code) : null, duplicate: false };
   });
 }
 
@@ -134,8 +147,10 @@ async function addStudentMessage(deps: Deps, caller: Caller | null, t: ThreadRow
   if (t.status === 'closed') throw new AppError(409, 'closed', '这封信已关闭；如需继续交流，请写一封新信');
   const { keywords } = await keywordsFor(deps.db, t.regionId);
   const terms = matchKeywords([text], keywords);
+  const messageId = randomUUID();
+  const sealed = sealerFor(deps.config).seal(text, bodyAad(messageId));
   await deps.db.transaction(async (tx) => {
-    const inserted = await tx.insert(mailboxMessages).values({ threadId: t.id, authorKind: 'student', authorAccountId: t.anonymous ? null : caller?.accountId ?? null, authorName: null, body: text, clientId, createdAt: now })
+    const inserted = await tx.insert(mailboxMessages).values({ id: messageId, threadId: t.id, authorKind: 'student', authorAccountId: t.anonymous ? null : caller?.accountId ?? null, authorName: null, body: sealed, clientId, createdAt: now })
       .onConflictDoNothing().returning({ id: mailboxMessages.id });
     if (!inserted[0]) {
       const prior = (await tx.select({ threadId: mailboxMessages.threadId }).from(mailboxMessages).where(eq(mailboxMessages.clientId, clientId)))[0];
@@ -158,7 +173,8 @@ export async function myThreads(deps: Deps, caller: Caller): Promise<z.infer<typ
     select t.id, t.subject, t.status, t.created_at, t.last_message_at,
       (select count(*)::int from mailbox_messages m where m.thread_id = t.id and m.author_kind = 'counselor') as replies
     from mailbox_threads t where t.student_id = ${student.id} and not t.anonymous order by t.last_message_at desc limit 100`);
-  return found.map((t) => ({ id: t.id, subject: t.subject, status: t.status, createdAt: new Date(t.created_at).toISOString(), lastMessageAt: new Date(t.last_message_at).toISOString(), replies: t.replies }));
+  const sealer = sealerFor(deps.config);
+  return found.map((t) => ({ id: t.id, subject: openOrPlain(sealer, t.subject, subjectAad(t.id)), status: t.status, createdAt: new Date(t.created_at).toISOString(), lastMessageAt: new Date(t.last_message_at).toISOString(), replies: t.replies }));
 }
 
 async function myThread(deps: Deps, caller: Caller, id: string): Promise<ThreadRow> {
@@ -169,7 +185,7 @@ async function myThread(deps: Deps, caller: Caller, id: string): Promise<ThreadR
 }
 
 export async function readMyThread(deps: Deps, caller: Caller, id: string): Promise<WriterThread> {
-  return forWriter(deps.db, await myThread(deps, caller, id));
+  return forWriter(deps.db, sealerFor(deps.config), await myThread(deps, caller, id));
 }
 
 export async function followUpMine(deps: Deps, caller: Caller, id: string, body: z.infer<typeof contracts.MailboxReplyBody>): Promise<WriterThread> {
@@ -198,13 +214,13 @@ async function threadByCode(deps: Deps, caller: Caller, input: string): Promise<
 }
 
 export async function readByCode(deps: Deps, caller: Caller, code: string): Promise<WriterThread> {
-  return forWriter(deps.db, await threadByCode(deps, caller, code));
+  return forWriter(deps.db, sealerFor(deps.config), await threadByCode(deps, caller, code));
 }
 
 export async function followUpByCode(deps: Deps, caller: Caller, body: z.infer<typeof contracts.MailboxCodeReplyBody>): Promise<WriterThread> {
   const t = await threadByCode(deps, caller, body.code);
   await addStudentMessage(deps, null, t, body.clientId, body.body, deps.clock());
-  return forWriter(deps.db, (await deps.db.select().from(mailboxThreads).where(eq(mailboxThreads.id, t.id)))[0]!);
+  return forWriter(deps.db, sealerFor(deps.config), (await deps.db.select().from(mailboxThreads).where(eq(mailboxThreads.id, t.id)))[0]!);
 }
 
 // --- the counselors --------------------------------------------------------------------------------
@@ -219,8 +235,8 @@ const STAFF_SELECT = sql`select t.id, t.subject, t.anonymous, t.student_id, st.n
   (select count(*)::int from mailbox_messages m where m.thread_id = t.id) as message_count
   from mailbox_threads t left join students st on st.id = t.student_id`;
 
-const toStaff = (t: RawStaffThread): z.infer<typeof contracts.MailboxThreadStaff> => ({
-  id: t.id, subject: t.subject, anonymous: t.anonymous, studentId: t.student_id, studentName: t.student_name, className: t.class_name, status: t.status, priority: t.priority,
+const toStaff = (sealer: Sealer, t: RawStaffThread): z.infer<typeof contracts.MailboxThreadStaff> => ({
+  id: t.id, subject: openOrPlain(sealer, t.subject, subjectAad(t.id)), anonymous: t.anonymous, studentId: t.student_id, studentName: t.student_name, className: t.class_name, status: t.status, priority: t.priority,
   flaggedTerms: t.flagged_terms ?? [], createdAt: new Date(t.created_at).toISOString(), lastMessageAt: new Date(t.last_message_at).toISOString(), messageCount: t.message_count,
 });
 
@@ -237,7 +253,8 @@ export async function listThreads(deps: Deps, caller: Caller, q: z.infer<typeof 
     rows<{ n: number }>(deps.db, sql`select count(*)::int as n from mailbox_threads t where ${cond}`),
   ]);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'mailbox.list', objectType: 'mailbox_thread', orgPath: homePath(caller.assignments), detail: { status: q.status ?? null, page: q.page, rows: found.length } }, deps.clock());
-  return { items: found.map(toStaff), total: total[0]?.n ?? 0, page: q.page, pageSize: q.pageSize };
+  const sealer = sealerFor(deps.config);
+  return { items: found.map((t) => toStaff(sealer, t)), total: total[0]?.n ?? 0, page: q.page, pageSize: q.pageSize };
 }
 
 async function staffThread(db: Db, caller: Caller, id: string): Promise<RawStaffThread> {
@@ -249,15 +266,18 @@ async function staffThread(db: Db, caller: Caller, id: string): Promise<RawStaff
 export async function getThread(deps: Deps, caller: Caller, id: string): Promise<z.infer<typeof contracts.MailboxThreadStaffDetail>> {
   const t = await staffThread(deps.db, caller, id);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'mailbox.thread.read', objectType: 'mailbox_thread', objectId: id, orgPath: t.org_path, detail: { anonymous: t.anonymous } }, deps.clock());
-  return { ...toStaff(t), messages: await messagesOf(deps.db, id) };
+  const sealer = sealerFor(deps.config);
+  return { ...toStaff(sealer, t), messages: await messagesOf(deps.db, sealer, id) };
 }
 
 export async function replyThread(deps: Deps, caller: Caller, id: string, body: z.infer<typeof contracts.MailboxReplyBody>) {
   const t = await staffThread(deps.db, caller, id);
   if (t.status === 'closed') throw new AppError(409, 'closed', '这封信已关闭，不能再回复');
   const now = deps.clock();
+  const messageId = randomUUID();
+  const sealed = sealerFor(deps.config).seal(body.body, bodyAad(messageId));
   await deps.db.transaction(async (tx) => {
-    const inserted = await tx.insert(mailboxMessages).values({ threadId: id, authorKind: 'counselor', authorAccountId: caller.accountId, authorName: caller.displayName, body: body.body, clientId: body.clientId, createdAt: now })
+    const inserted = await tx.insert(mailboxMessages).values({ id: messageId, threadId: id, authorKind: 'counselor', authorAccountId: caller.accountId, authorName: caller.displayName, body: sealed, clientId: body.clientId, createdAt: now })
       .onConflictDoNothing().returning({ id: mailboxMessages.id });
     if (!inserted[0]) {
       const prior = (await tx.select({ threadId: mailboxMessages.threadId }).from(mailboxMessages).where(eq(mailboxMessages.clientId, body.clientId)))[0];
