@@ -264,6 +264,19 @@ describe('students and parents see their own', () => {
     expect(JSON.stringify(child)).not.toContain(ids.walkIn);
     expect((await s['head.teacher']!.get('/api/v1/counseling/my-appointments')).json()).toEqual({ students: [], items: [] });
   });
+
+  it('the topic is sealed at rest, bound to its appointment; the student and the register read it plain, older plain topics too', async () => {
+    const stored = await rows<{ id: string; topic: string }>(env.deps.db, sql`select id, topic from appointments where id in (${ids.own}, ${ids.walkIn})`);
+    expect(stored).toHaveLength(2);
+    for (const r of stored) expect(r.topic).toMatch(/^v1\./);
+    expect(await count(sql`select count(*)::int as n from appointments a where a::text like '%最近睡不好%' or a::text like '%课间来访%'`)).toBe(0);
+    expect((await s.counselor!.get(`/api/v1/counseling/appointments/${ids.walkIn}`)).json().topic).toBe('课间来访');
+    expect((await s.counselor!.get(`/api/v1/counseling/appointments/${ids.own}`)).json().topic).toBe('最近睡不好');
+    // a topic stored before sealing
+    await env.deps.db.execute(sql`update appointments set topic = '早先的明文主题' where id = ${ids.walkIn}`);
+    expect((await s.counselor!.get(`/api/v1/counseling/appointments/${ids.walkIn}`)).json().topic).toBe('早先的明文主题');
+    expect((await s.counselor!.get('/api/v1/counseling/appointments?from=2026-11-25&to=2026-12-31')).json().items.find((a: { id: string }) => a.id === ids.walkIn).topic).toBe('早先的明文主题');
+  });
 });
 
 describe('reminders', () => {

@@ -19,6 +19,7 @@
  * - Students and parents read their own or their child's appointments: time, place, counselor, status;
  *   the topic only when they wrote it (the student, or the parent who booked); never anyone else's.
  */
+import { randomUUID } from 'node:crypto';
 import { addDaysIso, isoWeekday, minutesOf, scopeFor, scopeIncludes, timeProblems, type contracts } from '@xinyu/core';
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -31,6 +32,7 @@ import { sendGuardianNotice } from '../crisis/guardian-notices.js';
 import { notify } from '../notify/service.js';
 import { auditActor, classNameOf } from '../org/service.js';
 import { cstToday } from '../screening/campaigns.js';
+import { openOrPlain, sealerFor, type Sealer } from '../../lib/sealed.js';
 import { appointmentEvents, appointments, counselingRooms, counselorSlots } from './tables.js';
 import { roomInScope, schoolInScope } from './rooms.js';
 
@@ -296,10 +298,19 @@ interface AppointmentJoined {
   created_at: unknown;
 }
 
-const toAppointment = (a: AppointmentJoined): AppointmentOut => ({
+/**
+ * The topic (what the student wants to talk about, in their or their parent's words) is sealed at
+ * rest (lib/sealed.ts), bound to the appointment; an empty one stays empty, one stored before
+ * sealing is read as it is.
+ */
+const topicAad = (appointmentId: string) => `appointments.topic:${appointmentId}`;
+const sealTopic = (sealer: Sealer, id: string, topic: string) => (topic ? sealer.seal(topic, topicAad(id)) : '');
+const openTopic = (sealer: Sealer, a: { id: string; topic: string }) => (a.topic ? openOrPlain(sealer, a.topic, topicAad(a.id)) : '');
+
+const toAppointment = (sealer: Sealer, a: AppointmentJoined): AppointmentOut => ({
   id: a.id, studentId: a.student_id, studentName: a.student_name, gender: a.gender, className: a.class_name, slotId: a.slot_id, counselorAccountId: a.counselor_account_id,
   counselorName: a.counselor_name, roomName: a.room_name, location: a.location, startsAt: iso(a.starts_at), endsAt: iso(a.ends_at), channel: a.channel, bookedByRole: a.booked_by_role,
-  bookedByName: a.booked_by_name, topic: a.topic, status: a.status, cancelReason: a.cancel_reason, noShows: Number(a.no_shows), createdAt: iso(a.created_at),
+  bookedByName: a.booked_by_name, topic: openTopic(sealer, a), status: a.status, cancelReason: a.cancel_reason, noShows: Number(a.no_shows), createdAt: iso(a.created_at),
 });
 
 /** One appointment of the register, with its events (appointment.manage in scope), or 404. */
@@ -308,7 +319,7 @@ export async function getAppointment(deps: Deps, caller: Caller, id: string): Pr
   const found = (await rows<AppointmentJoined>(deps.db, appointmentSelect(sql`a.id = ${id} and a.region_id = ${caller.regionId} and ${inScope(scope, sql`a.org_path`)}`)))[0];
   if (!found) throw notFound();
   const events = await deps.db.select().from(appointmentEvents).where(eq(appointmentEvents.appointmentId, id)).orderBy(appointmentEvents.at, appointmentEvents.id);
-  return { ...toAppointment(found), events: events.map((e) => ({ kind: e.kind, actorName: e.actorName, detail: e.detail, at: e.at.toISOString() })) };
+  return { ...toAppointment(sealerFor(deps.config), found), events: events.map((e) => ({ kind: e.kind, actorName: e.actorName, detail: e.detail, at: e.at.toISOString() })) };
 }
 
 export async function listAppointments(deps: Deps, caller: Caller, q: z.infer<typeof contracts.AppointmentQuery>) {
@@ -326,7 +337,8 @@ export async function listAppointments(deps: Deps, caller: Caller, q: z.infer<ty
     rows<{ n: number }>(deps.db, sql`select count(*)::int as n from appointments a where ${where}`),
   ]);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'appointment.register.read', objectType: 'appointment', orgPath: homePath(caller.assignments), detail: { from: q.from, to: q.to, status: q.status, studentId: q.studentId, rows: items.length } }, deps.clock());
-  return { items: items.map(toAppointment), total: Number(total[0]?.n ?? 0), page: q.page, pageSize: q.pageSize };
+  const sealer = sealerFor(deps.config);
+  return { items: items.map((a) => toAppointment(sealer, a)), total: Number(total[0]?.n ?? 0), page: q.page, pageSize: q.pageSize };
 }
 
 /** An appointment booked with this clientId, if it is the caller's (a retry); someone else's clientId is a conflict. */
@@ -343,15 +355,18 @@ export async function book(deps: Deps, caller: Caller, body: z.infer<typeof cont
   if (again) return { id: again.id };
   const now = deps.clock();
   const role = bookerRole(caller, s);
+  // the row's id is chosen here: the sealed topic is bound to it
+  const id = randomUUID();
+  const topic = sealTopic(sealerFor(deps.config), id, body.topic);
   return deps.db.transaction(async (tx) => {
     const slot = (await tx.select().from(counselorSlots).where(and(eq(counselorSlots.id, body.slotId), eq(counselorSlots.schoolId, s.school_id))))[0];
     if (!slot) throw notFound();
     if (slot.cancelledAt) throw conflict('这个时段已取消，请选择其他时段', { slotId: '这个时段已取消' });
     if (slot.startsAt <= now) throw conflict('这个时段已经开始或已过，请选择其他时段', { slotId: '这个时段已过' });
     const inserted = await tx.insert(appointments).values({
-      regionId: caller.regionId, schoolId: s.school_id, orgPath: s.org_path, studentId: s.id, slotId: slot.id, counselorAccountId: slot.counselorAccountId, counselorName: slot.counselorName,
+      id, regionId: caller.regionId, schoolId: s.school_id, orgPath: s.org_path, studentId: s.id, slotId: slot.id, counselorAccountId: slot.counselorAccountId, counselorName: slot.counselorName,
       roomId: slot.roomId, startsAt: slot.startsAt, endsAt: slot.endsAt, channel: 'booked', bookedByRole: role, bookedBy: caller.accountId, bookedByName: caller.displayName,
-      topic: body.topic, status: role === 'counselor' ? 'confirmed' : 'requested', clientId: body.clientId, createdAt: now, updatedAt: now,
+      topic, status: role === 'counselor' ? 'confirmed' : 'requested', clientId: body.clientId, createdAt: now, updatedAt: now,
     }).onConflictDoNothing().returning();
     const a = inserted[0];
     if (!a) {
@@ -383,11 +398,13 @@ export async function walkIn(deps: Deps, caller: Caller, body: z.infer<typeof co
   }
   const again = await byClientId(deps.db, caller, body.clientId);
   if (again) return getAppointment(deps, caller, again.id);
+  const newId = randomUUID();
+  const topic = sealTopic(sealerFor(deps.config), newId, body.topic);
   const id = await deps.db.transaction(async (tx) => {
     const inserted = await tx.insert(appointments).values({
-      regionId: caller.regionId, schoolId: s.school_id, orgPath: s.org_path, studentId: s.id, slotId: null, counselorAccountId: caller.accountId, counselorName: caller.displayName,
+      id: newId, regionId: caller.regionId, schoolId: s.school_id, orgPath: s.org_path, studentId: s.id, slotId: null, counselorAccountId: caller.accountId, counselorName: caller.displayName,
       roomId, startsAt, endsAt: cstAt(body.date, en), channel: 'walk_in', bookedByRole: 'counselor', bookedBy: caller.accountId, bookedByName: caller.displayName,
-      topic: body.topic, status: 'completed', clientId: body.clientId, createdAt: now, updatedAt: now,
+      topic, status: 'completed', clientId: body.clientId, createdAt: now, updatedAt: now,
     }).onConflictDoNothing().returning({ id: appointments.id });
     if (!inserted[0]) return (await byClientId(tx, caller, body.clientId))!.id;
     await event(tx, inserted[0].id, 'walk_in', caller.displayName, {}, now);
@@ -481,6 +498,7 @@ export async function myAppointments(deps: Deps, caller: Caller): Promise<z.infe
   const list = await rows<AppointmentJoined>(deps.db, sql`${appointmentSelect(sql`a.student_id = any(${sql.param(ids)}::uuid[])`)} order by a.starts_at desc limit 100`);
   const now = deps.clock().getTime();
   const selfIds = new Set(caller.assignments.filter((a) => a.role === 'student' && a.studentId).map((a) => a.studentId!));
+  const sealer = sealerFor(deps.config);
   return {
     students,
     items: list.map((a) => {
@@ -489,7 +507,7 @@ export async function myAppointments(deps: Deps, caller: Caller): Promise<z.infe
         id: a.id, studentId: a.student_id, studentName: a.student_name, counselorName: a.counselor_name, roomName: a.room_name, location: a.location,
         startsAt: iso(a.starts_at), endsAt: iso(a.ends_at), status: a.status, channel: a.channel,
         // the student's own words: for the student, or the parent who wrote them
-        topic: selfIds.has(a.student_id) || mine ? a.topic : '',
+        topic: selfIds.has(a.student_id) || mine ? openTopic(sealer, a) : '',
         bookedByMe: mine,
         canCancel: LIVE.includes(a.status) && new Date(iso(a.starts_at)).getTime() > now,
         cancelReason: a.cancel_reason,
@@ -511,7 +529,8 @@ export async function exportRegister(deps: Deps, caller: Caller, q: z.infer<type
     and a.starts_at >= ${start.toISOString()}::timestamptz and a.starts_at < ${end.toISOString()}::timestamptz
     ${school ? sql`and a.school_id = ${school.id}` : sql``}`)} order by a.starts_at, a.id limit 20000`);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'appointment.export', objectType: 'appointment', orgPath: homePath(caller.assignments), detail: { from: q.from, to: q.to, schoolId: q.schoolId, rows: list.length } }, deps.clock());
-  return { rows: list.map(toAppointment), title: `${school ? `${school.name} ` : ''}心理辅导预约登记表（${q.from} 至 ${q.to}）` };
+  const sealer = sealerFor(deps.config);
+  return { rows: list.map((a) => toAppointment(sealer, a)), title: `${school ? `${school.name} ` : ''}心理辅导预约登记表（${q.from} 至 ${q.to}）` };
 }
 
 type Numbered = AppointmentOut & { seq: number };
