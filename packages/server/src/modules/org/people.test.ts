@@ -175,6 +175,13 @@ describe('changing students', () => {
     expect(bad.json().error.fields).toHaveProperty(['items.0.code']);
     const ok = await as.counselor!.put(`/api/v1/students/${id}/circumstances`, { items: [{ code: 'single_parent', note: '父亲外出' }, { code: 'left_behind' }] });
     expect(ok.json().circumstances.map((c: { label: string }) => c.label).sort()).toEqual(['单亲', '留守'].sort());
+    // the note is sealed at rest (bound to the student and category) and answered in plain; none stays none
+    expect(ok.json().circumstances.find((c: { code: string }) => c.code === 'single_parent').note).toBe('父亲外出');
+    expect(ok.json().circumstances.find((c: { code: string }) => c.code === 'left_behind').note).toBeNull();
+    const stored = await rows<{ code: string; note: string | null }>(env.deps.db, sql`select code, note from student_circumstances where student_id = ${id} order by code`);
+    expect(stored.find((c) => c.code === 'single_parent')!.note).toMatch(/^v1\./);
+    expect(stored.find((c) => c.code === 'single_parent')!.note).not.toContain('父亲外出');
+    expect(stored.find((c) => c.code === 'left_behind')!.note).toBeNull();
     expect((await as['care.teacher']!.put(`/api/v1/students/${ids().caredStudents[0]}/circumstances`, { items: [] })).statusCode).toBe(403);
   });
 

@@ -5,6 +5,8 @@ import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { badRequest, conflict, notFound } from '../../http/errors.js';
 import { inScope, scopeOf } from '../access/service.js';
+import { sealerFor } from '../../lib/sealed.js';
+import { openNullable, sealNullable } from '../../lib/sealed-fields.js';
 import { appendAudit } from '../audit/service.js';
 import { accounts, sessions } from '../auth/tables.js';
 import { auditActor, unitInScope } from './service.js';
@@ -99,6 +101,9 @@ export async function listStudents(db: Db, caller: Caller, q: ListQuery) {
   return { items: items.map(toSummary), total: total[0]?.n ?? 0, page: q.page, pageSize: q.pageSize };
 }
 
+/** A family circumstance's note is sealed at rest, bound to the student and the category. */
+export const circumstanceNoteAad = (studentId: string, code: string) => `student_circumstances.note:${studentId}:${code}`;
+
 /** A student's summary row if the caller reaches it with any of the given scopes (checked in the query), else 404. */
 async function findInScope(db: Db, id: string, scopes: Scope[]): Promise<SummaryRow> {
   const reach = sql.join(scopes.map((scope) => inScope(scope, sql`s.org_path`, sql`s.id`)), sql` or `);
@@ -135,7 +140,8 @@ export async function getStudent(deps: Deps, caller: Caller, id: string): Promis
       .from(studentCircumstances)
       .leftJoin(circumstanceCategories, and(eq(circumstanceCategories.regionId, studentCircumstances.regionId), eq(circumstanceCategories.code, studentCircumstances.code)))
       .where(eq(studentCircumstances.studentId, id));
-    detail.circumstances = cs.map((c) => ({ code: c.code, label: c.label ?? c.code, note: c.note, since: c.since.toISOString() }));
+    const sealer = sealerFor(deps.config);
+    detail.circumstances = cs.map((c) => ({ code: c.code, label: c.label ?? c.code, note: openNullable(sealer, c.note, circumstanceNoteAad(id, c.code)), since: c.since.toISOString() }));
     await appendAudit(db, { ...auditActor(caller), action: 'student.sensitive.read', objectType: 'student', objectId: id, orgPath: r.org_path, detail: { fields: ['circumstances'] } }, deps.clock());
   }
   return detail;
@@ -245,11 +251,13 @@ export async function setCircumstances(deps: Deps, caller: Caller, id: string, i
     const existing = await tx.select().from(studentCircumstances).where(eq(studentCircumstances.studentId, id));
     const keep = new Set(items.map((i) => i.code));
     for (const e of existing) if (!keep.has(e.code)) await tx.delete(studentCircumstances).where(and(eq(studentCircumstances.studentId, id), eq(studentCircumstances.code, e.code)));
+    const sealer = sealerFor(deps.config);
     for (const it of items) {
+      const note = sealNullable(sealer, it.note, circumstanceNoteAad(id, it.code));
       await tx
         .insert(studentCircumstances)
-        .values({ studentId: id, regionId: caller.regionId, code: it.code, note: it.note ?? null, recordedBy: caller.accountId })
-        .onConflictDoUpdate({ target: [studentCircumstances.studentId, studentCircumstances.code], set: { note: it.note ?? null, recordedBy: caller.accountId } });
+        .values({ studentId: id, regionId: caller.regionId, code: it.code, note, recordedBy: caller.accountId })
+        .onConflictDoUpdate({ target: [studentCircumstances.studentId, studentCircumstances.code], set: { note, recordedBy: caller.accountId } });
     }
     await appendAudit(tx, { ...auditActor(caller), action: 'student.circumstances.set', objectType: 'student', objectId: id, orgPath: r.org_path, detail: { codes: [...keep].sort() } }, deps.clock());
   });
