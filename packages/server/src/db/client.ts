@@ -41,7 +41,10 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     // emits the lost connection as an 'error' event on the client, and pg-pool listens only while it
     // is idle. Its queries fail instead, and release() drops the broken client from the pool. Without
     // this an immediate stop of PostgreSQL under load ended the server (unhandled 'error' event).
-    pool.on('connect', (client) => client.on('error', () => undefined));
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+      serializeQueries(client);
+    });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return { db, kind: 'pg', close: () => pool.end() };
   }
@@ -63,6 +66,26 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     unlock();
     throw e;
   }
+}
+
+/**
+ * One statement at a time on a connection: code written for the pool (Promise.all over reads, each
+ * on a connection of its own) also runs inside a transaction (the scheduled jobs run in one, e.g. the
+ * dashboard figures), whose statements share one connection. pg 8 queued such overlapping statements
+ * with a DeprecationWarning ("Calling client.query() when the client is already executing a query")
+ * and pg 9 refuses them: here each waits for the one before it. Callback and submittable (cursor,
+ * stream) calls go to pg as they are.
+ */
+function serializeQueries(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  let last: Promise<unknown> = Promise.resolve();
+  client.query = ((...args: unknown[]) => {
+    const first = args[0] as { submit?: unknown } | undefined;
+    if (typeof args[args.length - 1] === 'function' || typeof first?.submit === 'function') return query(...args);
+    const run = last.then(() => query(...args));
+    last = run.catch(() => undefined);
+    return run;
+  }) as typeof client.query;
 }
 
 /** the lock file of an embedded data directory (backups leave it out) */

@@ -24,7 +24,7 @@ export async function runExclusive(db: Db, lockKey: number, fn: (tx: Db) => Prom
   });
 }
 
-const JOBS: { name: string; lockKey: number; everyMs: number; run: (deps: Deps, tx: Db) => Promise<unknown> }[] = [
+export const JOBS: { name: string; lockKey: number; everyMs: number; run: (deps: Deps, tx: Db) => Promise<unknown> }[] = [
   { name: 'outbox delivery', lockKey: 7318101, everyMs: 10_000, run: (deps, tx) => deliverOutbox(deps, { db: tx }) },
   // often and in small runs: a run's hashing holds the event loop, so thousands of rows at once
   // stalled every request in flight (up to 4,000/s drained)
