@@ -14,6 +14,7 @@ import { newDataKey } from '../../packages/server/src/lib/sealed.js';
 export interface Client {
   get(url: string): Promise<LightMyRequestResponse>;
   post(url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  put(url: string, body?: unknown): Promise<LightMyRequestResponse>;
 }
 
 export interface AssureApp {
@@ -36,9 +37,9 @@ export async function startApp(db: Db, dbKind: 'pg' | 'pglite', now: () => Date,
       if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
       const cookie = `xinyu_sid=${res.cookies.find((c) => c.name === 'xinyu_sid')!.value}`;
       const csrf = res.json<{ csrfToken: string }>().csrfToken;
-      const send = (method: 'GET' | 'POST', url: string, body?: unknown) =>
+      const send = (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) =>
         app.inject({ method, url, headers: { cookie, 'x-csrf-token': csrf }, ...(body !== undefined ? { payload: body as object } : {}) });
-      return { get: (url) => send('GET', url), post: (url, body) => send('POST', url, body ?? {}) };
+      return { get: (url) => send('GET', url), post: (url, body) => send('POST', url, body ?? {}), put: (url, body) => send('PUT', url, body ?? {}) };
     },
     close: () => app.close(),
   };
