@@ -258,20 +258,27 @@ interface SessionLookup {
 function sessionBatcher(deps: Deps): Batcher<SessionLookup, SessionRow | null> {
   const { db } = deps;
   return batcherFor(db, 'sessions', () => new Batcher<SessionLookup, SessionRow | null>(async (items) => {
+    // the session and its account are read once: the once-a-minute touch updates the rows found
+    // by their ctid (a TID scan) instead of looking both up again. A row changed meanwhile (touched
+    // by a concurrent batch, or deleted) no longer has that ctid and is left alone, which is right:
+    // a touch is only needed once a minute.
     const found = await prepared<SessionRow>(db, 'xinyu_load_callers', sql`
       with input as (
         select i.id, i.now, i.now - make_interval(mins => i.idle_minutes) as idle_cutoff
         from unnest(${sql.param(items.map((i) => i.id))}::text[], ${sql.param(items.map((i) => i.now.toISOString()))}::timestamptz[],
           ${sql.param(items.map((i) => i.idleMinutes))}::int[]) as i(id, now, idle_minutes)
+      ), found as materialized (
+        select s.ctid as row_ctid, i.now, s.id as session_id, (not a.disabled and s.expires_at > i.now and s.last_seen_at > i.idle_cutoff) as valid,
+          s.last_seen_at < i.now - interval '1 minute' as stale,
+          s.csrf_token, a.id as account_id, a.username, a.display_name, a.region_id, a.must_change_password, a.password_changed_at, a.totp_secret is not null as totp_enabled, a.locale
+        from input i join sessions s on s.id = i.id join accounts a on a.id = s.account_id
       ), touched as (
         -- touching the session once a minute is enough for the idle timeout
-        update sessions t set last_seen_at = i.now from input i, accounts ta
-        where t.id = i.id and ta.id = t.account_id and not ta.disabled and t.expires_at > i.now and t.last_seen_at > i.idle_cutoff
-          and t.last_seen_at < i.now - interval '1 minute'
+        update sessions t set last_seen_at = f.now from found f
+        where t.ctid = f.row_ctid and f.valid and f.stale
         returning t.id
       )
-      select s.id as session_id, (not a.disabled and s.expires_at > i.now and s.last_seen_at > i.idle_cutoff) as valid,
-        s.csrf_token, a.id as account_id, a.username, a.display_name, a.region_id, a.must_change_password, a.password_changed_at, a.totp_secret is not null as totp_enabled, a.locale,
+      select f.session_id, f.valid, f.csrf_token, f.account_id, f.username, f.display_name, f.region_id, f.must_change_password, f.password_changed_at, f.totp_enabled, f.locale,
         (select coalesce(json_agg(json_build_object('id', ra.id, 'role', ra.role, 'orgUnitId', ra.org_unit_id, 'orgPath', u.path, 'orgUnitName', u.name,
             'studentId', ra.student_id, 'studentName', st.name, 'homePath', coalesce(u.path, st.org_path))), '[]'::json)
           -- lookups by key, not joins: planned as joins, each session's roles were hashed against a
@@ -279,8 +286,8 @@ function sessionBatcher(deps: Deps): Batcher<SessionLookup, SessionRow | null> {
           from role_assignments ra
             left join lateral (select x.path, x.name from org_units x where x.id = ra.org_unit_id limit 1) u on true
             left join lateral (select y.name, y.org_path from students y where y.id = ra.student_id limit 1) st on true
-          where ra.account_id = a.id) as assignments
-      from input i join sessions s on s.id = i.id join accounts a on a.id = s.account_id`);
+          where ra.account_id = f.account_id) as assignments
+      from found f`);
     const byId = new Map(found.map((r) => [r.session_id, r]));
     return items.map((i) => byId.get(i.id) ?? null);
   }, { concurrency: 3, maxBatch: 500 }));
