@@ -16,6 +16,16 @@ describe('sealed values', () => {
     expect(sealer.open(sealed, 'row-1')).toBe('来访者自述：最近睡不着 canary-7f3a');
   });
 
+  it('gives every value its own IV, across refills of the IV pool', () => {
+    const ivs = new Set<string>();
+    for (let i = 0; i < 700; i++) {
+      const sealed = sealer.seal(`value ${i}`, `row-${i}`);
+      ivs.add(sealed.split('.')[2]!);
+      expect(sealer.open(sealed, `row-${i}`)).toBe(`value ${i}`);
+    }
+    expect(ivs.size).toBe(700);
+  });
+
   it('is bound to its row and refuses tampering', () => {
     const sealed = sealer.seal('text', 'row-1');
     expect(() => sealer.open(sealed, 'row-2')).toThrow(SealError);
