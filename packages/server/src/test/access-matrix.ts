@@ -8,10 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import yauzl from 'yauzl';
-import { PERMISSIONS, roleHas, scopeFor, scopeIncludes, type Permission } from '@xinyu/core';
-import { rows } from '../db/client.js';
+import { BUILTIN_INSTRUMENTS, PERMISSIONS, STAFF_CARE_CATEGORIES, roleHas, scopeFor, scopeIncludes, type Permission } from '@xinyu/core';
+import { rows, type Db } from '../db/client.js';
 import type { RouteAccess } from '../http/context.js';
 import { KINDS, RELATIONS, VALUE_PARAMS, type Label, type LocatedRecord, type MatrixCaller, type Place, type World } from './access-world.js';
+
+/** The built-in PHQ-9: every city has it, so records naming an instrument can always be made. */
+const PHQ9 = BUILTIN_INSTRUMENTS['phq-9']!;
 
 export interface RouteSpec {
   key: string;
@@ -281,6 +284,36 @@ async function answerText(res: LightMyRequestResponse): Promise<string> {
 }
 
 /**
+ * Bodies for kinds the generated body cannot make: they name things that must exist (a campaign's
+ * instruments: PHQ-9 is built in, so every city has it; a staff member of the school) or obey a rule
+ * across fields (a conference without a case is a cross-school one for a school).
+ */
+const SEED_RECIPES: Record<string, (p: Place, db: Db) => Promise<unknown>> = {
+  campaign: async (p) => ({
+    title: '矩阵测评',
+    purpose: '访问矩阵测试建立的测评活动，只用于权限测试',
+    plan: [{ gradeLevels: [7, 8, 9], instruments: [{ key: PHQ9.id, version: PHQ9.version }] }],
+    targetUnitIds: [],
+    window: { start: '2026-11-20', end: '2026-12-20' },
+    consentForAll: false,
+    ownerUnitId: p.schoolId,
+  }),
+  conference: async (p) => ({
+    kind: 'cross_school',
+    schoolId: p.schoolId,
+    heldAt: '2026-11-20T02:00:00.000Z',
+    participants: [{ name: '矩阵', organisation: '矩阵', role: '矩阵' }],
+    minutes: '访问矩阵测试的会商记录',
+    decisions: '访问矩阵测试的会商决定',
+    clientId: randomUUID(),
+  }),
+  staffCase: async (p, db) => {
+    const staff = (await rows<{ id: string }>(db, sql`select id::text as id from staff where school_id = ${p.schoolId} and active order by staff_no limit 1`))[0];
+    return staff ? { subjectKind: 'staff', subjectId: staff.id, categories: [Object.keys(STAFF_CARE_CATEGORIES)[0]], level: 'yellow', reason: '访问矩阵测试' } : undefined;
+  },
+};
+
+/**
  * Kinds the seeded city has no row of get one through the API: the first caller holding the
  * permission of the kind's collection route (POST /alerts, /crisis/cases, …) creates one about the
  * anchor with a body made from the OpenAPI document. Returns what could not be made.
@@ -297,9 +330,10 @@ export async function seedThroughApi(app: FastifyInstance, world: World, routeAc
     for (const r of creators) {
       for (const caller of world.callers) {
         if (held(caller, r.access).length === 0) continue;
-        // the required fields, else every field
-        let res = await send(app, r, caller, r.url, bodyFor(opOf(doc, r), { place: world.places.own, rec: null, extra: world.values }));
-        if (res.statusCode === 400) res = await send(app, r, caller, r.url, bodyFor(opOf(doc, r), { place: world.places.own, rec: null, extra: world.values }, true));
+        // a recipe when the kind needs real values (an instrument that exists), else the required fields, else every field
+        const recipe = await SEED_RECIPES[kind.name]?.(world.places.own, world.db);
+        let res = await send(app, r, caller, r.url, recipe ?? bodyFor(opOf(doc, r), { place: world.places.own, rec: null, extra: world.values }));
+        if (res.statusCode === 400 && !recipe) res = await send(app, r, caller, r.url, bodyFor(opOf(doc, r), { place: world.places.own, rec: null, extra: world.values }, true));
         if (res.statusCode >= 200 && res.statusCode < 300) {
           made = true;
           break;

@@ -6,10 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { ROLE_INFO, ROLES, type Assignment, type Role } from '@xinyu/core';
+import { BUILTIN_INSTRUMENTS, ROLE_INFO, ROLES, type Assignment, type Role } from '@xinyu/core';
 import { rows, type Db } from '../db/client.js';
 import { newTotpSecret, totpCode, totpStep } from '../modules/auth/totp.js';
 import { DEMO_PASSWORD } from '../seed/demo.js';
+
+/** The built-in PHQ-9: every city has it, so records naming an instrument can always be made. */
+const PHQ9 = BUILTIN_INSTRUMENTS['phq-9']!;
 
 export const RELATIONS = ['own', 'sameClass', 'otherClass', 'otherSchool', 'otherDistrict'] as const;
 export type Relation = (typeof RELATIONS)[number];
@@ -85,7 +88,7 @@ export const KINDS: Kind[] = [
   { name: 'keyStudent', table: 'key_students', at: ['/care/students/:id'], select: S('key_students', 'k', 'k.id', 'k.student_id', 'st.org_path', studentJoin('k')) },
   { name: 'alert', table: 'alerts', at: ['/alerts/:id'], select: S('alerts', 'a', 'a.id', 'a.student_id', 'st.org_path', studentJoin('a')) },
   { name: 'crisisCase', table: 'crisis_cases', at: ['/crisis/cases/:id'], select: S('crisis_cases', 'c', 'c.id', 'c.student_id', 'c.org_path') },
-  { name: 'conference', table: 'case_conferences', at: ['/crisis/conferences/:id'], select: S('case_conferences', 'c', 'c.id', 'cc.student_id', 'c.org_path', 'join crisis_cases cc on cc.id = c.case_id') },
+  { name: 'conference', table: 'case_conferences', at: ['/crisis/conferences/:id'], select: S('case_conferences', 'c', 'c.id', 'cc.student_id', 'c.org_path', 'left join crisis_cases cc on cc.id = c.case_id') },
   { name: 'referral', table: 'referrals', at: ['/referrals/:id', '/clinic/referrals/:id'], select: S('referrals', 'r', 'r.id', 'r.student_id', 'r.org_path') },
   { name: 'returnPlan', table: 'return_plans', at: ['/returns/:id'], select: S('return_plans', 'r', 'r.id', 'r.student_id', 'r.org_path') },
   { name: 'careOffer', table: 'care_volunteers', at: ['/care/offers/:id'], select: S('care_volunteers', 'v', 'v.id', 'v.student_id', 'st.org_path', studentJoin('v')) },
@@ -132,9 +135,10 @@ export const KINDS: Kind[] = [
 
 /** Parameters that are values, not records: how to find one that exists. */
 export const VALUE_PARAMS: { at: string; select: string | null; reason?: string }[] = [
-  { at: '/instruments/:key', select: `select key as v from instruments order by key limit 1` },
-  { at: '/:version', select: `select version::text as v from instruments order by key, version limit 1` },
-  { at: '/my/screenings/:campaignId/:key', select: `select (plan->'instruments'->0->>'key') as v from campaigns limit 1` },
+  // an imported instrument, else the built-in PHQ-9 (every city has it)
+  { at: '/instruments/:key', select: `select coalesce((select key from instruments order by key limit 1), '${PHQ9.id}') as v` },
+  { at: '/:version', select: `select coalesce((select version::text from instruments order by key, version limit 1), '${PHQ9.version}') as v` },
+  { at: '/my/screenings/:campaignId/:key', select: `select (plan->0->'instruments'->0->>'key') as v from campaigns limit 1` },
   { at: '/supervision/metrics/:key', select: `select metric_key as v from supervision_targets where metric_key is not null order by seq limit 1` },
   { at: '/supervision/rating-schemes/:year', select: `select coalesce((select year::text from rating_schemes order by year desc limit 1), '2026') as v` },
   { at: '/:tier', select: `select 'staff' as v` },
