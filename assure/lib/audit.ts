@@ -7,7 +7,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../packages/server/src/db/client.js';
 import { appendAudit, auditHeadOf, canonicalJson, rowHash, verifyAuditChain, type AuditAnchor, type VerifyResult } from '../../packages/server/src/modules/audit/service.js';
-import type { AssureApp } from './app.js';
+import type { AssureApp, Client } from './app.js';
 import { one } from './app.js';
 
 /** Appends `n` rows through the real appendAudit, in batches (hashes computed exactly as the app does). */
@@ -237,7 +237,16 @@ export async function auditHead(db: Db): Promise<number> {
 }
 
 /** Fields sealed at rest whose canaries `sensitiveReads` plants (the others it plants are not sealed yet). */
-export const SEALED_FIELDS = ['counseling_sessions.notes', 'hotline_calls.summary', 'crisis_cases.summary', 'alerts (description)'];
+export const SEALED_FIELDS = [
+  'counseling_sessions.notes', 'hotline_calls.summary', 'crisis_cases.summary', 'alerts (description)',
+  'mailbox_threads.subject', 'mailbox_messages.body', 'appointments.topic', 'sweep_entries.note', 'staff_sweep_reviews.note',
+];
+
+/** The tables that hold a sealed field's text (or a copy of it): a canary must be in none of their rows. */
+export const SEALED_TABLES = [
+  'counseling_sessions', 'counseling_session_versions', 'hotline_calls', 'crisis_cases', 'crisis_events', 'alerts', 'alert_signals',
+  'mailbox_threads', 'mailbox_messages', 'appointments', 'sweep_entries', 'staff_sweep_reviews', 'notifications', 'audit_log',
+];
 
 export interface ReadsResult {
   reads: number;
@@ -250,7 +259,7 @@ export interface ReadsResult {
  * Sends `rounds` rounds of sensitive reads of several kinds through HTTP and counts the audit rows
  * they left: each read must leave exactly one row naming its object.
  */
-export async function sensitiveReads(a: AssureApp, ids: { student: string; otherStudent: string }, rounds: number, canaryOf: (f: string) => string = (f) => f): Promise<ReadsResult & { planted: Record<string, string>; caseId: string; alertId: string }> {
+export async function sensitiveReads(a: AssureApp, ids: { student: string; otherStudent: string }, rounds: number, canaryOf: (f: string) => string = (f) => f): Promise<ReadsResult & { planted: Record<string, string>; caseId: string; alertId: string; threadId: string; appointmentId: string; sweepId: string; staffSweepId: string; classId: number; schoolId: number; as: { counselor: Client; head: Client; leader: Client } }> {
   const counselor = await a.login('counselor');
   const head = await a.login('head.teacher');
   const leader = await a.login('school.leader');
@@ -273,6 +282,32 @@ export async function sensitiveReads(a: AssureApp, ids: { student: string; other
   const alertId = (await ok('raise an alert', head.post('/api/v1/alerts', { studentId: ids.student, level: 'red', description: `课堂上情绪失控 ${planted['alerts (description)']}`, clientId: randomUUID() }))).alertId as string;
   planted['crisis_cases.summary'] = canaryOf('crisis-summary');
   const caseId = (await ok('open a crisis case', counselor.post('/api/v1/crisis/cases', { studentId: ids.otherStudent, riskLevel: 'moderate', summary: `自述有轻生念头 ${planted['crisis_cases.summary']}`, clientId: randomUUID() }))).id as string;
+  // a letter to the mailbox (心灵信箱), a walk-in's topic, a head teacher's sweep note, a school leader's staff sweep note
+  const student = await a.login('student');
+  planted['mailbox_threads.subject'] = canaryOf('mailbox-subject');
+  planted['mailbox_messages.body'] = canaryOf('mailbox-letter');
+  const threadId = ((await ok('write to the mailbox', student.post('/api/v1/mailbox/threads', {
+    clientId: randomUUID(), anonymous: false, subject: `睡不着 ${planted['mailbox_threads.subject']}`, body: `最近总是失眠 ${planted['mailbox_messages.body']}`,
+  }))).thread as { id: string }).id;
+  const day = (d: number) => new Date(a.deps.clock().getTime() + 8 * 3_600_000 + d * 86_400_000).toISOString().slice(0, 10); // China time
+  planted['appointments.topic'] = canaryOf('appointment-topic');
+  const appointmentId = (await ok('record a walk-in', counselor.post('/api/v1/counseling/walk-ins', {
+    studentId: ids.student, date: day(-1), start: '10:00', end: '10:30', topic: `想聊聊和父母的矛盾 ${planted['appointments.topic']}`, clientId: randomUUID(),
+  }))).id as string;
+  const where = await one<{ class_id: number; school_id: number }>(a.deps.db, sql`select class_id, school_id from students where id = ${ids.student}`);
+  planted['sweep_entries.note'] = canaryOf('sweep-note');
+  const sweepId = (await ok('open a sweep', leader.post('/api/v1/sweeps', { ownerUnitId: where.school_id, name: '安全检查排查', term: '本学期', start: day(-1), end: day(10) }))).id as string;
+  const sweepClass = await ok('read the sweep class', head.get(`/api/v1/sweeps/${sweepId}/classes/${where.class_id}`));
+  await ok('review the class', head.put(`/api/v1/sweeps/${sweepId}/classes/${where.class_id}`, {
+    entries: (sweepClass.students as { studentId: string }[]).map((s) => ({ studentId: s.studentId, categories: [], action: 'none', note: s.studentId === ids.student ? `父母离异，近来沉默 ${planted['sweep_entries.note']}` : '' })),
+  }));
+  planted['staff_sweep_reviews.note'] = canaryOf('staff-sweep-note');
+  const staffSweepId = (await ok('open a staff sweep', leader.post('/api/v1/staffcare/sweeps', { ownerUnitId: where.school_id, name: '安全检查教职工排查', term: '本学期', start: day(-1), end: day(10) }))).id as string;
+  const group = await ok('read the staff group', leader.get(`/api/v1/staffcare/sweeps/${staffSweepId}/groups/${where.school_id}/staff`));
+  const people = group.people as { subjectId: string }[];
+  await ok('review the staff', leader.put(`/api/v1/staffcare/sweeps/${staffSweepId}/groups/${where.school_id}/staff`, {
+    entries: people.map((p, i) => ({ subjectId: p.subjectId, categories: [], action: 'none', note: i === 0 ? `家中老人住院 ${planted['staff_sweep_reviews.note']}` : '' })),
+  }));
 
   const reads: { action: string; objectId: string; url: string; as: typeof counselor }[] = [
     { action: 'counseling.session.read', objectId: ids.student, url: `/api/v1/counseling/sessions/${sessionId}/notes`, as: counselor },
@@ -296,7 +331,7 @@ export async function sensitiveReads(a: AssureApp, ids: { student: string; other
     const want = reads[i % reads.length]!;
     if (row.action !== want.action || row.object_id !== want.objectId) mismatches.push(`row ${i + 1}: ${row.action} ${row.object_id ?? ''} (expected ${want.action} ${want.objectId})`);
   });
-  return { reads: sent, auditRows: after.length, kinds: reads.map((r) => r.action), mismatches, planted, caseId, alertId };
+  return { reads: sent, auditRows: after.length, kinds: reads.map((r) => r.action), mismatches, planted, caseId, alertId, threadId, appointmentId, sweepId, staffSweepId, classId: where.class_id, schoolId: where.school_id, as: { counselor, head, leader } };
 }
 
 /**

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SEALED_FIELDS, appRoleProbes, fillAuditChain, retentionScan, sensitiveReads, tamperCases } from '../../../../../assure/lib/audit.js';
+import { SEALED_FIELDS, SEALED_TABLES, appRoleProbes, fillAuditChain, retentionScan, sensitiveReads, tamperCases } from '../../../../../assure/lib/audit.js';
 import { openDatabase, rows } from '../../db/client.js';
 import { databaseUrl } from '../../db/test-global-setup.js';
 import { testDbKind } from '../../db/testing.js';
@@ -43,17 +43,21 @@ describe('sensitive reads', () => {
     // sealed fields: the canary is in no row of the tables that hold them (or their history), yet reads back
     for (const field of SEALED_FIELDS) {
       const c = `%${r.planted[field]!}%`;
-      const n = await rows<{ n: number }>(env.deps.db, sql`select
-        (select count(*) from counseling_sessions x where x::text like ${c}) + (select count(*) from counseling_session_versions x where x::text like ${c})
-        + (select count(*) from hotline_calls x where x::text like ${c}) + (select count(*) from crisis_cases x where x::text like ${c})
-        + (select count(*) from crisis_events x where x::text like ${c}) + (select count(*) from audit_log x where x::text like ${c})
-        + (select count(*) from alerts x where x::text like ${c}) + (select count(*) from alert_signals x where x::text like ${c}) as n`);
+      const n = await rows<{ n: number }>(env.deps.db, sql`select ${sql.join(SEALED_TABLES.map((t) => sql`(select count(*) from ${sql.identifier(t)} x where x::text like ${c})`), sql` + `)} as n`);
       expect([field, Number(n[0]!.n)]).toEqual([field, 0]);
     }
-    const counselor = await env.login('counselor');
+    const { counselor, head, leader } = r.as;
     expect((await counselor.get(`/api/v1/crisis/cases/${r.caseId}`)).json<{ summary: string }>().summary).toContain(r.planted['crisis_cases.summary']);
     const alert = (await counselor.get(`/api/v1/alerts/${r.alertId}`)).json<{ signals: { evidence: { description?: string } }[] }>();
     expect(alert.signals.some((g) => g.evidence.description?.includes(r.planted['alerts (description)']!))).toBe(true);
+    const thread = (await counselor.get(`/api/v1/mailbox/threads/${r.threadId}`)).json<{ subject: string; messages: { body: string }[] }>();
+    expect(thread.subject).toContain(r.planted['mailbox_threads.subject']);
+    expect(thread.messages[0]!.body).toContain(r.planted['mailbox_messages.body']);
+    expect((await counselor.get(`/api/v1/counseling/appointments/${r.appointmentId}`)).json<{ topic: string }>().topic).toContain(r.planted['appointments.topic']);
+    const sweep = (await head.get(`/api/v1/sweeps/${r.sweepId}/classes/${r.classId}`)).json<{ students: { entry: { note: string } | null }[] }>();
+    expect(sweep.students.filter((s) => s.entry?.note.includes(r.planted['sweep_entries.note']!))).toHaveLength(1);
+    const staff = (await leader.get(`/api/v1/staffcare/sweeps/${r.staffSweepId}/groups/${r.schoolId}/staff`)).json<{ people: { review: { note: string } | null }[] }>();
+    expect(staff.people.filter((p) => p.review?.note.includes(r.planted['staff_sweep_reviews.note']!))).toHaveLength(1);
   });
 });
 
