@@ -14,6 +14,7 @@
  *   add nothing to a sum and are left out of a mean's denominator.
  */
 import {
+  type AnswerOption,
   type ScaleBand,
   type ItemCondition,
   type InstrumentDefinition,
@@ -131,9 +132,39 @@ function normScore(scale: InstrumentScale, raw: number, respondent: ResponseInpu
   return { score: round(50 + (10 * (raw - group.mean!)) / group.sd!, 1), group: group.id };
 }
 
+/** Lookups of a definition that every scoring of it needs, built once per definition object. */
+interface DefinitionIndex {
+  items: Map<string, InstrumentItem>;
+  /** item id → option value → option */
+  options: Map<string, Map<string, AnswerOption>>;
+  /** items any scale uses */
+  scaleItems: Set<string>;
+  /** each scale's reverse-scored items */
+  reverse: Map<InstrumentScale, Set<string>>;
+}
+
+// Definitions are not changed once loaded (the server caches them; imported versions never change),
+// so their lookups are kept beside them: building them on every submission was most of its scoring.
+const indexes = new WeakMap<InstrumentDefinition, DefinitionIndex>();
+function indexOf(def: InstrumentDefinition): DefinitionIndex {
+  let found = indexes.get(def);
+  if (!found) {
+    found = {
+      items: new Map(def.items.map((i) => [i.id, i])),
+      // the first option of a value, as a search would find it (definitions refuse duplicates anyway)
+      options: new Map(def.items.map((i) => [i.id, new Map(i.options.toReversed().map((o) => [o.value, o]))])),
+      scaleItems: new Set(def.scales.flatMap((sc) => sc.items)),
+      reverse: new Map(def.scales.flatMap((sc) => (sc.reverse ? [[sc, new Set(sc.reverse.items)] as const] : []))),
+    };
+    indexes.set(def, found);
+  }
+  return found;
+}
+
 /** Scores a response. Throws `ResponseMismatchError` when the answers do not fit the definition. */
 export function scoreResponse(def: InstrumentDefinition, response: ResponseInput): ScoreResult {
-  const items = new Map<string, InstrumentItem>(def.items.map((i) => [i.id, i]));
+  const index = indexOf(def);
+  const items = index.items;
   const problems: ResponseProblem[] = [];
   const given = new Map<string, string>();
   for (const [itemId, raw] of Object.entries(response.answers)) {
@@ -144,7 +175,7 @@ export function scoreResponse(def: InstrumentDefinition, response: ResponseInput
       continue;
     }
     const value = String(raw);
-    if (!item.options.some((o) => o.value === value)) problems.push({ itemId, message: `"${value}" is not an option (options: ${item.options.map((o) => o.value).join(', ')})` });
+    if (!index.options.get(itemId)?.has(value)) problems.push({ itemId, message: `"${value}" is not an option (options: ${item.options.map((o) => o.value).join(', ')})` });
     else given.set(itemId, value);
   }
   if (problems.length) throw new ResponseMismatchError(problems);
@@ -155,7 +186,7 @@ export function scoreResponse(def: InstrumentDefinition, response: ResponseInput
   const chosen = (itemId: string) => {
     if (!enabled.has(itemId)) return undefined;
     const value = given.get(itemId);
-    return value === undefined ? undefined : items.get(itemId)!.options.find((o) => o.value === value);
+    return value === undefined ? undefined : index.options.get(itemId)?.get(value);
   };
   for (const item of def.items) {
     const conds = item.enableWhen ?? [];
@@ -165,7 +196,7 @@ export function scoreResponse(def: InstrumentDefinition, response: ResponseInput
   }
   const score = (itemId: string) => chosen(itemId)?.score;
 
-  const scaleItems = new Set(def.scales.flatMap((s) => s.items));
+  const scaleItems = index.scaleItems;
   const missing = def.items.filter((i) => enabled.has(i.id) && !given.has(i.id) && (i.required !== false || scaleItems.has(i.id))).map((i) => i.id);
 
   const notes: string[] = [];
@@ -183,9 +214,10 @@ export function scoreResponse(def: InstrumentDefinition, response: ResponseInput
       return result;
     }
     let sum = 0;
+    const reversed = index.reverse.get(scale);
     for (const itemId of active) {
       const s = score(itemId)!;
-      sum += scale.reverse?.items.includes(itemId) ? scale.reverse.min + scale.reverse.max - s : s;
+      sum += scale.reverse && reversed?.has(itemId) ? scale.reverse.min + scale.reverse.max - s : s;
     }
     const raw = scale.method === 'mean' ? round(sum / active.length, 4) : round(sum, 4);
     result.raw = raw;
