@@ -39,6 +39,13 @@ describe('the key-student register', () => {
     const again = await counselor.post('/api/v1/care/students', { studentId: env.ids.classmate, categories: ['academic_pressure'], level: 'yellow', reason: '期中考试后压力大' });
     expect(again.json()).toMatchObject({ id: classmateRecord, categories: ['left_behind', 'academic_pressure'], level: 'orange' });
     expect(await count(sql`select count(*)::int as n from key_students where student_id = ${env.ids.classmate}`)).toBe(1);
+    // the reasons are sealed at rest, on the record and its history, and answered in plain
+    const stored = (await rows<{ reason: string; events: string }>(env.deps.db, sql`select reason, (select string_agg(detail::text, ' ') from key_student_events where key_student_id = k.id) as events from key_students k where k.id = ${classmateRecord}`))[0]!;
+    expect(stored.reason).toMatch(/^v1\./);
+    expect(`${stored.reason} ${stored.events}`).not.toContain('父母外出务工');
+    expect(`${stored.reason} ${stored.events}`).not.toContain('期中考试后压力大');
+    expect(again.json().reason).toBe('父母外出务工，近期情绪低落');
+    expect(again.json().events.map((e: { detail: { reason?: string } }) => e.detail.reason)).toEqual(['父母外出务工，近期情绪低落', '期中考试后压力大']);
     // the head teacher sees the record of their class, not a diary
     const seen = (await head.get(`/api/v1/care/students/${classmateRecord}`)).json();
     expect(seen).toMatchObject({ id: classmateRecord, diary: null, can: { assign: false, writeDiary: false } });
@@ -85,6 +92,12 @@ describe('the growth diary', () => {
     expect(detail.diary[0]).toMatchObject({ kind: 'talk', mood: 3, fields: { study: '数学跟不上', wishes: '想和同桌和好' }, note: expect.stringContaining('二十分钟') });
     expect(detail.followUps.find((f: { kind: string }) => f.kind === 'talk')).toMatchObject({ due: '2026-12-02', overdue: false });
     expect(await count(sql`select count(*)::int as n from diary_entries where key_student_id = ${classmateRecord}`)).toBe(1);
+    // the entry's fields and note are sealed at rest
+    const stored = (await rows<{ fields: string; note: string }>(env.deps.db, sql`select fields::text as fields, note from diary_entries where key_student_id = ${classmateRecord}`))[0]!;
+    expect(stored.fields).toMatch(/^"v1\./);
+    expect(stored.note).toMatch(/^v1\./);
+    expect(`${stored.fields} ${stored.note}`).not.toContain('数学跟不上');
+    expect(`${stored.fields} ${stored.note}`).not.toContain('二十分钟');
   });
 
   it('bad entries are refused; others may not write', async () => {
@@ -201,6 +214,11 @@ describe('the weekly meeting (每周例会)', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().tasks).toMatchObject([{ ownerName: expect.any(String), dueDate: '2026-11-27', doneAt: null }]);
     expect((await leader.post('/api/v1/care/meetings', body)).json().id).toBe(res.json().id);
+    // the minutes are sealed at rest and answered in plain
+    expect(res.json().minutes).toBe(body.minutes);
+    const stored = (await rows<{ minutes: string }>(env.deps.db, sql`select minutes from care_meetings where id = ${res.json().id}`))[0]!;
+    expect(stored.minutes).toMatch(/^v1\./);
+    expect(stored.minutes).not.toContain('逾期跟进');
     expect(await count(sql`select count(*)::int as n from meeting_tasks`)).toBe(1);
     expect(await count(sql`select count(*)::int as n from notifications n join accounts a on a.id = n.account_id where a.username = 'care.teacher' and n.kind = 'care.meeting_task'`)).toBe(1);
     const bad = await leader.post('/api/v1/care/meetings', { ...body, clientId: randomUUID(), decisions: [{ title: 'x', ownerAccountId: randomUUID(), dueDate: '2026-11-20' }] });

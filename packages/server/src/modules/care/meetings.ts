@@ -10,6 +10,8 @@ import { rows } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, notFound } from '../../http/errors.js';
 import { inScope, scopeOf } from '../access/service.js';
+import { randomUUID } from 'node:crypto';
+import { openOrPlain, sealerFor } from '../../lib/sealed.js';
 import { appendAudit } from '../audit/service.js';
 import { notify } from '../notify/service.js';
 import { auditActor } from '../org/service.js';
@@ -17,6 +19,9 @@ import { orgUnits } from '../org/tables.js';
 import { cstToday } from '../screening/campaigns.js';
 import { carePolicyFor } from './service.js';
 import { careMeetings, meetingTasks } from './tables.js';
+
+/** A meeting's minutes are sealed at rest, bound to the meeting. */
+export const minutesAad = (meetingId: string) => `care_meetings.minutes:${meetingId}`;
 
 /** Monday of the week of a date. */
 function weekStartOf(date: string): string {
@@ -96,7 +101,8 @@ export async function recordMeeting(deps: Deps, caller: Caller, body: z.infer<ty
   const agenda = await meetingAgenda(deps, caller, body.schoolId);
   const now = deps.clock();
   const id = await deps.db.transaction(async (tx) => {
-    const [m] = await tx.insert(careMeetings).values({ regionId: caller.regionId, schoolId: body.schoolId, weekStart: weekStartOf(body.heldOn), heldOn: body.heldOn, attendees: body.attendees, minutes: body.minutes, agenda, createdByName: caller.displayName, clientId: body.clientId, createdAt: now }).returning({ id: careMeetings.id });
+    const newId = randomUUID();
+    const [m] = await tx.insert(careMeetings).values({ id: newId, regionId: caller.regionId, schoolId: body.schoolId, weekStart: weekStartOf(body.heldOn), heldOn: body.heldOn, attendees: body.attendees, minutes: sealerFor(deps.config).seal(body.minutes, minutesAad(newId)), agenda, createdByName: caller.displayName, clientId: body.clientId, createdAt: now }).returning({ id: careMeetings.id });
     if (body.decisions.length) {
       await tx.insert(meetingTasks).values(body.decisions.map((d) => ({ meetingId: m!.id, schoolId: body.schoolId, title: d.title, studentId: d.studentId ?? null, ownerAccountId: d.ownerAccountId, ownerName: owners.find((o) => o.id === d.ownerAccountId)!.name, dueDate: d.dueDate })));
       for (const ownerId of new Set(body.decisions.map((d) => d.ownerAccountId))) {
@@ -112,7 +118,7 @@ export async function recordMeeting(deps: Deps, caller: Caller, body: z.infer<ty
 async function getMeeting(deps: Deps, id: string): Promise<z.infer<typeof contracts.Meeting>> {
   const m = (await deps.db.select().from(careMeetings).where(eq(careMeetings.id, id)))[0]!;
   const tasks = await deps.db.select().from(meetingTasks).where(eq(meetingTasks.meetingId, id)).orderBy(meetingTasks.dueDate);
-  return { id: m.id, weekStart: m.weekStart, heldOn: m.heldOn, attendees: m.attendees, minutes: m.minutes, createdByName: m.createdByName, tasks: tasks.map((t) => ({ id: t.id, title: t.title, ownerName: t.ownerName, dueDate: t.dueDate, doneAt: t.doneAt?.toISOString() ?? null })) };
+  return { id: m.id, weekStart: m.weekStart, heldOn: m.heldOn, attendees: m.attendees, minutes: openOrPlain(sealerFor(deps.config), m.minutes, minutesAad(m.id)), createdByName: m.createdByName, tasks: tasks.map((t) => ({ id: t.id, title: t.title, ownerName: t.ownerName, dueDate: t.dueDate, doneAt: t.doneAt?.toISOString() ?? null })) };
 }
 
 export async function listMeetings(deps: Deps, caller: Caller, schoolId: number): Promise<z.infer<typeof contracts.Meeting>[]> {

@@ -13,11 +13,14 @@ import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, notFound } from '../../http/errors.js';
 import { hasPermission, inScope, scopeOf } from '../access/service.js';
+import { openOrPlain, sealerFor } from '../../lib/sealed.js';
+import { openJson } from '../../lib/sealed-fields.js';
 import { appendAudit } from '../audit/service.js';
 import { notify } from '../notify/service.js';
 import { auditActor, classNameOf } from '../org/service.js';
 import { orgUnits } from '../org/tables.js';
 import { cstToday } from '../screening/campaigns.js';
+import { diaryAad } from './service.js';
 import { careHonours, diaryNominations } from './tables.js';
 
 type Nomination = z.infer<typeof contracts.DiaryNomination>;
@@ -52,7 +55,8 @@ export async function nominableEntries(deps: Deps, caller: Caller, schoolId: num
     where k.school_id = ${schoolId} and d.date >= ${from} and d.date < ${until}
     order by d.date desc, d.created_at desc limit 300`);
   await appendAudit(deps.db, { ...auditActor(caller), action: 'care.diary.nominable.read', objectType: 'org_unit', objectId: String(schoolId), orgPath: school.path, detail: { rows: found.length, studentIds: [...new Set(found.map((f) => f.student_id))] } }, deps.clock());
-  return found.map((f) => ({ id: f.id, keyStudentId: f.key_student_id, studentName: f.student_name, authorName: f.author_name, kind: f.kind, date: f.date, note: f.note, nominated: f.nominated }));
+  const sealer = sealerFor(deps.config);
+  return found.map((f) => ({ id: f.id, keyStudentId: f.key_student_id, studentName: f.student_name, authorName: f.author_name, kind: f.kind, date: f.date, note: openOrPlain(sealer, f.note, diaryAad(f.id, 'note')), nominated: f.nominated }));
 }
 
 async function nominationRows(db: Db, where: SQL): Promise<Nomination[]> {
@@ -72,7 +76,7 @@ async function nominationRows(db: Db, where: SQL): Promise<Nomination[]> {
  * Nominating the same entry again changes nothing.
  */
 export async function nominateDiary(deps: Deps, caller: Caller, body: z.infer<typeof contracts.NominateDiaryBody>): Promise<Nomination> {
-  const e = (await rows<{ id: string; school_id: number; date: string; kind: string; fields: Record<string, string>; note: string; author_account_id: string; author_name: string; student_id: string; student_name: string; student_no: string; class_full: string | null; class_short: string | null; phones: string[] | null }>(deps.db, sql`
+  const e = (await rows<{ id: string; school_id: number; date: string; kind: string; fields: unknown; note: string; author_account_id: string; author_name: string; student_id: string; student_name: string; student_no: string; class_full: string | null; class_short: string | null; phones: string[] | null }>(deps.db, sql`
     select d.id, k.school_id, d.date::text as date, d.kind, d.fields, d.note, d.author_account_id, d.author_name, s.id as student_id, s.name as student_name, s.student_no,
       ${classNameOf('s.class_id')} as class_full,
       (select c.name from org_units c where c.id = s.class_id) as class_short,
@@ -85,11 +89,15 @@ export async function nominateDiary(deps: Deps, caller: Caller, body: z.infer<ty
   const quarter = quarterOf(cstToday(now));
   if (quarterOf(e.date) !== quarter) throw badRequest('只能推荐本季度的成长日记', { diaryEntryId: '不是本季度的日记' });
   const ids = { name: e.student_name, classNames: [e.class_full ?? '', e.class_short ?? ''], numbers: [e.student_no, ...(e.phones ?? [])] };
-  const fields = Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, deidentify(v, ids)]));
+  // the entry's text is sealed (care/service.ts); the nomination holds the de-identified copy the bureau reviews and publishes
+  const sealer = sealerFor(deps.config);
+  const entryFields = openJson<Record<string, string>>(sealer, e.fields, diaryAad(e.id, 'fields')) ?? {};
+  const entryNote = openOrPlain(sealer, e.note, diaryAad(e.id, 'note'));
+  const fields = Object.fromEntries(Object.entries(entryFields).map(([k, v]) => [k, deidentify(v, ids)]));
   const id = await deps.db.transaction(async (tx) => {
     const inserted = await tx.insert(diaryNominations).values({
       regionId: caller.regionId, schoolId: e.school_id, schoolPath: school.path, diaryEntryId: e.id, quarter, authorAccountId: e.author_account_id, authorName: e.author_name,
-      kind: e.kind, entryDate: e.date, fields, note: deidentify(e.note, ids), recommendation: deidentify(body.recommendation, ids), nominatedByName: caller.displayName, nominatedAt: now,
+      kind: e.kind, entryDate: e.date, fields, note: deidentify(entryNote, ids), recommendation: deidentify(body.recommendation, ids), nominatedByName: caller.displayName, nominatedAt: now,
     }).onConflictDoNothing().returning({ id: diaryNominations.id });
     if (!inserted[0]) return (await tx.select({ id: diaryNominations.id }).from(diaryNominations).where(eq(diaryNominations.diaryEntryId, e.id)))[0]!.id;
     await appendAudit(tx, { ...auditActor(caller), action: 'care.diary.nominate', objectType: 'student', objectId: e.student_id, orgPath: school.path, detail: { entryId: e.id, nominationId: inserted[0].id, quarter } }, now);

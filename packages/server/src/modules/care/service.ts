@@ -4,6 +4,7 @@
  * made and removed with the care), the growth diary, and closure (销号) proposed by the carer or
  * counselor and approved by a school leader who did not propose it.
  */
+import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_CARE_POLICY,
   assignmentProblems,
@@ -22,6 +23,8 @@ import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../http/errors.js';
 import { roleAssignments } from '../access/tables.js';
 import { hasPermission, inScope, requireRegionWide, scopeOf } from '../access/service.js';
+import { openOrPlain, sealerFor, type Sealer } from '../../lib/sealed.js';
+import { openJson, sealJson } from '../../lib/sealed-fields.js';
 import { appendAudit } from '../audit/service.js';
 import { notify } from '../notify/service.js';
 import { auditActor } from '../org/service.js';
@@ -51,6 +54,22 @@ export async function putCarePolicy(deps: Deps, caller: Caller, policy: CarePoli
   return policy;
 }
 
+/**
+ * Sealed at rest with the data key, each bound to its row and field: a key student's reason (and the
+ * reason each later signal gave, on the record's history) and a diary entry's fields and note.
+ */
+export const keyStudentAad = (keyStudentId: string) => `key_students.reason:${keyStudentId}`;
+const reasonEventAad = (keyStudentId: string) => `key_student_events.reason:${keyStudentId}`;
+export const diaryAad = (entryId: string, field: 'fields' | 'note') => `diary_entries.${field}:${entryId}`;
+
+/** An event's detail as shown: a sealed reason opened. */
+function eventDetail(sealer: Sealer, keyStudentId: string, detail: Record<string, unknown> | null): Record<string, unknown> {
+  if (!detail) return {};
+  if (typeof detail.reasonSealed !== 'string') return detail;
+  const { reasonSealed, ...rest } = detail;
+  return { ...rest, reason: sealer.open(reasonSealed, reasonEventAad(keyStudentId)) };
+}
+
 async function event(tx: Db, keyStudentId: string, kind: string, actorName: string | null, detail: Record<string, unknown>, at: Date): Promise<void> {
   await tx.insert(keyStudentEvents).values({ keyStudentId, kind, actorName, detail, at });
 }
@@ -59,9 +78,13 @@ async function event(tx: Db, keyStudentId: string, kind: string, actorName: stri
 
 /**
  * Puts a student on the register, or adds categories and sources to their open record (one per
- * student). Used by staff directly and when an alert is confirmed with the outcome "care".
+ * student). Used by staff directly, by the sweep, and when an alert is confirmed with the outcome
+ * "care". With `sealer` (the data key's, `sealerFor(deps.config)`) the reason is sealed at rest on
+ * the record and its history; a caller that does not pass it yet stores it plain (read either way).
  */
-export async function registerKeyStudent(tx: Db, input: { regionId: number; schoolId: number; studentId: string; categories: string[]; level: 'yellow' | 'orange' | 'red'; source: string; reason: string; alertId?: string | null; actorName: string | null; now: Date }): Promise<{ id: string; created: boolean }> {
+export async function registerKeyStudent(tx: Db, input: { regionId: number; schoolId: number; studentId: string; categories: string[]; level: 'yellow' | 'orange' | 'red'; source: string; reason: string; alertId?: string | null; actorName: string | null; now: Date; sealer?: Sealer }): Promise<{ id: string; created: boolean }> {
+  const sealer = input.sealer;
+  const reasonOf = (keyStudentId: string) => (sealer ? { reasonSealed: sealer.seal(input.reason, reasonEventAad(keyStudentId)) } : { reason: input.reason });
   const open = (await tx.select().from(keyStudents).where(and(eq(keyStudents.studentId, input.studentId), sql`${keyStudents.status} <> 'closed'`)).for('update'))[0];
   if (open) {
     const categories = [...new Set([...open.categories, ...input.categories])];
@@ -70,15 +93,16 @@ export async function registerKeyStudent(tx: Db, input: { regionId: number; scho
     // a new signal withdraws a proposed closure
     const status = open.status === 'closure_proposed' ? 'active' : open.status;
     await tx.update(keyStudents).set({ categories, sources, level, status, updatedAt: input.now }).where(eq(keyStudents.id, open.id));
-    await event(tx, open.id, status !== open.status ? 'reopened' : 'updated', input.actorName, { source: input.source, categories: input.categories, level: input.level, reason: input.reason }, input.now);
+    await event(tx, open.id, status !== open.status ? 'reopened' : 'updated', input.actorName, { source: input.source, categories: input.categories, level: input.level, ...reasonOf(open.id) }, input.now);
     return { id: open.id, created: false };
   }
+  const id = randomUUID();
   const inserted = await tx.insert(keyStudents).values({
-    regionId: input.regionId, schoolId: input.schoolId, studentId: input.studentId, categories: input.categories, level: input.level, sources: [input.source],
-    reason: input.reason, alertId: input.alertId ?? null, addedByName: input.actorName, addedAt: input.now, updatedAt: input.now,
+    id, regionId: input.regionId, schoolId: input.schoolId, studentId: input.studentId, categories: input.categories, level: input.level, sources: [input.source],
+    reason: sealer ? sealer.seal(input.reason, keyStudentAad(id)) : input.reason, alertId: input.alertId ?? null, addedByName: input.actorName, addedAt: input.now, updatedAt: input.now,
   }).onConflictDoNothing().returning({ id: keyStudents.id });
   if (!inserted[0]) throw new AppError(409, 'changed', '这名学生刚被他人加入重点学生名单，请刷新');
-  await event(tx, inserted[0].id, 'added', input.actorName, { source: input.source, categories: input.categories, level: input.level, reason: input.reason }, input.now);
+  await event(tx, inserted[0].id, 'added', input.actorName, { source: input.source, categories: input.categories, level: input.level, ...reasonOf(inserted[0].id) }, input.now);
   return { id: inserted[0].id, created: true };
 }
 
@@ -88,7 +112,7 @@ export async function addKeyStudent(deps: Deps, caller: Caller, body: z.infer<ty
   if (!student) throw notFound();
   const now = deps.clock();
   const r = await deps.db.transaction(async (tx) => {
-    const out = await registerKeyStudent(tx, { regionId: caller.regionId, schoolId: student.schoolId, studentId: student.id, categories: body.categories, level: body.level, source: 'staff', reason: body.reason, actorName: caller.displayName, now });
+    const out = await registerKeyStudent(tx, { regionId: caller.regionId, schoolId: student.schoolId, studentId: student.id, categories: body.categories, level: body.level, source: 'staff', reason: body.reason, actorName: caller.displayName, now, sealer: sealerFor(deps.config) });
     await appendAudit(tx, { ...auditActor(caller), action: 'care.register', objectType: 'student', objectId: student.id, orgPath: student.orgPath, detail: { keyStudentId: out.id, created: out.created, categories: body.categories, level: body.level } }, now);
     return out;
   });
@@ -124,7 +148,7 @@ async function lastEntries(db: Db, ids: string[]) {
     select key_student_id, kind, max(date)::text as last from diary_entries where key_student_id = any(${sql.param(ids)}::uuid[]) group by 1, 2`);
 }
 
-function toOut(r: Listed, care: typeof careAssignments.$inferSelect | undefined, last: { kind: DiaryKind; last: string }[], policy: CarePolicy, today: string, offers: number): KeyStudentOut {
+function toOut(sealer: Sealer, r: Listed, care: typeof careAssignments.$inferSelect | undefined, last: { kind: DiaryKind; last: string }[], policy: CarePolicy, today: string, offers: number): KeyStudentOut {
   const lastByKind = Object.fromEntries(last.map((l) => [l.kind, l.last])) as Partial<Record<DiaryKind, string>>;
   const latest = last.map((l) => l.last).sort().at(-1) ?? null;
   return {
@@ -136,7 +160,7 @@ function toOut(r: Listed, care: typeof careAssignments.$inferSelect | undefined,
     level: r.k.level,
     sources: r.k.sources,
     status: r.k.status,
-    reason: r.k.reason,
+    reason: openOrPlain(sealer, r.k.reason, keyStudentAad(r.k.id)),
     careTeacher: care ? { accountId: care.accountId, name: care.accountName, since: care.startDate, asLeader: care.asLeader > 0 } : null,
     followUps: care && r.k.status !== 'closed' ? followUpsDue(lastByKind, care.startDate, today, policy.cadence) : [],
     lastEntry: latest,
@@ -172,7 +196,7 @@ export async function listKeyStudents(deps: Deps, caller: Caller, q: z.infer<typ
   const today = cstToday(deps.clock());
   await appendAudit(deps.db, { ...auditActor(caller), action: 'care.list.read', objectType: 'student', detail: { rows: list.length, studentIds: list.map((r) => r.k.studentId) } }, deps.clock());
   return {
-    items: list.map((r) => toOut(r, care.find((c) => c.keyStudentId === r.k.id), last.filter((l) => l.key_student_id === r.k.id), policy, today, offers.find((o) => o.keyStudentId === r.k.id)?.n ?? 0)),
+    items: list.map((r) => toOut(sealerFor(deps.config), r, care.find((c) => c.keyStudentId === r.k.id), last.filter((l) => l.key_student_id === r.k.id), policy, today, offers.find((o) => o.keyStudentId === r.k.id)?.n ?? 0)),
     total: total[0]!.n,
     page: q.page,
     pageSize: q.pageSize,
@@ -214,13 +238,14 @@ export async function getKeyStudent(deps: Deps, caller: Caller, id: string): Pro
     pendingOffers(deps.db, [id]),
   ]);
   const can = abilities(caller, r, care[0]);
+  const sealer = sealerFor(deps.config);
   const diary = can.readDiary ? await deps.db.select().from(diaryEntries).where(eq(diaryEntries.keyStudentId, id)).orderBy(desc(diaryEntries.date), desc(diaryEntries.createdAt)) : null;
   await appendAudit(deps.db, { ...auditActor(caller), action: 'care.read', objectType: 'student', objectId: r.k.studentId, orgPath: r.orgPath, detail: { keyStudentId: id, diary: diary !== null } }, deps.clock());
   return {
-    ...toOut(r, care[0], last, policy, cstToday(deps.clock()), offers[0]?.n ?? 0),
-    events: events.map((e) => ({ kind: e.kind, actorName: e.actorName, at: e.at.toISOString(), detail: (e.detail ?? {}) as Record<string, unknown> })),
+    ...toOut(sealer, r, care[0], last, policy, cstToday(deps.clock()), offers[0]?.n ?? 0),
+    events: events.map((e) => ({ kind: e.kind, actorName: e.actorName, at: e.at.toISOString(), detail: eventDetail(sealer, id, e.detail as Record<string, unknown> | null) })),
     assignments: assignments.map((a) => ({ accountId: a.accountId, name: a.accountName, asLeader: a.asLeader > 0, startDate: a.startDate, endedAt: a.endedAt?.toISOString() ?? null, endReason: a.endReason })),
-    diary: diary?.map((d) => ({ id: d.id, kind: d.kind, date: d.date, mood: d.mood, fields: d.fields as Record<string, string>, note: d.note, authorName: d.authorName, createdAt: d.createdAt.toISOString() })) ?? null,
+    diary: diary?.map((d) => ({ id: d.id, kind: d.kind, date: d.date, mood: d.mood, fields: openJson<Record<string, string>>(sealer, d.fields, diaryAad(d.id, 'fields')) ?? {}, note: openOrPlain(sealer, d.note, diaryAad(d.id, 'note')), authorName: d.authorName, createdAt: d.createdAt.toISOString() })) ?? null,
     closure: { summary: r.k.closureSummary, proposedByName: r.k.proposedByName, proposedAt: r.k.proposedAt?.toISOString() ?? null, approvedByName: r.k.approvedByName },
     can: { assign: can.assign, writeDiary: can.writeDiary, propose: can.propose, approve: can.approve },
   };
@@ -290,10 +315,12 @@ export async function addDiaryEntry(deps: Deps, caller: Caller, id: string, body
   const now = deps.clock();
   if (body.date > cstToday(now)) throw badRequest('日期不能晚于今天', { date: '晚于今天' });
   const fields = Object.fromEntries((['study', 'relationships', 'family', 'social', 'wishes', 'plan'] as const).filter((k) => body[k]).map((k) => [k, body[k]!]));
+  const entryId = randomUUID();
+  const sealer = sealerFor(deps.config);
   await deps.db.transaction(async (tx) => {
     const inserted = await tx.insert(diaryEntries).values({
-      regionId: caller.regionId, keyStudentId: id, studentId: r.k.studentId, authorAccountId: caller.accountId, authorName: caller.displayName,
-      kind: body.kind, date: body.date, mood: body.mood ?? null, fields, note: body.note, clientId: body.clientId, createdAt: now,
+      id: entryId, regionId: caller.regionId, keyStudentId: id, studentId: r.k.studentId, authorAccountId: caller.accountId, authorName: caller.displayName,
+      kind: body.kind, date: body.date, mood: body.mood ?? null, fields: sealJson(sealer, fields, diaryAad(entryId, 'fields')), note: sealer.seal(body.note, diaryAad(entryId, 'note')), clientId: body.clientId, createdAt: now,
     }).onConflictDoNothing().returning({ id: diaryEntries.id });
     // a retry of the same entry stores nothing more
     if (!inserted[0]) return;

@@ -26,7 +26,7 @@ type SweepRow = typeof sweeps.$inferSelect;
  * A head teacher's note on a student is sealed at rest (lib/sealed.ts), bound to its entry (sweep,
  * student); an empty note stays empty, a note stored before sealing is read as it is.
  */
-const noteAad = (sweepId: string, studentId: string) => `sweep_entries.note:${sweepId}:${studentId}`;
+export const noteAad = (sweepId: string, studentId: string) => `sweep_entries.note:${sweepId}:${studentId}`;
 const toSweep = (s: SweepRow): z.infer<typeof contracts.Sweep> => ({ id: s.id, ownerUnitId: s.ownerUnitId, name: s.name, term: s.term, start: s.startDate, end: s.endDate, createdByName: s.createdByName });
 
 export async function createSweep(deps: Deps, caller: Caller, body: z.infer<typeof contracts.CreateSweepBody>) {
@@ -147,7 +147,7 @@ export async function reviewClass(deps: Deps, caller: Caller, id: string, classI
         .onConflictDoUpdate({ target: [sweepEntries.sweepId, sweepEntries.studentId], set: { categories: e.categories, note, action: e.action, reason: e.reason ?? null, reviewedByName: caller.displayName, reviewedAt: now } });
       const key = open.find((k) => k.studentId === e.studentId);
       if (e.action === 'add') {
-        await registerKeyStudent(tx, { regionId: caller.regionId, schoolId: byId.get(e.studentId)!.schoolId, studentId: e.studentId, categories: e.categories, level: 'yellow', source: 'sweep', reason: e.reason!, actorName: caller.displayName, now });
+        await registerKeyStudent(tx, { regionId: caller.regionId, schoolId: byId.get(e.studentId)!.schoolId, studentId: e.studentId, categories: e.categories, level: 'yellow', source: 'sweep', reason: e.reason!, actorName: caller.displayName, now, sealer: sealerFor(deps.config) });
       } else if (e.action === 'keep' && key) {
         await tx.insert(keyStudentEvents).values({ keyStudentId: key.id, kind: 'kept_by_sweep', actorName: caller.displayName, detail: { sweepId: id, categories: e.categories, reason: e.reason ?? null }, at: now });
       } else if (e.action === 'remove' && key && key.status === 'active') {
