@@ -85,6 +85,10 @@ export const DEMO_ACCOUNTS = [
   { username: 'student', role: '学生（七年级1班）', mfa: false },
   { username: 'parent', role: '家长（学生 student 的监护人）', mfa: false },
   { username: 'clinician', role: '合作医院医生', mfa: false },
+  // 三员分立 (等保 level 3): three administrators, none of whom can do another's job
+  { username: 'sys.admin', role: '系统管理员（账号与机构，不看审计日志）', mfa: true },
+  { username: 'security.admin', role: '安全管理员（授予角色）', mfa: true },
+  { username: 'audit.admin', role: '审计管理员（只看审计日志）', mfa: true },
 ] as const;
 
 /** Is the database empty of organisations (and so may be seeded)? */
@@ -306,6 +310,9 @@ export async function seedDemo(db: Db, now: Date, opts: { scale?: number; screen
       student: mk('student', theStudent.name, { studentId: theStudent.id, studentNo: theStudent.no }),
       parent: mk('parent', parentGuardian.name, { guardianId: parentGuardian.id }),
       clinician: mk('clinician', '临江市精神卫生中心 医生'),
+      sysAdmin: mk('sys.admin', '市平台 系统管理员', { totpSecret: newTotpSecret() }),
+      securityAdmin: mk('security.admin', '市平台 安全管理员', { totpSecret: newTotpSecret() }),
+      auditAdmin: mk('audit.admin', '市平台 审计管理员', { totpSecret: newTotpSecret() }),
     };
     await tx.insert(accounts).values(Object.values(demo));
     for (const [acct, staffId] of [[demo.leader, leader.id], [demo.counselor, counselorStaff.id], [demo.head, headStaff.id], [demo.care, careStaff.id]] as const) {
@@ -324,6 +331,9 @@ export async function seedDemo(db: Db, now: Date, opts: { scale?: number; screen
       g(demo.student, 'student', null, theStudent.id),
       g(demo.parent, 'parent', null, theStudent.id),
       g(demo.clinician, 'clinician', null),
+      g(demo.sysAdmin, 'system_admin', city.id),
+      g(demo.securityAdmin, 'security_admin', city.id),
+      g(demo.auditAdmin, 'audit_admin', city.id),
     ]);
     // the green channel's partner institutions; the demo clinician works at the first
     const institutions = await tx.insert(partnerInstitutions).values([
@@ -374,5 +384,5 @@ export async function seedDemo(db: Db, now: Date, opts: { scale?: number; screen
 
 /** The TOTP secrets of demo accounts that need a second factor, for printing at start. */
 export async function demoTotpSecrets(db: Db): Promise<{ username: string; secret: string }[]> {
-  return rows<{ username: string; secret: string }>(db, sql`select username, totp_secret as secret from accounts where username in ('city.admin', 'district.admin') and totp_secret is not null order by username`);
+  return rows<{ username: string; secret: string }>(db, sql`select username, totp_secret as secret from accounts where username in ('city.admin', 'district.admin', 'sys.admin', 'security.admin', 'audit.admin') and totp_secret is not null order by username`);
 }
