@@ -296,7 +296,7 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
   const alert = screeningAlert(score);
   // answers to items skip logic switched off are not kept: they were never asked
   const skipped = new Set(score.skipped);
-  const kept = Object.fromEntries(Object.entries(body.answers).filter(([id]) => !skipped.has(id)));
+  const kept = skipped.size ? Object.fromEntries(Object.entries(body.answers).filter(([id]) => !skipped.has(id))) : body.answers;
   const row: ResponseRow = {
     region_id: caller.regionId, campaign_id: campaignId, student_id: ctx.student_id, instrument_key: def.id, instrument_version: def.version,
     answers: sealAnswers(sealerFor(deps.config), { campaignId, studentId: ctx.student_id, instrumentKey: def.id }, kept), client_id: body.clientId, school_id: ctx.school_id, class_id: ctx.class_id, grade_level: ctx.grade_level, gender: ctx.gender,
