@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import ExcelJS from '../../lib/exceljs.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
+import { sealLegacyRecordText } from '../../jobs/seal-legacy-text.js';
 import { sendAppointmentReminders } from './reminders.js';
 
 let env: TestEnv;
@@ -276,6 +277,11 @@ describe('students and parents see their own', () => {
     await env.deps.db.execute(sql`update appointments set topic = '早先的明文主题' where id = ${ids.walkIn}`);
     expect((await s.counselor!.get(`/api/v1/counseling/appointments/${ids.walkIn}`)).json().topic).toBe('早先的明文主题');
     expect((await s.counselor!.get('/api/v1/counseling/appointments?from=2026-11-25&to=2026-12-31')).json().items.find((a: { id: string }) => a.id === ids.walkIn).topic).toBe('早先的明文主题');
+    // the background pass after start seals it (and the demo seed's plain topic), once
+    expect(await sealLegacyRecordText(env.deps.db, env.deps.config)).toBeGreaterThanOrEqual(1);
+    expect(await count(sql`select count(*)::int as n from appointments where topic <> '' and topic !~ '^v1\.'`)).toBe(0);
+    expect((await s.counselor!.get(`/api/v1/counseling/appointments/${ids.walkIn}`)).json().topic).toBe('早先的明文主题');
+    expect(await sealLegacyRecordText(env.deps.db, env.deps.config)).toBe(0);
   });
 });
 

@@ -303,7 +303,7 @@ interface AppointmentJoined {
  * rest (lib/sealed.ts), bound to the appointment; an empty one stays empty, one stored before
  * sealing is read as it is.
  */
-const topicAad = (appointmentId: string) => `appointments.topic:${appointmentId}`;
+export const topicAad = (appointmentId: string) => `appointments.topic:${appointmentId}`;
 const sealTopic = (sealer: Sealer, id: string, topic: string) => (topic ? sealer.seal(topic, topicAad(id)) : '');
 const openTopic = (sealer: Sealer, a: { id: string; topic: string }) => (a.topic ? openOrPlain(sealer, a.topic, topicAad(a.id)) : '');
 

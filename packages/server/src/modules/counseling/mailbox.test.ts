@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
+import { sealLegacyRecordText } from '../../jobs/seal-legacy-text.js';
 import { CODE_ATTEMPTS_PER_HOUR } from './mailbox.js';
 
 let env: TestEnv;
@@ -141,6 +142,12 @@ describe('reading and answering', () => {
     await env.deps.db.execute(sql`update mailbox_messages set body = '早先的明文来信' where thread_id = ${namedId}`);
     const named = (await as.student!.get(`/api/v1/mailbox/mine/${namedId}`)).json();
     expect(named).toMatchObject({ subject: '早先的明文主题', messages: [expect.objectContaining({ body: '早先的明文来信' })] });
+    // the background pass after start seals them, once (two servers at once rewrite each row once)
+    const passes = await Promise.all([sealLegacyRecordText(env.deps.db, env.deps.config, { batch: 1 }), sealLegacyRecordText(env.deps.db, env.deps.config, { batch: 1 })]);
+    expect(passes[0] + passes[1]).toBeGreaterThanOrEqual(2);
+    expect(await count(sql`select count(*)::int as n from mailbox_threads where subject !~ '^v1\.'`) + await count(sql`select count(*)::int as n from mailbox_messages where body !~ '^v1\.'`)).toBe(0);
+    expect((await as.student!.get(`/api/v1/mailbox/mine/${namedId}`)).json()).toMatchObject({ subject: '早先的明文主题', messages: [expect.objectContaining({ body: '早先的明文来信' })] });
+    expect(await sealLegacyRecordText(env.deps.db, env.deps.config)).toBe(0);
   });
 
   it('a reply to a named thread notifies its writer', async () => {

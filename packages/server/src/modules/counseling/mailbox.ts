@@ -29,8 +29,8 @@ type WriterThread = z.infer<typeof contracts.MailboxThreadForWriter>;
  * (lib/sealed.ts), bound to their row; the keyword flags are decided on the plain text before it is
  * sealed. Values stored before sealing are read as they are.
  */
-const subjectAad = (threadId: string) => `mailbox_threads.subject:${threadId}`;
-const bodyAad = (messageId: string) => `mailbox_messages.body:${messageId}`;
+export const subjectAad = (threadId: string) => `mailbox_threads.subject:${threadId}`;
+export const bodyAad = (messageId: string) => `mailbox_messages.body:${messageId}`;
 
 /** Wrong codes an account may present in an hour before it must wait. */
 export const CODE_ATTEMPTS_PER_HOUR = 10;

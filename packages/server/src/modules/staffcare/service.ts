@@ -386,8 +386,8 @@ export async function assignCarer(deps: Deps, caller: Caller, id: string, body: 
  * support, plan) and a sweep review's note are sealed at rest (lib/sealed.ts), each bound to its
  * row and field; an empty note stays empty, values stored before sealing are read as they are.
  */
-const recordAad = (recordId: string, field: 'note' | 'fields') => `staff_care_records.${field}:${recordId}`;
-const reviewAad = (sweepId: string, subjectId: string) => `staff_sweep_reviews.note:${sweepId}:${subjectId}`;
+export const recordAad = (recordId: string, field: 'note' | 'fields') => `staff_care_records.${field}:${recordId}`;
+export const reviewAad = (sweepId: string, subjectId: string) => `staff_sweep_reviews.note:${sweepId}:${subjectId}`;
 const sealNote = (sealer: Sealer, note: string, aad: string) => (note ? sealer.seal(note, aad) : '');
 const openNote = (sealer: Sealer, note: string, aad: string) => (note ? openOrPlain(sealer, note, aad) : '');
 

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
+import { sealLegacyRecordText } from '../../jobs/seal-legacy-text.js';
 import { newTotpSecret } from '../auth/totp.js';
 import { cstToday } from '../screening/campaigns.js';
 
@@ -216,6 +217,12 @@ describe('care and closure', () => {
     expect(again.json().records[0]).toEqual(expect.objectContaining({ id: stored[0]!.id, note: record.note, fields: { situation: record.situation, needs: record.needs, support: record.support, plan: record.plan } }));
     await env.deps.db.execute(sql`update staff_care_records set note = '早先的明文记录', fields = ${JSON.stringify({ situation: '早先的明文情况' })}::jsonb where id = ${stored[0]!.id}`);
     expect((await leader2.get(`/api/v1/staffcare/cases/${teacherCase}`)).json().records[0]).toMatchObject({ note: '早先的明文记录', fields: { situation: '早先的明文情况' } });
+    // the background pass after start seals both, once
+    expect(await sealLegacyRecordText(env.deps.db, env.deps.config)).toBeGreaterThanOrEqual(2);
+    const resealed = await one<{ note: string; fields: unknown }>(sql`select note, fields from staff_care_records where id = ${stored[0]!.id}`);
+    expect([resealed.note, resealed.fields]).toEqual([expect.stringMatching(/^v1\./), expect.stringMatching(/^v1\./)]);
+    expect((await leader2.get(`/api/v1/staffcare/cases/${teacherCase}`)).json().records[0]).toMatchObject({ note: '早先的明文记录', fields: { situation: '早先的明文情况' } });
+    expect(await sealLegacyRecordText(env.deps.db, env.deps.config)).toBe(0);
     expect((await leader2.post(`/api/v1/staffcare/cases/${teacherCase}/records`, { ...record, clientId: randomUUID(), date: '2026-12-30' })).statusCode).toBe(400);
     expect((await leader2.post(`/api/v1/staffcare/cases/${teacherCase}/records`, { ...record, clientId: randomUUID(), extra: 1 })).statusCode).toBe(400);
   });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
+import { sealLegacyRecordText } from '../../jobs/seal-legacy-text.js';
 
 let env: TestEnv;
 let head: Session;
@@ -67,6 +68,11 @@ describe('the semester sweep (不漏一人)', () => {
     expect(view.students.find((s: Row) => s.studentId === added.studentId).entry).toMatchObject({ note: '已与家长沟通', action: 'keep' });
     await env.deps.db.execute(sql`update sweep_entries set note = '早先的明文记录' where sweep_id = ${sweepId} and student_id = ${kept.studentId}`);
     expect((await head.get(`/api/v1/sweeps/${sweepId}/classes/${env.ids.classA}`)).json().students.find((s: Row) => s.studentId === kept.studentId).entry.note).toBe('早先的明文记录');
+    // the background pass after start seals it, once
+    expect(await sealLegacyRecordText(env.deps.db, env.deps.config)).toBeGreaterThanOrEqual(1);
+    expect((await rows<{ note: string }>(env.deps.db, sql`select note from sweep_entries where sweep_id = ${sweepId} and student_id = ${kept.studentId}`))[0]!.note).toMatch(/^v1\./);
+    expect((await head.get(`/api/v1/sweeps/${sweepId}/classes/${env.ids.classA}`)).json().students.find((s: Row) => s.studentId === kept.studentId).entry.note).toBe('早先的明文记录');
+    expect(await sealLegacyRecordText(env.deps.db, env.deps.config)).toBe(0);
     expect((await counselor.get(`/api/v1/care/students/${kept.key.id}`)).json()).toMatchObject({ status: 'closure_proposed', closure: { summary: expect.stringContaining('父母已返乡') } });
 
     const leader = await env.login('school.leader');
