@@ -2,6 +2,7 @@ import { loadConfig } from './config.js';
 import { DataDirLockedError, migrate, openDatabase } from './db/client.js';
 import { buildApp } from './app.js';
 import { startJobs } from './jobs/scheduler.js';
+import { sealLegacyRecordText } from './jobs/seal-legacy-text.js';
 import { failAbandonedImports } from './modules/org/import.js';
 import { sealLegacyScreeningText } from './modules/screening/sealing.js';
 import { sealLegacyAlertEvidence } from './modules/warning/sealing.js';
@@ -42,6 +43,11 @@ async function main() {
   void sealLegacyAlertEvidence(database.db, config).then(
     (sealed) => sealed && app.log.info(`已加密预警依据 sealed the evidence of ${sealed} alerts and signals stored in plain`),
     (e: unknown) => app.log.error({ err: e }, 'sealing alert evidence stored in plain failed'),
+  );
+  // and mailbox letters, appointment topics, sweep notes and staff-care records
+  void sealLegacyRecordText(database.db, config).then(
+    (sealed) => sealed && app.log.info(`已加密信箱来信、预约主题与排查记录 sealed ${sealed} letters, topics and notes stored in plain`),
+    (e: unknown) => app.log.error({ err: e }, 'sealing letters, topics and notes stored in plain failed'),
   );
   const stopJobs = startJobs(deps, (msg, err) => app.log.error({ err }, msg));
   const url = `http://${config.host}:${config.port}`;
