@@ -252,6 +252,21 @@ describe('who sees what afterwards', () => {
     expect((await district.post(`/api/v1/screening/campaigns/${campaignId}/sign-offs`, { schoolId: env.ids.schoolC })).statusCode).toBe(404);
   });
 
+  it('a campaign for one class lists its school for sign-off', async () => {
+    const made = await leader.post('/api/v1/screening/campaigns', {
+      ownerUnitId: env.ids.schoolA,
+      targetUnitIds: [env.ids.classA],
+      title: '七年级1班 情绪测评',
+      purpose: '了解七年级1班学生近期的情绪状况，及早发现需要帮助的学生。',
+      plan,
+      window: { start: '2026-11-20', end: '2026-12-10' },
+    });
+    expect(made.statusCode, made.body).toBe(200);
+    const district = await env.login('district.admin');
+    const schools = (await district.get(`/api/v1/screening/campaigns/${made.json().id}/sign-offs`)).json().items;
+    expect(schools.map((s: { schoolId: number }) => s.schoolId)).toEqual([env.ids.schoolA]);
+  });
+
   it('reports: the school sees its own small counts, the district sees them suppressed', async () => {
     const own = (await leader.get(`/api/v1/screening/campaigns/${campaignId}/report?unitId=${env.ids.schoolA}`)).json();
     expect(own).toMatchObject({ suppressed: false, participation: { completed: 1 }, levels: { orange: 1, red: 0 } });

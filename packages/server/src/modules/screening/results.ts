@@ -402,7 +402,9 @@ export async function listSignOffs(deps: Deps, caller: Caller, id: string, unitI
     from org_units sch
     left join screening_follow_ups f on f.school_id = sch.id and f.campaign_id = ${c.id}
     left join screening_sign_offs so on so.school_id = sch.id and so.campaign_id = ${c.id}
-    where sch.kind = 'school' and sch.path like ${`${unit.path}%`} and sch.path like any(${sql.param(c.targetPaths.map((t) => `${t}%`))}::text[])
+    where sch.kind = 'school' and sch.path like ${`${unit.path}%`}
+      -- a school under a target (a district, the city) or holding one (a grade, a class)
+      and (sch.path like any(${sql.param(c.targetPaths.map((t) => `${t}%`))}::text[]) or exists (select 1 from unnest(${sql.param(c.targetPaths)}::text[]) t where t like sch.path || '%'))
     group by sch.id, sch.name, so.signed_by_name, so.signed_at, so.note order by sch.name`);
   const sealer = sealerFor(deps.config);
   return list.map((r) => ({ schoolId: r.school_id, schoolName: r.school_name, flagged: r.flagged, decided: r.decided, signedBy: r.signed_by_name, signedAt: r.signed_at ? new Date(r.signed_at).toISOString() : null, note: openText(sealer, r.note, signOffAad(c.id, r.school_id)) }));
