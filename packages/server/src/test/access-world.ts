@@ -262,7 +262,7 @@ interface Column {
   hasDefault: boolean;
 }
 
-const FREE_TEXT = new Set(['name', 'title', 'note', 'summary', 'topic', 'reason', 'theme', 'minutes', 'subject', 'observation', 'body', 'task', 'analysis', 'closure_note', 'closure_summary', 'purpose', 'recommendation', 'location', 'speaker', 'teacher_name', 'contact_name', 'account_name', 'said', 'response', 'done_note', 'review_note', 'provider', 'issuer']);
+const FREE_TEXT = new Set(['name', 'title', 'note', 'summary', 'topic', 'reason', 'theme', 'minutes', 'decisions', 'subject', 'observation', 'body', 'task', 'analysis', 'closure_note', 'closure_summary', 'purpose', 'recommendation', 'location', 'speaker', 'teacher_name', 'contact_name', 'account_name', 'said', 'response', 'done_note', 'review_note', 'provider', 'issuer']);
 
 async function columnsOf(db: Db, table: string): Promise<Column[]> {
   return rows<Column>(db, sql`select column_name as name, data_type as type, is_nullable = 'YES' as nullable, (column_default is not null or is_identity = 'YES') as "hasDefault" from information_schema.columns where table_schema = 'public' and table_name = ${table} order by ordinal_position`);
