@@ -22,10 +22,12 @@ import { roleAssignments } from '../../packages/server/src/modules/access/tables
 import { accounts } from '../../packages/server/src/modules/auth/tables.js';
 import { totpCode, totpStep } from '../../packages/server/src/modules/auth/totp.js';
 import { DEMO_PASSWORD, seedDemo } from '../../packages/server/src/seed/demo.js';
-import { FUZZ_USERS, checkLog, tableCounts, describeFindings, massAssignment, runFuzz, type DeclaredAccess, type FuzzSession, type OpenApiDocument, type Send } from '../lib/fuzz.js';
+import { FUZZ_USERS, checkLog, fuzzAccountLinks, tableCounts, describeFindings, massAssignment, runFuzz, type DeclaredAccess, type FuzzSession, type OpenApiDocument, type Send } from '../lib/fuzz.js';
 import type { AssureCheck, Figure } from '../types.js';
 
 const SEED = 20261125;
+/** requests in flight at once: enough to keep the server's event loop and PostgreSQL busy on 2 cores */
+const CONCURRENCY = 8;
 
 export const check: AssureCheck = {
   id: 'fuzz',
@@ -79,11 +81,14 @@ export const check: AssureCheck = {
       };
       const logFrom = await bannerEnd();
       const base = `http://127.0.0.1:${port}`;
+      // fetch keeps its connections alive (undici's pool): the concurrent senders reuse them
       const send: Send = async (r) => {
         const res = await fetch(base + r.url, { method: r.method, headers: r.headers, ...(r.payload !== undefined ? { body: r.payload } : {}), signal: AbortSignal.timeout(60_000) });
-        return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() };
+        return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text(), setCookies: res.headers.getSetCookie() };
       };
 
+      // sign-ins go to the real server while it runs, to the in-process app once it is stopped (mass assignment)
+      let signInSend: Send = send;
       const lastStep = new Map<string, number>();
       const signIn = async (username: string): Promise<FuzzSession> => {
         const s: FuzzSession = { username, accountId: '', permissions: new Set(), cookie: '', csrf: '', relogin: async () => undefined };
@@ -97,10 +102,10 @@ export const check: AssureCheck = {
             lastStep.set(username, step);
             totp = totpCode(secret, step);
           }
-          const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: username, password: DEMO_PASSWORD, ...(totp ? { totp } : {}) }) });
-          if (res.status !== 200) throw new Error(`sign-in of ${username}: ${res.status} ${await res.text()}`);
-          const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('xinyu_sid='))!;
-          const me = (await res.json()) as { csrfToken: string; account: { id: string }; permissions: string[] };
+          const res = await signInSend({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ login: username, password: DEMO_PASSWORD, ...(totp ? { totp } : {}) }) });
+          if (res.status !== 200) throw new Error(`sign-in of ${username}: ${res.status} ${res.body}`);
+          const cookie = res.setCookies!.map((c) => c.split(';')[0]!).find((c) => c.startsWith('xinyu_sid='))!;
+          const me = JSON.parse(res.body) as { csrfToken: string; account: { id: string }; permissions: string[] };
           Object.assign(s, { accountId: me.account.id, cookie, csrf: me.csrfToken, permissions: new Set(me.permissions) });
         };
         await s.relogin();
@@ -109,6 +114,10 @@ export const check: AssureCheck = {
       const sessions: FuzzSession[] = [];
       for (const u of FUZZ_USERS) sessions.push(await signIn(u));
       const selfService = await signIn('fuzz.self');
+      // what a fuzzed request must not touch: the fuzzing accounts and the records linked to them
+      // (disabling, graduating, re-roling or resetting one would end a fuzzing session for the rest of the run)
+      const links = await fuzzAccountLinks(db, [...sessions, selfService].map((s) => s.accountId));
+      ctx.log(`kept out of the id pool: ${Object.entries(links.counts).map(([k, n]) => `${n} ${k}`).join(', ')} of the fuzzing accounts`);
 
       // the access each route declared, and an in-process app for the mass-assignment phase
       const deps = { db, dbKind: 'pg' as const, config: { ...loadConfig({}), databaseUrl, demo: false, dataKey }, clock: () => new Date() };
@@ -119,16 +128,18 @@ export const check: AssureCheck = {
 
       // 1. fuzzing, over HTTP
       const report = await runFuzz({
-        doc, access, sessions, selfService, send, seed: SEED,
+        doc, access, sessions, selfService, send, seed: SEED, exclude: links.ids,
         validPerOp: ctx.quick ? 1 : 12,
         invalidPerOp: ctx.quick ? 2 : 56,
-        concurrency: 6,
+        concurrency: CONCURRENCY,
         deadlineMs: ctx.quick ? 120_000 : 270_000,
         log: ctx.log,
       });
       const o = report.oracles;
-      ctx.log(`${o.counts.requests} requests in ${(report.ms / 1000).toFixed(1)} s; by status ${JSON.stringify(Object.fromEntries([...o.byStatus].sort((a, b) => a[0] - b[0])))}`);
-      if (o.findings.length) ctx.log(`findings:\n${describeFindings(o.findings)}`);
+      ctx.log(`${o.counts.requests} requests in ${(report.ms / 1000).toFixed(1)} s (${report.perSecond.toFixed(1)}/s while fuzzing, ${CONCURRENCY} at a time; the harness's own generating ${(report.generateMs / 1000).toFixed(1)} s and checking ${((report.harnessMs - report.generateMs) / 1000).toFixed(1)} s); by status ${JSON.stringify(Object.fromEntries([...o.byStatus].sort((a, b) => a[0] - b[0])))}`);
+      ctx.log(`sessions signed in again after a fuzzed logout or password change: ${report.relogins} (${report.reloginFailures} failed)`);
+      ctx.log(`slowest operations (sum of answer times): ${report.slowest.slice(0, 8).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join('; ')}`);
+      if (o.findings.length) for (const line of describeFindings(o.findings).split('\n')) ctx.log(line);
 
       // 2. the server's log: one JSON record per line, none forged
       server.signal('SIGTERM');
@@ -139,12 +150,20 @@ export const check: AssureCheck = {
       ctx.log(`server log: ${log.lines} lines, ${log.unparsable.length} not one JSON record, ${log.forged.length} forged; ${log.warnings.length} Node warnings on stderr`);
       for (const l of [...log.unparsable, ...log.forged, ...log.warnings].slice(0, 10)) ctx.log(`  ${l}`);
 
-      // 3. mass assignment, with nothing else writing
-      const before = await tableCounts(db);
       const injectSend: Send = async (r) => {
         const res = await app.inject({ method: r.method, url: r.url, headers: r.headers, ...(r.payload !== undefined ? { payload: r.payload } : {}) });
-        return { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), body: res.body };
+        const cookies = res.headers['set-cookie'];
+        return { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), body: res.body, setCookies: cookies === undefined ? [] : Array.isArray(cookies) ? cookies : [cookies] };
       };
+      // a probe that ends a session (a fuzzed logout) signs in again through the in-process app: the server is gone
+      signInSend = injectSend;
+      // 3. mass assignment, with nothing else writing; a session a late fuzzed logout ended signs in
+      // again first (a sign-in writes a session and an audit row)
+      for (const s of [...sessions, selfService]) {
+        const me = await injectSend({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: s.cookie } });
+        if (me.status === 401) await s.relogin();
+      }
+      const before = await tableCounts(db);
       const mass = await massAssignment({ doc, access, sessions, selfService, send: injectSend, seed: SEED, pool: report.pool, oneAtATime: !ctx.quick });
       const after = await tableCounts(db);
       const changed = Object.keys(after).filter((k) => after[k] !== before[k]);
@@ -156,6 +175,8 @@ export const check: AssureCheck = {
         { label: 'operations fuzzed / in the OpenAPI document', value: `${report.operationsSent} / ${report.operations}`, target: 'all', ok: report.operationsSent === report.operations, ref: 'fuzz' },
         { label: 'operations answering past access checks', value: `${report.operationsReached} / ${report.operations}`, ref: 'fuzz' },
         { label: 'fuzz requests sent', value: o.counts.requests, target: ctx.quick ? undefined : '≥ 20,000', ok: ctx.quick ? undefined : o.counts.requests >= 20_000, ref: 'fuzz' },
+        { label: 'fuzz requests per second', value: Number(report.perSecond.toFixed(1)), ref: 'fuzz' },
+        { label: 'fuzzing sessions lost (sign-in again refused)', value: report.reloginFailures, target: '0', ok: report.reloginFailures === 0, ref: 'fuzz' },
         { label: 'fuzz 5xx answers (and dropped connections)', value: o.counts.status5xx + o.counts.transport, target: '0', ok: o.counts.status5xx + o.counts.transport === 0, ref: 'fuzz' },
         { label: 'answers breaking their declared schema / error shape', value: o.counts.schemaViolations, target: '0', ok: o.counts.schemaViolations === 0, ref: 'fuzz' },
         { label: 'answers leaking a stack trace, SQL, file path or driver message', value: o.counts.leaks, target: '0', ok: o.counts.leaks === 0, ref: 'fuzz' },

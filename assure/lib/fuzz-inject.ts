@@ -2,7 +2,7 @@
 // seeded demo city, signed in as the demo accounts.
 import { buildApp } from '../../packages/server/src/app.js';
 import type { TestEnv } from '../../packages/server/src/test/fixture.js';
-import { FUZZ_USERS, tableCounts, type DeclaredAccess, type FuzzSession, type OpenApiDocument, type Send } from './fuzz.js';
+import { FUZZ_USERS, fuzzAccountLinks, tableCounts, type DeclaredAccess, type FuzzSession, type OpenApiDocument, type Send } from './fuzz.js';
 
 
 export interface InjectFuzzEnv {
@@ -11,6 +11,8 @@ export interface InjectFuzzEnv {
   sessions: FuzzSession[];
   selfService: FuzzSession;
   send: Send;
+  /** the records linked to the fuzzing accounts, kept out of the id pool (fuzzAccountLinks) */
+  exclude: string[];
   /** row counts of every table and the audit log's last seq (mass assignment must not move them) */
   snapshot(): Promise<Record<string, number>>;
 }
@@ -39,5 +41,6 @@ export async function injectFuzzEnv(env: TestEnv): Promise<InjectFuzzEnv> {
   await app.close();
   const doc = JSON.parse((await send({ method: 'GET', url: '/api/openapi.json', headers: {} })).body) as OpenApiDocument;
   const snapshot = () => tableCounts(env.deps.db);
-  return { doc, access: routeAccess as Map<string, DeclaredAccess>, sessions, selfService, send, snapshot };
+  const { ids: exclude } = await fuzzAccountLinks(env.deps.db, [...sessions, selfService].map((s) => s.accountId));
+  return { doc, access: routeAccess as Map<string, DeclaredAccess>, sessions, selfService, send, exclude, snapshot };
 }

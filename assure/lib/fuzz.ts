@@ -38,6 +38,8 @@ export interface WireResponse {
   status: number;
   contentType: string;
   body: string;
+  /** the Set-Cookie headers (a sign-in's session) */
+  setCookies?: string[];
 }
 
 export type Send = (req: WireRequest) => Promise<WireResponse>;
@@ -571,12 +573,11 @@ const LEAK_PATTERNS: [string, RegExp][] = [
 ];
 
 /** Removes what the fuzzer itself sent (an answer may echo it) before looking for leaks. */
+const ECHOES: readonly string[] = [...new Set([...ODD_STRINGS, ...ODD_PATH_VALUES, ...ODD_DATES].filter((s) => s.length > 2).flatMap((s) => [JSON.stringify(s).slice(1, -1), s]))];
 function withoutEchoes(body: string, req: WireRequest): string {
   let b = body;
-  const echoes = [...ODD_STRINGS, ...ODD_PATH_VALUES, ...ODD_DATES].filter((s) => s.length > 2);
-  for (const s of echoes) {
-    b = b.split(JSON.stringify(s).slice(1, -1)).join('').split(s).join('');
-  }
+  // (a search before each cut: most answers hold none of them, and a split copies the whole body)
+  for (const s of ECHOES) if (b.includes(s)) b = b.split(s).join('');
   if (req.payload && req.payload.length < 5000) {
     // strings of the body sent (valid ones, generated) may come back inside records
     try {
@@ -587,7 +588,10 @@ function withoutEchoes(body: string, req: WireRequest): string {
         else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
       };
       walk(sent);
-      for (const s of strings) b = b.split(JSON.stringify(s).slice(1, -1)).join('');
+      for (const s of strings) {
+        const quoted = JSON.stringify(s).slice(1, -1);
+        if (b.includes(quoted)) b = b.split(quoted).join('');
+      }
     } catch {
       // not JSON
     }
@@ -745,6 +749,11 @@ export interface FuzzOptions {
   harvest?: 'none' | 'lists' | 'details';
   /** seconds after which no new request is started (the budget) */
   deadlineMs?: number;
+  /**
+   * ids never fed to a route beside the sessions' own account ids: the records linked to the fuzzing
+   * accounts (fuzzAccountLinks), whose change would disable, lock, re-role or sign out a fuzzing account
+   */
+  exclude?: Iterable<string | number>;
   log?: (m: string) => void;
 }
 
@@ -755,8 +764,16 @@ export interface FuzzReport {
   oracles: Oracles;
   pool: IdPool;
   relogins: number;
+  /** sign-ins again that failed (the account was disabled, locked or its password changed) */
+  reloginFailures: number;
   ms: number;
-  /** the operations that took longest, with their time in ms */
+  /** requests per second over the fuzzing (harvest excluded) */
+  perSecond: number;
+  /** time the harness itself spent generating requests and checking answers (ms, on this process) */
+  harnessMs: number;
+  /** of which generating requests (ms) */
+  generateMs: number;
+  /** the operations whose requests took longest (sum of their answer times), in ms */
   slowest: [string, number][];
 }
 
@@ -781,11 +798,37 @@ export async function harvest(opts: Pick<FuzzOptions, 'access' | 'sessions' | 's
   }
 }
 
-async function pooled<T>(items: T[], concurrency: number, fn: (x: T) => Promise<void>, stop: () => boolean): Promise<void> {
-  let i = 0;
+/** Runs `fn` over what `next` hands out (pulled lazily, in order), `concurrency` at a time. */
+async function pooled<T>(next: () => T | undefined, concurrency: number, fn: (x: T) => Promise<void>, stop: () => boolean): Promise<void> {
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, async () => {
-    while (i < items.length && !stop()) await fn(items[i++]!);
+    for (let x = stop() ? undefined : next(); x !== undefined; x = stop() ? undefined : next()) await fn(x);
   }));
+}
+
+/**
+ * The records linked to the fuzzing accounts: their role assignments, staff and guardian records and
+ * the students they are (or whose accounts they hold). A fuzzed request on one of these could disable,
+ * lock, re-role or sign out a fuzzing account (graduating a student disables its account, a staff
+ * member leaving disables theirs, a role assignment removed takes the permissions): they stay out of
+ * the id pool, with the accounts themselves.
+ */
+export async function fuzzAccountLinks(db: Db, accountIds: string[]): Promise<{ ids: string[]; counts: Record<string, number> }> {
+  const ids = sql.param(accountIds);
+  const found = await rows<{ kind: string; id: string }>(db, sql`
+    select 'role assignments' as kind, id::text as id from role_assignments where account_id = any(${ids}::uuid[])
+    union all select 'students', student_id::text from role_assignments where account_id = any(${ids}::uuid[]) and student_id is not null
+    union all select 'students', student_id::text from accounts where id = any(${ids}::uuid[]) and student_id is not null
+    union all select 'staff', staff_id::text from accounts where id = any(${ids}::uuid[]) and staff_id is not null
+    union all select 'staff', id::text from staff where account_id = any(${ids}::uuid[])
+    union all select 'guardians', id::text from guardians where account_id = any(${ids}::uuid[])`);
+  const counts: Record<string, number> = { accounts: accountIds.length };
+  const unique = new Set<string>(accountIds);
+  for (const f of found) {
+    if (unique.has(f.id)) continue;
+    unique.add(f.id);
+    counts[f.kind] = (counts[f.kind] ?? 0) + 1;
+  }
+  return { ids: [...unique], counts };
 }
 
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
@@ -795,10 +838,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const ops = operationsOf(opts.doc).sort((a, b) => ORDER[a.method] - ORDER[b.method] || depth(a) - depth(b) || a.path.localeCompare(b.path));
   const pool = new IdPool();
   for (const s of [...opts.sessions, opts.selfService]) pool.exclude.add(s.accountId);
+  for (const id of opts.exclude ?? []) pool.exclude.add(String(id));
   await harvest(opts, ops, pool);
-  opts.log?.(`${ops.length} operations; ${pool.size} ids harvested from the lists`);
+  opts.log?.(`${ops.length} operations; ${pool.size} ids harvested from the lists; ${pool.exclude.size} ids of the fuzzing accounts and their linked records kept out of the pool`);
   const oracles = new Oracles();
   let relogins = 0;
+  let reloginFailures = 0;
+  let harnessMs = 0;
+  let generateMs = 0;
   const stop = () => opts.deadlineMs !== undefined && performance.now() - t0 > opts.deadlineMs;
   const opMs = new Map<string, number>();
   // requests to operations that end the fuzzing account's own session (logout, password, TOTP) are
@@ -808,6 +855,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const plan = (op: Operation): FuzzRequest[] => {
     let reqs = planned.get(op);
     if (reqs) return reqs;
+    const g0 = performance.now();
     const seed = hashSeed(op.key, opts.seed);
     const valid = selfOps(op) ? Math.min(opts.validPerOp, 2) : opts.validPerOp;
     const invalid = selfOps(op) ? Math.min(opts.invalidPerOp, 12) : opts.invalidPerOp;
@@ -819,40 +867,78 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       reqs = [];
     }
     planned.set(op, reqs);
+    harnessMs += performance.now() - g0;
+    generateMs += performance.now() - g0;
     return reqs;
   };
+  // one sign-in again per lost session, however many requests in flight saw it end
+  const signingIn = new Map<FuzzSession, Promise<void>>();
+  const signInAgain = async (s: FuzzSession, cookieUsed: string): Promise<void> => {
+    if (s.cookie !== cookieUsed) return; // another request already signed in again
+    let p = signingIn.get(s);
+    if (!p) {
+      relogins++;
+      p = s.relogin().catch((e: unknown) => {
+        reloginFailures++;
+        throw e;
+      }).finally(() => signingIn.delete(s));
+      signingIn.set(s, p);
+    }
+    await p;
+  };
   // in rounds over all operations (each round a share of every operation's requests), so a run cut
-  // short by its deadline has still covered every operation
+  // short by its deadline has still covered every operation; within a round the requests of all
+  // operations go out as one stream, `concurrency` at a time (no wait for an operation's slowest
+  // answer before the next operation starts), planned lazily in order (ids harvested by earlier
+  // answers feed later operations)
   const rounds = Math.max(1, Math.min(5, opts.validPerOp + opts.invalidPerOp));
-  opts.log?.(`harvest took ${Math.round(performance.now() - t0)} ms; ${rounds} rounds over ${ops.length} operations`);
+  const tFuzz = performance.now();
+  opts.log?.(`harvest took ${Math.round(tFuzz - t0)} ms; ${rounds} rounds over ${ops.length} operations, ${opts.concurrency} requests at a time`);
   for (let round = 0; round < rounds && !stop(); round++) {
-    for (const op of ops) {
-      if (stop()) break;
-      const all = plan(op);
-      // valid requests first (they harvest ids), then the invalid ones, spread over the rounds
-      const share = all.filter((_r, i) => i % rounds === round);
+    let opAt = 0;
+    let share: FuzzRequest[] = [];
+    let at = 0;
+    const next = (): FuzzRequest | undefined => {
+      while (at >= share.length) {
+        if (opAt >= ops.length) return undefined;
+        const op = ops[opAt++]!;
+        // valid requests first (they harvest ids), then the invalid ones, spread over the rounds
+        share = plan(op).filter((_r, i) => i % rounds === round);
+        at = 0;
+      }
+      return share[at++];
+    };
+    await pooled(next, opts.concurrency, async (req) => {
+      const op = req.op;
       const session = chooseSession(op, opts.access.get(op.key), opts.sessions, opts.selfService);
       const o0 = performance.now();
-      await pooled(share, opts.concurrency, async (req) => {
-        try {
-          let res = await sendAs(opts.send, session, req);
-          if (res.status === 401 && op.path !== '/api/v1/auth/login' && res.body.includes('"unauthenticated"')) {
-            // a fuzzed logout or password change ended the session: sign in again, send again
-            await session.relogin();
-            relogins++;
-            res = await sendAs(opts.send, session, req);
-          }
-          oracles.check(req, res);
-          if (req.kind === 'valid' && res.status === 200 && /json/.test(res.contentType) && res.body.length < 1_000_000) pool.harvest(op.path, JSON.parse(res.body) as unknown);
-        } catch (e) {
-          oracles.transportError(req, e);
+      try {
+        let cookie = session.cookie;
+        let res = await sendAs(opts.send, session, req);
+        if (res.status === 401 && op.path !== '/api/v1/auth/login' && res.body.includes('"unauthenticated"')) {
+          // a fuzzed logout or password change ended the session: sign in again, send again
+          await signInAgain(session, cookie);
+          cookie = session.cookie;
+          res = await sendAs(opts.send, session, req);
         }
-      }, stop);
-      opMs.set(op.key, (opMs.get(op.key) ?? 0) + performance.now() - o0);
-    }
-    opts.log?.(`round ${round + 1}/${rounds}: ${oracles.counts.requests} requests, ${oracles.counts.status5xx} 5xx, ${oracles.counts.transport} dropped, ${oracles.counts.schemaViolations} schema, ${oracles.counts.leaks} leaks (${Math.round((performance.now() - t0) / 1000)} s)`);
+        const c0 = performance.now();
+        opMs.set(op.key, (opMs.get(op.key) ?? 0) + c0 - o0);
+        oracles.check(req, res);
+        if (req.kind === 'valid' && res.status === 200 && /json/.test(res.contentType) && res.body.length < 1_000_000) pool.harvest(op.path, JSON.parse(res.body) as unknown);
+        harnessMs += performance.now() - c0;
+      } catch (e) {
+        oracles.transportError(req, e);
+      }
+    }, stop);
+    const secs = (performance.now() - tFuzz) / 1000;
+    opts.log?.(`round ${round + 1}/${rounds}: ${oracles.counts.requests} requests (${(oracles.counts.requests / secs).toFixed(1)}/s), ${oracles.counts.status5xx} 5xx, ${oracles.counts.transport} dropped, ${oracles.counts.schemaViolations} schema, ${oracles.counts.leaks} leaks, ${relogins} sign-ins again (${reloginFailures} failed) (${Math.round((performance.now() - t0) / 1000)} s)`);
   }
-  return { operations: ops.length, operationsSent: oracles.sent.size, operationsReached: oracles.reached.size, oracles, pool, relogins, ms: performance.now() - t0, slowest: [...opMs].map(([k, v]): [string, number] => [k, Math.round(v)]).sort((a, b) => b[1] - a[1]).slice(0, 15) };
+  const fuzzSecs = (performance.now() - tFuzz) / 1000;
+  return {
+    operations: ops.length, operationsSent: oracles.sent.size, operationsReached: oracles.reached.size, oracles, pool, relogins, reloginFailures,
+    ms: performance.now() - t0, perSecond: oracles.counts.requests / Math.max(fuzzSecs, 1e-3), harnessMs, generateMs,
+    slowest: [...opMs].map(([k, v]): [string, number] => [k, Math.round(v)]).sort((a, b) => b[1] - a[1]).slice(0, 15),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
