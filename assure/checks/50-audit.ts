@@ -15,6 +15,7 @@ import { TEST_START } from '../../packages/server/src/db/test-seed.js';
 import { seedDemo } from '../../packages/server/src/seed/demo.js';
 import { auditPrivileges, grantAppRole } from '../../packages/server/src/modules/audit/app-role.js';
 import { pgBin } from '../../packages/server/src/modules/backup/service.js';
+import { plainEvidence, sealLegacyAlertEvidence } from '../../packages/server/src/modules/warning/sealing.js';
 import { canary, createDatabase, createRole, dropDatabase, one, startApp, urlFor } from '../lib/app.js';
 import { SEALED_FIELDS, appRoleProbes, auditHead, copyAuditChain, fillAuditChain, retentionScan, sensitiveReads, tamperCases, timedVerify } from '../lib/audit.js';
 import type { AssureCheck, Figure } from '../types.js';
@@ -38,7 +39,8 @@ export const check: AssureCheck = {
     try {
       await migrate(owner);
       const t0 = performance.now();
-      await seedDemo(owner.db, new Date(TEST_START), { scale: 0.1 });
+      // with the closed screening of the school year: its alerts are stored as before sealing (the start-up pass below)
+      await seedDemo(owner.db, new Date(TEST_START), { scale: 0.1, screeningHistory: true });
       ctx.log(`demo city seeded as ${OWNER} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       await createRole(server.adminUrl, APP_ROLE); // the DBA's step: the owner may not create roles
       const granted = await grantAppRole(owner.db, APP_ROLE);
@@ -55,6 +57,18 @@ export const check: AssureCheck = {
       ctx.log(`${reads.reads} sensitive reads of ${reads.kinds.length} kinds (${reads.kinds.join(', ')}) → ${reads.auditRows} audit rows${reads.mismatches.length ? `; mismatches: ${reads.mismatches.slice(0, 3).join('; ')}` : ''}`);
       figures.push({ label: 'sensitive reads sent (HTTP, 6 kinds)', value: reads.reads, ref: 'audit-reads' });
       figures.push({ label: 'audit rows they left', value: reads.auditRows, target: `= ${reads.reads}, each naming its read`, ok: reads.auditRows === reads.reads && reads.mismatches.length === 0, ref: 'audit-reads' });
+
+      // --- the start-up pass: alerts' evidence stored before it was sealed (the seeded city's
+      // screening alerts carry critical items and scales in plain), sealed as a server does after start
+      const plainAlerts = async () => Number((await one<{ n: number }>(owner.db, sql`select
+        (select count(*) from alerts where ${plainEvidence('evidence')}) + (select count(*) from alert_signals where ${plainEvidence('evidence')}) as n`)).n);
+      const before = await plainAlerts();
+      const t1 = performance.now();
+      const resealed = await sealLegacyAlertEvidence(appDb.db, app.deps.config);
+      const left = await plainAlerts();
+      ctx.log(`start-up pass over alert evidence as ${APP_ROLE}: ${before} rows with plain answers or text, ${resealed} sealed in ${((performance.now() - t1) / 1000).toFixed(1)} s, ${left} left; again: ${await sealLegacyAlertEvidence(appDb.db, app.deps.config)} sealed`);
+      figures.push({ label: `alert evidence rows sealed by the start-up pass (seeded screening alerts: critical items, scales)`, value: `${resealed} of ${before}`, ref: 'encryption-at-rest' });
+      figures.push({ label: 'alerts and signals with plain answers or text left after it', value: left, target: '0', ok: before > 0 && left === 0 && resealed === before, ref: 'encryption-at-rest' });
 
       // --- encryption at rest: canaries in a plain pg_dump --------------------------------------
       const dumpFile = path.join(ctx.tmpDir, 'plain.sql');

@@ -18,7 +18,7 @@ import { evidenceHasPlain, sealEvidence } from './service.js';
 const BATCH = 500;
 
 /** A stored evidence column holding a part that is not sealed yet (the SQL twin of `evidenceHasPlain`). */
-const plainEvidence = (col: string): SQL => sql.raw(`(
+export const plainEvidence = (col: string): SQL => sql.raw(`(
   (jsonb_typeof(${col}->'description') = 'string' and ${col}->>'description' !~ '^v1\\.')
   or (jsonb_typeof(${col}->'message') = 'string' and ${col}->>'message' !~ '^v1\\.')
   or (${col} ? 'scales' and not (jsonb_typeof(${col}->'scales') = 'string' and ${col}->>'scales' ~ '^v1\\.'))
