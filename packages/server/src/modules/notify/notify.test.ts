@@ -78,6 +78,51 @@ describe('outbox delivery', () => {
     }
   });
 
+  it('drains a burst in one run, a few posts at a time, and stops a run early when the receiver is down', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const received = new Set<string>();
+    const server = http.createServer((req, res) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      req.resume();
+      req.on('end', () => setTimeout(() => {
+        inFlight -= 1;
+        received.add(String(req.headers['x-xinyu-delivery']));
+        res.writeHead(204).end();
+      }, 5));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const leaderId = (await rows<{ id: string }>(env.deps.db, sql`select id from accounts where username = 'school.leader'`))[0]!.id;
+    const burst = async (n: number) => env.deps.db.transaction(async (tx) => {
+      for (let k = 0; k < n; k++) await notify(tx, env.deps, { regionId: env.ids.cityId, accountIds: [leaderId], kind: 'test.burst', title: `预警 ${k}`, body: '正文' }, env.clock.now());
+    });
+    try {
+      Object.assign(env.deps.config, { webhookUrl: `http://127.0.0.1:${port}/hook` });
+      await burst(120);
+      expect(await deliverOutbox(env.deps)).toEqual({ delivered: 120, failed: 0 });
+      expect(received.size).toBe(120);
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(8);
+    } finally {
+      server.close();
+    }
+    // nobody listens on the port now: one group is tried, the rest wait for the next run
+    await burst(30);
+    try {
+      const down = await deliverOutbox(env.deps);
+      expect(down.delivered).toBe(0);
+      expect(down.failed).toBeGreaterThan(0);
+      expect(down.failed).toBeLessThanOrEqual(8);
+      const waiting = await rows<{ n: number; tried: number }>(env.deps.db, sql`select count(*)::int as n, count(*) filter (where attempts > 0)::int as tried from outbox where delivered_at is null`);
+      expect(waiting[0]).toEqual({ n: 30, tried: down.failed });
+    } finally {
+      Object.assign(env.deps.config, { webhookUrl: undefined });
+      await env.deps.db.execute(sql`delete from outbox where delivered_at is null`);
+    }
+  });
+
   it('only one server runs a job at a time', async () => {
     let inside = 0;
     let maxInside = 0;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { contracts } from '@xinyu/core';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
@@ -91,25 +91,31 @@ export function signature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
+/** Webhook posts in flight at once: a burst of alerts drains in seconds, the receiver is not flooded. */
+const PARALLEL_POSTS = 8;
+/** A run keeps taking batches while they come full, for at most this long (the job runs every 10 s). */
+const RUN_BUDGET_MS = 8_000;
+
 /**
- * Delivers due outbox events to the webhook, oldest first. Rows are locked (skip locked), so
- * several servers running this at once never send the same row twice in one round.
+ * Delivers due outbox events to the webhook, oldest first, in batches of `limit`, while batches come
+ * full and the run's time budget lasts. Rows are locked (skip locked), so several servers running
+ * this at once never send the same row twice in one round. The posts of a batch go out a few at a
+ * time; the rows are updated afterwards, one statement at a time (one connection, one transaction).
+ * When the receiver is down, the rest of the batch is not tried: one failure per batch is enough to
+ * schedule the retry, and a dead receiver cannot hold the job for minutes of timeouts.
  */
 export async function deliverOutbox(deps: Deps, opts: { db?: Db; fetchImpl?: typeof fetch; limit?: number } = {}): Promise<{ delivered: number; failed: number }> {
   const { webhookUrl, webhookSecret } = deps.config;
   if (!webhookUrl) return { delivered: 0, failed: 0 };
   const send = opts.fetchImpl ?? fetch;
+  const limit = opts.limit ?? 50;
   const now = deps.clock();
+  const started = performance.now();
   return (opts.db ?? deps.db).transaction(async (tx) => {
-    const due = await rows<{ id: number; event: string; payload: unknown; attempts: number }>(
-      tx,
-      sql`select id, event, payload, attempts from outbox where delivered_at is null and next_attempt_at <= ${now} order by id limit ${opts.limit ?? 50} for update skip locked`,
-    );
     let delivered = 0;
     let failed = 0;
-    for (const row of due) {
+    const post = async (row: { id: number; event: string; payload: unknown }): Promise<string | null> => {
       const body = JSON.stringify({ id: row.id, ...(row.payload as object) });
-      let error: string | null = null;
       try {
         const res = await send(webhookUrl, {
           method: 'POST',
@@ -122,18 +128,35 @@ export async function deliverOutbox(deps: Deps, opts: { db?: Db; fetchImpl?: typ
           body,
           signal: AbortSignal.timeout(5000),
         });
-        if (!res.ok) error = `HTTP ${res.status}`;
+        return res.ok ? null : `HTTP ${res.status}`;
       } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
+        return e instanceof Error ? e.message : String(e);
       }
-      if (error === null) {
-        delivered += 1;
-        await tx.update(outbox).set({ deliveredAt: now, attempts: row.attempts + 1, lastError: null }).where(eq(outbox.id, row.id));
-      } else {
-        failed += 1;
-        const attempts = row.attempts + 1;
-        await tx.update(outbox).set({ attempts, lastError: error.slice(0, 500), nextAttemptAt: new Date(now.getTime() + retryDelayMinutes(attempts) * 60000) }).where(eq(outbox.id, row.id));
+    };
+    for (;;) {
+      const due = await rows<{ id: number; event: string; payload: unknown; attempts: number }>(
+        tx,
+        sql`select id, event, payload, attempts from outbox where delivered_at is null and next_attempt_at <= ${now} order by id limit ${limit} for update skip locked`,
+      );
+      const sent: number[] = [];
+      const errors: { id: number; attempts: number; error: string }[] = [];
+      for (let k = 0; k < due.length && errors.length === 0; k += PARALLEL_POSTS) {
+        const group = due.slice(k, k + PARALLEL_POSTS);
+        const results = await Promise.all(group.map(post));
+        group.forEach((row, n) => {
+          const error = results[n];
+          if (error === null || error === undefined) sent.push(row.id);
+          else errors.push({ id: row.id, attempts: row.attempts + 1, error });
+        });
       }
+      if (sent.length) await tx.update(outbox).set({ deliveredAt: now, attempts: sql`${outbox.attempts} + 1`, lastError: null }).where(inArray(outbox.id, sent));
+      for (const f of errors) {
+        await tx.update(outbox).set({ attempts: f.attempts, lastError: f.error.slice(0, 500), nextAttemptAt: new Date(now.getTime() + retryDelayMinutes(f.attempts) * 60000) }).where(eq(outbox.id, f.id));
+      }
+      delivered += sent.length;
+      failed += errors.length;
+      // rows after a failure were left as they were: tried again on the next run
+      if (errors.length || due.length < limit || performance.now() - started > RUN_BUDGET_MS) break;
     }
     return { delivered, failed };
   });
