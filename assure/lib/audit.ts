@@ -9,6 +9,7 @@ import { rows, type Db } from '../../packages/server/src/db/client.js';
 import { appendAudit, auditHeadOf, canonicalJson, rowHash, verifyAuditChain, type AuditAnchor, type VerifyResult } from '../../packages/server/src/modules/audit/service.js';
 import type { AssureApp, Client } from './app.js';
 import { one } from './app.js';
+import { CRISIS_CARE_SEALED_FIELDS, CRISIS_CARE_SEALED_TABLES, plantCrisisCare, type CrisisCarePlanted } from './sealed-crisis-care.js';
 
 /** Appends `n` rows through the real appendAudit, in batches (hashes computed exactly as the app does). */
 export async function fillAuditChain(db: Db, n: number, opts: { batch?: number; start?: Date; log?: (m: string) => void } = {}): Promise<{ rows: number; seconds: number }> {
@@ -240,12 +241,14 @@ export async function auditHead(db: Db): Promise<number> {
 export const SEALED_FIELDS = [
   'counseling_sessions.notes', 'hotline_calls.summary', 'crisis_cases.summary', 'alerts (description)',
   'mailbox_threads.subject', 'mailbox_messages.body', 'appointments.topic', 'sweep_entries.note', 'staff_sweep_reviews.note',
+  ...CRISIS_CARE_SEALED_FIELDS,
 ];
 
 /** The tables that hold a sealed field's text (or a copy of it): a canary must be in none of their rows. */
 export const SEALED_TABLES = [
   'counseling_sessions', 'counseling_session_versions', 'hotline_calls', 'crisis_cases', 'crisis_events', 'alerts', 'alert_signals',
   'mailbox_threads', 'mailbox_messages', 'appointments', 'sweep_entries', 'staff_sweep_reviews', 'notifications', 'audit_log',
+  ...CRISIS_CARE_SEALED_TABLES,
 ];
 
 export interface ReadsResult {
@@ -259,7 +262,7 @@ export interface ReadsResult {
  * Sends `rounds` rounds of sensitive reads of several kinds through HTTP and counts the audit rows
  * they left: each read must leave exactly one row naming its object.
  */
-export async function sensitiveReads(a: AssureApp, ids: { student: string; otherStudent: string }, rounds: number, canaryOf: (f: string) => string = (f) => f): Promise<ReadsResult & { planted: Record<string, string>; caseId: string; alertId: string; threadId: string; appointmentId: string; sweepId: string; staffSweepId: string; classId: number; schoolId: number; as: { counselor: Client; head: Client; leader: Client } }> {
+export async function sensitiveReads(a: AssureApp, ids: { student: string; otherStudent: string }, rounds: number, canaryOf: (f: string) => string = (f) => f): Promise<ReadsResult & { planted: Record<string, string>; caseId: string; alertId: string; threadId: string; appointmentId: string; sweepId: string; staffSweepId: string; classId: number; schoolId: number; as: { counselor: Client; head: Client; leader: Client }; crisisCare: CrisisCarePlanted }> {
   const counselor = await a.login('counselor');
   const head = await a.login('head.teacher');
   const leader = await a.login('school.leader');
@@ -309,6 +312,10 @@ export async function sensitiveReads(a: AssureApp, ids: { student: string; other
     entries: people.map((p, i) => ({ subjectId: p.subjectId, categories: [], action: 'none', note: i === 0 ? `家中老人住院 ${planted['staff_sweep_reviews.note']}` : '' })),
   }));
 
+  // the crisis case's safety plan, guardian contact, conference and analysis (it is closed), and care free text (sealed-crisis-care.ts)
+  const crisisCare = await plantCrisisCare({ counselor, leader }, { caseId, student: ids.otherStudent, schoolId: where.school_id, today: day(0), now: a.deps.clock().toISOString() }, canaryOf);
+  Object.assign(planted, crisisCare.planted);
+
   const reads: { action: string; objectId: string; url: string; as: typeof counselor }[] = [
     { action: 'counseling.session.read', objectId: ids.student, url: `/api/v1/counseling/sessions/${sessionId}/notes`, as: counselor },
     { action: 'hotline.read', objectId: ids.student, url: `/api/v1/hotline/calls/${callId}/summary`, as: counselor },
@@ -331,7 +338,7 @@ export async function sensitiveReads(a: AssureApp, ids: { student: string; other
     const want = reads[i % reads.length]!;
     if (row.action !== want.action || row.object_id !== want.objectId) mismatches.push(`row ${i + 1}: ${row.action} ${row.object_id ?? ''} (expected ${want.action} ${want.objectId})`);
   });
-  return { reads: sent, auditRows: after.length, kinds: reads.map((r) => r.action), mismatches, planted, caseId, alertId, threadId, appointmentId, sweepId, staffSweepId, classId: where.class_id, schoolId: where.school_id, as: { counselor, head, leader } };
+  return { reads: sent, auditRows: after.length, kinds: reads.map((r) => r.action), mismatches, planted, caseId, alertId, threadId, appointmentId, sweepId, staffSweepId, classId: where.class_id, schoolId: where.school_id, as: { counselor, head, leader }, crisisCare };
 }
 
 /**

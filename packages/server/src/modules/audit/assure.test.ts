@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readBackCrisisCare } from '../../../../../assure/lib/sealed-crisis-care.js';
 import { SEALED_FIELDS, SEALED_TABLES, appRoleProbes, fillAuditChain, retentionScan, sensitiveReads, tamperCases } from '../../../../../assure/lib/audit.js';
 import { openDatabase, rows } from '../../db/client.js';
 import { databaseUrl } from '../../db/test-global-setup.js';
@@ -58,6 +59,8 @@ describe('sensitive reads', () => {
     expect(sweep.students.filter((s) => s.entry?.note.includes(r.planted['sweep_entries.note']!))).toHaveLength(1);
     const staff = (await leader.get(`/api/v1/staffcare/sweeps/${r.staffSweepId}/groups/${r.schoolId}/staff`)).json<{ people: { review: { note: string } | null }[] }>();
     expect(staff.people.filter((p) => p.review?.note.includes(r.planted['staff_sweep_reviews.note']!))).toHaveLength(1);
+    // crisis and care free text: every planted canary reads back through the API
+    expect(await readBackCrisisCare({ counselor, leader }, r.crisisCare, r.schoolId)).toEqual([]);
   });
 });
 
