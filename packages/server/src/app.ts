@@ -171,8 +171,10 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Pro
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_req, reply) => {
-    if (closing) reply.header('connection', 'close');
+  // a callback hook: an async one cost every response a promise and a turn of the microtask queue
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
   });
 
   if (opts.logger) {
