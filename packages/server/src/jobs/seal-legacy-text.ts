@@ -16,6 +16,11 @@ import { topicAad } from '../modules/counseling/appointments.js';
 import { bodyAad, subjectAad } from '../modules/counseling/mailbox.js';
 import { recordAad, reviewAad } from '../modules/staffcare/service.js';
 import { noteAad } from '../modules/sweep/service.js';
+import { caseAad } from '../modules/crisis/cases.js';
+import { conferenceAad } from '../modules/crisis/conferences.js';
+import { contactAad } from '../modules/crisis/guardians.js';
+import { minutesAad } from '../modules/care/meetings.js';
+import { diaryAad, keyStudentAad } from '../modules/care/service.js';
 
 interface Field {
   table: string;
@@ -35,6 +40,17 @@ export const LEGACY_TEXT_FIELDS: Field[] = [
   { table: 'staff_sweep_reviews', column: 'note', extra: ['sweep_id', 'subject_id'], aad: (r) => reviewAad(r.sweep_id!, r.subject_id!) },
   { table: 'staff_care_records', column: 'note', aad: (r) => recordAad(r.id!, 'note') },
   { table: 'staff_care_records', column: 'fields', json: true, aad: (r) => recordAad(r.id!, 'fields') },
+  // crisis and care free text (a case's history and a key student's history keep older plain text as it was)
+  { table: 'crisis_cases', column: 'safety_plan', json: true, aad: (r) => caseAad(r.id!, 'safety_plan') },
+  { table: 'crisis_cases', column: 'analysis', json: true, aad: (r) => caseAad(r.id!, 'analysis') },
+  { table: 'guardian_contacts', column: 'said', aad: (r) => contactAad(r.id!, 'said') },
+  { table: 'guardian_contacts', column: 'response', aad: (r) => contactAad(r.id!, 'response') },
+  { table: 'case_conferences', column: 'minutes', aad: (r) => conferenceAad(r.id!, 'minutes') },
+  { table: 'case_conferences', column: 'decisions', aad: (r) => conferenceAad(r.id!, 'decisions') },
+  { table: 'key_students', column: 'reason', aad: (r) => keyStudentAad(r.id!) },
+  { table: 'diary_entries', column: 'fields', json: true, aad: (r) => diaryAad(r.id!, 'fields') },
+  { table: 'diary_entries', column: 'note', aad: (r) => diaryAad(r.id!, 'note') },
+  { table: 'care_meetings', column: 'minutes', aad: (r) => minutesAad(r.id!) },
 ];
 
 /** A stored value of the field that is not sealed yet (an empty text stays empty). */

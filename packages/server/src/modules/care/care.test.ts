@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
+import { sealLegacyRecordText } from '../../jobs/seal-legacy-text.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
 
 let env: TestEnv;
@@ -232,5 +233,29 @@ describe('the weekly meeting (每周例会)', () => {
     const outsider = await env.login('schoolb.counselor3');
     expect((await outsider.get(`/api/v1/care/meetings/agenda?schoolId=${env.ids.schoolA}`)).statusCode).toBe(404);
     expect((await outsider.post(`/api/v1/care/meetings/tasks/${taskId}/done`, { note: '' })).statusCode).toBe(404);
+  });
+});
+
+describe('values stored before sealing', () => {
+  it('are read as they are (the demo seed\'s reasons too), and the background pass after start seals them once', async () => {
+    const entry = (await rows<{ id: string }>(env.deps.db, sql`select id from diary_entries where key_student_id = ${classmateRecord} order by created_at limit 1`))[0]!;
+    const meeting = (await rows<{ id: string }>(env.deps.db, sql`select id from care_meetings order by created_at limit 1`))[0]!;
+    await env.deps.db.execute(sql`update key_students set reason = '早先的明文理由' where id = ${classmateRecord}`);
+    await env.deps.db.execute(sql`update diary_entries set fields = ${JSON.stringify({ study: '早先的明文学习' })}::jsonb, note = '早先的明文日记' where id = ${entry.id}`);
+    await env.deps.db.execute(sql`update care_meetings set minutes = '早先的明文纪要' where id = ${meeting.id}`);
+    const read = async () => {
+      const k = (await counselor.get(`/api/v1/care/students/${classmateRecord}`)).json();
+      const m = (await leader.get(`/api/v1/care/meetings?schoolId=${env.ids.schoolA}`)).json().items.find((x: { id: string }) => x.id === meeting.id);
+      const d = k.diary.find((x: { id: string }) => x.id === entry.id);
+      return [k.reason, d.fields, d.note, m.minutes];
+    };
+    const want = ['早先的明文理由', { study: '早先的明文学习' }, '早先的明文日记', '早先的明文纪要'];
+    expect(await read()).toEqual(want);
+    expect(await sealLegacyRecordText(env.deps.db, env.deps.config)).toBeGreaterThanOrEqual(4);
+    expect(await count(sql`select count(*)::int as n from key_students where reason <> '' and reason !~ '^v1\\.'`)).toBe(0);
+    const stored = (await rows<{ t: string }>(env.deps.db, sql`select concat_ws(' ', d.fields::text, d.note, m.minutes) as t from diary_entries d, care_meetings m where d.id = ${entry.id} and m.id = ${meeting.id}`))[0]!;
+    expect(stored.t).not.toContain('早先');
+    expect(await read()).toEqual(want);
+    expect(await sealLegacyRecordText(env.deps.db, env.deps.config)).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import { rows } from '../../db/client.js';
 import type { Caller } from '../../http/context.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
 import { loadAssignments } from '../access/service.js';
+import { sealLegacyRecordText } from '../../jobs/seal-legacy-text.js';
 import { openCrisisCase } from './cases.js';
 
 let env: TestEnv;
@@ -296,5 +297,29 @@ describe('crisis cases over HTTP', () => {
     expect(found.map((s: { id: string }) => s.id)).toContain(env.ids.otherClassStudent);
     expect((await others.counselorB.get(`/api/v1/crisis/students?q=${encodeURIComponent(name)}`)).json().items.map((s: { id: string }) => s.id)).not.toContain(env.ids.otherClassStudent);
     expect((await head.get(`/api/v1/crisis/students?q=${encodeURIComponent(name)}`)).statusCode).toBe(403);
+  });
+});
+
+describe('values stored before sealing', () => {
+  it('are read as they are, and the background pass after start seals them once', async () => {
+    const contact = await one<{ id: string }>(sql`select id from guardian_contacts where case_id = ${caseId} order by created_at limit 1`);
+    const conference = await counselor.post('/api/v1/crisis/conferences', { kind: 'cross_school', schoolId: env.ids.schoolA, heldAt: env.clock.now().toISOString(), participants: [{ name: '王老师', organisation: '', role: '' }], minutes: 'x', decisions: 'y', clientId: randomUUID() });
+    expect(conference.statusCode, conference.body).toBe(200);
+    await env.deps.db.execute(sql`update crisis_cases set safety_plan = ${JSON.stringify(plan)}::jsonb, analysis = ${JSON.stringify(analysis)}::jsonb where id = ${caseId}`);
+    await env.deps.db.execute(sql`update guardian_contacts set said = '早先的明文沟通', response = '早先的明文回应' where id = ${contact.id}`);
+    await env.deps.db.execute(sql`update case_conferences set minutes = '早先的明文记录', decisions = '早先的明文决定' where id = ${conference.json().id}`);
+    const read = async () => {
+      const d = (await counselor.get(`/api/v1/crisis/cases/${caseId}`)).json();
+      const k = (await counselor.get(`/api/v1/crisis/conferences/${conference.json().id}`)).json();
+      return { plan: d.safetyPlan.copingSteps, analysis: d.analysis, contact: d.guardianContacts.find((c: { id: string }) => c.id === contact.id), k: [k.minutes, k.decisions] };
+    };
+    const want = { plan: plan.copingSteps, analysis, contact: expect.objectContaining({ said: '早先的明文沟通', response: '早先的明文回应' }), k: ['早先的明文记录', '早先的明文决定'] };
+    expect(await read()).toEqual(want);
+    expect(await sealLegacyRecordText(env.deps.db, env.deps.config)).toBeGreaterThanOrEqual(6);
+    const stored = await one<{ t: string }>(sql`select concat_ws(' ', c.safety_plan::text, c.analysis::text, g.said, g.response, k.minutes, k.decisions) as t
+      from crisis_cases c, guardian_contacts g, case_conferences k where c.id = ${caseId} and g.id = ${contact.id} and k.id = ${conference.json().id}`);
+    expect(stored.t).not.toMatch(/早先|听音乐|父母离异/);
+    expect(await read()).toEqual(want);
+    expect(await sealLegacyRecordText(env.deps.db, env.deps.config)).toBe(0);
   });
 });
