@@ -177,6 +177,11 @@ describe('closure (销号)', () => {
     await counselor.post(`/api/v1/alerts/${alertId}/actions`, { action: 'confirm', outcome: 'care', note: '访谈确认：人际关系困扰，需要包保' });
     const listed = (await counselor.get('/api/v1/care/students')).json().items.find((k: { studentId: string }) => k.studentId === student);
     expect(listed).toMatchObject({ level: 'orange', sources: ['alert'], status: 'active' });
+    // the confirming note is the record's reason: sealed at rest, on the record and its history, and read back in clear
+    const stored = (await rows<{ reason: string; events: string }>(env.deps.db, sql`select k.reason, (select string_agg(e.detail::text, ' ') from key_student_events e where e.key_student_id = k.id) as events from key_students k where k.student_id = ${student}`))[0]!;
+    expect(stored.reason).not.toContain('人际关系困扰');
+    expect(stored.events).not.toContain('人际关系困扰');
+    expect((await counselor.get(`/api/v1/care/students/${listed.id}`)).json().reason).toBe('访谈确认：人际关系困扰，需要包保');
   });
 });
 

@@ -82,9 +82,10 @@ async function event(tx: Db, keyStudentId: string, kind: string, actorName: stri
  * "care". With `sealer` (the data key's, `sealerFor(deps.config)`) the reason is sealed at rest on
  * the record and its history; a caller that does not pass it yet stores it plain (read either way).
  */
-export async function registerKeyStudent(tx: Db, input: { regionId: number; schoolId: number; studentId: string; categories: string[]; level: 'yellow' | 'orange' | 'red'; source: string; reason: string; alertId?: string | null; actorName: string | null; now: Date; sealer?: Sealer }): Promise<{ id: string; created: boolean }> {
+export async function registerKeyStudent(tx: Db, input: { regionId: number; schoolId: number; studentId: string; categories: string[]; level: 'yellow' | 'orange' | 'red'; source: string; reason: string; alertId?: string | null; actorName: string | null; now: Date; sealer: Sealer }): Promise<{ id: string; created: boolean }> {
   const sealer = input.sealer;
-  const reasonOf = (keyStudentId: string) => (sealer ? { reasonSealed: sealer.seal(input.reason, reasonEventAad(keyStudentId)) } : { reason: input.reason });
+  // the reason is sealed on the record and on its history (every caller passes the data key)
+  const reasonOf = (keyStudentId: string) => ({ reasonSealed: sealer.seal(input.reason, reasonEventAad(keyStudentId)) });
   const open = (await tx.select().from(keyStudents).where(and(eq(keyStudents.studentId, input.studentId), sql`${keyStudents.status} <> 'closed'`)).for('update'))[0];
   if (open) {
     const categories = [...new Set([...open.categories, ...input.categories])];
@@ -99,7 +100,7 @@ export async function registerKeyStudent(tx: Db, input: { regionId: number; scho
   const id = randomUUID();
   const inserted = await tx.insert(keyStudents).values({
     id, regionId: input.regionId, schoolId: input.schoolId, studentId: input.studentId, categories: input.categories, level: input.level, sources: [input.source],
-    reason: sealer ? sealer.seal(input.reason, keyStudentAad(id)) : input.reason, alertId: input.alertId ?? null, addedByName: input.actorName, addedAt: input.now, updatedAt: input.now,
+    reason: sealer.seal(input.reason, keyStudentAad(id)), alertId: input.alertId ?? null, addedByName: input.actorName, addedAt: input.now, updatedAt: input.now,
   }).onConflictDoNothing().returning({ id: keyStudents.id });
   if (!inserted[0]) throw new AppError(409, 'changed', '这名学生刚被他人加入重点学生名单，请刷新');
   await event(tx, inserted[0].id, 'added', input.actorName, { source: input.source, categories: input.categories, level: input.level, ...reasonOf(inserted[0].id) }, input.now);

@@ -516,7 +516,7 @@ export async function actOnAlert(deps: Deps, caller: Caller, id: string, body: z
     await tx.insert(alertEvents).values({ alertId: id, kind: EVENT_OF[body.action], actorId: caller.accountId, actorName: caller.displayName, detail: { ...detail, ...(level !== r.a.level ? { levelFrom: r.a.level, levelTo: level } : {}) }, at: now });
     // confirmed into care: the student goes on the school's key-student register (or their open record grows)
     if (body.action === 'confirm' && body.outcome === 'care') {
-      const key = await registerKeyStudent(tx, { regionId: caller.regionId, schoolId: r.a.schoolId, studentId: r.a.studentId, categories: ['预警确认'], level, source: 'alert', reason: body.note, alertId: id, actorName: caller.displayName, now });
+      const key = await registerKeyStudent(tx, { regionId: caller.regionId, schoolId: r.a.schoolId, studentId: r.a.studentId, categories: ['预警确认'], level, source: 'alert', reason: body.note, alertId: id, actorName: caller.displayName, now, sealer: sealerFor(deps.config) });
       await tx.insert(alertEvents).values({ alertId: id, kind: 'care_registered', actorId: caller.accountId, actorName: caller.displayName, detail: { keyStudentId: key.id, created: key.created }, at: now });
     }
     await appendAudit(tx, { ...auditActor(caller), action: `alert.${body.action}`, objectType: 'student', objectId: r.a.studentId, orgPath: r.orgPath, detail: { alertId: id, from: r.a.status, to } }, now);
