@@ -99,7 +99,7 @@ async function generate(pool: pg.Pool, n: number, now: Date): Promise<void> {
     values ($1, 1, 1, '/1/', $3 || ' 年秋季心理健康测评', '了解学生心理状况', 'published', $4::jsonb, '{1}', '{/1/}', $5::date - 10, $5::date + 10, '{}', now(), null),
            ($2, 1, 1, '/1/', ($3::int - 1) || ' 年秋季心理健康测评', '了解学生心理状况', 'closed', $4::jsonb, '{1}', '{/1/}', make_date($3::int - 1, 10, 1), make_date($3::int - 1, 10, 31), '{}', now(), now())`,
   [current, last, year, plan, today]);
-  // this year: 95% of grades 4–9 submitted, 2% in progress; last year: ~20% of all students (a smaller pilot), so responses total about 1,000,000
+  // this year: 95% of grades 4 up submitted, 2% in progress; last year: ~25% of them (a smaller pilot), so responses total just over 1,000,000
   await step(pool, 'screening responses (this year)', `insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, status, answers, school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid)
     select 1, $1, s.id, 'ces-dc', '1', case when h < 95 then 'submitted' else 'in_progress' end, '{}'::jsonb, s.school_id, s.class_id, g.grade_level, s.gender,
       $2::timestamptz - interval '9 days', case when h < 95 then $2::timestamptz - interval '9 days' + (h || ' minutes')::interval end, 600,
@@ -109,7 +109,7 @@ async function generate(pool: pg.Pool, n: number, now: Date): Promise<void> {
   await step(pool, 'screening responses (last year)', `insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, status, answers, school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid)
     select 1, $1, s.id, 'ces-dc', '1', 'submitted', '{}'::jsonb, s.school_id, s.class_id, g.grade_level, s.gender, make_date(${year - 1}, 10, 10), make_date(${year - 1}, 10, 10), 600, '{"total": 10}'::jsonb, 'none', true
     from students s join org_units k on k.id = s.class_id join org_units g on g.id = k.parent_id
-    where g.grade_level >= 4 and abs(hashtext(s.id::text || 'y')) % 100 < 20`, [last]);
+    where g.grade_level >= 4 and abs(hashtext(s.id::text || 'y')) % 100 < 25`, [last]);
   // alerts: ~3% of students; one in three still open (new / acknowledged / assessing), the rest closed
   await step(pool, 'alerts', `insert into alerts (region_id, student_id, school_id, source, source_ref, level, status, evidence, tier, created_at, updated_at, acknowledged_at, closed_at, outcome)
     select 1, s.id, s.school_id, 'screening', gen_random_uuid()::text, case when h % 10 = 0 then 'red' when h % 10 < 4 then 'orange' else 'yellow' end,
