@@ -180,7 +180,8 @@ async function runTrial(ctx: AssureContext, city: City, app: AppProcess, pgServe
       const s: SigtermReport = { inFlight: 0, finished: 0, inFlight503: 0, inFlightUnread: 0, inFlightLost: 0, afterOk: 0, after503: 0, afterRefused: 0, afterReset: 0, afterOther: 0, codes: {}, exitMs: NaN, exitCode: null };
       const outstanding = new Map([...load.inFlight].map(([id, a]) => [id, a.write]));
       s.inFlight = outstanding.size;
-      const cut: Write[] = [];
+      // by attempt: an attempt still open when the process ended is cut, and its error arrives later too
+      const cut = new Map<number, Write>();
       let exited = false;
       const tSig = performance.now();
       load.observer = (a: Attempt) => {
@@ -188,7 +189,7 @@ async function runTrial(ctx: AssureContext, city: City, app: AppProcess, pgServe
         if (outstanding.has(a.id)) {
           if (a.status >= 200 && a.status < 300) s.finished++;
           else if (a.status === 503) s.inFlight503++;
-          else cut.push(a.write);
+          else cut.set(a.id, a.write);
         } else if (a.sentAt >= tSig && !exited) {
           if (a.status >= 200 && a.status < 300) s.afterOk++;
           else if (a.status === 503) s.after503++;
@@ -203,15 +204,15 @@ async function runTrial(ctx: AssureContext, city: City, app: AppProcess, pgServe
       s.exitMs = performance.now() - tSig;
       const exitWall = Date.now();
       // still unanswered when the process ended: cut off too
-      for (const [id, w] of outstanding) if (load.inFlight.has(id)) cut.push(w);
+      for (const [id, w] of outstanding) if (load.inFlight.has(id)) cut.set(id, w);
       report.sigterm = s;
       const tr = performance.now();
       await app.restart();
       report.recoveryMs = performance.now() - tr;
       // a cut request whose write the stopping process stored lost its answer; one stored later (by the retry) was never read
       afterLoad = async () => {
-        const at = await storedAt(city, cut);
-        for (const w of cut) {
+        const at = await storedAt(city, [...cut.values()]);
+        for (const w of cut.values()) {
           if ((at.get(w.key) ?? Infinity) <= exitWall) s.inFlightLost++;
           else s.inFlightUnread++;
         }

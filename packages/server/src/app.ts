@@ -20,7 +20,7 @@ import { migrationsApplied, rows } from './db/client.js';
 import { sql } from 'drizzle-orm';
 import { registerAccessHook } from './http/access-hook.js';
 import type { Deps, RouteAccess } from './http/context.js';
-import { AppError, DATABASE_RETRY_AFTER_SECONDS, databaseUnavailable } from './http/errors.js';
+import { AppError, DATABASE_RETRY_AFTER_SECONDS, databaseUnavailable, logSafeError } from './http/errors.js';
 import { appendAudit } from './modules/audit/service.js';
 import { homePath } from './modules/access/service.js';
 import { accessRoutes } from './modules/access/routes.js';
@@ -94,7 +94,7 @@ function outOfRange(error: unknown): boolean {
 
 export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Promise<BuiltApp> {
   const app = Fastify({
-    logger: opts.logger ? { level: deps.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] } : false,
+    logger: opts.logger ? { level: deps.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'], serializers: { err: logSafeError } } : false,
     trustProxy: process.env.XINYU_TRUST_PROXY === '1',
     bodyLimit: 4 * 1024 * 1024, // a questionnaire definition (SCL-90 with norms) can pass 1 MB
     return503OnClosing: true,

@@ -1,3 +1,4 @@
+import { stdSerializers } from 'pino';
 /** An error the API answers with the shape of DESIGN.md §5. Anything else becomes a bare 500. */
 export class AppError extends Error {
   constructor(
@@ -37,9 +38,33 @@ export function databaseUnavailable(error: unknown): boolean {
     const { code, message, cause, errors } = e as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
     // SQLSTATE class 08: connection exceptions
     if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+    // PostgreSQL's unix socket is gone while the server is stopped
+    if (code === 'ENOENT' && (e as { syscall?: unknown }).syscall === 'connect') return true;
     if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true;
     if (Array.isArray(errors) && errors.some((x) => visit(x, depth + 1))) return true;
     return visit(cause, depth + 1);
   };
   return visit(error, 0);
+}
+
+/**
+ * The log's error serializer: pino's, minus the statement parameters drizzle puts in a failed
+ * query's message, stack and `params` (names, notes, tokens' hashes: personal data never goes to the
+ * log). The statement's text stays: it has placeholders, not values.
+ */
+export function logSafeError(error: Error): { type: string; message: string; stack: string; [key: string]: unknown } {
+  const out = stdSerializers.errWithCause(error) as { type: string; message: string; stack: string; [key: string]: unknown };
+  let stack = out.stack ?? '';
+  const seen = new Set<unknown>();
+  for (let e: unknown = error, depth = 0; e instanceof Error && !seen.has(e) && depth < 6; e = e.cause, depth++) {
+    seen.add(e);
+    const query = (e as { query?: unknown }).query;
+    if (!('params' in e) || typeof query !== 'string') continue;
+    const safe = `Failed query (parameters not logged): ${query.trim().replace(/\s+/g, ' ').slice(0, 300)}`;
+    stack = stack.split(e.message).join(safe);
+    if (e === error) out.message = safe;
+  }
+  delete out.params;
+  out.stack = stack;
+  return out;
 }
