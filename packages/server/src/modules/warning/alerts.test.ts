@@ -17,9 +17,12 @@ const count = async (q: ReturnType<typeof sql>) => (await rows<{ n: number }>(en
 const inbox = (username: string, kind: string, alertId?: string) =>
   count(sql`select count(*)::int as n from notifications n join accounts a on a.id = n.account_id
     where a.username = ${username} and n.kind = ${kind} ${alertId ? sql`and n.object_id = ${alertId}` : sql``}`);
-/** A student of the class with no alert at all yet. */
+/** A student of the class with no alert at all yet; a new classmate when every one has an alert by now. */
 const freshStudent = async (classId: number) =>
-  (await rows<{ id: string }>(env.deps.db, sql`select id from students s where class_id = ${classId} and status = 'active' and not exists (select 1 from alerts a where a.student_id = s.id) order by student_no limit 1`))[0]!.id;
+  (await rows<{ id: string }>(env.deps.db, sql`select id from students s where class_id = ${classId} and status = 'active' and not exists (select 1 from alerts a where a.student_id = s.id) order by student_no limit 1`))[0]?.id ??
+  (await rows<{ id: string }>(env.deps.db, sql`insert into students (region_id, student_no, name, gender, birth_date, school_id, class_id, org_path, enrolment_year)
+    select region_id, ${`T${randomUUID().slice(0, 8)}`}, '新同学', gender, birth_date, school_id, class_id, org_path, enrolment_year from students where class_id = ${classId} order by student_no limit 1
+    returning id`))[0]!.id;
 const escalate = () => env.deps.db.transaction((tx) => escalateAlerts(env.deps, tx));
 const raise = (s: Session, studentId: string, level: 'yellow' | 'orange' | 'red', description = '最近上课经常走神、独自哭泣', clientId = randomUUID()) =>
   s.post('/api/v1/alerts', { studentId, level, description, category: '情绪低落', clientId });
