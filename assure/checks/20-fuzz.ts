@@ -178,6 +178,7 @@ export const check: AssureCheck = {
         { label: 'fuzz requests per second', value: Number(report.perSecond.toFixed(1)), ref: 'fuzz' },
         { label: 'fuzzing sessions lost (sign-in again refused)', value: report.reloginFailures, target: '0', ok: report.reloginFailures === 0, ref: 'fuzz' },
         { label: 'fuzz 5xx answers (and dropped connections)', value: o.counts.status5xx + o.counts.transport, target: '0', ok: o.counts.status5xx + o.counts.transport === 0, ref: 'fuzz' },
+        { label: 'bodies over the 4 MB limit refused by closing the connection before the 413 was read', value: o.counts.oversizeClosed, ref: 'fuzz' },
         { label: 'answers breaking their declared schema / error shape', value: o.counts.schemaViolations, target: '0', ok: o.counts.schemaViolations === 0, ref: 'fuzz' },
         { label: 'answers leaking a stack trace, SQL, file path or driver message', value: o.counts.leaks, target: '0', ok: o.counts.leaks === 0, ref: 'fuzz' },
         { label: 'server log lines checked', value: log.lines, ref: 'fuzz' },

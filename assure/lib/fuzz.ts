@@ -20,6 +20,7 @@ import fc from 'fast-check';
 import { objectBranches, operationsOf, type JsonSchema, type OpenApiDocument, type Operation } from './openapi.js';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../packages/server/src/db/client.js';
+import { BODY_LIMIT_BYTES } from '../../packages/server/src/app.js';
 
 export { operationsOf, type Operation, type OpenApiDocument };
 
@@ -625,7 +626,7 @@ export class Oracles {
   private compiled = new Map<string, ValidateFunction>();
   private errorShape: ValidateFunction;
   readonly findings: Finding[] = [];
-  readonly counts = { requests: 0, status5xx: 0, schemaViolations: 0, leaks: 0, transport: 0 };
+  readonly counts = { requests: 0, status5xx: 0, schemaViolations: 0, leaks: 0, transport: 0, oversizeClosed: 0 };
   readonly byStatus = new Map<number, number>();
   readonly byKind = new Map<string, number>();
   /** operations that answered something other than 401/403 at least once (got past access checks) */
@@ -704,6 +705,13 @@ export class Oracles {
 
   transportError(req: FuzzRequest, e: unknown): void {
     this.counts.requests++;
+    // A body past the server's limit is refused before it is read: the server may answer 413 and
+    // close the connection while the client is still sending (RFC 9110 §15.5.14), so a client can
+    // see the connection end before the answer. That is the refusal, not a dropped request.
+    if (req.payload !== undefined && Buffer.byteLength(req.payload) > BODY_LIMIT_BYTES) {
+      this.counts.oversizeClosed++;
+      return;
+    }
     this.counts.transport++;
     this.add({ kind: 'transport', op: req.op.key, request: `${req.kind}: ${req.method} ${req.url.slice(0, 160)}`, status: 0, detail: e instanceof Error ? e.message : String(e) });
   }
@@ -931,7 +939,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       }
     }, stop);
     const secs = (performance.now() - tFuzz) / 1000;
-    opts.log?.(`round ${round + 1}/${rounds}: ${oracles.counts.requests} requests (${(oracles.counts.requests / secs).toFixed(1)}/s), ${oracles.counts.status5xx} 5xx, ${oracles.counts.transport} dropped, ${oracles.counts.schemaViolations} schema, ${oracles.counts.leaks} leaks, ${relogins} sign-ins again (${reloginFailures} failed) (${Math.round((performance.now() - t0) / 1000)} s)`);
+    opts.log?.(`round ${round + 1}/${rounds}: ${oracles.counts.requests} requests (${(oracles.counts.requests / secs).toFixed(1)}/s), ${oracles.counts.status5xx} 5xx, ${oracles.counts.transport} dropped, ${oracles.counts.oversizeClosed} over the body limit closed, ${oracles.counts.schemaViolations} schema, ${oracles.counts.leaks} leaks, ${relogins} sign-ins again (${reloginFailures} failed) (${Math.round((performance.now() - t0) / 1000)} s)`);
   }
   const fuzzSecs = (performance.now() - tFuzz) / 1000;
   return {

@@ -92,11 +92,14 @@ function outOfRange(error: unknown): boolean {
   return false;
 }
 
+/** The largest request body read (a questionnaire definition, SCL-90 with norms, can pass 1 MB). */
+export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
 export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Promise<BuiltApp> {
   const app = Fastify({
     logger: opts.logger ? { level: deps.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'], serializers: { err: logSafeError } } : false,
     trustProxy: process.env.XINYU_TRUST_PROXY === '1',
-    bodyLimit: 4 * 1024 * 1024, // a questionnaire definition (SCL-90 with norms) can pass 1 MB
+    bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
     // one line per request (below) instead of Fastify's two: at a screening's peak the log was a tenth of the CPU
     logController: new LogController({ disableRequestLogging: true }),
