@@ -26,7 +26,9 @@ const lastTests: Test[] = [];
 const testLast = (name: string, run: Test['run']) => lastTests.push({ name, run });
 
 async function withPage<T>(browser: Browser, opts: { width?: number; height?: number }, fn: (page: Page) => Promise<T>): Promise<T> {
-  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1366, height: opts.height ?? 860 } });
+  // the users' browsers run on China time, as the server's dates do: after 16:00 UTC a UTC browser's
+  // "today" is the day before the server's, and a report dated today falls outside "this week"
+  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 1366, height: opts.height ?? 860 }, timezoneId: 'Asia/Shanghai' });
   const page = await ctx.newPage();
   page.setDefaultTimeout(15000);
   // what the page saw, printed when a journey fails (CI has no screenshots to look at)
