@@ -50,15 +50,8 @@ export function openScore(sealer: Sealer, sheet: { campaignId: string; studentId
   return JSON.parse(text) as ScoreResult;
 }
 
-export function sealText(sealer: Sealer, plain: string | null | undefined, aad: string): string | null {
-  return plain == null ? null : sealer.seal(plain, aad);
-}
-
-/** Sealed text, or plain text written before sealing. */
-export function openText(sealer: Sealer, stored: string | null, aad: string): string | null {
-  if (stored == null) return null;
-  return isSealed(stored) ? sealer.open(stored, aad) : stored;
-}
+/** Nullable free text sealed / opened (plain text written before sealing read as it is): lib/sealed-fields.ts. */
+export { sealNullable as sealText, openNullable as openText } from '../../lib/sealed-fields.js';
 
 const BATCH = 1000;
 const PLAIN = `!~ '^v1\\.'`;
