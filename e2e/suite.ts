@@ -197,12 +197,16 @@ test('school leader: a subject teacher is made 兼职心理教师 too in the sta
     const name = (await row.locator('td').first().textContent())?.trim() ?? '';
     await row.getByTestId('staff-edit').click();
     await page.getByTestId('staff-form').waitFor();
+    // the dialog fills its fields in an effect after it opens: a click before that would be overwritten
+    await page.waitForFunction((n) => (document.querySelector('[data-testid="staff-form-name"]') as HTMLInputElement | null)?.value === n, name);
     await page.getByTestId('staff-form-posts').getByText('兼职心理教师').click();
+    await page.getByTestId('staff-form-posts').locator('.ant-checkbox-wrapper-checked', { hasText: '兼职心理教师' }).waitFor();
     await page.getByTestId('staff-form-ok').click();
     await page.getByTestId('staff-form').waitFor({ state: 'detached' });
     await page.goto(`${BASE}/staff?sq=${encodeURIComponent(name)}&post=counselor_part`);
     await table.waitFor();
-    await page.locator('[data-testid="staff-table"] .ant-spin-spinning').waitFor({ state: 'detached' }).catch(() => undefined);
+    // the list may first render empty while its query is in flight: wait for the row itself
+    await table.locator('tbody tr td:first-child', { hasText: name }).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
     const names = await table.locator('tbody tr td:first-child').allTextContents();
     assert(names.some((n) => n.trim() === name), `${name} should now be listed as 兼职心理教师, got ${names.join(',')}`);
   });
