@@ -28,7 +28,7 @@ import { openSession } from '../auth/service.js';
 import { accounts, loginThrottle } from '../auth/tables.js';
 import { roleAssignments } from '../access/tables.js';
 import { hashPassword } from '../auth/passwords.js';
-import { raiseAlert } from '../warning/service.js';
+import { raiseAlerts } from '../warning/service.js';
 import { cstToday } from './campaigns.js';
 import { getInstrumentInRegion } from './service.js';
 import { sealerFor } from '../../lib/sealed.js';
@@ -305,15 +305,12 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
     score: sealScore(sealerFor(deps.config), { campaignId, studentId: ctx.student_id, instrumentKey: def.id }, score), warning_level: score.warningLevel, valid: score.validity.valid,
     org_path: ctx.org_path, actor_id: caller.accountId, actor_name: caller.displayName,
   };
-  // without a warning the response is the only write: concurrent ones share one INSERT. A warning's
-  // alert and follow-up are written in the response's own transaction.
+  // without a warning the response is the only write: concurrent ones share one INSERT. With a
+  // warning, concurrent ones share one transaction: the responses, their signals and alerts, and the
+  // follow-ups (warnedBatcher)
   const stored = await clientIdChecked(async () => {
     if (!alert) return responseBatcher(deps.db).load(row);
-    return deps.db.transaction(async (tx) => {
-      const id = (await insertResponses(tx, [row]))[0]?.id;
-      if (id) await raiseScreeningAlert(tx, deps, { regionId: caller.regionId, responseId: id, campaignId, studentId: ctx.student_id, schoolId: ctx.school_id, classId: ctx.class_id, orgPath: ctx.org_path, alert, now });
-      return id ?? null;
-    });
+    return warnedBatcher(deps).load({ row, alert: { regionId: caller.regionId, campaignId, studentId: ctx.student_id, schoolId: ctx.school_id, classId: ctx.class_id, orgPath: ctx.org_path, alert, now } });
   });
   if (stored) return { status: 'submitted', submittedAt: now.toISOString(), duplicate: false };
   // nothing was stored: this sheet was submitted before. The same client id is a retry; another is a second attempt.
@@ -440,7 +437,6 @@ function responseBatcher(db: Db): Batcher<ResponseRow, string | null> {
 
 interface AlertInput {
   regionId: number;
-  responseId: string;
   campaignId: string;
   studentId: string;
   schoolId: number;
@@ -450,34 +446,93 @@ interface AlertInput {
   now: Date;
 }
 
+interface Warned {
+  row: ResponseRow;
+  alert: AlertInput;
+}
+
 /** A warning level's rank in SQL, for keeping the highest of several. */
 const rankSql = (column: string) => sql.raw(`(case ${column} when 'red' then 3 when 'orange' then 2 when 'yellow' then 1 else 0 end)`);
+const RANK = { yellow: 1, orange: 2, red: 3 } as const;
 
 /**
- * The response's signal to the warning network (stored once per response; it joins the student's
- * open alert if there is one), and the student's re-check follow-up for the campaign at the highest
- * level any instrument raised. A critical item tells the school's counselors and leaders at once
- * (warning/service.ts decides who hears what).
+ * Stores warned responses with their warnings, in the caller's transaction: the responses (one
+ * statement), each stored one's signal to the warning network (`raiseAlerts`: stored once per
+ * response, joining the student's open alert if there is one; a critical item tells the school's
+ * counselors and leaders at once, warning/service.ts decides who hears what), and the students'
+ * re-check follow-ups for the campaign at the highest level any instrument raised (one statement).
+ * Returns the stored response's id per item, or null when nothing was stored.
  */
-async function raiseScreeningAlert(tx: Db, deps: Deps, a: AlertInput): Promise<void> {
-  await raiseAlert(tx, deps, {
+async function storeWarned(tx: Db, deps: Deps, list: Warned[]): Promise<(string | null)[]> {
+  const stored = new Map((await insertResponses(tx, list.map((w) => w.row))).map((r) => [sheetKey(r), r.id]));
+  const ids = list.map((w) => stored.get(sheetKey(w.row)) ?? null);
+  const raised = list.flatMap((w, i) => (ids[i] ? [{ a: w.alert, responseId: ids[i] }] : []));
+  if (!raised.length) return ids;
+  await raiseAlerts(tx, deps, raised.map(({ a, responseId }) => ({
     regionId: a.regionId,
     studentId: a.studentId,
     schoolId: a.schoolId,
     classId: a.classId,
     orgPath: a.orgPath,
     source: 'screening',
-    sourceRef: a.responseId,
+    sourceRef: responseId,
     level: a.alert.level,
     critical: a.alert.critical,
-    evidence: { campaignId: a.campaignId, responseId: a.responseId, ...a.alert.evidence },
+    evidence: { campaignId: a.campaignId, responseId, ...a.alert.evidence },
     now: a.now,
-  });
+  })));
+  // one row per campaign and student (two instruments of a campaign in one batch: the higher level)
+  const followUps = new Map<string, { region_id: number; campaign_id: string; student_id: string; school_id: number; initial_level: string; created_at: string }>();
+  for (const { a } of raised) {
+    const k = `${a.campaignId}|${a.studentId}`;
+    const had = followUps.get(k);
+    if (!had || RANK[a.alert.level] > RANK[had.initial_level as keyof typeof RANK]) {
+      followUps.set(k, { region_id: a.regionId, campaign_id: a.campaignId, student_id: a.studentId, school_id: a.schoolId, initial_level: a.alert.level, created_at: (had?.created_at ?? a.now.toISOString()) });
+    }
+  }
   await tx.execute(sql`
     insert into screening_follow_ups (region_id, campaign_id, student_id, school_id, initial_level, created_at)
-    values (${a.regionId}, ${a.campaignId}, ${a.studentId}, ${a.schoolId}, ${a.alert.level}, ${a.now})
+    select region_id, campaign_id, student_id, school_id, initial_level, created_at
+    from jsonb_to_recordset(${JSON.stringify([...followUps.values()])}::jsonb) as v(region_id int, campaign_id uuid, student_id uuid, school_id int, initial_level text, created_at timestamptz)
+    order by student_id, campaign_id
     on conflict (campaign_id, student_id) do update set initial_level = excluded.initial_level
       where ${rankSql('excluded.initial_level')} > ${rankSql('screening_follow_ups.initial_level')}`);
+  return ids;
+}
+
+/**
+ * Concurrent submissions with a warning share one transaction (storeWarned): a warned submission
+ * was a dozen statements one after the other, most of a run's statements. As responseBatcher: the
+ * same sheet twice in a batch goes in once and its repeats follow one by one; when the shared
+ * transaction fails (one sheet's client id used before), each sheet is stored in its own.
+ */
+function warnedBatcher(deps: Deps): Batcher<Warned, string | null> {
+  const single = async (w: Warned): Promise<string | null | Error> => {
+    try {
+      return (await deps.db.transaction((tx) => storeWarned(tx, deps, [w])))[0] ?? null;
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e));
+    }
+  };
+  return batcherFor(deps.db, 'screening-warned', () => new Batcher<Warned, string | null>(async (items) => {
+    const results: (string | null | Error)[] = new Array<string | null | Error>(items.length).fill(null);
+    const seen = new Set<string>();
+    const first: number[] = [];
+    const repeats: number[] = [];
+    items.forEach((w, i) => {
+      const k = sheetKey(w.row);
+      (seen.has(k) ? repeats : first).push(i);
+      seen.add(k);
+    });
+    try {
+      const ids = await deps.db.transaction((tx) => storeWarned(tx, deps, first.map((i) => items[i]!)));
+      first.forEach((i, j) => (results[i] = ids[j] ?? null));
+    } catch {
+      for (const i of first) results[i] = await single(items[i]!);
+    }
+    for (const i of repeats) results[i] = await single(items[i]!);
+    return results;
+  }, { concurrency: 2, maxBatch: 100 }));
 }
 
 // --- class code sign-in for shared computer-room PCs ----------------------------------------------

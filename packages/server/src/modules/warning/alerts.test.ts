@@ -5,7 +5,7 @@ import { rows } from '../../db/client.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
 import { newTotpSecret } from '../auth/totp.js';
 import { sealLegacyAlertEvidence } from './sealing.js';
-import { escalateAlerts, raiseAlert } from './service.js';
+import { escalateAlerts, raiseAlert, raiseAlerts, type SignalInput } from './service.js';
 
 let env: TestEnv;
 let head: Session;
@@ -476,5 +476,98 @@ describe('a screening signal\'s answers in the evidence are sealed at rest', () 
     const d2 = (await counselor.get(`/api/v1/alerts/${describedId}`)).json();
     expect(d2.evidence).toEqual({ description: '早先的明文描述', category: '情绪低落' });
     expect(d2.signals[0].evidence).toEqual({ description: '早先的明文描述', category: '情绪低落' });
+  });
+});
+
+describe('raiseAlerts: many signals in one transaction give what raiseAlert gives one by one', () => {
+  /** a new student of the class (never an alert) */
+  const newClassmate = async (classId: number) => (await rows<{ id: string; region_id: number; school_id: number; class_id: number; org_path: string }>(env.deps.db, sql`
+    insert into students (region_id, student_no, name, gender, birth_date, school_id, class_id, org_path, enrolment_year)
+    select region_id, ${`B${randomUUID().slice(0, 8)}`}, '新同学', gender, birth_date, school_id, class_id, org_path, enrolment_year from students where class_id = ${classId} order by student_no limit 1
+    returning id, region_id, school_id, class_id, org_path`))[0]!;
+
+  /**
+   * Six students in the states a batch meets (none, an open orange alert, an open red one, a care
+   * record whose closure is proposed, a signal stored already) and the list of signals about them:
+   * screening signals with and without a critical item, a second one of the same student, a
+   * teacher's report, a signal sent before.
+   */
+  async function scenario(): Promise<{ students: string[]; inputs: SignalInput[] }> {
+    const st = await Promise.all([0, 1, 2, 3, 4, 5].map(() => newClassmate(env.ids.classA)));
+    const now = env.clock.now();
+    const signal = (k: number, level: 'yellow' | 'orange' | 'red', more: Partial<SignalInput> = {}): SignalInput => ({
+      regionId: st[k]!.region_id, studentId: st[k]!.id, schoolId: st[k]!.school_id, classId: st[k]!.class_id, orgPath: st[k]!.org_path,
+      source: 'screening', sourceRef: randomUUID(), level, critical: false,
+      evidence: { campaignId: randomUUID(), instrument: 'phq-9@1', scales: [{ id: 'total', raw: 12, band: 'moderate', level }], valid: true }, now, ...more,
+    });
+    expect((await raise(head, st[1]!.id, 'orange')).statusCode).toBe(200);
+    expect((await raise(head, st[2]!.id, 'red')).statusCode).toBe(200);
+    await env.deps.db.execute(sql`insert into key_students (region_id, school_id, student_id, categories, level, sources, status, reason, added_at, proposed_by_name, proposed_at, updated_at)
+      values (${st[3]!.region_id}, ${st[3]!.school_id}, ${st[3]!.id}, array['学业压力'], 'yellow', array['counselor'], 'closure_proposed', '跟踪', ${now}, '心理老师', ${now}, ${now})`);
+    const sent = signal(5, 'yellow');
+    await env.deps.db.transaction((tx) => raiseAlert(tx, env.deps, sent));
+    env.clock.advance(60_000);
+    const later = env.clock.now();
+    const inputs = [
+      signal(0, 'yellow'),
+      signal(1, 'red'),
+      signal(2, 'yellow'),
+      signal(3, 'orange'),
+      signal(4, 'red', { critical: true, evidence: { campaignId: randomUUID(), criticalItems: [{ itemId: 'phq9_9', level: 'red', value: '2' }] } }),
+      { ...sent },
+      signal(0, 'orange'),
+      signal(4, 'yellow', { source: 'teacher', evidence: { description: '上课哭泣' } }),
+    ].map((s) => ({ ...s, now: later }));
+    return { students: st.map((s) => s.id), inputs };
+  }
+
+  /** what a student's alerts, signals, events, care record and the school's inbox hold, without ids and times of day */
+  async function state(studentIds: string[]) {
+    return Promise.all(studentIds.map(async (id) => ({
+      alerts: await rows(env.deps.db, sql`select level, critical, status, tier, source, next_escalation_at - created_at as next, level_raised_at - created_at as raised_after,
+        (select count(*)::int from alert_signals g where g.alert_id = a.id) as signals,
+        (select string_agg(kind || ':' || (detail->>'source') || ':' || (detail->>'level') || ':' || (detail->>'critical'), ',' order by e.id) from alert_events e where e.alert_id = a.id) as events,
+        (select count(*)::int from notifications n where n.object_id = a.id::text) as told,
+        (select string_agg(distinct n.kind, ',') from notifications n where n.object_id = a.id::text) as told_kinds,
+        (select count(*)::int from outbox o where o.payload->>'objectId' = a.id::text) as outbox
+        from alerts a where a.student_id = ${id} order by a.created_at`),
+      signals: await rows(env.deps.db, sql`select g.source, g.level, g.critical, jsonb_typeof(g.evidence->'scales') as scales from alert_signals g join alerts a on a.id = g.alert_id where a.student_id = ${id} order by g.id`),
+      care: await rows(env.deps.db, sql`select k.status, k.proposed_at is null as withdrawn, (select string_agg(kind || ':' || (detail->>'source'), ',') from key_student_events e where e.key_student_id = k.id) as events
+        from key_students k where k.student_id = ${id}`),
+    })));
+  }
+
+  it('the same alerts, levels, deadlines, signals, events, withdrawn closures and notifications, each signal once', async () => {
+    const one = await scenario();
+    const oneByOne: Awaited<ReturnType<typeof raiseAlert>>[] = [];
+    await env.deps.db.transaction(async (tx) => {
+      for (const s of one.inputs) oneByOne.push(await raiseAlert(tx, env.deps, s));
+    });
+    const many = await scenario();
+    const batched = await env.deps.db.transaction((tx) => raiseAlerts(tx, env.deps, many.inputs));
+    const shape = (r: { created: boolean; duplicate: boolean; raised: boolean }[]) => r.map(({ created, duplicate, raised }) => ({ created, duplicate, raised }));
+    expect(shape(batched)).toEqual(shape(oneByOne));
+    expect(shape(batched)).toEqual([
+      { created: true, duplicate: false, raised: false },
+      { created: false, duplicate: false, raised: true },
+      { created: false, duplicate: false, raised: false },
+      { created: true, duplicate: false, raised: false },
+      { created: true, duplicate: false, raised: false },
+      { created: false, duplicate: true, raised: false },
+      { created: false, duplicate: false, raised: true },
+      { created: false, duplicate: false, raised: false },
+    ]);
+    // the second signal of a student joins the alert the first opened
+    expect(batched[6]!.alertId).toBe(batched[0]!.alertId);
+    const after = await state(many.students);
+    expect(after).toEqual(await state(one.students));
+    expect(after[0]!.alerts).toMatchObject([{ level: 'orange', signals: 2, events: 'created:screening:yellow:false,level_raised:screening:orange:false', told: 0 }]);
+    expect(after[3]!.care).toEqual([{ status: 'active', withdrawn: true, events: 'closure_withdrawn:screening' }]);
+    expect(after[4]!.alerts).toMatchObject([{ level: 'red', critical: 1, told_kinds: 'screening.critical' }]);
+    expect(after[5]!.alerts).toMatchObject([{ signals: 1 }]);
+    // sent again in a batch: nothing more
+    const again = await env.deps.db.transaction((tx) => raiseAlerts(tx, env.deps, many.inputs));
+    expect(again.every((r) => r.duplicate)).toBe(true);
+    expect(await state(many.students)).toEqual(after);
   });
 });

@@ -180,6 +180,113 @@ export async function raiseAlert(tx: Db, deps: Pick<Deps, 'config'>, input: Sign
   return { alertId, created, duplicate: false, raised };
 }
 
+/** Whether a signal tells anyone at once (notifyOnSignal): a critical screening item or any other source. */
+const mayNotify = (s: SignalInput) => s.source !== 'screening' || s.critical;
+
+/**
+ * `raiseAlert` for many signals in one transaction, with the same outcome for each as if raised one
+ * by one in order: each stored exactly once, joining the student's open alert or opening it (the
+ * unique index decides races), raising its level, writing its event and withdrawing a proposed
+ * closure. The signals that notify nobody on arrival (screening without a critical item) take three
+ * statements together: the regions' deadlines, the open alerts locked, and one statement writing
+ * the rest. Signals that may notify someone, a second signal of the same student or source in the
+ * list, and a signal whose student had an alert opened concurrently go through `raiseAlert` one by
+ * one (in the same transaction). Call inside a transaction.
+ */
+export async function raiseAlerts(tx: Db, deps: Pick<Deps, 'config'>, inputs: SignalInput[]): Promise<RaiseResult[]> {
+  const results: (RaiseResult | null)[] = inputs.map(() => null);
+  const students = new Set<string>();
+  const refs = new Set<string>();
+  const batch: number[] = [];
+  const alone: number[] = [];
+  inputs.forEach((s, i) => {
+    const ref = `${s.source}|${s.sourceRef}`;
+    (mayNotify(s) || students.has(s.studentId) || refs.has(ref) ? alone : batch).push(i);
+    students.add(s.studentId);
+    refs.add(ref);
+  });
+  if (batch.length) {
+    const sealer = sealerFor(deps.config);
+    const policies = new Map<number, DeadlinePolicy>();
+    for (const region of new Set(batch.map((i) => inputs[i]!.regionId))) policies.set(region, await deadlinesFor(tx, region));
+    // in student order, as every batch takes them: two transactions wait for each other instead of deadlocking
+    const open = await tx.select().from(alerts)
+      .where(and(sql`${alerts.studentId} = any(${sql.param(batch.map((i) => inputs[i]!.studentId))}::uuid[])`, sql`${alerts.status} in ('new', 'acknowledged', 'assessing')`))
+      .orderBy(alerts.studentId).for('update');
+    const openOf = new Map(open.map((a) => [a.studentId, a]));
+    const list = batch.map((i) => {
+      const s = inputs[i]!;
+      const policy = policies.get(s.regionId)!;
+      const a = openOf.get(s.studentId);
+      const common = {
+        i, region_id: s.regionId, student_id: s.studentId, school_id: s.schoolId, source: s.source, source_ref: s.sourceRef, level: s.level, critical: s.critical,
+        evidence: sealEvidence(sealer, s.source, s.sourceRef, s.evidence), reported_by: s.reportedBy ?? null, reporter_name: s.reporterName ?? null, now: s.now.toISOString(),
+      };
+      if (!a) {
+        const state: AlertClockState = { level: s.level, status: 'new', createdAt: s.now, tier: 0 };
+        return { ...common, alert_id: null, new_level: s.level, level_raised_at: null, new_critical: s.critical ? 1 : 0, raised: false, next: nextEscalationAt(state, policy)?.toISOString() ?? null };
+      }
+      const level = higherLevel(a.level, s.level);
+      const raised = level !== a.level;
+      const state = { ...clockState(a), level, levelRaisedAt: raised ? s.now : a.levelRaisedAt };
+      return {
+        ...common, alert_id: a.id, new_level: level, level_raised_at: state.levelRaisedAt?.toISOString() ?? null, new_critical: Math.max(a.critical, s.critical ? 1 : 0),
+        raised, next: nextEscalationAt(state, policy)?.toISOString() ?? null,
+      };
+    });
+    const written = await rows<{ i: number; alert_id: string; created: boolean; raised: boolean }>(tx, sql`
+      with v as materialized (
+        select * from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(i int, region_id int, student_id uuid, school_id int, source text, source_ref text, level text, critical boolean,
+          evidence jsonb, reported_by uuid, reporter_name text, now timestamptz, alert_id uuid, new_level text, level_raised_at timestamptz, new_critical int, raised boolean, next timestamptz)
+      ), fresh as (
+        -- a signal stored before changes nothing (raiseAlert's first look)
+        select v.* from v where not exists (select 1 from alert_signals g where g.source = v.source and g.source_ref = v.source_ref)
+      ), joined as (
+        update alerts a set level = f.new_level, level_raised_at = f.level_raised_at, critical = f.new_critical, next_escalation_at = f.next, updated_at = f.now
+        from fresh f where f.alert_id is not null and a.id = f.alert_id
+        returning a.id, f.i
+      ), opened as (
+        -- a concurrent signal may open the student's alert first: then nothing here, and that signal goes through raiseAlert
+        insert into alerts (region_id, student_id, school_id, source, source_ref, level, critical, status, evidence, tier, next_escalation_at, created_at, updated_at)
+        select region_id, student_id, school_id, source, source_ref, level, new_critical, 'new', evidence, 0, next, now, now from fresh where alert_id is null
+        order by student_id
+        on conflict (student_id) where status in ('new', 'acknowledged', 'assessing') do nothing
+        returning id, student_id
+      ), attached as (
+        select j.id, j.i, false as created from joined j
+        union all
+        select o.id, f.i, true from opened o join fresh f on f.student_id = o.student_id and f.alert_id is null
+      ), signals as (
+        insert into alert_signals (alert_id, source, source_ref, level, critical, evidence, reported_by, reporter_name, at)
+        select t.id, f.source, f.source_ref, f.level, f.critical, f.evidence, f.reported_by, f.reporter_name, f.now from attached t join fresh f on f.i = t.i
+        order by f.source, f.source_ref
+        on conflict (source, source_ref) do nothing
+        returning alert_id, source, source_ref
+      ), stored as (
+        select f.*, t.id as attached_to, t.created from signals g join fresh f on f.source = g.source and f.source_ref = g.source_ref join attached t on t.i = f.i
+      ), events as (
+        insert into alert_events (alert_id, kind, actor_id, actor_name, detail, at)
+        select attached_to, case when created then 'created' when raised then 'level_raised' else 'signal' end, reported_by, reporter_name,
+          jsonb_build_object('source', source, 'level', level, 'critical', critical), now
+        from stored
+      ), reopened as (
+        -- a new sign of trouble withdraws a proposed closure (销号) of the student's care
+        update key_students k set status = 'active', proposed_by = null, proposed_by_name = null, proposed_at = null, updated_at = s.now
+        from stored s where k.student_id = s.student_id and k.status = 'closure_proposed'
+        returning k.id, s.source, s.attached_to, s.now
+      ), withdrawn as (
+        insert into key_student_events (key_student_id, kind, actor_name, detail, at)
+        select id, 'closure_withdrawn', null, jsonb_build_object('source', source, 'alertId', attached_to), now from reopened
+      )
+      select i, attached_to as alert_id, created, raised from stored`);
+    for (const w of written) results[w.i] = { alertId: w.alert_id, created: w.created, duplicate: false, raised: w.raised && !w.created };
+    // not written: stored before (raiseAlert answers it as a duplicate) or raced by a concurrent signal
+    for (const i of batch) if (!results[i]) alone.push(i);
+  }
+  for (const i of alone.sort((a, b) => a - b)) results[i] = await raiseAlert(tx, deps, inputs[i]!);
+  return results as RaiseResult[];
+}
+
 /** Accounts holding `roles` at the student's school (or at their class, for head teachers). */
 async function schoolStaff(tx: Db, schoolId: number, classId: number | null, roles: string[]): Promise<string[]> {
   const found = await rows<{ account_id: string }>(tx, sql`
