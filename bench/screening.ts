@@ -9,7 +9,7 @@
 // Uses DATABASE_URL's server when set (in a new database), else a temporary PostgreSQL 15 server
 // with fsync on and the settings docs/operations.md recommends, reached through its Unix socket.
 // Options: --students N, --clients N, --no-kill, --cpu-prof (profiles of the server in the temp dir,
-// kept), --keep-db (the bench database is not dropped, for a look at its plans; DATABASE_URL only),
+// kept), --node-flags "<flags>" (the server's node flags instead of npm start's, to try V8 settings), --keep-db (the bench database is not dropped, for a look at its plans; DATABASE_URL only),
 // --pg-stats (the statements of the load from pg_stat_statements, when DATABASE_URL's server preloads it).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -393,7 +393,10 @@ export async function benchScreening(args: string[]): Promise<void> {
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: serverDbUrl, PORT: String(port), HOST: '127.0.0.1', XINYU_DEMO: '0', XINYU_DATA_DIR: path.join(tmp, 'data'), NODE_ENV: 'production' };
     const profDir = path.join(tmp, 'cpu-prof');
     // the flags `npm start` runs the server with (package.json)
-    const nodeArgs = ['--max-semi-space-size=32', ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
+    // (--node-flags "<flags>" instead, to try others)
+    const flagsAt = args.indexOf('--node-flags');
+    const flags = flagsAt >= 0 ? (args[flagsAt + 1] ?? '').split(/\s+/).filter(Boolean) : ['--max-semi-space-size=64'];
+    const nodeArgs = [...flags, ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
     server = new Server(main, env, logFile, nodeArgs);
     server.start();
     await waitReady(port, server, logFile);
