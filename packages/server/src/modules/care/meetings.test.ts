@@ -55,6 +55,18 @@ describe('the weekly meeting page: owners to choose from and one\'s own tasks', 
     expect(after).toMatchObject({ overdue: false, doneAt: expect.any(String) });
     expect(meeting.tasks).toHaveLength(2);
     for (const username of ['committee', 'student']) expect((await (await env.login(username)).get('/api/v1/my/meeting-tasks')).statusCode).toBe(403);
+    // someone else's task answers as an absent id does, to a teacher of the school, a parent, a leader of another school (not 403: that would tell it exists)
+    const headsTask = meeting.tasks.find((t: { title: string }) => t.title === '召开班会').id as string;
+    await env.addAccount('schoolb.leader8', [{ role: 'school_leader', orgUnitId: env.ids.schoolB }]);
+    for (const username of ['care.teacher', 'parent', 'schoolb.leader8']) {
+      const who = await env.login(username);
+      const res = await who.post(`/api/v1/care/meetings/tasks/${headsTask}/done`, { note: '不是我的' });
+      const absent = await who.post(`/api/v1/care/meetings/tasks/${randomUUID()}/done`, { note: '不是我的' });
+      expect([res.statusCode, res.body], username).toEqual([absent.statusCode, absent.body]);
+      expect(res.statusCode).toBe(404);
+    }
+    leader = await env.login('school.leader');
+    expect((await leader.post(`/api/v1/care/meetings/tasks/${headsTask}/done`, { note: '校长代为完成' })).statusCode).toBe(200);
     expect((await (await env.login('parent')).get('/api/v1/my/meeting-tasks')).json().items).toEqual([]);
   });
 });

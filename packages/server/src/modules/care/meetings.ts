@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { rows } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, notFound } from '../../http/errors.js';
-import { inScope, scopeOf } from '../access/service.js';
+import { hasPermission, inScope, scopeOf } from '../access/service.js';
 import { randomUUID } from 'node:crypto';
 import { openOrPlain, sealerFor } from '../../lib/sealed.js';
 import { appendAudit } from '../audit/service.js';
@@ -131,7 +131,11 @@ export async function listMeetings(deps: Deps, caller: Caller, schoolId: number)
 export async function completeTask(deps: Deps, caller: Caller, taskId: string, note: string): Promise<{ id: string; doneAt: string }> {
   const t = (await deps.db.select().from(meetingTasks).where(eq(meetingTasks.id, taskId)))[0];
   if (!t) throw notFound();
-  if (t.ownerAccountId !== caller.accountId) await schoolInScope(deps, caller, t.schoolId);
+  if (t.ownerAccountId !== caller.accountId) {
+    // someone else's task: only the school's care managers may close it; to anyone else it is as absent as an id that does not exist (not a 403 telling it exists)
+    if (!hasPermission(caller, 'care.manage')) throw notFound();
+    await schoolInScope(deps, caller, t.schoolId);
+  }
   const now = deps.clock();
   const done = await deps.db.transaction(async (tx) => {
     const updated = await tx.update(meetingTasks).set({ doneAt: now, doneNote: note }).where(and(eq(meetingTasks.id, taskId), sql`${meetingTasks.doneAt} is null`)).returning({ id: meetingTasks.id });
