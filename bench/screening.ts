@@ -449,7 +449,10 @@ export async function benchScreening(args: string[]): Promise<void> {
       console.log(`  killed (SIGKILL) at ${secs(killAt - tStart)} s after ${fmt(done)} acknowledgements; restarted and ready after ${((readyAt - killAt) / 1000).toFixed(2)} s`);
     };
 
+    // which acknowledgements were a client's first (its connection opened with it, on a cold server)
+    const firstOfClient = new Uint8Array(n);
     const client = async (connection: RawHttpConnection) => {
+      let first = true;
       for (;;) {
         const i = next++;
         if (i >= n) return;
@@ -469,6 +472,8 @@ export async function benchScreening(args: string[]): Promise<void> {
             if (ack.duplicate) duplicateAcks++;
             latencies[done] = te - ts;
             doneAt[done] = te - tStart;
+            firstOfClient[done] = first ? 1 : 0;
+            first = false;
             done++;
             acked.push({ clientId: s.clientId, studentId: s.id });
             if (kill && !restart && done >= n / 2) restart = restartServer();
@@ -490,10 +495,14 @@ export async function benchScreening(args: string[]): Promise<void> {
     };
 
     const sampler = setInterval(() => void cpu.sample(serverGroups, pool, dbName), 1000);
+    // each line: the latency of the acknowledgements since the previous line (is the tail steady, or a start-up or kill effect?)
+    let shown = 0;
     const progress = setInterval(() => {
       const t = performance.now() - tStart;
-      console.log(`    ${secs(t).padStart(6)} s  ${fmt(done).padStart(7)} acknowledged  ${fmt(retries)} retries`);
-    }, 10000);
+      const recent = latencies.slice(shown, done).sort();
+      shown = done;
+      console.log(`    ${secs(t).padStart(6)} s  ${fmt(done).padStart(7)} acknowledged  ${fmt(retries)} retries  p50 / p99 since the last line ${fmt(percentile(recent, 50))} / ${fmt(percentile(recent, 99))} ms`);
+    }, 5000);
     await Promise.all(connections.map(client));
     clearInterval(progress);
     clearInterval(sampler);
@@ -575,6 +584,8 @@ export async function benchScreening(args: string[]): Promise<void> {
 
     // --- 7. figures ---
     const lat = latencies.slice(0, done).sort();
+    const firstLat = latencies.slice(0, done).filter((_, i) => firstOfClient[i] === 1).sort();
+    const laterLat = latencies.slice(0, done).filter((_, i) => firstOfClient[i] === 0).sort();
     const windowStart = killAt;
     const windowEnd = readyAt + 2000 - tStart;
     let steadyCount = 0;
@@ -594,6 +605,8 @@ export async function benchScreening(args: string[]): Promise<void> {
       ['submissions/s, steady', kill ? `${fmt(steadyRate)} (excluding ${secs(windowEnd - (windowStart - tStart))} s from the kill to 2 s after ready)` : fmt(steadyRate)],
       ...(kill ? [['submissions/s, before / after the kill', `${fmt(beforeKill)} / ${fmt(afterKill)}`] as [string, string]] : []),
       ['latency p50 / p95 / p99 / max', `${ms(percentile(lat, 50))} / ${ms(percentile(lat, 95))} / ${ms(percentile(lat, 99))} / ${ms(lat[lat.length - 1] ?? NaN)}`],
+      ['  each client\'s first request (p50 / p99 / max)', `${ms(percentile(firstLat, 50))} / ${ms(percentile(firstLat, 99))} / ${ms(firstLat[firstLat.length - 1] ?? NaN)} (${fmt(firstLat.length)} requests: connection set up, server cold)`],
+      ['  the others (p50 / p95 / p99 / max)', `${ms(percentile(laterLat, 50))} / ${ms(percentile(laterLat, 95))} / ${ms(percentile(laterLat, 99))} / ${ms(laterLat[laterLat.length - 1] ?? NaN)}`],
       ['ceiling: plain INSERT, 1,000 rows × 4 conns', `${fmt(ceiling)} rows/s (${fmt(all.length)} rows in ${secs(ceilingMs)} s)`],
       ['whole run / ceiling', `${((rate / ceiling) * 100).toFixed(1)} %`],
       ['CPU per submission: server / PostgreSQL / clients', `${(cpuMs.server / done).toFixed(2)} / ${(cpuMs.postgres / done).toFixed(2)} / ${(cpuMs.client / done).toFixed(2)} ms (${secs(cpuMs.server + cpuMs.postgres + cpuMs.client)} CPU-s in ${secs(loadMs)} s on ${os.cpus().length} CPUs)`],
