@@ -18,6 +18,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import pg from 'pg';
@@ -434,6 +435,9 @@ export async function benchScreening(args: string[]): Promise<void> {
     const wal0 = await walLsn();
     // --pg-stats: per-statement figures from pg_stat_statements (the server must preload it; DATABASE_URL)
     const pgStats = args.includes('--pg-stats') && (await admin.query(`select pg_stat_statements_reset()`).then(() => true, () => false));
+    // the clients' own event loop: a stall here is latency no server caused
+    const clientLoop = monitorEventLoopDelay({ resolution: 10 });
+    clientLoop.enable();
     const tStart = performance.now();
 
     const restartServer = async () => {
@@ -501,7 +505,8 @@ export async function benchScreening(args: string[]): Promise<void> {
       const t = performance.now() - tStart;
       const recent = latencies.slice(shown, done).sort();
       shown = done;
-      console.log(`    ${secs(t).padStart(6)} s  ${fmt(done).padStart(7)} acknowledged  ${fmt(retries)} retries  p50 / p99 since the last line ${fmt(percentile(recent, 50))} / ${fmt(percentile(recent, 99))} ms`);
+      console.log(`    ${secs(t).padStart(6)} s  ${fmt(done).padStart(7)} acknowledged  ${fmt(retries)} retries  p50 / p99 since the last line ${fmt(percentile(recent, 50))} / ${fmt(percentile(recent, 99))} ms  (the clients' event loop stalled up to ${fmt(clientLoop.max / 1e6)} ms)`);
+      clientLoop.reset();
     }, 5000);
     await Promise.all(connections.map(client));
     clearInterval(progress);
