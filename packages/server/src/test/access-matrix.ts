@@ -11,6 +11,7 @@ import yauzl from 'yauzl';
 import { BUILTIN_INSTRUMENTS, PERMISSIONS, STAFF_CARE_CATEGORIES, roleHas, scopeFor, scopeIncludes, type Permission } from '@xinyu/core';
 import { rows, type Db } from '../db/client.js';
 import type { RouteAccess } from '../http/context.js';
+import { DEMO_PASSWORD } from '../seed/demo.js';
 import { KINDS, RELATIONS, VALUE_PARAMS, type Label, type LocatedRecord, type MatrixCaller, type Place, type World } from './access-world.js';
 
 /** The built-in PHQ-9: every city has it, so records naming an instrument can always be made. */
@@ -209,6 +210,13 @@ function placeFields(op: OpenApiOp | undefined): boolean {
   return Object.keys(props).some((k) => fieldValue(k, fill) !== undefined);
 }
 
+/** The values a place puts in a route's query and body (its student, class, school): equal keys, equal requests. */
+function placeKey(op: OpenApiOp | undefined, fill: Fill): string {
+  const schema = op?.requestBody?.content?.['application/json']?.schema;
+  const props = schema?.properties ?? Object.assign({}, ...(schema?.anyOf ?? schema?.oneOf ?? []).map((x) => x.properties ?? {})) as Record<string, JsonSchema>;
+  return JSON.stringify([queryFor(op, fill), Object.keys(props).sort().map((k) => fieldValue(k, fill) ?? null)]);
+}
+
 // ---- expectations ---------------------------------------------------------------------------------
 
 function permsOf(access: RouteAccess): readonly Permission[] | null {
@@ -343,6 +351,170 @@ export async function seedThroughApi(app: FastifyInstance, world: World, routeAc
       if (made) break;
     }
   }
+  await seedDependents(app, world, log);
+}
+
+/** One request as `who` (a cookie and CSRF token), through the app like a browser's. */
+async function as(app: FastifyInstance, who: { cookie: string; csrf: string }, method: RouteSpec['method'], url: string, payload?: object, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  return app.inject({ method, url: `/api/v1${url}`, headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, ...headers }, ...(payload !== undefined ? { payload } : {}) });
+}
+
+/**
+ * Records whose making needs other records first (an offer needs a key student open for care, a
+ * pairing a parent volunteer, a nomination a diary entry of a care teacher, a crisis task its case):
+ * made once at the anchor's school through the routes, by the matrix's school people and by a
+ * helper teacher of the anchor's school (not a matrix caller: the care teacher's role it gets from an
+ * assignment would change what the matrix expects of a caller). plantRecords then copies each to the
+ * other places. The school's people among the callers get a staff record (a teacher volunteers for
+ * care, sees the openings and their offers as staff); the parent is the anchor's guardian.
+ * Logs what could not be made; the routes naming it then stay permission-only, with the reason.
+ */
+export async function seedDependents(app: FastifyInstance, world: World, log?: (m: string) => void): Promise<void> {
+  const { db, places } = world;
+  const own = places.own;
+  const by = (role: string) => world.callers.find((c) => c.role === role)!;
+  const leader = by('school_leader');
+  const counselor = by('counselor');
+  const fail = (what: string, res: LightMyRequestResponse) => log?.(`seed ${what}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+  const ok = (res: LightMyRequestResponse) => res.statusCode >= 200 && res.statusCode < 300;
+
+  // the school's people among the callers are members of its staff; the parent is the anchor's guardian
+  const staffOf = async (accountId: string, name: string) => {
+    const [st] = await rows<{ id: string }>(db, sql`insert into staff (region_id, school_id, org_path, name, phone, account_id) values (${world.regionId}, ${own.schoolId}, ${own.schoolPath}, ${name}, ${`139${accountId.replace(/\D/g, '').slice(0, 8).padEnd(8, '0')}`}, ${accountId}::uuid) returning id::text as id`);
+    await db.execute(sql`update accounts set staff_id = ${st!.id}::uuid where id = ${accountId}::uuid`);
+  };
+  for (const c of world.callers) {
+    if (c.assignments.some((a) => a.orgPath?.startsWith(own.schoolPath)) && !c.assignments.some((a) => a.studentId)) await staffOf(c.accountId, `矩阵 ${c.role}`);
+  }
+  const guardians = await rows<{ sid: string; gid: string }>(db, sql`select student_id::text as sid, guardian_id::text as gid from student_guardians where student_id in (${own.studentId}::uuid, ${places.sameClass.studentId}::uuid)`);
+  const ownGuardian = guardians.find((g) => g.sid === own.studentId)?.gid;
+  if (ownGuardian) await db.execute(sql`update accounts set guardian_id = ${ownGuardian}::uuid where id = ${by('parent').accountId}::uuid`);
+
+  // a helper teacher of the school (head teacher of the anchor's neighbouring class), signed in
+  const hash = (await rows<{ h: string }>(db, sql`select password_hash as h from accounts where username = 'school.leader'`))[0]!.h;
+  const [helperAcct] = await rows<{ id: string }>(db, sql`insert into accounts (region_id, username, display_name, password_hash) values (${world.regionId}, 'matrix.helper', '矩阵 助手教师', ${hash}) returning id::text as id`);
+  await db.execute(sql`insert into role_assignments (region_id, account_id, role, org_unit_id) values (${world.regionId}, ${helperAcct!.id}::uuid, 'head_teacher', ${places.otherClass.classId})`);
+  await staffOf(helperAcct!.id, '矩阵 助手教师');
+  const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'matrix.helper', password: DEMO_PASSWORD } });
+  if (login.statusCode !== 200) return void fail('helper sign-in', login);
+  const helper = { cookie: `xinyu_sid=${login.cookies.find((c) => c.name === 'xinyu_sid')!.value}`, csrf: login.json<{ csrfToken: string }>().csrfToken, accountId: helperAcct!.id };
+
+  // counseling supervisor: a counselor of the school, designated by its leader
+  const sup = await as(app, leader, 'POST', '/counseling/supervisors', { schoolId: own.schoolId, accountId: counselor.accountId });
+  if (!ok(sup)) fail('supervisor', sup);
+
+  // three more key students of the school (of the anchor's neighbouring class), open for care
+  const spare = await rows<{ id: string }>(db, sql`select id::text as id from students where class_id = ${places.otherClass.classId} and status = 'active' and id <> ${places.otherClass.studentId}::uuid
+    and not exists (select 1 from key_students k where k.student_id = students.id) and not exists (select 1 from role_assignments ra where ra.student_id = students.id) order by student_no limit 3`);
+  for (const st of spare) {
+    const k = await as(app, leader, 'POST', '/care/students', { studentId: st.id, categories: ['学业压力'], level: 'yellow', reason: '访问矩阵测试列入的重点学生' });
+    if (!ok(k)) fail('key student', k);
+  }
+  // care: the helper offers for one open key student (an offer), is assigned another, writes a diary
+  // entry there (a nomination of it), and is nominated a care teacher of the year (an honour)
+  const openings = await as(app, helper, 'GET', '/care/openings');
+  const open = ok(openings) ? openings.json<{ items: { keyStudentId: string }[] }>().items : [];
+  if (open.length < 3) fail(`care openings (${open.length})`, openings);
+  if (open[0]) {
+    const offer = await as(app, helper, 'POST', `/care/students/${open[0].keyStudentId}/volunteer`, { note: '访问矩阵测试的包保报名' });
+    if (!ok(offer)) fail('care offer', offer);
+  }
+  if (open[1]) {
+    const k = open[1].keyStudentId;
+    const assign = await as(app, leader, 'POST', `/care/students/${k}/assign`, { accountId: helper.accountId });
+    if (!ok(assign)) fail('care assignment', assign);
+    const today = (world.clock?.() ?? new Date()).toISOString().slice(0, 10);
+    const diary = await as(app, helper, 'POST', `/care/students/${k}/diary`, { kind: 'talk', date: today, note: '访问矩阵测试的成长日记', clientId: randomUUID() });
+    if (!ok(diary)) fail('diary entry', diary);
+    const entry = (await rows<{ id: string }>(db, sql`select id::text as id from diary_entries where key_student_id = ${k}::uuid order by created_at desc limit 1`))[0];
+    if (entry) {
+      const nom = await as(app, leader, 'POST', '/care/nominations', { diaryEntryId: entry.id, recommendation: '访问矩阵测试的推荐' });
+      if (!ok(nom)) fail('diary nomination', nom);
+    }
+    const honour = await as(app, leader, 'POST', '/care/honours', { schoolId: own.schoolId, accountId: helper.accountId, year: Number(today.slice(0, 4)), summary: '访问矩阵测试的爱心教师推荐' });
+    if (!ok(honour)) fail('honour', honour);
+  }
+  // a parent volunteer (a classmate's guardian: the matrix's parent is not the volunteer) paired with a key student
+  const gid = guardians.find((g) => g.sid === places.sameClass.studentId)?.gid;
+  if (gid) {
+    const pv = await as(app, leader, 'POST', '/care/parent-volunteers', { schoolId: own.schoolId, guardianId: gid, note: '访问矩阵测试的家长志愿者' });
+    if (!ok(pv)) fail('parent volunteer', pv);
+    else if (open[2] ?? open[0]) {
+      const pair = await as(app, leader, 'POST', '/care/parent-pairings', { volunteerId: pv.json<{ id: string }>().id, keyStudentId: (open[2] ?? open[0])!.keyStudentId });
+      if (!ok(pair)) fail('parent pairing', pair);
+    }
+  } else log?.('seed parent volunteer: the classmate has no guardian');
+  // a weekly meeting whose decision about the anchor is a task of the helper
+  const meeting = await as(app, leader, 'POST', '/care/meetings', {
+    schoolId: own.schoolId, heldOn: '2026-11-20', attendees: '矩阵', minutes: '访问矩阵测试的例会纪要', clientId: randomUUID(),
+    decisions: [{ title: '访问矩阵测试的例会任务', ownerAccountId: helper.accountId, dueDate: '2026-12-20', studentId: own.studentId }],
+  });
+  if (!ok(meeting)) fail('meeting task', meeting);
+
+  // an import job of the school (a staff list whose one row is wrong: nothing is imported)
+  const boundary = `matrix${randomUUID().replace(/-/g, '')}`;
+  const csv = '工号,姓名,性别,手机号,岗位,任教班级,任教学科\n矩阵,,,,,,\n';
+  const multipart = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="matrix.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`;
+  const imp = await app.inject({ method: 'POST', url: `/api/v1/imports?kind=staff&schoolId=${own.schoolId}`, headers: { cookie: leader.cookie, 'x-csrf-token': leader.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: multipart });
+  if (!ok(imp)) fail('import job', imp);
+
+  // a screening response of the anchor (all answers at the top: scored high, it raises an alert and a follow-up): the campaign made through the API is published, the anchor answers PHQ-9
+  const campaign = (await rows<{ id: string; status: string }>(db, sql`select id::text as id, status from campaigns where owner_path = ${own.schoolPath} order by created_at desc limit 1`))[0];
+  if (campaign) {
+    if (campaign.status === 'draft') {
+      const pub = await as(app, leader, 'POST', `/screening/campaigns/${campaign.id}/publish`);
+      if (!ok(pub)) fail('campaign publish', pub);
+    }
+    const rel = await as(app, leader, 'POST', `/screening/campaigns/${campaign.id}/releases`, { classIds: [own.classId] });
+    if (!ok(rel)) fail('campaign release', rel);
+    const answers = Object.fromEntries(PHQ9.items.map((i) => [i.id, i.options.at(-1)!.value]));
+    const now = world.clock?.() ?? new Date();
+    const sub = await as(app, by('student'), 'POST', `/my/screenings/${campaign.id}/${PHQ9.id}/submit`, { clientId: randomUUID(), answers, startedAt: new Date(now.getTime() - 600_000).toISOString() });
+    if (!ok(sub)) fail('screening response', sub);
+  } else log?.('seed screening response: no campaign of the anchor\'s school');
+
+  // a crisis case's team member and task (the case made through the API about the anchor)
+  const cases = await rows<{ id: string }>(db, sql`select id::text as id from crisis_cases where student_id = ${own.studentId}::uuid order by opened_at desc limit 1`).catch(() => []);
+  if (cases[0]) {
+    const team = await as(app, counselor, 'POST', `/crisis/cases/${cases[0].id}/team`, { accountId: leader.accountId, teamRole: 'leader' });
+    if (!ok(team)) fail('crisis team member', team);
+    const task = await as(app, counselor, 'POST', `/crisis/cases/${cases[0].id}/tasks`, { title: '访问矩阵测试的干预任务', dueAt: new Date((world.clock?.() ?? new Date()).getTime() + 86_400_000).toISOString(), clientId: randomUUID() });
+    if (!ok(task)) fail('crisis task', task);
+  } else log?.('seed crisis task: no crisis case about the anchor');
+}
+
+/**
+ * The crisis cases of the other places (copies, or the seeded city's) get a copy of the team member
+ * and the task of the case made through the API, so the routes naming a case's task or member are
+ * probed at every place; the copied task's title carries a canary in other schools and districts.
+ */
+export async function plantChildren(world: World, log?: (m: string) => void): Promise<void> {
+  // a copied meeting task still names the meeting of the anchor's school: each gets a copy of that meeting at its own school
+  for (const rec of world.records.get('meetingTask')?.values() ?? []) {
+    if (!rec.planted) continue;
+    await world.db.execute(sql`
+      with m as (insert into care_meetings (region_id, school_id, week_start, held_on, attendees, minutes, agenda, created_by_name, client_id, created_at)
+        select m.region_id, t.school_id, m.week_start, m.held_on, m.attendees, m.minutes, m.agenda, m.created_by_name, ${randomUUID()}::uuid, m.created_at
+        from meeting_tasks t join care_meetings m on m.id = t.meeting_id where t.id = ${rec.id}::uuid and m.school_id <> t.school_id returning id)
+      update meeting_tasks set meeting_id = (select id from m) where id = ${rec.id}::uuid and exists (select 1 from m)`);
+  }
+  const cases = world.records.get('crisisCase');
+  if (!cases) return;
+  const src = (await rows<{ id: string }>(world.db, sql`select c.id::text as id from crisis_cases c where exists (select 1 from crisis_tasks t where t.case_id = c.id) and exists (select 1 from crisis_team_members m where m.case_id = c.id and m.removed_at is null) order by c.opened_at desc limit 1`))[0];
+  if (!src) return void log?.('plant crisis tasks: no case has a task and a team member to copy');
+  for (const rec of cases.values()) {
+    if (rec.id === src.id) continue;
+    const canary = rec.label === 'otherSchool' || rec.label === 'otherDistrict' ? `CANARY-${randomUUID()}` : null;
+    const [task] = await rows<{ id: string }>(world.db, sql`
+      insert into crisis_tasks (case_id, title, assignee_account_id, assignee_name, due_at, done_at, done_by_name, cancelled_at, note, client_id, created_at)
+      select ${rec.id}::uuid, coalesce(${canary}, title), assignee_account_id, assignee_name, due_at, null, null, null, note, ${randomUUID()}::uuid, created_at
+      from crisis_tasks where case_id = ${src.id}::uuid and not exists (select 1 from crisis_tasks x where x.case_id = ${rec.id}::uuid) order by created_at limit 1 returning id::text as id`);
+    await world.db.execute(sql`
+      insert into crisis_team_members (case_id, account_id, name, team_role, added_at)
+      select ${rec.id}::uuid, account_id, name, team_role, added_at from crisis_team_members m
+      where m.case_id = ${src.id}::uuid and m.removed_at is null and not exists (select 1 from crisis_team_members x where x.case_id = ${rec.id}::uuid and x.removed_at is null) order by added_at limit 1`);
+    if (task && canary) world.canaries.push({ text: canary, kind: 'crisisTask', id: task.id, path: rec.path, sid: rec.sid, reachDown: false });
+  }
 }
 
 // ---- the run --------------------------------------------------------------------------------------
@@ -426,7 +598,12 @@ async function targetsOf(world: World, r: RouteSpec, op: OpenApiOp | undefined):
       }
     }
   } else if (placeFields(op)) {
+    // a place whose request names the same units as an earlier place's (a school id only: own, same class and other class name one school) is that request again, not a probe of its own
+    const sent = new Set<string>();
     for (const label of RELATIONS) {
+      const key = placeKey(op, { place: world.places[label], rec: null });
+      if (sent.has(key)) continue;
+      sent.add(key);
       const t = await build(null, label, null, world.places[label]);
       if (t) targets.push(t);
     }
@@ -459,6 +636,7 @@ function snippet(s: string): string {
 
 export async function runMatrix(app: FastifyInstance, world: World, routeAccess: Map<string, RouteAccess>, doc: OpenApiDoc, opts: MatrixOptions = {}): Promise<MatrixReport> {
   const routes = routeSpecs(routeAccess).filter((r) => r.access !== 'public');
+  await plantChildren(world, opts.log);
   const report: MatrixReport = {
     routesTotal: routeAccess.size,
     roles: world.callers.length,

@@ -177,6 +177,8 @@ export interface World {
   /** kinds that have no record anywhere (routes naming them cannot be probed) */
   emptyKinds: Map<string, string>;
   values: Map<string, string | null>;
+  /** the app's clock (the fixture's TestClock in tests) */
+  clock?: () => Date;
 }
 
 async function placeOf(db: Db, studentId: string): Promise<Place> {
@@ -278,7 +280,7 @@ function lit(v: string | number | null): string {
  * A copy of one row of `kind` moved to `place` (its student, class, school and paths replaced), with
  * canaries in its free-text columns. Returns the new id, or throws (a constraint the copy breaks).
  */
-async function cloneTo(db: Db, kind: Kind, src: LocatedRecord, place: Place, unitIdByPath: Map<string, number>, canary: string): Promise<{ id: string; path: string; sid: string | null }> {
+async function cloneTo(db: Db, kind: Kind, src: LocatedRecord, place: Place, unitIdByPath: Map<string, number>, canary: string, refs: Record<string, string | null> = {}): Promise<{ id: string; path: string; sid: string | null }> {
   const cols = await columnsOf(db, kind.table);
   const d = depth(src.path);
   const newPath = d >= 5 ? place.classPath : d === 4 ? place.classPath.split('/').slice(0, 5).join('/') + '/' : place.schoolPath;
@@ -296,11 +298,14 @@ async function cloneTo(db: Db, kind: Kind, src: LocatedRecord, place: Place, uni
       }
     }
     let v: string | null = null;
-    if (c.name === 'student_id' && src.sid) v = `${lit(place.studentId)}::uuid`;
+    const ref = refs[c.name];
+    if (ref !== undefined) v = ref === null ? `${lit(randomUUID())}::uuid` : `${lit(ref)}::uuid`;
+    else if (c.name === 'student_id' && src.sid) v = `${lit(place.studentId)}::uuid`;
     else if (c.name === 'school_id') v = lit(place.schoolId);
     else if (c.name === 'class_id') v = lit(place.classId);
     else if (['org_path', 'owner_path', 'school_path'].includes(c.name)) v = lit(c.name === 'school_path' ? place.schoolPath : newPath);
     else if (['owner_unit_id', 'unit_id'].includes(c.name)) v = lit(pathUnit);
+    else if (c.name === 'target_paths') v = `array[${lit(newPath)}]::text[]`;
     else if (c.name === 'starts_at' || c.name === 'ends_at') v = `${c.name} + interval '${shift} minutes'`;
     else if (c.name === 'slot_id' && kind.table === 'appointments') v = 'null';
     else if (c.name === 'staff_no') v = lit(canary.slice(-12));
@@ -321,6 +326,20 @@ async function cloneTo(db: Db, kind: Kind, src: LocatedRecord, place: Place, uni
   return { id: r[0]!.id, path: newPath, sid: src.sid ? place.studentId : null };
 }
 
+/**
+ * Columns of a copy that must not repeat the source's (they are part of a unique key, or name a
+ * record of the source's place): the record of that kind at the copy's place, or a fresh id (null)
+ * for a person the copy's place has none of (a volunteering teacher, a nominated teacher, a parent).
+ */
+const CLONE_REFS: Record<string, (records: Map<string, Map<Label, LocatedRecord>>, rel: Relation) => Record<string, string | null>> = {
+  care_volunteers: (r, rel) => ({ key_student_id: r.get('keyStudent')?.get(rel)?.id ?? null, account_id: null }),
+  parent_pairings: (r, rel) => ({ key_student_id: r.get('keyStudent')?.get(rel)?.id ?? null, volunteer_id: null }),
+  parent_volunteers: () => ({ guardian_id: null }),
+  diary_nominations: () => ({ diary_entry_id: null }),
+  care_honours: () => ({ account_id: null }),
+  counseling_supervisors: () => ({ account_id: null }),
+};
+
 export async function buildWorld(db: Db, app: FastifyInstance, opts: { clock: () => Date; advance?: () => void; log?: (m: string) => void }): Promise<World> {
   const places = await findPlaces(db);
   const city = (await rows<{ id: number; path: string; region_id: number }>(db, sql`select id, path, region_id from org_units where kind = 'city' order by id limit 1`))[0]!;
@@ -328,7 +347,7 @@ export async function buildWorld(db: Db, app: FastifyInstance, opts: { clock: ()
   const callers = await makeCallers(db, app, places, city.region_id, opts.clock, opts.advance);
   const values = new Map<string, string | null>();
   for (const v of VALUE_PARAMS) values.set(v.at, v.select ? ((await rows<{ v: string | null }>(db, sql.raw(v.select)))[0]?.v ?? null) : null);
-  return { db, cityPath: city.path, regionId: city.region_id, places, unitIdByPath, callers, records: new Map(), byId: new Map(), canaries: [], emptyKinds: new Map(), values };
+  return { db, cityPath: city.path, regionId: city.region_id, places, unitIdByPath, callers, records: new Map(), byId: new Map(), canaries: [], emptyKinds: new Map(), values, clock: opts.clock };
 }
 
 /** Locates the records of every kind, plants the missing places, canaries in other schools' people. */
@@ -368,7 +387,7 @@ export async function plantRecords(world: World, opts: { log?: (m: string) => vo
         if (rel === 'sameClass' && !src.sid && depth(src.path) < 5) continue; // a school's record has no class
         const text = `CANARY-${randomUUID()}`;
         try {
-          const made = await cloneTo(db, kind, src, places[rel], unitIdByPath, text);
+          const made = await cloneTo(db, kind, src, places[rel], unitIdByPath, text, CLONE_REFS[kind.table]?.(records, rel) ?? {});
           const rec: LocatedRecord = { kind: kind.name, id: made.id, sid: made.sid, path: made.path, label: rel, planted: true };
           byLabel.set(rel, rec);
           byId.set(rec.id, rec);
