@@ -453,7 +453,7 @@ export async function benchScreening(args: string[]): Promise<void> {
       console.log(`  killed (SIGKILL) at ${secs(killAt - tStart)} s after ${fmt(done)} acknowledgements; restarted and ready after ${((readyAt - killAt) / 1000).toFixed(2)} s`);
     };
 
-    // which acknowledgements were a client's first (its connection opened with it, on a cold server)
+    // per acknowledgement: 1 = a client's first (its connection opened with it, on a cold server), 2 = a warned sheet
     const firstOfClient = new Uint8Array(n);
     const client = async (connection: RawHttpConnection) => {
       let first = true;
@@ -476,7 +476,7 @@ export async function benchScreening(args: string[]): Promise<void> {
             if (ack.duplicate) duplicateAcks++;
             latencies[done] = te - ts;
             doneAt[done] = te - tStart;
-            firstOfClient[done] = first ? 1 : 0;
+            firstOfClient[done] = (first ? 1 : 0) | (s.warns ? 2 : 0);
             first = false;
             done++;
             acked.push({ clientId: s.clientId, studentId: s.id });
@@ -589,8 +589,9 @@ export async function benchScreening(args: string[]): Promise<void> {
 
     // --- 7. figures ---
     const lat = latencies.slice(0, done).sort();
-    const firstLat = latencies.slice(0, done).filter((_, i) => firstOfClient[i] === 1).sort();
-    const laterLat = latencies.slice(0, done).filter((_, i) => firstOfClient[i] === 0).sort();
+    const firstLat = latencies.slice(0, done).filter((_, i) => (firstOfClient[i]! & 1) === 1).sort();
+    const laterLat = latencies.slice(0, done).filter((_, i) => (firstOfClient[i]! & 1) === 0).sort();
+    const warnedLat = latencies.slice(0, done).filter((_, i) => firstOfClient[i] === 2).sort();
     const windowStart = killAt;
     const windowEnd = readyAt + 2000 - tStart;
     let steadyCount = 0;
@@ -612,6 +613,7 @@ export async function benchScreening(args: string[]): Promise<void> {
       ['latency p50 / p95 / p99 / max', `${ms(percentile(lat, 50))} / ${ms(percentile(lat, 95))} / ${ms(percentile(lat, 99))} / ${ms(lat[lat.length - 1] ?? NaN)}`],
       ['  each client\'s first request (p50 / p99 / max)', `${ms(percentile(firstLat, 50))} / ${ms(percentile(firstLat, 99))} / ${ms(firstLat[firstLat.length - 1] ?? NaN)} (${fmt(firstLat.length)} requests: connection set up, server cold)`],
       ['  the others (p50 / p95 / p99 / max)', `${ms(percentile(laterLat, 50))} / ${ms(percentile(laterLat, 95))} / ${ms(percentile(laterLat, 99))} / ${ms(laterLat[laterLat.length - 1] ?? NaN)}`],
+      ['    of them with a warning (p50 / p95 / p99)', `${ms(percentile(warnedLat, 50))} / ${ms(percentile(warnedLat, 95))} / ${ms(percentile(warnedLat, 99))} (${fmt(warnedLat.length)} requests)`],
       ['ceiling: plain INSERT, 1,000 rows × 4 conns', `${fmt(ceiling)} rows/s (${fmt(all.length)} rows in ${secs(ceilingMs)} s)`],
       ['whole run / ceiling', `${((rate / ceiling) * 100).toFixed(1)} %`],
       ['CPU per submission: server / PostgreSQL / clients', `${(cpuMs.server / done).toFixed(2)} / ${(cpuMs.postgres / done).toFixed(2)} / ${(cpuMs.client / done).toFixed(2)} ms (${secs(cpuMs.server + cpuMs.postgres + cpuMs.client)} CPU-s in ${secs(loadMs)} s on ${os.cpus().length} CPUs)`],
