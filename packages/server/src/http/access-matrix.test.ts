@@ -44,7 +44,8 @@ describe('access matrix (sample)', () => {
 
   it('probes most routes with records in each place, and lists the others with a reason', () => {
     expect(report.routesCovered + report.permissionOnly.length).toBe(report.routesTotal);
-    expect(report.routesCovered / report.routesTotal).toBeGreaterThan(0.7);
+    // every record kind a route names is made through the routes and copied to each place (seedDependents): a route left permission-only is a new kind the world does not make yet
+    expect(report.routesCovered / report.routesTotal, JSON.stringify(report.permissionOnly)).toBeGreaterThan(0.98);
     for (const p of report.permissionOnly) expect(p.reason, p.route).not.toBe('');
     expect(report.requests).toBeGreaterThan(150);
   });

@@ -11,6 +11,7 @@ import yauzl from 'yauzl';
 import { BUILTIN_INSTRUMENTS, PERMISSIONS, STAFF_CARE_CATEGORIES, roleHas, scopeFor, scopeIncludes, type Permission } from '@xinyu/core';
 import { rows, type Db } from '../db/client.js';
 import type { RouteAccess } from '../http/context.js';
+import { newTotpSecret, totpCode, totpStep } from '../modules/auth/totp.js';
 import { DEMO_PASSWORD } from '../seed/demo.js';
 import { KINDS, RELATIONS, VALUE_PARAMS, type Label, type LocatedRecord, type MatrixCaller, type Place, type World } from './access-world.js';
 
@@ -414,7 +415,7 @@ export async function seedDependents(app: FastifyInstance, world: World, log?: (
   // entry there (a nomination of it), and is nominated a care teacher of the year (an honour)
   const openings = await as(app, helper, 'GET', '/care/openings');
   const open = ok(openings) ? openings.json<{ items: { keyStudentId: string }[] }>().items : [];
-  if (open.length < 3) fail(`care openings (${open.length})`, openings);
+  if (open.length < 2) fail(`care openings (${open.length})`, openings);
   if (open[0]) {
     const offer = await as(app, helper, 'POST', `/care/students/${open[0].keyStudentId}/volunteer`, { note: '访问矩阵测试的包保报名' });
     if (!ok(offer)) fail('care offer', offer);
@@ -467,17 +468,39 @@ export async function seedDependents(app: FastifyInstance, world: World, log?: (
     }
     const rel = await as(app, leader, 'POST', `/screening/campaigns/${campaign.id}/releases`, { classIds: [own.classId] });
     if (!ok(rel)) fail('campaign release', rel);
+    const consent = await as(app, by('parent'), 'POST', `/my/consents/${campaign.id}`, { studentId: own.studentId, decision: 'granted' });
+    if (!ok(consent)) fail('screening consent', consent);
     const answers = Object.fromEntries(PHQ9.items.map((i) => [i.id, i.options.at(-1)!.value]));
     const now = world.clock?.() ?? new Date();
     const sub = await as(app, by('student'), 'POST', `/my/screenings/${campaign.id}/${PHQ9.id}/submit`, { clientId: randomUUID(), answers, startedAt: new Date(now.getTime() - 600_000).toISOString() });
     if (!ok(sub)) fail('screening response', sub);
   } else log?.('seed screening response: no campaign of the anchor\'s school');
 
+  // a model-school rating of the school for this year: the scheme is set by a city-wide bureau admin (a helper account: the matrix's bureau admin sits in the district), the school submits its self-evaluation
+  const year = (world.clock?.() ?? new Date()).getUTCFullYear();
+  const secret = newTotpSecret();
+  const [bureauAcct] = await rows<{ id: string }>(db, sql`insert into accounts (region_id, username, display_name, password_hash, totp_secret) values (${world.regionId}, 'matrix.helper.bureau', '矩阵 助手市局', ${hash}, ${secret}) returning id::text as id`);
+  await db.execute(sql`insert into role_assignments (region_id, account_id, role, org_unit_id) values (${world.regionId}, ${bureauAcct!.id}::uuid, 'bureau_admin', ${world.unitIdByPath.get(world.cityPath) ?? null})`);
+  const bLogin = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'matrix.helper.bureau', password: DEMO_PASSWORD, totp: totpCode(secret, totpStep(world.clock?.() ?? new Date())) } });
+  if (bLogin.statusCode !== 200) fail('bureau helper sign-in', bLogin);
+  else {
+    const bureau = { cookie: `xinyu_sid=${bLogin.cookies.find((c) => c.name === 'xinyu_sid')!.value}`, csrf: bLogin.json<{ csrfToken: string }>().csrfToken };
+    const dims = ['staffing', 'courses', 'services', 'homeschool', 'activities'] as const;
+    const scheme = await as(app, bureau, 'PUT', `/supervision/rating-schemes/${year}`, {
+      title: '访问矩阵测试的评估方案', modelThreshold: 80, qualifiedThreshold: 60,
+      criteria: dims.map((d, i) => ({ id: `m${i + 1}`, dimension: d, title: `矩阵指标 ${i + 1}`, weight: 20, maxScore: 20 })),
+    });
+    if (!ok(scheme)) fail('rating scheme', scheme);
+    const self = await as(app, leader, 'PUT', `/supervision/ratings/schools/${own.schoolId}`, { year, submit: true, self: Object.fromEntries(dims.map((_d, i) => [`m${i + 1}`, { score: 15, evidence: '访问矩阵测试的自评' }])) });
+    if (!ok(self)) fail('rating self-evaluation', self);
+  }
+
   // a crisis case's team member and task (the case made through the API about the anchor)
   const cases = await rows<{ id: string }>(db, sql`select id::text as id from crisis_cases where student_id = ${own.studentId}::uuid order by opened_at desc limit 1`).catch(() => []);
   if (cases[0]) {
     const team = await as(app, counselor, 'POST', `/crisis/cases/${cases[0].id}/team`, { accountId: leader.accountId, teamRole: 'leader' });
-    if (!ok(team)) fail('crisis team member', team);
+    // 409: the caller is in the team already (the case was opened with its team)
+    if (!ok(team) && team.statusCode !== 409) fail('crisis team member', team);
     const task = await as(app, counselor, 'POST', `/crisis/cases/${cases[0].id}/tasks`, { title: '访问矩阵测试的干预任务', dueAt: new Date((world.clock?.() ?? new Date()).getTime() + 86_400_000).toISOString(), clientId: randomUUID() });
     if (!ok(task)) fail('crisis task', task);
   } else log?.('seed crisis task: no crisis case about the anchor');
