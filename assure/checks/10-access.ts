@@ -32,7 +32,7 @@ export const check: AssureCheck = {
     const mustDeny = [...report.perRoute.values()].reduce((n, f) => n + f.mustDeny, 0);
     // routes whose in-scope reads never answered: their out-of-scope refusals prove less (a wrong query, a record the service does not show)
     const silent = [...report.perRoute].filter(([, f]) => f.inScopeReads > 0 && f.inScopeOk === 0).map(([k]) => k);
-    for (const k of silent) ctx.log(`no in-scope read answered: ${k}`);
+    for (const k of silent) ctx.log(`no in-scope read answered: ${k} (first: ${report.perRoute.get(k)?.inScopeFailure ?? '-'})`);
     const figures: Figure[] = [
       { label: 'routes covered (every parameter resolved to records)', value: `${report.routesCovered} / ${report.routesTotal}`, ref: 'access-matrix' },
       { label: 'routes probed for their permission only (listed in the log, with reasons)', value: report.permissionOnly.length, ref: 'access-matrix' },

@@ -45,6 +45,8 @@ export interface RouteFigures {
   inScopeOk: number;
   /** the places this route was probed at with a record of its kind */
   labels: Set<string>;
+  /** the first in-scope read that did not answer 2xx: who, where, the status and the start of the body */
+  inScopeFailure?: string;
 }
 
 export interface MatrixReport {
@@ -716,6 +718,7 @@ export async function runMatrix(app: FastifyInstance, world: World, routeAccess:
         if (inScope) {
           fig.inScopeReads++;
           if (ok) fig.inScopeOk++;
+          else fig.inScopeFailure ??= `${caller.role} [${t.label}] ${res.statusCode} ${snippet(res.body).slice(0, 160)}`;
           continue;
         }
         fig.mustDeny++;

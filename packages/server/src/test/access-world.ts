@@ -123,7 +123,9 @@ export const KINDS: Kind[] = [
   { name: 'dormitory', table: 'dormitories', at: ['/committee/dormitories/:id'], select: S('dormitories', 'd', 'd.id', 'null', 'u.path', unitJoin('d')) },
   { name: 'staff', table: 'staff', at: ['/staff/:id'], select: S('staff', 's', 's.id', 'null', 's.org_path') },
   { name: 'account', table: 'accounts', at: ['/accounts/:id'], select: `select a.id::text as id, min(ra.student_id::text) as sid, min(coalesce(o.path, st.org_path)) as path from accounts a join role_assignments ra on ra.account_id = a.id left join org_units o on o.id = ra.org_unit_id left join students st on st.id = ra.student_id group by a.id` },
-  { name: 'orgUnit', table: 'org_units', at: ['/org/units/:id', '/schools/:schoolId', '/workforce/schools/:id', '/groups/:unitId'], select: S('org_units', 'o', 'o.id', 'null', 'o.path'), reachDown: true },
+  // a parameter naming a school takes schools (a class id there is answered 404 whoever asks: it proves nothing)
+  { name: 'schoolUnit', table: 'org_units', at: ['/schools/:schoolId', '/workforce/schools/:id'], select: `${S('org_units', 'o', 'o.id', 'null', 'o.path')} where o.kind = 'school'`, reachDown: true },
+  { name: 'orgUnit', table: 'org_units', at: ['/org/units/:id', '/groups/:unitId'], select: S('org_units', 'o', 'o.id', 'null', 'o.path'), reachDown: true },
   { name: 'classUnit', table: 'org_units', at: ['/classes/:classId'], select: `${S('org_units', 'o', 'o.id', 'null', 'o.path')} where o.kind = 'class'`, reachDown: true },
   { name: 'institution', table: 'partner_institutions', at: ['/institutions/:id'], select: `select i.id::text as id, null as sid, (select path from org_units where id = i.region_id) as path from partner_institutions i`, reachDown: true },
   { name: 'notification', table: 'notifications', at: ['/notifications/:id'], ownerOnly: true, select: `select n.id::text as id, null as sid, min(coalesce(o.path, st.org_path)) as path, n.account_id::text as owner from notifications n join role_assignments ra on ra.account_id = n.account_id left join org_units o on o.id = ra.org_unit_id left join students st on st.id = ra.student_id group by n.id, n.account_id` },
@@ -331,13 +333,15 @@ async function cloneTo(db: Db, kind: Kind, src: LocatedRecord, place: Place, uni
  * record of the source's place): the record of that kind at the copy's place, or a fresh id (null)
  * for a person the copy's place has none of (a volunteering teacher, a nominated teacher, a parent).
  */
-const CLONE_REFS: Record<string, (records: Map<string, Map<Label, LocatedRecord>>, rel: Relation) => Record<string, string | null>> = {
+const CLONE_REFS: Record<string, (records: Map<string, Map<Label, LocatedRecord>>, rel: Relation, place: Place, db: Db) => Record<string, string | null> | Promise<Record<string, string | null>>> = {
   care_volunteers: (r, rel) => ({ key_student_id: r.get('keyStudent')?.get(rel)?.id ?? null, account_id: null }),
   parent_pairings: (r, rel) => ({ key_student_id: r.get('keyStudent')?.get(rel)?.id ?? null, volunteer_id: null }),
   parent_volunteers: () => ({ guardian_id: null }),
   diary_nominations: () => ({ diary_entry_id: null }),
   care_honours: () => ({ account_id: null }),
   counseling_supervisors: () => ({ account_id: null }),
+  // a certificate belongs to a member of staff of the copy's school (a school's page lists its staff's certificates)
+  workforce_certificates: async (_r, _rel, place, db) => ({ staff_id: (await rows<{ id: string }>(db, sql`select id::text as id from staff where school_id = ${place.schoolId} and active order by staff_no limit 1`))[0]?.id ?? null }),
 };
 
 export async function buildWorld(db: Db, app: FastifyInstance, opts: { clock: () => Date; advance?: () => void; log?: (m: string) => void }): Promise<World> {
@@ -378,7 +382,7 @@ export async function plantRecords(world: World, opts: { log?: (m: string) => vo
       }
     }
     if (all.length === 0) emptyKinds.set(kind.name, `no ${kind.table} row in the seeded demo city to copy`);
-    else if (!['orgUnit', 'classUnit', 'institution', 'account', 'notification', 'student'].includes(kind.name)) {
+    else if (!['orgUnit', 'schoolUnit', 'classUnit', 'institution', 'account', 'notification', 'student'].includes(kind.name)) {
       // plant the missing places: a copy of a row of this kind, moved there, canaries in its free text
       const src = [...byLabel.values()].sort((a, b) => Number(Boolean(b.sid)) - Number(Boolean(a.sid)))[0]!;
       for (const rel of RELATIONS) {
@@ -387,7 +391,7 @@ export async function plantRecords(world: World, opts: { log?: (m: string) => vo
         if (rel === 'sameClass' && !src.sid && depth(src.path) < 5) continue; // a school's record has no class
         const text = `CANARY-${randomUUID()}`;
         try {
-          const made = await cloneTo(db, kind, src, places[rel], unitIdByPath, text, CLONE_REFS[kind.table]?.(records, rel) ?? {});
+          const made = await cloneTo(db, kind, src, places[rel], unitIdByPath, text, (await CLONE_REFS[kind.table]?.(records, rel, places[rel], db)) ?? {});
           const rec: LocatedRecord = { kind: kind.name, id: made.id, sid: made.sid, path: made.path, label: rel, planted: true };
           byLabel.set(rel, rec);
           byId.set(rec.id, rec);
