@@ -558,8 +558,11 @@ interface Target {
 const PREFERENCE: Label[] = ['own', 'sameClass', 'above', 'otherClass', 'otherSchool', 'otherDistrict'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** The kind a parameter names: the kind of the longest route end matching (/care/students/:id is a key student, not the /students/:id a student) */
 function kindAt(ctx: string) {
-  return KINDS.find((k) => k.at.some((a) => ctx.endsWith(a)));
+  let best: { kind: (typeof KINDS)[number]; len: number } | undefined;
+  for (const kind of KINDS) for (const a of kind.at) if (ctx.endsWith(a) && a.length > (best?.len ?? 0)) best = { kind, len: a.length };
+  return best?.kind;
 }
 
 /** The targets of one route, or the reason it can be probed for its permission only. */
