@@ -59,7 +59,7 @@ export async function putCarePolicy(deps: Deps, caller: Caller, policy: CarePoli
  * reason each later signal gave, on the record's history) and a diary entry's fields and note.
  */
 export const keyStudentAad = (keyStudentId: string) => `key_students.reason:${keyStudentId}`;
-const reasonEventAad = (keyStudentId: string) => `key_student_events.reason:${keyStudentId}`;
+export const reasonEventAad = (keyStudentId: string) => `key_student_events.reason:${keyStudentId}`;
 export const diaryAad = (entryId: string, field: 'fields' | 'note') => `diary_entries.${field}:${entryId}`;
 
 /** An event's detail as shown: a sealed reason opened. */

@@ -45,7 +45,7 @@ export interface OpenCaseInput {
  * string), bound to the case and the field; so is each version of the plan on the timeline.
  */
 export const caseAad = (caseId: string, field: 'safety_plan' | 'analysis') => `crisis_cases.${field}:${caseId}`;
-const planEventAad = (caseId: string) => `crisis_events.safety_plan:${caseId}`;
+export const planEventAad = (caseId: string) => `crisis_events.safety_plan:${caseId}`;
 
 /** Appends to a case's timeline (never rewritten). */
 export async function caseEvent(tx: Db, caseId: string, kind: string, actorName: string | null, detail: Record<string, unknown> | null, at: Date): Promise<void> {
