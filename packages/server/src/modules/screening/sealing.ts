@@ -15,9 +15,10 @@
  */
 import type { ScoreResult } from '@xinyu/core';
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '../../db/client.js';
+import type { Db } from '../../db/client.js';
 import type { Config } from '../../config.js';
 import { sealerFor, type Sealer } from '../../lib/sealed.js';
+import { plainText, walkTargets, type SealTarget, type WalkOptions, type WalkedRow } from '../../jobs/seal-walker.js';
 
 /** `v1.<key id>.<iv>.<tag>.<ciphertext>` as lib/sealed.ts writes it */
 const SEALED = /^v1\.[0-9a-f]{8}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]*$/;
@@ -54,63 +55,64 @@ export function openScore(sealer: Sealer, sheet: { campaignId: string; studentId
 export { sealNullable as sealText, openNullable as openText } from '../../lib/sealed-fields.js';
 
 const BATCH = 1000;
-const PLAIN = `!~ '^v1\\.'`;
+
+/** The four walks (jobs/seal-walker.ts): responses, follow-ups, sign-offs, consents. */
+export function screeningTargets(config: Config): SealTarget[] {
+  const sealer = sealerFor(config);
+  const sheetOf = (r: WalkedRow) => ({ campaignId: String(r.campaign_id), studentId: String(r.student_id), instrumentKey: String(r.instrument_key) });
+  /** a plain text value sealed; null and sealed values kept (undefined) */
+  const text = (v: unknown, aad: string) => (typeof v === 'string' && v !== '' && !isSealed(v) ? sealer.seal(v, aad) : undefined);
+  const plainOf = (...cols: string[]) => sql.join(cols.map((c) => plainText(c)), sql` or `);
+  return [
+    {
+      name: 'screening_responses.answers, score',
+      table: 'screening_responses',
+      key: { id: 'uuid' },
+      columns: { answers: 'text', score: 'text' },
+      extra: ['campaign_id', 'student_id', 'instrument_key'],
+      plain: plainOf('answers', 'score'),
+      seal: (r) => {
+        const sheet = sheetOf(r);
+        const answers = typeof r.answers === 'string' && r.answers !== '' && !isSealed(r.answers) ? sealAnswers(sealer, sheet, JSON.parse(r.answers) as Record<string, string>) : undefined;
+        const score = typeof r.score === 'string' && r.score !== '' && !isSealed(r.score) ? sealScore(sealer, sheet, JSON.parse(r.score) as ScoreResult) : undefined;
+        return { answers, score };
+      },
+    },
+    {
+      name: 'screening_follow_ups.observation, interview, reason',
+      table: 'screening_follow_ups',
+      key: { id: 'uuid' },
+      columns: { observation: 'text', interview: 'text', reason: 'text' },
+      plain: plainOf('observation', 'interview', 'reason'),
+      seal: (r) => {
+        const id = String(r.id);
+        return { observation: text(r.observation, followUpAad(id, 'observation')), interview: text(r.interview, followUpAad(id, 'interview')), reason: text(r.reason, followUpAad(id, 'reason')) };
+      },
+    },
+    {
+      name: 'screening_sign_offs.note',
+      table: 'screening_sign_offs',
+      key: { campaign_id: 'uuid', school_id: 'int' },
+      columns: { note: 'text' },
+      plain: plainText('note'),
+      seal: (r) => ({ note: text(r.note, signOffAad(String(r.campaign_id), Number(r.school_id))) }),
+    },
+    {
+      name: 'screening_consents.note',
+      table: 'screening_consents',
+      key: { campaign_id: 'uuid', student_id: 'uuid' },
+      columns: { note: 'text' },
+      plain: plainText('note'),
+      seal: (r) => ({ note: text(r.note, consentAad(String(r.campaign_id), String(r.student_id))) }),
+    },
+  ];
+}
 
 /**
  * Seals every screening value still stored in plain (rows from before sealing, the demo seed),
  * in batches of 1,000 rows in key order (each batch its own statement, none rescans what the
  * previous ones sealed). Returns how many values it sealed.
  */
-export async function sealLegacyScreeningText(db: Db, config: Config): Promise<number> {
-  const sealer = sealerFor(config);
-  let sealed = 0;
-  const plain = (column: string) => sql.raw(`${column} is not null and ${column} ${PLAIN}`);
-  const update = async (table: string, keys: string[], list: Record<string, string | number | null>[], fields: string[]) => {
-    if (!list.length) return;
-    const cols = [...keys, ...fields];
-    // a value written (sealed) meanwhile by a running server is left as it is
-    await db.execute(sql`update ${sql.raw(table)} t set ${sql.raw(fields.map((f) => `${f} = case when t.${f} ~ '^v1\\.' then t.${f} else coalesce(v.${f}, t.${f}) end`).join(', '))}
-      from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(${sql.raw(cols.map((c) => `${c} ${c === 'school_id' ? 'int' : c.endsWith('id') ? 'uuid' : 'text'}`).join(', '))})
-      where ${sql.raw(keys.map((k) => `t.${k} = v.${k}`).join(' and '))}`);
-  };
-
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const list = await rows<{ id: string; campaign_id: string; student_id: string; instrument_key: string; answers: string; score: string | null }>(db, sql`
-      select id, campaign_id, student_id, instrument_key, answers, score from screening_responses where id > ${after}::uuid and (${plain('answers')} or ${plain('score')}) order by id limit ${BATCH}`);
-    after = list.at(-1)?.id ?? after;
-    await update('screening_responses', ['id'], list.map((r) => {
-      const sheet = { campaignId: r.campaign_id, studentId: r.student_id, instrumentKey: r.instrument_key };
-      return {
-        id: r.id,
-        answers: isSealed(r.answers) ? null : sealAnswers(sealer, sheet, JSON.parse(r.answers) as Record<string, string>),
-        score: r.score == null || isSealed(r.score) ? null : sealScore(sealer, sheet, JSON.parse(r.score) as ScoreResult),
-      };
-    }), ['answers', 'score']);
-    sealed += list.length;
-    if (list.length < BATCH) break;
-  }
-  after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const list = await rows<{ id: string; observation: string | null; interview: string | null; reason: string | null }>(db, sql`
-      select id, observation, interview, reason from screening_follow_ups where id > ${after}::uuid and (${plain('observation')} or ${plain('interview')} or ${plain('reason')}) order by id limit ${BATCH}`);
-    after = list.at(-1)?.id ?? after;
-    const seal = (v: string | null, aad: string) => (v == null || isSealed(v) ? null : sealer.seal(v, aad));
-    await update('screening_follow_ups', ['id'], list.map((r) => ({ id: r.id, observation: seal(r.observation, followUpAad(r.id, 'observation')), interview: seal(r.interview, followUpAad(r.id, 'interview')), reason: seal(r.reason, followUpAad(r.id, 'reason')) })), ['observation', 'interview', 'reason']);
-    sealed += list.length;
-    if (list.length < BATCH) break;
-  }
-  for (;;) {
-    const list = await rows<{ campaign_id: string; school_id: number; note: string }>(db, sql`select campaign_id, school_id, note from screening_sign_offs where ${plain('note')} limit ${BATCH}`);
-    await update('screening_sign_offs', ['campaign_id', 'school_id'], list.map((r) => ({ campaign_id: r.campaign_id, school_id: r.school_id, note: sealer.seal(r.note, signOffAad(r.campaign_id, r.school_id)) })), ['note']);
-    sealed += list.length;
-    if (list.length < BATCH) break;
-  }
-  for (;;) {
-    const list = await rows<{ campaign_id: string; student_id: string; note: string }>(db, sql`select campaign_id, student_id, note from screening_consents where ${plain('note')} limit ${BATCH}`);
-    await update('screening_consents', ['campaign_id', 'student_id'], list.map((r) => ({ campaign_id: r.campaign_id, student_id: r.student_id, note: sealer.seal(r.note, consentAad(r.campaign_id, r.student_id)) })), ['note']);
-    sealed += list.length;
-    if (list.length < BATCH) break;
-  }
-  return sealed;
+export async function sealLegacyScreeningText(db: Db, config: Config, opts: WalkOptions = {}): Promise<number> {
+  return walkTargets(db, screeningTargets(config), { batch: BATCH, ...opts });
 }
