@@ -143,6 +143,16 @@ describe('the start-up sealing passes: every field they walk', () => {
     }
   }, 120_000);
 
+  it('walks a bigint key in its own order, not as text (ids 9 and 10 on either side of a page)', async () => {
+    const t = legacyTextTargets(env.deps.config).find((x) => x.table === 'key_student_events')!;
+    const keys = [];
+    for (let i = 0; i < 14; i++) keys.push(await insertRow(t, { detail: { level: 'red', reason: `${MARK}排序${i}` } }));
+    expect(Math.min(...keys.map((k) => Number(k.id)))).toBeLessThan(10);
+    expect(Math.max(...keys.map((k) => Number(k.id)))).toBeGreaterThanOrEqual(10);
+    expect(await walkTarget(env.deps.db, t, { batch: 5 })).toBe(14);
+    for (const k of keys) expect((await stored(t, k)).detail).not.toContain(MARK);
+  });
+
   it('the screening answers open with their sheet binding after the pass', async () => {
     const t = screeningTargets(env.deps.config)[0]!;
     const k = await insertRow(t, { answers: JSON.stringify({ q1: '2' }) });

@@ -66,9 +66,11 @@ export async function walkTarget(db: Db, target: SealTarget, opts: WalkOptions =
   const table = ident(target.table);
   const keys = Object.entries(target.key).map(([c, t]) => [ident(c), t] as const);
   const columns = Object.entries(target.columns).map(([c, t]) => [ident(c), t] as const);
-  const select = sql.raw([...keys.map(([k]) => `${k}::text as ${k}`), ...(target.extra ?? []).map((c) => `${ident(c)}::text as ${c}`), ...columns.map(([c]) => c)].join(', '));
-  const keyTuple = sql.raw(`(${keys.map(([k]) => k).join(', ')})`);
-  const order = sql.raw(keys.map(([k]) => k).join(', '));
+  // keys are read as text but walked in their own order: the ORDER BY and the keyset name the table's columns
+  // (`order by id` would sort the text alias, and "145" > "1000" skips rows of a bigint key)
+  const select = sql.raw([...keys.map(([k]) => `w.${k}::text as ${k}`), ...(target.extra ?? []).map((c) => `w.${ident(c)}::text as ${c}`), ...columns.map(([c]) => `w.${c}`)].join(', '));
+  const keyTuple = sql.raw(`(${keys.map(([k]) => `w.${k}`).join(', ')})`);
+  const order = sql.raw(keys.map(([k]) => `w.${k}`).join(', '));
   const recordType = sql.raw([...keys.map(([k]) => `${k} text`), ...columns.flatMap(([c, t]) => [`${c}__before ${t}`, `${c}__after ${t}`])].join(', '));
   const sets = sql.raw(columns.map(([c]) => `${c} = case when v.${c}__after is not null and t.${c} is not distinct from v.${c}__before then v.${c}__after else t.${c} end`).join(', '));
   const match = sql.raw(keys.map(([k, type]) => `t.${k} = v.${k}::${type}`).join(' and '));
@@ -80,7 +82,7 @@ export async function walkTarget(db: Db, target: SealTarget, opts: WalkOptions =
   let after: string[] | null = null;
   for (;;) {
     const from: SQL = after === null ? sql`true` : sql`${keyTuple} > (${sql.join(keys.map(([, type], i) => sql`${after![i]}::${sql.raw(type)}`), sql`, `)})`;
-    const list = await rows<WalkedRow>(db, sql`select ${select} from ${sql.raw(table)} where ${from} and ${target.plain} order by ${order} limit ${batch}`);
+    const list = await rows<WalkedRow>(db, sql`select ${select} from ${sql.raw(table)} w where ${from} and ${target.plain} order by ${order} limit ${batch}`);
     if (!list.length) break;
     const last = list.at(-1)!;
     after = keys.map(([k]) => String(last[k]));
