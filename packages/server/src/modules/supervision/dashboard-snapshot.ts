@@ -20,18 +20,10 @@ import { rows } from '../../db/client.js';
 import type { Deps } from '../../http/context.js';
 import { assemble, gather, MUNICIPAL_GROUP, TREND_YEARS, type Assembled, type DashboardUnit, type Gathered } from './dashboard.js';
 import { cstToday } from '../screening/campaigns.js';
-import { exportWorkbook } from './exports.js';
+import { exportWorkbook, type ExportSchool } from './export-workbook.js';
 import type { MetricDefinition, MetricSchool } from './metric-types.js';
 
-/** One school's row of the export: its district, name, type, students and each metric's numerator and denominator (n0, d0, n1, d1 … in the metrics' order). */
-export interface ExportSchool {
-  id: number;
-  district: string;
-  school: string;
-  kind: string;
-  students: number;
-  f: number[];
-}
+export type { ExportSchool } from './export-workbook.js';
 
 const keysOf = (metrics: readonly MetricDefinition[]) => metrics.map((m) => m.key).join(',');
 

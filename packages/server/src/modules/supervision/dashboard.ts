@@ -11,7 +11,7 @@
  * too. Metric figures are not: they count schools' records (lessons, rooms, counselors …) as each
  * metric defines them, and every figure links to the records behind it (metricRecords, audited).
  */
-import { hiddenFigures, metricValue, rankTopBottom, roleHas, suppressRow, trendYears, yearsWithData, type contracts, type MetricUnit } from '@xinyu/core';
+import { metricValue, rankTopBottom, roleHas, suppressRow, trendYears, yearsWithData, type contracts, type MetricUnit } from '@xinyu/core';
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows } from '../../db/client.js';
@@ -26,6 +26,7 @@ import { figuresFor, schoolsFor, screeningFor, totalsFor } from './dashboard-cac
 import { snapshotBody } from './dashboard-snapshot.js';
 import type { MetricDefinition, MetricSchool, SchoolFigure } from './metric-types.js';
 import { ALL_METRICS } from './metric-registry.js';
+import { hiddenOf } from './small-figures.js';
 
 type DashboardOut = z.infer<typeof contracts.Dashboard>;
 type FigureOut = z.infer<typeof contracts.DashboardFigure>;
@@ -46,12 +47,7 @@ export const MUNICIPAL_GROUP = '市直学校';
 const figureOf = (f: { numerator: number; denominator: number }, unit: MetricUnit, hidden = false): FigureOut =>
   hidden ? { numerator: null, denominator: null, value: null, suppressed: true } : { numerator: f.numerator, denominator: f.denominator, value: metricValue(f, unit), suppressed: false };
 
-/** Metrics whose numerator and denominator count students (metric-types.ts countsStudents): their small figures are hidden from readers outside the school. */
-export const countsStudents = (m: MetricDefinition) => m.countsStudents === true;
-
-/** Which of these sibling figures of a metric a reader sees hidden (none unless the metric counts students and the reader is outside). */
-export const hiddenOf = (m: MetricDefinition, figures: readonly { numerator: number; denominator: number }[], outside: boolean): boolean[] =>
-  countsStudents(m) && outside ? hiddenFigures(figures, figures.map(() => true)) : figures.map(() => false);
+export { countsStudents, hiddenOf } from './small-figures.js';
 
 /** Is the reader outside this unit's school (the bureau, even on one school's page)? Then counts of 1–4 students are not shown. */
 export const readerOutside = (caller: Caller, unit: { kind: string; path: string }) =>
