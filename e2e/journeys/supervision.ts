@@ -18,10 +18,19 @@ export function registerSupervisionJourneys(h: Harness): void {
       await page.getByTestId('targets-page').waitFor();
       await page.getByTestId('target-add').click();
       await page.getByTestId('target-task').fill(task);
-      await page.getByTestId('target-metric').click();
-      await page.keyboard.type('达标心理辅导室');
-      await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: '达标心理辅导室学校占比' }).first().click();
-      await page.getByText('口径：').first().waitFor();
+      // a click on an option while the dropdown is still sliding in can miss it (seen once): pick again until the metric's definition shows
+      const definition = page.getByText('口径：').first();
+      for (let attempt = 0; attempt < 3; attempt++) {
+        if (!(await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count())) {
+          await page.getByTestId('target-metric').click();
+          await page.keyboard.type('达标心理辅导室');
+        }
+        const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: '达标心理辅导室学校占比' }).first();
+        await option.waitFor();
+        await option.click();
+        if (await definition.waitFor({ timeout: 4000 }).then(() => true, () => false)) break;
+      }
+      await definition.waitFor();
       await page.locator('[data-testid="target-value"] input, input[data-testid="target-value"]').first().fill('60');
       await page.getByTestId('target-save').click();
       const row = page.getByTestId('targets-table').locator('tr').filter({ hasText: task });
