@@ -37,21 +37,13 @@ async function main() {
   // background by one walker (jobs/seal-walker.ts): plain ones stay readable meanwhile, a value sealed
   // by a request is kept, and each table's figure is logged as it finishes
   const progress = (p: { name: string; sealed: number; ms: number }) => p.sealed && app.log.info(`已加密 sealed ${p.sealed} values of ${p.name} stored in plain (${Math.round(p.ms)} ms)`);
-  // screening answers and notes
-  void sealLegacyScreeningText(database.db, config, { progress }).then(
-    (sealed) => sealed && app.log.info(`已加密测评答案与记录 sealed ${sealed} screening values stored in plain`),
-    (e: unknown) => app.log.error({ err: e }, 'sealing screening values stored in plain failed'),
-  );
-  // alerts' evidence (free text, a screening signal's answers)
-  void sealLegacyAlertEvidence(database.db, config, { progress }).then(
-    (sealed) => sealed && app.log.info(`已加密预警依据 sealed the evidence of ${sealed} alerts and signals stored in plain`),
-    (e: unknown) => app.log.error({ err: e }, 'sealing alert evidence stored in plain failed'),
-  );
-  // mailbox letters, appointment topics, sweep notes, staff-care, crisis and care records, circumstance notes, case and key-student history
-  void sealLegacyRecordText(database.db, config, { progress }).then(
-    (sealed) => sealed && app.log.info(`已加密信箱来信、预约主题、排查、危机与关爱记录 sealed ${sealed} letters, topics, notes and records stored in plain`),
-    (e: unknown) => app.log.error({ err: e }, 'sealing letters, topics, notes and records stored in plain failed'),
-  );
+  const passes: [string, typeof sealLegacyScreeningText][] = [
+    ['screening answers and notes', sealLegacyScreeningText],
+    ['alert evidence', sealLegacyAlertEvidence],
+    // mailbox letters, appointment topics, sweep notes, staff-care, crisis and care records, circumstance notes, case and key-student history
+    ['records', sealLegacyRecordText],
+  ];
+  for (const [what, pass] of passes) void pass(database.db, config, { progress }).catch((e: unknown) => app.log.error({ err: e }, `sealing ${what} stored in plain failed`));
   const stopJobs = startJobs(deps, (msg, err) => app.log.error({ err }, msg));
   const url = `http://${config.host}:${config.port}`;
   const lines = [`\n心育 Xinyu 已启动 is running at ${url}`];

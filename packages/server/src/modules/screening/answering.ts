@@ -401,38 +401,48 @@ async function insertResponses(db: Db, list: ResponseRow[]): Promise<{ id: strin
 }
 
 /**
- * Concurrent submissions without a warning share one INSERT. The same sheet twice in a batch (a
- * double click) goes in once; its repeats follow one by one and find it stored. When the shared
- * statement fails (one sheet's client id used before), each sheet is stored on its own so that
- * only that sheet gets the error. Results: the stored response's id, or null when nothing was stored.
+ * One batch of sheets written together (`many`), the way both batchers below need it: the same sheet
+ * twice in a batch (a double click) goes in once and its repeats follow one by one (`one`) and find it
+ * stored; when the shared write fails (one sheet's client id used before), each sheet is written on
+ * its own so that only that sheet gets the error. Results: the stored response's id, or null.
  */
-function responseBatcher(db: Db): Batcher<ResponseRow, string | null> {
-  const single = async (row: ResponseRow): Promise<string | null | Error> => {
+async function writeSheets<T>(items: T[], rowOf: (item: T) => ResponseRow, many: (list: T[]) => Promise<(string | null)[]>, one: (item: T) => Promise<string | null>): Promise<(string | null | Error)[]> {
+  const single = async (item: T): Promise<string | null | Error> => {
     try {
-      return (await insertResponses(db, [row]))[0]?.id ?? null;
+      return await one(item);
     } catch (e) {
       return e instanceof Error ? e : new Error(String(e));
     }
   };
-  return batcherFor(db, 'screening-responses', () => new Batcher<ResponseRow, string | null>(async (items) => {
-    const results: (string | null | Error)[] = new Array<string | null | Error>(items.length).fill(null);
-    const seen = new Set<string>();
-    const first: number[] = [];
-    const repeats: number[] = [];
-    items.forEach((r, i) => {
-      const k = sheetKey(r);
-      (seen.has(k) ? repeats : first).push(i);
-      seen.add(k);
-    });
-    try {
-      const stored = new Map((await insertResponses(db, first.map((i) => items[i]!))).map((r) => [sheetKey(r), r.id]));
-      for (const i of first) results[i] = stored.get(sheetKey(items[i]!)) ?? null;
-    } catch {
-      for (const i of first) results[i] = await single(items[i]!);
-    }
-    for (const i of repeats) results[i] = await single(items[i]!);
-    return results;
-  }, { concurrency: 3, maxBatch: 200 }));
+  const results: (string | null | Error)[] = new Array<string | null | Error>(items.length).fill(null);
+  const seen = new Set<string>();
+  const first: number[] = [];
+  const repeats: number[] = [];
+  items.forEach((item, i) => {
+    const k = sheetKey(rowOf(item));
+    (seen.has(k) ? repeats : first).push(i);
+    seen.add(k);
+  });
+  try {
+    const ids = await many(first.map((i) => items[i]!));
+    first.forEach((i, j) => (results[i] = ids[j] ?? null));
+  } catch {
+    for (const i of first) results[i] = await single(items[i]!);
+  }
+  for (const i of repeats) results[i] = await single(items[i]!);
+  return results;
+}
+
+/** Concurrent submissions without a warning share one INSERT (writeSheets). */
+function responseBatcher(db: Db): Batcher<ResponseRow, string | null> {
+  const store = async (list: ResponseRow[]) => {
+    const stored = new Map((await insertResponses(db, list)).map((r) => [sheetKey(r), r.id]));
+    return list.map((r) => stored.get(sheetKey(r)) ?? null);
+  };
+  return batcherFor(db, 'screening-responses', () => new Batcher<ResponseRow, string | null>(
+    (items) => writeSheets(items, (r) => r, store, async (r) => (await store([r]))[0] ?? null),
+    { concurrency: 3, maxBatch: 200 },
+  ));
 }
 
 interface AlertInput {
@@ -501,38 +511,15 @@ async function storeWarned(tx: Db, deps: Deps, list: Warned[]): Promise<(string 
 }
 
 /**
- * Concurrent submissions with a warning share one transaction (storeWarned): a warned submission
- * was a dozen statements one after the other, most of a run's statements. As responseBatcher: the
- * same sheet twice in a batch goes in once and its repeats follow one by one; when the shared
- * transaction fails (one sheet's client id used before), each sheet is stored in its own.
+ * Concurrent submissions with a warning share one transaction (storeWarned; writeSheets): a warned
+ * submission was a dozen statements one after the other, most of a run's statements.
  */
 function warnedBatcher(deps: Deps): Batcher<Warned, string | null> {
-  const single = async (w: Warned): Promise<string | null | Error> => {
-    try {
-      return (await deps.db.transaction((tx) => storeWarned(tx, deps, [w])))[0] ?? null;
-    } catch (e) {
-      return e instanceof Error ? e : new Error(String(e));
-    }
-  };
-  return batcherFor(deps.db, 'screening-warned', () => new Batcher<Warned, string | null>(async (items) => {
-    const results: (string | null | Error)[] = new Array<string | null | Error>(items.length).fill(null);
-    const seen = new Set<string>();
-    const first: number[] = [];
-    const repeats: number[] = [];
-    items.forEach((w, i) => {
-      const k = sheetKey(w.row);
-      (seen.has(k) ? repeats : first).push(i);
-      seen.add(k);
-    });
-    try {
-      const ids = await deps.db.transaction((tx) => storeWarned(tx, deps, first.map((i) => items[i]!)));
-      first.forEach((i, j) => (results[i] = ids[j] ?? null));
-    } catch {
-      for (const i of first) results[i] = await single(items[i]!);
-    }
-    for (const i of repeats) results[i] = await single(items[i]!);
-    return results;
-  }, { concurrency: 2, maxBatch: 100 }));
+  const store = (list: Warned[]) => deps.db.transaction((tx) => storeWarned(tx, deps, list));
+  return batcherFor(deps.db, 'screening-warned', () => new Batcher<Warned, string | null>(
+    (items) => writeSheets(items, (w) => w.row, store, async (w) => (await store([w]))[0] ?? null),
+    { concurrency: 2, maxBatch: 100 },
+  ));
 }
 
 // --- class code sign-in for shared computer-room PCs ----------------------------------------------
