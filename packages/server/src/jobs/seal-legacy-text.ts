@@ -15,7 +15,7 @@ import { topicAad } from '../modules/counseling/appointments.js';
 import { bodyAad, subjectAad } from '../modules/counseling/mailbox.js';
 import { recordAad, reviewAad } from '../modules/staffcare/service.js';
 import { noteAad } from '../modules/sweep/service.js';
-import { caseAad, planEventAad } from '../modules/crisis/cases.js';
+import { caseAad, planEventAad, signalEventAad, summaryAad } from '../modules/crisis/cases.js';
 import { conferenceAad } from '../modules/crisis/conferences.js';
 import { contactAad } from '../modules/crisis/guardians.js';
 import { minutesAad } from '../modules/care/meetings.js';
@@ -45,7 +45,7 @@ export const LEGACY_TEXT_FIELDS: Field[] = [
   { table: 'staff_care_records', column: 'note', aad: (r) => recordAad(r.id!, 'note') },
   { table: 'staff_care_records', column: 'fields', json: true, aad: (r) => recordAad(r.id!, 'fields') },
   // crisis and care free text
-  { table: 'crisis_cases', column: 'summary', extra: ['client_id'], aad: (r) => `crisis_cases.summary:${r.client_id!}` },
+  { table: 'crisis_cases', column: 'summary', extra: ['client_id'], aad: (r) => summaryAad(r.client_id!) },
   { table: 'crisis_cases', column: 'safety_plan', json: true, aad: (r) => caseAad(r.id!, 'safety_plan') },
   { table: 'crisis_cases', column: 'analysis', json: true, aad: (r) => caseAad(r.id!, 'analysis') },
   { table: 'guardian_contacts', column: 'said', aad: (r) => contactAad(r.id!, 'said') },
@@ -102,7 +102,7 @@ function historyTargets(sealer: Sealer): SealTarget[] {
         // the timeline opens summarySealed first: an entry is sealed to one of the two
         if (typeof d.summary === 'string' && !('summarySealed' in d)) {
           const { summary, ...rest } = d;
-          return { detail: { ...rest, summarySealed: sealer.seal(summary, `crisis_events:${caseId}`) } };
+          return { detail: { ...rest, summarySealed: sealer.seal(summary, signalEventAad(caseId)) } };
         }
         if (d.plan != null && !('summarySealed' in d)) {
           const { plan, ...rest } = d;

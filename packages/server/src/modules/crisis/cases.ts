@@ -46,6 +46,10 @@ export interface OpenCaseInput {
  */
 export const caseAad = (caseId: string, field: 'safety_plan' | 'analysis') => `crisis_cases.${field}:${caseId}`;
 export const planEventAad = (caseId: string) => `crisis_events.safety_plan:${caseId}`;
+/** The binding of a signal event's summary on a case's timeline. */
+export const signalEventAad = (caseId: string) => `crisis_events:${caseId}`;
+/** The binding of a case's summary (bound to the client id the case was opened with). */
+export const summaryAad = (clientId: string) => `crisis_cases.summary:${clientId}`;
 
 /** Appends to a case's timeline (never rewritten). */
 export async function caseEvent(tx: Db, caseId: string, kind: string, actorName: string | null, detail: Record<string, unknown> | null, at: Date): Promise<void> {
@@ -79,7 +83,7 @@ export async function openCrisisCase(tx: Db, deps: Pick<Deps, 'config' | 'clock'
   if (again) return { id: again.id, created: false };
 
   const joinOpen = async (openId: string) => {
-    await caseEvent(tx, openId, 'signal', caller.displayName, { source: input.source, alertId: input.alertId ?? null, sessionId: input.sessionId ?? null, riskLevel: input.riskLevel, summarySealed: sealerFor(deps.config).seal(input.summary, `crisis_events:${openId}`) }, now);
+    await caseEvent(tx, openId, 'signal', caller.displayName, { source: input.source, alertId: input.alertId ?? null, sessionId: input.sessionId ?? null, riskLevel: input.riskLevel, summarySealed: sealerFor(deps.config).seal(input.summary, signalEventAad(openId)) }, now);
     await tx.update(crisisCases).set({ updatedAt: now }).where(eq(crisisCases.id, openId));
     await appendAudit(tx, { ...auditActor(caller), action: 'crisis.case.signal', objectType: 'crisis_case', objectId: openId, orgPath: student.orgPath, detail: { source: input.source, riskLevel: input.riskLevel } }, now);
     const team = await tx.select({ accountId: crisisTeamMembers.accountId }).from(crisisTeamMembers).where(and(eq(crisisTeamMembers.caseId, openId), isNull(crisisTeamMembers.removedAt)));
@@ -100,7 +104,7 @@ export async function openCrisisCase(tx: Db, deps: Pick<Deps, 'config' | 'clock'
     sessionId: input.sessionId ?? null,
     riskLevel: input.riskLevel,
     // sealed (lib/sealed.ts), bound to the case by its client id; opened in detailOf
-    summary: sealerFor(deps.config).seal(input.summary, `crisis_cases.summary:${input.clientId}`),
+    summary: sealerFor(deps.config).seal(input.summary, summaryAad(input.clientId)),
     openedBy: caller.accountId,
     openedByName: caller.displayName,
     openedAt: now,
@@ -263,7 +267,7 @@ function eventDetail(sealer: Sealer, caseId: string, detail: Record<string, unkn
   if (!detail) return detail;
   if (typeof detail.summarySealed === 'string') {
     const { summarySealed, ...rest } = detail;
-    return { ...rest, summary: sealer.open(summarySealed, `crisis_events:${caseId}`) };
+    return { ...rest, summary: sealer.open(summarySealed, signalEventAad(caseId)) };
   }
   if (typeof detail.planSealed === 'string') {
     const { planSealed, ...rest } = detail;
@@ -291,7 +295,7 @@ async function detailOf(db: Db, config: Config, caller: Caller, f: FoundCase, no
     schoolId: f.c.schoolId,
     alertId: f.c.alertId,
     sessionId: f.c.sessionId,
-    summary: openOrPlain(sealer, f.c.summary, `crisis_cases.summary:${f.c.clientId}`),
+    summary: openOrPlain(sealer, f.c.summary, summaryAad(f.c.clientId)),
     safetyPlan: openJson<SafetyPlan>(sealer, f.c.safetyPlan, caseAad(f.c.id, 'safety_plan')),
     safetyPlanUpdatedAt: iso(f.c.safetyPlanUpdatedAt),
     safetyPlanUpdatedByName: f.c.safetyPlanUpdatedByName,
