@@ -223,6 +223,13 @@ export const importJobs = pgTable(
     message: text('message'),
     createdAt: createdAt(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /**
+     * The one-time passwords of the staff accounts the import created, for the importer only:
+     * one sealed JSON string (bound to the job, import.ts credentialsAad), cleared once
+     * `credentials_until` (an hour after the import) has passed.
+     */
+    credentials: text('credentials'),
+    credentialsUntil: timestamp('credentials_until', { withTimezone: true }),
   },
   (t) => [index('import_jobs_school_idx').on(t.schoolId, t.createdAt)],
 );
