@@ -12,7 +12,9 @@
 // 30 %) offers a fixed rate (--rate N, default 2,000/s; 0 = no phase 2) and measures latency from each
 // sheet's due time, so that a backlog counts (with clients back to back the mean latency is just
 // clients / rate, whatever the server does).
-// Options: --students N, --clients N, --no-kill, --cpu-prof (profiles of the server in the temp dir,
+// The server runs as `npm start` runs it with XINYU_WORKERS set to this machine's CPUs (--workers N
+// for another number; 1 = one process, main.ts).
+// Options: --students N, --clients N, --workers N, --no-kill, --cpu-prof (profiles of the server in the temp dir,
 // kept), --node-flags "<flags>" (the server's node flags instead of npm start's, to try V8 settings), --keep-db (the bench database is not dropped, for a look at its plans; DATABASE_URL only),
 // --pg-stats (the statements of the load from pg_stat_statements, when DATABASE_URL's server preloads it).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -24,18 +26,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import pg from 'pg';
 import { BUILTIN_INSTRUMENTS, className, gradeName, screeningAlert, scoreResponse } from '@xinyu/core';
 import { RawHttpConnection, postRequest, type Outcome } from './raw-http.js';
 import { migrate, openDatabase } from '../packages/server/src/db/client.js';
 import { startTempPostgres } from '../packages/server/src/db/temp-postgres.js';
+import { bundleServer } from '../packages/server/src/test/server-bundle.js';
 import { hashPassword } from '../packages/server/src/modules/auth/passwords.js';
 import { cstToday } from '../packages/server/src/modules/screening/campaigns.js';
 import { givenName, rng, surname } from '../packages/server/src/seed/names.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SERVER_DIR = path.join(ROOT, 'packages/server');
 const CES_DC = BUILTIN_INSTRUMENTS['ces-dc']!;
 const GRADES = [4, 5, 6, 7, 8, 9];
 const CLASSES_PER_GRADE = 9;
@@ -213,23 +214,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Bundles the server like `npm run build` does (dist/main.js), into a git-ignored folder of its own. */
-export async function bundleServer(outdir = path.join(SERVER_DIR, '.tmp', 'bench-server')): Promise<string> {
-  const pkg = JSON.parse(fs.readFileSync(path.join(SERVER_DIR, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-  await build({
-    entryPoints: [path.join(SERVER_DIR, 'src/main.ts')],
-    outdir,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    sourcemap: true,
-    external: Object.keys(pkg.dependencies ?? {}),
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'warning',
-  });
-  return path.join(outdir, 'main.js');
-}
+export { bundleServer };
 
 export class Server {
   child: ChildProcess | null = null;
@@ -354,6 +339,7 @@ export function percentile(sorted: Float64Array, p: number): number {
 export async function benchScreening(args: string[]): Promise<void> {
   const n = opt(args, '--students', 100_000);
   const clients = opt(args, '--clients', 500);
+  const workers = opt(args, '--workers', os.availableParallelism());
   const kill = !args.includes('--no-kill');
   // the paced phase: the last students submit at a fixed offered rate (--rate, 0 = none)
   const pacedRate = args.includes('--rate') ? opt(args, '--rate', 0) : 2000;
@@ -399,7 +385,7 @@ export async function benchScreening(args: string[]): Promise<void> {
       u.pathname = `/${dbName}`;
       serverDbUrl = u.toString();
     }
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: serverDbUrl, PORT: String(port), HOST: '127.0.0.1', XINYU_DEMO: '0', XINYU_DATA_DIR: path.join(tmp, 'data'), NODE_ENV: 'production' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: serverDbUrl, PORT: String(port), HOST: '127.0.0.1', XINYU_DEMO: '0', XINYU_DATA_DIR: path.join(tmp, 'data'), NODE_ENV: 'production', XINYU_WORKERS: String(workers) };
     const profDir = path.join(tmp, 'cpu-prof');
     // the flags `npm start` runs the server with (package.json)
     // (--node-flags "<flags>" instead, to try others)
@@ -409,7 +395,12 @@ export async function benchScreening(args: string[]): Promise<void> {
     server = new Server(main, env, logFile, nodeArgs);
     server.start();
     await waitReady(port, server, logFile);
-    console.log(`  server: bundled and started (PORT ${port}) in ${secs(performance.now() - tb)} s; log ${logFile}`);
+    // /readyz answers from the first worker up; the banner comes once every worker listens
+    while (!fs.readFileSync(logFile, 'utf8').includes('is running at')) {
+      if (server.child?.exitCode !== null) throw new Error(`the server exited:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+      await sleep(20);
+    }
+    console.log(`  server: bundled and started (PORT ${port}, ${workers > 1 ? `${workers} worker processes, XINYU_WORKERS=${workers}` : 'one process'}) in ${secs(performance.now() - tb)} s; log ${logFile}`);
 
     // --- 3. the clients ---
     const order = Uint32Array.from({ length: n }, (_, i) => i);
@@ -681,7 +672,7 @@ export async function benchScreening(args: string[]): Promise<void> {
     const w = Math.max(...table.map(([k]) => k.length));
     console.log(`  checks:`);
     for (const [name, ok, detail] of checks) console.log(`    ${ok ? 'OK  ' : 'FAIL'} ${name}: ${detail}`);
-    console.log(`  results (${clients} keep-alive clients, one server process):`);
+    console.log(`  results (${clients} keep-alive clients, ${workers > 1 ? `${workers} server worker processes` : 'one server process'}):`);
     for (const [k, v] of table) console.log(`    ${k.padEnd(w)}  ${v}`);
     if (statements.length) {
       console.log(`  statements during the load (pg_stat_statements, by total execution time; per submission):`);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /** Configuration comes from the environment only (DESIGN.md §5); defaults suit a laptop. */
@@ -12,6 +13,11 @@ export interface Config {
   migrationDatabaseUrl: string | undefined;
   /** connections to PostgreSQL per server process */
   dbPoolSize: number;
+  /**
+   * HTTP worker processes (XINYU_WORKERS: a number, or `auto` for one per CPU); with PostgreSQL
+   * only (main.ts). 1 = the server is one process.
+   */
+  workers: number;
   dataDir: string;
   /** seed the demo city on an empty database */
   demo: boolean;
@@ -55,6 +61,15 @@ export interface Config {
   dataKeyFile: string;
 }
 
+/** XINYU_WORKERS: unset = 1, `auto` = one per CPU, else a whole number from 1 to 64. */
+function workersFrom(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 1;
+  if (value.trim() === 'auto') return os.availableParallelism();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`XINYU_WORKERS 应为 1–64 的整数或 auto (XINYU_WORKERS must be a whole number from 1 to 64, or auto): ${value}`);
+  return n;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   const demoEnv = env.XINYU_DEMO;
@@ -66,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // the batched statements of a busy screening hold up to 9 (3 kinds × 3 in flight, db/batch.ts);
     // transactions (warnings, jobs, every other route) need room beside them
     dbPoolSize: Number(env.XINYU_DB_POOL_SIZE ?? 20),
+    workers: workersFrom(env.XINYU_WORKERS),
     dataDir: path.resolve(env.XINYU_DATA_DIR ?? './data'),
     // on by default for the embedded database (seeding only ever happens when it is empty)
     demo: demoEnv === undefined ? !databaseUrl : demoEnv === '1' || demoEnv === 'true',
