@@ -3,6 +3,7 @@ import { rows, type Db } from '../db/client.js';
 import type { Deps } from '../http/context.js';
 import { sendAppointmentReminders } from '../modules/counseling/reminders.js';
 import { escalateOverdueReferrals } from '../modules/crisis/escalation.js';
+import { clearExpiredImportCredentials } from '../modules/org/import.js';
 import { disableStaleAccounts } from '../modules/auth/service.js';
 import { deliverOutbox } from '../modules/notify/service.js';
 import { refreshDashboardCache } from '../modules/supervision/dashboard-cache.js';
@@ -40,6 +41,9 @@ export const JOBS: { name: string; lockKey: number; everyMs: number; run: (deps:
   { name: 'dashboard figures', lockKey: 7318107, everyMs: 60_000, run: (deps, tx) => refreshDashboardCache({ ...deps, db: tx }, 2000) },
   // 等保: accounts of students who left, and (XINYU_STALE_ACCOUNT_DAYS) accounts unused too long, are disabled
   { name: 'stale accounts', lockKey: 7318108, everyMs: 6 * 3600_000, run: (deps, tx) => disableStaleAccounts(deps, tx) },
+  // the sealed one-time passwords of staff accounts an import created, once their hour has passed
+  // (also cleared when a job is read after it), for imports nobody looks at again
+  { name: 'expired import passwords', lockKey: 7318109, everyMs: 10 * 60_000, run: (deps, tx) => clearExpiredImportCredentials(tx, deps.clock()) },
 ];
 
 /** Starts the scheduled jobs; the returned function stops them and waits for a running one. */

@@ -13,7 +13,7 @@ import type { Deps } from '../../http/context.js';
 import { badRequest, notFound } from '../../http/errors.js';
 import { inScope, scopeOf } from '../access/service.js';
 import { contentDisposition } from '../../lib/xlsx-export.js';
-import { getImportJob, listImportJobs, startImport, toImportJob } from './import.js';
+import { getImportJob, listImportJobs, presentImportJobs, startImport } from './import.js';
 import { unitInScope } from './service.js';
 import { formatOf } from './spreadsheet.js';
 import { orgUnits } from './tables.js';
@@ -44,7 +44,7 @@ export const importRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
     const prior = await getImportJob(deps.db, jobId);
     if (prior) {
       if (prior.actorId !== caller.accountId) throw notFound();
-      return toImportJob(prior, caller.accountId);
+      return (await presentImportJobs(deps, [prior], caller.accountId))[0]!;
     }
     if (!req.isMultipart()) throw badRequest('请以 multipart/form-data 上传文件', { file: '请选择文件' });
     const file = await req.file();
@@ -75,7 +75,7 @@ export const importRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
         mayWriteGuardians: scopeIncludes(scopeFor(caller.assignments, 'guardian.write'), school.path),
       },
     });
-    return toImportJob(job, caller.accountId);
+    return (await presentImportJobs(deps, [job], caller.accountId))[0]!;
   });
 
   app.get('/imports/template', {
@@ -103,7 +103,7 @@ export const importRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
     const job = await getImportJob(deps.db, req.params.id);
     if (!job) throw notFound();
     await unitInScope(deps.db, caller, job.schoolId, 'roster.import');
-    return toImportJob(job, caller.accountId);
+    return (await presentImportJobs(deps, [job], caller.accountId))[0]!;
   });
 
   app.get('/imports', {
@@ -117,6 +117,6 @@ export const importRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
       .from(orgUnits)
       .where(and(eq(orgUnits.kind, 'school'), inScope(scope, orgUnits.path), req.query.schoolId ? eq(orgUnits.id, req.query.schoolId) : undefined));
     const jobs = await listImportJobs(deps.db, schools.map((s) => s.id));
-    return { items: jobs.map((j) => toImportJob(j, caller.accountId)) };
+    return { items: await presentImportJobs(deps, jobs, caller.accountId) };
   });
 };

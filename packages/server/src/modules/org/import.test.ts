@@ -3,7 +3,10 @@ import ExcelJS from '../../lib/exceljs.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
+import { runExclusive, JOBS } from '../../jobs/scheduler.js';
+import { isSealed, sealerFor } from '../../lib/sealed.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
+import { credentialsAad, JobRowWriter } from './import.js';
 
 let env: TestEnv;
 let leader: Session;
@@ -154,6 +157,123 @@ describe('roster import', () => {
     expect(job.credentials.map((c: { username: string }) => c.username).sort()).toEqual(['13600000900', '13600000901']);
     const roles = await rows<{ role: string }>(env.deps.db, sql`select ra.role from role_assignments ra join accounts a on a.id = ra.account_id where a.username in ('13600000900','13600000901') order by ra.role`);
     expect(roles.map((r) => r.role)).toEqual(['counselor', 'head_teacher']);
+  });
+});
+
+/**
+ * With several server processes a poll may land on any of them: a job's progress and its one-time
+ * passwords are read from its row, never from the memory of the process that ran it.
+ */
+describe('import state lives in the job row', () => {
+  async function staffXlsx(list: [string, string, string][]): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('教职工');
+    ws.addRow(['工号', '姓名', '性别', '手机号', '岗位', '班主任班级', '任教学科']);
+    for (const [no, name, phone] of list) ws.addRow([no, name, '女', phone, '兼职心理教师', '', '心理']);
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+  type JobCols = { credentials: string | null; credentials_until: Date | string | null };
+  const jobRow = async (id: string) => (await rows<JobCols>(env.deps.db, sql`select credentials, credentials_until from import_jobs where id = ${id}`))[0]!;
+
+  it('one-time passwords are sealed in the row, shown to the importer only, and only for an hour', async () => {
+    const importer = await env.login('school.leader');
+    await env.addAccount('leader.a.colleague', [{ role: 'school_leader', orgUnitId: env.ids.schoolA }]);
+    const colleague = await env.login('leader.a.colleague');
+    const started = env.clock.now().getTime();
+    const res = await upload(importer, await staffXlsx([['T910', '何老师', '13600000910'], ['T911', '罗老师', '13600000911']]), 'staff2.xlsx', { kind: 'staff' });
+    const job = await finished(importer, res.json().id);
+    expect(job).toMatchObject({ status: 'done', created: 2 });
+    const shown = job.credentials as { name: string; username: string; password: string }[];
+    expect(shown.map((c) => c.username).sort()).toEqual(['13600000910', '13600000911']);
+
+    // sealed: neither a password nor a name nor a phone in the stored value (nor in a dump of it)
+    const stored = await jobRow(job.id);
+    expect(isSealed(stored.credentials!)).toBe(true);
+    for (const c of shown) for (const text of [c.password, c.username, c.name]) expect(stored.credentials).not.toContain(text);
+    expect(new Date(stored.credentials_until!).getTime()).toBe(started + 3600_000);
+    // bound to its job: it opens to what was shown with this job's binding, and with no other
+    const sealer = sealerFor(env.deps.config);
+    expect(JSON.parse(sealer.open(stored.credentials!, credentialsAad(job.id)))).toEqual(shown);
+    expect(() => sealer.open(stored.credentials!, credentialsAad(randomUUID()))).toThrow();
+
+    // another leader of the school sees the job, not the passwords (by id, in the list, or repeating the upload key)
+    const seen = await colleague.get(`/api/v1/imports/${job.id}`);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json()).not.toHaveProperty('credentials');
+    const listed = (await colleague.get(`/api/v1/imports?schoolId=${env.ids.schoolA}`)).json().items.find((j: { id: string }) => j.id === job.id);
+    expect(listed).toBeDefined();
+    expect(listed).not.toHaveProperty('credentials');
+    const mine = (await importer.get(`/api/v1/imports?schoolId=${env.ids.schoolA}`)).json().items.find((j: { id: string }) => j.id === job.id);
+    expect(mine.credentials).toEqual(shown);
+
+    // what the importer sees comes from the row: cleared there, gone from the answer
+    await env.deps.db.execute(sql`update import_jobs set credentials_until = ${new Date(started + 1000)} where id = ${job.id}`);
+    env.clock.advance(2000);
+    expect((await importer.get(`/api/v1/imports/${job.id}`)).json()).not.toHaveProperty('credentials');
+    // read after its hour: not shown, and the column is cleared
+    expect(await jobRow(job.id)).toEqual({ credentials: null, credentials_until: null });
+  });
+
+  it('passwords past their hour are not shown, are cleared on read and by the scheduled job', async () => {
+    const importer = await env.login('school.leader');
+    const first = await finished(importer, (await upload(importer, await staffXlsx([['T920', '贺老师', '13600000920']]), 'staff3.xlsx', { kind: 'staff' })).json().id);
+    const second = await finished(importer, (await upload(importer, await staffXlsx([['T921', '钟老师', '13600000921']]), 'staff4.xlsx', { kind: 'staff' })).json().id);
+    expect(first.credentials).toHaveLength(1);
+    expect(second.credentials).toHaveLength(1);
+    env.clock.advance(59 * 60_000);
+    const again = await env.login('school.leader'); // the session went idle meanwhile
+    expect((await again.get(`/api/v1/imports/${first.id}`)).json().credentials).toEqual(first.credentials);
+    env.clock.advance(2 * 60_000);
+    const late = await env.login('school.leader');
+    expect((await late.get(`/api/v1/imports/${first.id}`)).json()).not.toHaveProperty('credentials');
+    expect(await jobRow(first.id)).toEqual({ credentials: null, credentials_until: null });
+    // nobody read the second job again: the scheduled job clears it
+    expect((await jobRow(second.id)).credentials).not.toBeNull();
+    const job = JOBS.find((j) => j.name === 'expired import passwords')!;
+    await runExclusive(env.deps.db, job.lockKey, async (tx) => void (await job.run(env.deps, tx)));
+    expect(await jobRow(second.id)).toEqual({ credentials: null, credentials_until: null });
+  });
+
+  it('progress is what the row says (as another process would write it)', async () => {
+    const importer = await env.login('school.leader');
+    const id = randomUUID();
+    await env.deps.db.execute(sql`insert into import_jobs (id, region_id, kind, school_id, actor_id, file_name, status, phase, total_rows, processed_rows)
+      select ${id}, region_id, 'students', id, ${importer.accountId}, '大名单.xlsx', 'writing', '写入数据', 5000, 1200 from org_units where id = ${env.ids.schoolA}`);
+    expect((await importer.get(`/api/v1/imports/${id}`)).json()).toMatchObject({ status: 'writing', phase: '写入数据', processedRows: 1200, totalRows: 5000 });
+    await env.deps.db.execute(sql`update import_jobs set processed_rows = 2400 where id = ${id}`);
+    expect((await importer.get(`/api/v1/imports/${id}`)).json()).toMatchObject({ processedRows: 2400 });
+    const listed = (await importer.get(`/api/v1/imports?schoolId=${env.ids.schoolA}`)).json().items.find((j: { id: string }) => j.id === id);
+    expect(listed).toMatchObject({ processedRows: 2400, totalRows: 5000 });
+  });
+
+  it('a running job writes its progress to the row at most once a second, and a phase end is never overwritten', async () => {
+    const id = randomUUID();
+    await env.deps.db.execute(sql`insert into import_jobs (id, region_id, kind, school_id, file_name, status, phase)
+      select ${id}, region_id, 'students', id, 'p.xlsx', 'validating', '读取并校验文件' from org_units where id = ${env.ids.schoolA}`);
+    const processed = async () => (await rows<{ n: number; status: string }>(env.deps.db, sql`select processed_rows as n, status from import_jobs where id = ${id}`))[0]!;
+    const writer = new JobRowWriter(env.deps.db, id);
+    const settle = async (n: number) => {
+      for (let i = 0; i < 100 && (await processed()).n !== n; i++) await new Promise((r) => setTimeout(r, 10));
+      return (await processed()).n;
+    };
+    writer.progress(1000);
+    writer.progress(2000); // the first write is still on its way: skipped
+    expect(await settle(1000)).toBe(1000);
+    writer.progress(3000); // within the second: skipped
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await processed()).n).toBe(1000);
+    await new Promise((r) => setTimeout(r, 1000));
+    // inside a transaction (the write phase) it does not wait, so embedded PGlite's one connection is not stuck
+    await env.deps.db.transaction(async (tx) => {
+      writer.progress(4000);
+      await tx.execute(sql`select 1`);
+    });
+    expect(await settle(4000)).toBe(4000);
+    await new Promise((r) => setTimeout(r, 1000));
+    writer.progress(4500);
+    await writer.set({ status: 'done', processedRows: 5000 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await processed()).toEqual({ n: 5000, status: 'done' });
   });
 });
 

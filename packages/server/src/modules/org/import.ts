@@ -19,6 +19,8 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { rows, type Db } from '../../db/client.js';
 import type { Deps } from '../../http/context.js';
+import { sealerFor } from '../../lib/sealed.js';
+import { openJson, sealJson } from '../../lib/sealed-fields.js';
 import { appendAudit } from '../audit/service.js';
 import { readSheet, type SheetFormat } from './spreadsheet.js';
 import { upsertStaff } from './staff.js';
@@ -51,33 +53,62 @@ function phaseTimer() {
 }
 const CHUNK = 5000;
 
-/** Live progress of jobs running in this process (the database row is updated at phase ends). */
-const live = new Map<string, Partial<JobRow>>();
-/** One-time passwords of staff accounts an import created, for the importer only, for an hour. */
-const credentialsByJob = new Map<string, { actorId: string | null; list: { name: string; username: string; password: string }[]; at: number }>();
+/** A running job's progress is written to its row at most this often (and at each phase end). */
+const PROGRESS_EVERY_MS = 1000;
+/** How long the importer is shown the one-time passwords of the staff accounts an import created. */
+const CREDENTIALS_SHOWN_MS = 3600_000;
 
-export function toImportJob(row: JobRow, actorId: string | null): ImportJob {
-  const merged = { ...row, ...live.get(row.id) };
-  const creds = credentialsByJob.get(row.id);
+type Credential = { name: string; username: string; password: string };
+
+/** The binding of an import's sealed one-time passwords (import_jobs.credentials) to its job. */
+export const credentialsAad = (jobId: string) => `import_jobs.credentials:${jobId}`;
+
+/**
+ * The job as the API shows it. Everything comes from the row, so a poll answered by any server
+ * process sees the same progress. The one-time passwords are shown to the importer only (the
+ * account that started the job), until `credentials_until`.
+ */
+export function toImportJob(deps: Pick<Deps, 'config' | 'clock'>, row: JobRow, actorId: string | null): ImportJob {
+  const showCredentials = row.credentials != null && row.actorId != null && row.actorId === actorId && row.credentialsUntil != null && deps.clock() < row.credentialsUntil;
+  const credentials = showCredentials ? openJson<Credential[]>(sealerFor(deps.config), row.credentials, credentialsAad(row.id)) : null;
   return {
-    id: merged.id,
-    kind: merged.kind,
-    schoolId: merged.schoolId,
-    fileName: merged.fileName,
-    status: merged.status,
-    phase: merged.phase,
-    totalRows: merged.totalRows,
-    processedRows: merged.processedRows,
-    created: merged.created,
-    updated: merged.updated,
-    unchanged: merged.unchanged,
-    errorCount: merged.errorCount,
-    errors: merged.errors as RowError[],
-    message: merged.message,
-    ...(creds && creds.actorId === actorId && Date.now() - creds.at < 3600000 ? { credentials: creds.list } : {}),
-    createdAt: merged.createdAt.toISOString(),
-    finishedAt: merged.finishedAt ? merged.finishedAt.toISOString() : null,
+    id: row.id,
+    kind: row.kind,
+    schoolId: row.schoolId,
+    fileName: row.fileName,
+    status: row.status,
+    phase: row.phase,
+    totalRows: row.totalRows,
+    processedRows: row.processedRows,
+    created: row.created,
+    updated: row.updated,
+    unchanged: row.unchanged,
+    errorCount: row.errorCount,
+    errors: row.errors as RowError[],
+    message: row.message,
+    ...(credentials ? { credentials } : {}),
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt ? row.finishedAt.toISOString() : null,
   };
+}
+
+/** Jobs as the API shows them (toImportJob); the one-time passwords of those past their hour are cleared first. */
+export async function presentImportJobs(deps: Deps, jobs: JobRow[], actorId: string | null): Promise<ImportJob[]> {
+  const now = deps.clock();
+  const expired = jobs.filter((j) => j.credentials != null && !(j.credentialsUntil && now < j.credentialsUntil)).map((j) => j.id);
+  if (expired.length) await clearExpiredImportCredentials(deps.db, now, expired);
+  return jobs.map((j) => toImportJob(deps, j, actorId));
+}
+
+/**
+ * Clears the sealed one-time passwords whose hour has passed (of the given jobs, or of every job):
+ * on read, and by a scheduled job for those nobody reads again.
+ */
+export async function clearExpiredImportCredentials(db: Db, now: Date, ids?: string[]): Promise<void> {
+  await db
+    .update(importJobs)
+    .set({ credentials: null, credentialsUntil: null })
+    .where(sql`${importJobs.credentials} is not null and (${importJobs.credentialsUntil} is null or ${importJobs.credentialsUntil} <= ${now})${ids ? sql` and ${importJobs.id} = any(${sql.param(ids)}::uuid[])` : sql``}`);
 }
 
 export function schoolYearOf(now: Date): number {
@@ -116,20 +147,50 @@ export async function startImport(
   return job;
 }
 
-async function setJob(db: Db, id: string, patch: Partial<JobRow>) {
-  live.set(id, { ...live.get(id), ...patch });
-  await db.update(importJobs).set(patch).where(eq(importJobs.id, id));
+/**
+ * A running job's row, the one place its progress is kept (every server process reads it there).
+ * `progress` writes the processed rows at most once a second (one UPDATE by primary key) and does
+ * not wait for it: the write phase calls it inside its transaction, and embedded PGlite's one
+ * connection runs the write only after that transaction. `set` (phase ends) waits for a progress
+ * write in flight first, so a late progress write never overwrites a phase end.
+ */
+export class JobRowWriter {
+  private lastAt = -Infinity;
+  private inFlight: Promise<void> | null = null;
+
+  constructor(private readonly db: Db, readonly id: string) {}
+
+  progress(processedRows: number): void {
+    const now = performance.now();
+    if (this.inFlight || now - this.lastAt < PROGRESS_EVERY_MS) return;
+    this.lastAt = now;
+    this.inFlight = this.db
+      .update(importJobs)
+      .set({ processedRows })
+      .where(eq(importJobs.id, this.id))
+      // a lost progress figure is corrected by the next one or the phase end
+      .then(() => undefined, () => undefined)
+      .finally(() => {
+        this.inFlight = null;
+      });
+  }
+
+  async set(patch: Partial<JobRow>): Promise<void> {
+    await this.inFlight;
+    await this.db.update(importJobs).set(patch).where(eq(importJobs.id, this.id));
+    this.lastAt = performance.now();
+  }
 }
 
 async function runImport(deps: Deps, job: JobRow, opts: { kind: 'students' | 'staff'; school: Unit; filePath: string; format: SheetFormat; actor: ImportActor }) {
-  const { db } = deps;
+  const row = new JobRowWriter(deps.db, job.id);
   try {
-    await setJob(db, job.id, { status: 'validating', phase: '读取并校验文件' });
-    const result = opts.kind === 'students' ? await importStudents(deps, job, opts) : await importStaff(deps, job, opts);
-    await setJob(db, job.id, { status: 'done', phase: '完成', ...result, finishedAt: deps.clock() });
+    await row.set({ status: 'validating', phase: '读取并校验文件' });
+    const result = opts.kind === 'students' ? await importStudents(deps, job, row, opts) : await importStaff(deps, job, row, opts);
+    await row.set({ status: 'done', phase: '完成', ...result, finishedAt: deps.clock() });
   } catch (e) {
     if (e instanceof Rejected) {
-      await setJob(db, job.id, {
+      await row.set({
         status: 'rejected',
         phase: '校验未通过，未导入任何数据',
         errors: e.errors.slice(0, MAX_STORED_ERRORS),
@@ -138,18 +199,15 @@ async function runImport(deps: Deps, job: JobRow, opts: { kind: 'students' | 'st
         finishedAt: deps.clock(),
       });
     } else {
-      await setJob(db, job.id, { status: 'failed', phase: '导入失败，未导入任何数据', message: '导入过程中出现系统错误，请稍后重试', finishedAt: deps.clock() }).catch(() => undefined);
+      await row.set({ status: 'failed', phase: '导入失败，未导入任何数据', message: '导入过程中出现系统错误，请稍后重试', finishedAt: deps.clock() }).catch(() => undefined);
       throw e;
     }
-  } finally {
-    live.delete(job.id);
   }
 }
 
 /** Reads the file, finds the header among the first rows, and hands every data row to `add`. */
 async function scanFile<F extends string>(
-  db: Db,
-  jobId: string,
+  row: JobRowWriter,
   filePath: string,
   format: SheetFormat,
   specs: Parameters<typeof findHeader<F>>[1],
@@ -176,14 +234,14 @@ async function scanFile<F extends string>(
       continue;
     }
     feed(r);
-    if (dataRows % 2000 === 0) live.set(jobId, { ...live.get(jobId), processedRows: dataRows });
+    if (dataRows % 1000 === 0) row.progress(dataRows);
   }
   if (!validator) {
     if (!head.length) throw new Rejected([{ row: 1, column: '文件', message: '文件是空的' }], '文件是空的');
     start();
   }
   if (!dataRows) throw new Rejected([{ row: headerRow + 1, column: '文件', message: '表头下没有数据行' }], '表头下没有数据行');
-  await setJob(db, jobId, { processedRows: dataRows, totalRows: dataRows });
+  await row.set({ processedRows: dataRows, totalRows: dataRows });
   return dataRows;
 }
 
@@ -206,14 +264,14 @@ interface ExistingStudent {
   status: string;
 }
 
-async function importStudents(deps: Deps, job: JobRow, opts: { school: Unit; filePath: string; format: SheetFormat; actor: ImportActor }) {
+async function importStudents(deps: Deps, job: JobRow, row: JobRowWriter, opts: { school: Unit; filePath: string; format: SheetFormat; actor: ImportActor }) {
   const { db } = deps;
   const school = opts.school;
   const levels = SCHOOL_GRADE_LEVELS[school.schoolKind as SchoolKind] ?? [];
   let validator: StudentRosterValidator | null = null;
   const permissionErrors: RowError[] = [];
   const lap = phaseTimer();
-  await scanFile(db, job.id, opts.filePath, opts.format, STUDENT_COLUMNS, (match, headerRow) => {
+  await scanFile(row, opts.filePath, opts.format, STUDENT_COLUMNS, (match, headerRow) => {
     // an import writes nothing the importer could not write by hand
     const refuse = (fields: (keyof typeof match.columns)[], message: string) => {
       for (const f of fields) {
@@ -248,7 +306,7 @@ async function importStudents(deps: Deps, job: JobRow, opts: { school: Unit; fil
   lap('read and validate');
   if (errors.length) reject(errors);
 
-  await setJob(db, job.id, { status: 'writing', phase: '写入数据', processedRows: 0 });
+  await row.set({ status: 'writing', phase: '写入数据', processedRows: 0 });
   const counts = await db.transaction(async (tx) => {
     const { classes: classIds, created: newClasses } = await ensureClasses(tx, school, list);
     const dormIds = await ensureDormitories(tx, school, list);
@@ -275,7 +333,7 @@ async function importStudents(deps: Deps, job: JobRow, opts: { school: Unit; fil
     let done = 0;
     const progress = (n: number) => {
       done += n;
-      live.set(job.id, { ...live.get(job.id), processedRows: Math.min(done, list.length) });
+      row.progress(Math.min(done, list.length));
     };
     lap('classes, compare');
     for (let i = 0; i < inserts.length; i += CHUNK) {
@@ -466,12 +524,12 @@ async function syncLeftBehind(tx: Db, regionId: number, list: StudentRosterRow[]
   return changed;
 }
 
-async function importStaff(deps: Deps, job: JobRow, opts: { school: Unit; filePath: string; format: SheetFormat; actor: ImportActor }) {
+async function importStaff(deps: Deps, job: JobRow, row: JobRowWriter, opts: { school: Unit; filePath: string; format: SheetFormat; actor: ImportActor }) {
   const { db } = deps;
   const school = opts.school;
   const levels = SCHOOL_GRADE_LEVELS[school.schoolKind as SchoolKind] ?? [];
   let validator: StaffRosterValidator | null = null;
-  await scanFile(db, job.id, opts.filePath, opts.format, STAFF_COLUMNS, (match) => {
+  await scanFile(row, opts.filePath, opts.format, STAFF_COLUMNS, (match) => {
     validator = new StaffRosterValidator(match, levels);
     return validator;
   });
@@ -495,7 +553,7 @@ async function importStaff(deps: Deps, job: JobRow, opts: { school: Unit; filePa
     if (taken.has(r.phone)) errors.push({ row: r.row, column: '手机号', message: `${r.phone} 已被其他学校或其他账号使用` });
   }
   if (errors.length) reject(errors);
-  await setJob(db, job.id, { status: 'writing', phase: '写入数据并开通账号', processedRows: 0 });
+  await row.set({ status: 'writing', phase: '写入数据并开通账号', processedRows: 0 });
   const result = await db.transaction(async (tx) => {
     const r = await upsertStaff(tx, school, v.rows.map((s) => ({
       staffNo: s.staffNo,
@@ -506,9 +564,14 @@ async function importStaff(deps: Deps, job: JobRow, opts: { school: Unit; filePa
       posts: s.posts.map((p) => ({ post: p, classId: p === 'head_teacher' && s.headClass ? classKey.get(`${s.headClass.gradeLevel}-${s.headClass.classNo}`)! : null })),
     })), opts.actor.accountId);
     await appendAudit(tx, { actorId: opts.actor.accountId, actorName: opts.actor.name, ip: opts.actor.ip, action: 'roster.import.staff', objectType: 'import_job', objectId: job.id, orgPath: school.path, detail: { fileName: job.fileName, rows: v.rows.length, created: r.created, updated: r.updated } }, deps.clock());
+    // the one-time passwords, sealed, with the accounts they open (in the same transaction): any
+    // server process shows them to the importer for an hour
+    if (r.credentials.length && opts.actor.accountId) {
+      const credentials = sealJson(sealerFor(deps.config), r.credentials satisfies Credential[], credentialsAad(job.id));
+      await tx.update(importJobs).set({ credentials, credentialsUntil: new Date(deps.clock().getTime() + CREDENTIALS_SHOWN_MS) }).where(eq(importJobs.id, job.id));
+    }
     return r;
   });
-  if (result.credentials.length) credentialsByJob.set(job.id, { actorId: opts.actor.accountId, list: result.credentials, at: Date.now() });
   return { created: result.created, updated: result.updated, unchanged: 0, processedRows: v.rows.length, totalRows: v.rows.length };
 }
 
