@@ -339,7 +339,7 @@ export function percentile(sorted: Float64Array, p: number): number {
 export async function benchScreening(args: string[]): Promise<void> {
   const n = opt(args, '--students', 100_000);
   const clients = opt(args, '--clients', 500);
-  const workers = opt(args, '--workers', os.availableParallelism());
+  const workers = args.includes('--workers') ? Math.max(0, Math.floor(Number(args[args.indexOf('--workers') + 1]))) || 0 : 1;
   const kill = !args.includes('--no-kill');
   // the paced phase: the last students submit at a fixed offered rate (--rate, 0 = none)
   const pacedRate = args.includes('--rate') ? opt(args, '--rate', 0) : 2000;
@@ -385,7 +385,7 @@ export async function benchScreening(args: string[]): Promise<void> {
       u.pathname = `/${dbName}`;
       serverDbUrl = u.toString();
     }
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: serverDbUrl, PORT: String(port), HOST: '127.0.0.1', XINYU_DEMO: '0', XINYU_DATA_DIR: path.join(tmp, 'data'), NODE_ENV: 'production', XINYU_WORKERS: String(workers) };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: serverDbUrl, PORT: String(port), HOST: '127.0.0.1', XINYU_DEMO: '0', XINYU_DATA_DIR: path.join(tmp, 'data'), NODE_ENV: 'production', XINYU_WORKERS: workers ? String(workers) : '' };
     const profDir = path.join(tmp, 'cpu-prof');
     // the flags `npm start` runs the server with (package.json)
     // (--node-flags "<flags>" instead, to try others)
@@ -400,7 +400,7 @@ export async function benchScreening(args: string[]): Promise<void> {
       if (server.child?.exitCode !== null) throw new Error(`the server exited:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
       await sleep(20);
     }
-    console.log(`  server: bundled and started (PORT ${port}, ${workers > 1 ? `${workers} worker processes, XINYU_WORKERS=${workers}` : 'one process'}) in ${secs(performance.now() - tb)} s; log ${logFile}`);
+    console.log(`  server: bundled and started (PORT ${port}, ${workers ? `XINYU_WORKERS=${workers}: ${workers} HTTP worker process${workers > 1 ? 'es' : ''} beside the supervising one` : 'one process'}) in ${secs(performance.now() - tb)} s; log ${logFile}`);
 
     // --- 3. the clients ---
     const order = Uint32Array.from({ length: n }, (_, i) => i);
@@ -672,7 +672,7 @@ export async function benchScreening(args: string[]): Promise<void> {
     const w = Math.max(...table.map(([k]) => k.length));
     console.log(`  checks:`);
     for (const [name, ok, detail] of checks) console.log(`    ${ok ? 'OK  ' : 'FAIL'} ${name}: ${detail}`);
-    console.log(`  results (${clients} keep-alive clients, ${workers > 1 ? `${workers} server worker processes` : 'one server process'}):`);
+    console.log(`  results (${clients} keep-alive clients, ${workers ? `XINYU_WORKERS=${workers}` : 'one server process'}):`);
     for (const [k, v] of table) console.log(`    ${k.padEnd(w)}  ${v}`);
     if (statements.length) {
       console.log(`  statements during the load (pg_stat_statements, by total execution time; per submission):`);

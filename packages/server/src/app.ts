@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import helmet from 'helmet';
+import { pino } from 'pino';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -97,7 +98,16 @@ export const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export async function buildApp(deps: Deps, opts: { logger?: boolean } = {}): Promise<BuiltApp> {
   const app = Fastify({
-    logger: opts.logger ? { level: deps.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'], serializers: { err: logSafeError } } : false,
+    logger: opts.logger
+      ? {
+          level: deps.config.logLevel,
+          redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'],
+          serializers: { err: logSafeError },
+          // written asynchronously (flushed at exit): lines that pile up while a write is under way go
+          // out in the next one, instead of a blocking write per request line under a screening burst
+          stream: pino.destination({ dest: 1, sync: false }),
+        }
+      : false,
     trustProxy: process.env.XINYU_TRUST_PROXY === '1',
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,

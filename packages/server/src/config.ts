@@ -14,8 +14,8 @@ export interface Config {
   /** connections to PostgreSQL per server process */
   dbPoolSize: number;
   /**
-   * HTTP worker processes (XINYU_WORKERS: a number, or `auto` for one per CPU); with PostgreSQL
-   * only (main.ts). 1 = the server is one process.
+   * HTTP worker processes beside a supervising process that runs everything else (XINYU_WORKERS: a
+   * number, or `auto` for one per CPU); PostgreSQL only (main.ts). 0 (unset) = the server is one process.
    */
   workers: number;
   dataDir: string;
@@ -61,9 +61,9 @@ export interface Config {
   dataKeyFile: string;
 }
 
-/** XINYU_WORKERS: unset = 1, `auto` = one per CPU, else a whole number from 1 to 64. */
+/** XINYU_WORKERS: unset = 0 (one process), `auto` = one per CPU, else a whole number from 1 to 64. */
 function workersFrom(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return 1;
+  if (value === undefined || value.trim() === '') return 0;
   if (value.trim() === 'auto') return os.availableParallelism();
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`XINYU_WORKERS 应为 1–64 的整数或 auto (XINYU_WORKERS must be a whole number from 1 to 64, or auto): ${value}`);

@@ -16,8 +16,8 @@ import { bundleServer } from './test/server-bundle.js';
 const onPg = testDbKind() === 'pg';
 
 describe('XINYU_WORKERS', () => {
-  it('is one by default, one per CPU for auto, and refuses anything but 1–64', () => {
-    expect(loadConfig({}).workers).toBe(1);
+  it('is none by default (one process), one per CPU for auto, and refuses anything but 1–64', () => {
+    expect(loadConfig({}).workers).toBe(0);
     expect(loadConfig({ XINYU_WORKERS: '3' }).workers).toBe(3);
     expect(loadConfig({ XINYU_WORKERS: 'auto' }).workers).toBe(os.availableParallelism());
     for (const bad of ['0', '-1', '1.5', 'two', '65']) expect(() => loadConfig({ XINYU_WORKERS: bad })).toThrow(/XINYU_WORKERS/);

@@ -14,11 +14,11 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoTotpSecrets, isEmpty, seedDemo } from
 /**
  * Starts Xinyu: migrate, seed the demo city on an empty database, serve API and web UI.
  *
- * With PostgreSQL and XINYU_WORKERS > 1 the HTTP work is spread over that many worker processes
- * (node:cluster, one shared port): a single Node event loop tops out at about one core, and a
- * screening burst needs more. The first process then serves no HTTP: it migrates, seeds, runs the
- * start-up sealing passes and the scheduled jobs, starts the workers, replaces one that dies, and
- * stops them all on SIGTERM. Every piece of shared state lives in PostgreSQL (sessions, throttles,
+ * With PostgreSQL and XINYU_WORKERS set, HTTP is served by that many worker processes (node:cluster,
+ * one shared port) and the first process serves none: it migrates, seeds, runs the start-up sealing
+ * passes and the scheduled jobs, starts the workers, replaces one that dies, and stops them all on
+ * SIGTERM. A single Node event loop tops out at about one core; even one worker gains, because the
+ * jobs (the audit chain's hashing above all) then run beside it instead of between its requests. Every piece of shared state lives in PostgreSQL (sessions, throttles,
  * import progress; the jobs take advisory locks), so which worker a request reaches does not matter.
  * The embedded database belongs to one process: with PGlite there is always one.
  */
@@ -45,15 +45,14 @@ async function main() {
     const seeded = await seedDemo(database.db, new Date());
     console.log(`已生成演示数据 demo city seeded: ${seeded.schools} 所学校 schools, ${seeded.students} 名学生 students in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
-  const workers = database.kind === 'pg' ? config.workers : 1;
-  if (config.workers > 1 && workers === 1) console.log('XINYU_WORKERS 仅在使用 PostgreSQL 时生效 (the embedded database serves from one process)');
-  if (workers > 1) return superviseWorkers(deps, database, workers);
+  if (config.workers > 0 && database.kind !== 'pg') console.log('XINYU_WORKERS 仅在使用 PostgreSQL 时生效 (the embedded database serves from one process)');
+  if (config.workers > 0 && database.kind === 'pg') return superviseWorkers(deps, database, config.workers);
 
   const { app } = await buildApp(deps, { logger: true });
   await app.listen({ port: config.port, host: config.host });
   const log = { info: (msg: string) => app.log.info(msg), error: (msg: string, err: unknown) => app.log.error({ err }, msg) };
   const stopBackground = startBackground(deps, log);
-  await printBanner(deps, 1);
+  await printBanner(deps, 0);
   onStopSignal(async () => {
     app.log.info('finishing in-flight requests, refusing new ones');
     await app.close();
@@ -83,7 +82,7 @@ function startBackground(deps: Deps, log: { info: (msg: string) => void; error: 
 async function printBanner(deps: Deps, workers: number): Promise<void> {
   const { config } = deps;
   const url = `http://${config.host}:${config.port}`;
-  const lines = [`\n心育 Xinyu 已启动 is running at ${url}${workers > 1 ? ` (${workers} 个工作进程 worker processes)` : ''}`];
+  const lines = [`\n心育 Xinyu 已启动 is running at ${url}${workers > 0 ? ` (${workers} 个工作进程 worker process${workers > 1 ? 'es' : ''})` : ''}`];
   const secrets = await demoTotpSecrets(deps.db);
   if (config.demo || secrets.length) {
     lines.push(`演示账号 demo accounts (password 密码: ${DEMO_PASSWORD}):`);

@@ -303,7 +303,7 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
     started_at: new Date(startedMs).toISOString(), submitted_at: now.toISOString(),
     duration_seconds: score.durationSeconds === undefined ? null : Math.round(score.durationSeconds),
     score: sealScore(sealerFor(deps.config), { campaignId, studentId: ctx.student_id, instrumentKey: def.id }, score), warning_level: score.warningLevel, valid: score.validity.valid,
-    org_path: ctx.org_path, actor_id: caller.accountId, actor_name: caller.displayName,
+    org_path: ctx.org_path, actor_id: caller.accountId, actor_name: caller.displayName, follow_up_level: alert?.level ?? null,
   };
   // without a warning the response is the only write: concurrent ones share one INSERT. With a
   // warning, concurrent ones share one transaction: the responses, their signals and alerts, and the
@@ -357,7 +357,12 @@ interface ResponseRow {
   org_path: string;
   actor_id: string;
   actor_name: string;
+  /** a warned response's level: the student's re-check follow-up for the campaign starts at the highest (screening_follow_ups) */
+  follow_up_level: string | null;
 }
+
+/** A warning level's rank in SQL, for keeping the highest of several. */
+const rankSql = (column: string) => sql.raw(`(case ${column} when 'red' then 3 when 'orange' then 2 when 'yellow' then 1 else 0 end)`);
 
 const sheetKey = (r: { campaign_id: string; student_id: string; instrument_key: string }) => `${r.campaign_id}|${r.student_id}|${r.instrument_key}`;
 
@@ -374,7 +379,7 @@ async function insertResponses(db: Db, list: ResponseRow[]): Promise<{ id: strin
     with v as materialized (
       select * from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(region_id int, campaign_id uuid, student_id uuid, instrument_key text, instrument_version text,
         answers text, client_id uuid, school_id int, class_id int, grade_level smallint, gender text, started_at timestamptz, submitted_at timestamptz,
-        duration_seconds int, score text, warning_level text, valid boolean, org_path text, actor_id text, actor_name text)
+        duration_seconds int, score text, warning_level text, valid boolean, org_path text, actor_id text, actor_name text, follow_up_level text)
     ), stored as (
       insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,
         school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)
@@ -396,6 +401,18 @@ async function insertResponses(db: Db, list: ResponseRow[]): Promise<{ id: strin
       insert into screening_audit_queue (response_id, student_id, campaign_id, instrument_key, submitted_at, org_path, actor_id, actor_name)
       select s.id, s.student_id, s.campaign_id, s.instrument_key, s.submitted_at, v.org_path, v.actor_id, v.actor_name
       from stored s join v on v.student_id = s.student_id and v.campaign_id = s.campaign_id and v.instrument_key = s.instrument_key
+    ), followed as (
+      -- a warned response's re-check follow-up: one per campaign and student, at the highest level any instrument raised
+      insert into screening_follow_ups (region_id, campaign_id, student_id, school_id, initial_level, created_at)
+      select region_id, campaign_id, student_id, school_id, follow_up_level, submitted_at from (
+        select distinct on (v.student_id, v.campaign_id) v.region_id, v.campaign_id, v.student_id, v.school_id, v.follow_up_level, s.submitted_at
+        from stored s join v on v.student_id = s.student_id and v.campaign_id = s.campaign_id and v.instrument_key = s.instrument_key
+        where v.follow_up_level is not null
+        order by v.student_id, v.campaign_id, ${rankSql('v.follow_up_level')} desc
+      ) f
+      order by student_id, campaign_id
+      on conflict (campaign_id, student_id) do update set initial_level = excluded.initial_level
+        where ${rankSql('excluded.initial_level')} > ${rankSql('screening_follow_ups.initial_level')}
     )
     select id, campaign_id, student_id, instrument_key from stored`);
 }
@@ -461,16 +478,13 @@ interface Warned {
   alert: AlertInput;
 }
 
-/** A warning level's rank in SQL, for keeping the highest of several. */
-const rankSql = (column: string) => sql.raw(`(case ${column} when 'red' then 3 when 'orange' then 2 when 'yellow' then 1 else 0 end)`);
-const RANK = { yellow: 1, orange: 2, red: 3 } as const;
 
 /**
- * Stores warned responses with their warnings, in the caller's transaction: the responses (one
- * statement), each stored one's signal to the warning network (`raiseAlerts`: stored once per
- * response, joining the student's open alert if there is one; a critical item tells the school's
- * counselors and leaders at once, warning/service.ts decides who hears what), and the students'
- * re-check follow-ups for the campaign at the highest level any instrument raised (one statement).
+ * Stores warned responses with their warnings, in the caller's transaction: the responses and the
+ * students' re-check follow-ups for the campaign at the highest level any instrument raised (one
+ * statement, insertResponses), then each stored one's signal to the warning network (`raiseAlerts`:
+ * stored once per response, joining the student's open alert if there is one; a critical item tells
+ * the school's counselors and leaders at once, warning/service.ts decides who hears what).
  * Returns the stored response's id per item, or null when nothing was stored.
  */
 async function storeWarned(tx: Db, deps: Deps, list: Warned[]): Promise<(string | null)[]> {
@@ -491,22 +505,6 @@ async function storeWarned(tx: Db, deps: Deps, list: Warned[]): Promise<(string 
     evidence: { campaignId: a.campaignId, responseId, ...a.alert.evidence },
     now: a.now,
   })));
-  // one row per campaign and student (two instruments of a campaign in one batch: the higher level)
-  const followUps = new Map<string, { region_id: number; campaign_id: string; student_id: string; school_id: number; initial_level: string; created_at: string }>();
-  for (const { a } of raised) {
-    const k = `${a.campaignId}|${a.studentId}`;
-    const had = followUps.get(k);
-    if (!had || RANK[a.alert.level] > RANK[had.initial_level as keyof typeof RANK]) {
-      followUps.set(k, { region_id: a.regionId, campaign_id: a.campaignId, student_id: a.studentId, school_id: a.schoolId, initial_level: a.alert.level, created_at: (had?.created_at ?? a.now.toISOString()) });
-    }
-  }
-  await tx.execute(sql`
-    insert into screening_follow_ups (region_id, campaign_id, student_id, school_id, initial_level, created_at)
-    select region_id, campaign_id, student_id, school_id, initial_level, created_at
-    from jsonb_to_recordset(${JSON.stringify([...followUps.values()])}::jsonb) as v(region_id int, campaign_id uuid, student_id uuid, school_id int, initial_level text, created_at timestamptz)
-    order by student_id, campaign_id
-    on conflict (campaign_id, student_id) do update set initial_level = excluded.initial_level
-      where ${rankSql('excluded.initial_level')} > ${rankSql('screening_follow_ups.initial_level')}`);
   return ids;
 }
 

@@ -193,6 +193,28 @@ const mayNotify = (s: SignalInput) => s.source !== 'screening' || s.critical;
  * list, and a signal whose student had an alert opened concurrently go through `raiseAlert` one by
  * one (in the same transaction). Call inside a transaction.
  */
+type OpenAlert = Pick<AlertRow, 'id' | 'studentId' | 'level' | 'critical' | 'status' | 'createdAt' | 'levelRaisedAt' | 'tier' | 'escalatedAt'>;
+
+/**
+ * The regions' deadlines and the students' open alerts, locked, in one statement (a warned
+ * submission waits for each round trip of its transaction). Locked in student order, as every
+ * batch takes them: two transactions wait for each other instead of deadlocking.
+ */
+async function lockOpenAlerts(tx: Db, regionIds: number[], studentIds: string[]): Promise<{ policies: Map<number, DeadlinePolicy>; open: OpenAlert[] }> {
+  const found = await rows<{ policies: { regionId: number; deadlines: DeadlinePolicy }[] | null; open: (Omit<OpenAlert, 'createdAt' | 'levelRaisedAt' | 'escalatedAt'> & { createdAt: string; levelRaisedAt: string | null; escalatedAt: string | null })[] | null }>(tx, sql`
+    select
+      (select json_agg(json_build_object('regionId', p.region_id, 'deadlines', p.deadlines)) from warning_policies p where p.region_id = any(${sql.param(regionIds)}::int[])) as policies,
+      (select json_agg(json_build_object('id', a.id, 'studentId', a.student_id, 'level', a.level, 'critical', a.critical, 'status', a.status, 'createdAt', a.created_at,
+          'levelRaisedAt', a.level_raised_at, 'tier', a.tier, 'escalatedAt', a.escalated_at) order by a.student_id)
+        from (select * from alerts where student_id = any(${sql.param(studentIds)}::uuid[]) and status in ('new', 'acknowledged', 'assessing') order by student_id for update) a) as open`);
+  const row = found[0];
+  const policies = new Map((row?.policies ?? []).map((p) => [p.regionId, p.deadlines]));
+  for (const r of regionIds) if (!policies.has(r)) policies.set(r, DEFAULT_DEADLINES);
+  const date = (v: string | null) => (v == null ? null : new Date(v));
+  const open = (row?.open ?? []).map((a) => ({ ...a, createdAt: new Date(a.createdAt), levelRaisedAt: date(a.levelRaisedAt), escalatedAt: date(a.escalatedAt) }));
+  return { policies, open };
+}
+
 export async function raiseAlerts(tx: Db, deps: Pick<Deps, 'config'>, inputs: SignalInput[]): Promise<RaiseResult[]> {
   const results: (RaiseResult | null)[] = inputs.map(() => null);
   const students = new Set<string>();
@@ -207,12 +229,7 @@ export async function raiseAlerts(tx: Db, deps: Pick<Deps, 'config'>, inputs: Si
   });
   if (batch.length) {
     const sealer = sealerFor(deps.config);
-    const policies = new Map<number, DeadlinePolicy>();
-    for (const region of new Set(batch.map((i) => inputs[i]!.regionId))) policies.set(region, await deadlinesFor(tx, region));
-    // in student order, as every batch takes them: two transactions wait for each other instead of deadlocking
-    const open = await tx.select().from(alerts)
-      .where(and(sql`${alerts.studentId} = any(${sql.param(batch.map((i) => inputs[i]!.studentId))}::uuid[])`, sql`${alerts.status} in ('new', 'acknowledged', 'assessing')`))
-      .orderBy(alerts.studentId).for('update');
+    const { policies, open } = await lockOpenAlerts(tx, [...new Set(batch.map((i) => inputs[i]!.regionId))], batch.map((i) => inputs[i]!.studentId));
     const openOf = new Map(open.map((a) => [a.studentId, a]));
     const list = batch.map((i) => {
       const s = inputs[i]!;
