@@ -76,19 +76,33 @@ function nextIv(): Buffer {
   return iv;
 }
 
+/**
+ * One seal in the format above. Self-contained (no names from this module): its source also runs in
+ * the sealing thread (lib/seal-pool.ts), so both seal exactly alike.
+ */
+export function sealWith(crypto: { createCipheriv: typeof createCipheriv }, keyId: string, key: Uint8Array, iv: Uint8Array, plain: string, aad: string): string {
+  const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return ['v1', keyId, Buffer.from(iv.buffer, iv.byteOffset, iv.byteLength).toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+}
+
+/** The key that seals (the first configured), for the sealing thread. */
+export function sealingKeyOf(config: Config): { id: string; bytes: Buffer } {
+  const key = loadKeys(config)[0];
+  if (!key) throw new Error('no data key');
+  return key;
+}
+
+const nodeCrypto = { createCipheriv };
+
 function makeSealer(keys: Key[]): Sealer {
   const sealing = keys[0];
   if (!sealing) throw new Error('no data key');
   const byId = new Map(keys.map((k) => [k.id, k]));
   return {
     keyId: sealing.id,
-    seal(plain, aad) {
-      const iv = nextIv();
-      const cipher = createCipheriv('aes-256-gcm', sealing.bytes, iv);
-      cipher.setAAD(Buffer.from(aad, 'utf8'));
-      const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return ['v1', sealing.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
-    },
+    seal: (plain, aad) => sealWith(nodeCrypto, sealing.id, sealing.bytes, nextIv(), plain, aad),
     open(sealed, aad) {
       const [v, id, iv, tag, ct] = sealed.split('.');
       if (v !== 'v1' || !id || iv === undefined || tag === undefined || ct === undefined) throw new SealError('sealed value has an unknown format');

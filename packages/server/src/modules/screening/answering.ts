@@ -32,7 +32,8 @@ import { raiseAlerts } from '../warning/service.js';
 import { cstToday } from './campaigns.js';
 import { getInstrumentInRegion } from './service.js';
 import { sealerFor } from '../../lib/sealed.js';
-import { openAnswers, sealAnswers, sealScore } from './sealing.js';
+import { sealMany } from '../../lib/seal-pool.js';
+import { answersAad, openAnswers, sealAnswers, scoreAad } from './sealing.js';
 
 type Status = 'not_started' | 'in_progress' | 'submitted';
 
@@ -297,19 +298,19 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
   // answers to items skip logic switched off are not kept: they were never asked
   const skipped = new Set(score.skipped);
   const kept = skipped.size ? Object.fromEntries(Object.entries(body.answers).filter(([id]) => !skipped.has(id))) : body.answers;
-  const row: ResponseRow = {
+  const row: SheetRow = {
     region_id: caller.regionId, campaign_id: campaignId, student_id: ctx.student_id, instrument_key: def.id, instrument_version: def.version,
-    answers: sealAnswers(sealerFor(deps.config), { campaignId, studentId: ctx.student_id, instrumentKey: def.id }, kept), client_id: body.clientId, school_id: ctx.school_id, class_id: ctx.class_id, grade_level: ctx.grade_level, gender: ctx.gender,
+    answers_plain: JSON.stringify(kept), client_id: body.clientId, school_id: ctx.school_id, class_id: ctx.class_id, grade_level: ctx.grade_level, gender: ctx.gender,
     started_at: new Date(startedMs).toISOString(), submitted_at: now.toISOString(),
     duration_seconds: score.durationSeconds === undefined ? null : Math.round(score.durationSeconds),
-    score: sealScore(sealerFor(deps.config), { campaignId, studentId: ctx.student_id, instrumentKey: def.id }, score), warning_level: score.warningLevel, valid: score.validity.valid,
+    score_plain: JSON.stringify(score), warning_level: score.warningLevel, valid: score.validity.valid,
     org_path: ctx.org_path, actor_id: caller.accountId, actor_name: caller.displayName, follow_up_level: alert?.level ?? null,
   };
   // without a warning the response is the only write: concurrent ones share one INSERT. With a
   // warning, concurrent ones share one transaction: the responses, their signals and alerts, and the
   // follow-ups (warnedBatcher)
   const stored = await clientIdChecked(async () => {
-    if (!alert) return responseBatcher(deps.db).load(row);
+    if (!alert) return responseBatcher(deps).load(row);
     return warnedBatcher(deps).load({ row, alert: { regionId: caller.regionId, campaignId, studentId: ctx.student_id, schoolId: ctx.school_id, classId: ctx.class_id, orgPath: ctx.org_path, alert, now } });
   });
   if (stored) return { status: 'submitted', submittedAt: now.toISOString(), duplicate: false };
@@ -363,6 +364,21 @@ interface ResponseRow {
 
 /** A warning level's rank in SQL, for keeping the highest of several. */
 const rankSql = (column: string) => sql.raw(`(case ${column} when 'red' then 3 when 'orange' then 2 when 'yellow' then 1 else 0 end)`);
+
+/** A response before its answers and score are sealed (the batch seals them together, lib/seal-pool.ts). */
+type SheetRow = Omit<ResponseRow, 'answers' | 'score'> & { answers_plain: string; score_plain: string };
+
+/**
+ * Seals a batch's answers and scores (as sealAnswers / sealScore do, bound to their sheet), off the
+ * event loop when the batch is big enough.
+ */
+async function sealRows(config: Deps['config'], list: SheetRow[]): Promise<ResponseRow[]> {
+  const sealed = await sealMany(config, list.flatMap((r) => [
+    { plain: r.answers_plain, aad: answersAad(r.campaign_id, r.student_id, r.instrument_key) },
+    { plain: r.score_plain, aad: scoreAad(r.campaign_id, r.student_id, r.instrument_key) },
+  ]));
+  return list.map(({ answers_plain: _a, score_plain: _s, ...rest }, i) => ({ ...rest, answers: sealed[2 * i]!, score: sealed[2 * i + 1]! }));
+}
 
 const sheetKey = (r: { campaign_id: string; student_id: string; instrument_key: string }) => `${r.campaign_id}|${r.student_id}|${r.instrument_key}`;
 
@@ -423,7 +439,7 @@ async function insertResponses(db: Db, list: ResponseRow[]): Promise<{ id: strin
  * stored; when the shared write fails (one sheet's client id used before), each sheet is written on
  * its own so that only that sheet gets the error. Results: the stored response's id, or null.
  */
-async function writeSheets<T>(items: T[], rowOf: (item: T) => ResponseRow, many: (list: T[]) => Promise<(string | null)[]>, one: (item: T) => Promise<string | null>): Promise<(string | null | Error)[]> {
+async function writeSheets<T>(items: T[], rowOf: (item: T) => SheetRow, many: (list: T[]) => Promise<(string | null)[]>, one: (item: T) => Promise<string | null>): Promise<(string | null | Error)[]> {
   const single = async (item: T): Promise<string | null | Error> => {
     try {
       return await one(item);
@@ -451,12 +467,13 @@ async function writeSheets<T>(items: T[], rowOf: (item: T) => ResponseRow, many:
 }
 
 /** Concurrent submissions without a warning share one INSERT (writeSheets). */
-function responseBatcher(db: Db): Batcher<ResponseRow, string | null> {
-  const store = async (list: ResponseRow[]) => {
-    const stored = new Map((await insertResponses(db, list)).map((r) => [sheetKey(r), r.id]));
+function responseBatcher(deps: Deps): Batcher<SheetRow, string | null> {
+  const { db } = deps;
+  const store = async (list: SheetRow[]) => {
+    const stored = new Map((await insertResponses(db, await sealRows(deps.config, list))).map((r) => [sheetKey(r), r.id]));
     return list.map((r) => stored.get(sheetKey(r)) ?? null);
   };
-  return batcherFor(db, 'screening-responses', () => new Batcher<ResponseRow, string | null>(
+  return batcherFor(db, 'screening-responses', () => new Batcher<SheetRow, string | null>(
     (items) => writeSheets(items, (r) => r, store, async (r) => (await store([r]))[0] ?? null),
     { concurrency: 3, maxBatch: 200 },
   ));
@@ -474,7 +491,7 @@ interface AlertInput {
 }
 
 interface Warned {
-  row: ResponseRow;
+  row: SheetRow;
   alert: AlertInput;
 }
 
@@ -487,8 +504,8 @@ interface Warned {
  * the school's counselors and leaders at once, warning/service.ts decides who hears what).
  * Returns the stored response's id per item, or null when nothing was stored.
  */
-async function storeWarned(tx: Db, deps: Deps, list: Warned[]): Promise<(string | null)[]> {
-  const stored = new Map((await insertResponses(tx, list.map((w) => w.row))).map((r) => [sheetKey(r), r.id]));
+async function storeWarned(tx: Db, deps: Deps, list: Warned[], rows: ResponseRow[]): Promise<(string | null)[]> {
+  const stored = new Map((await insertResponses(tx, rows)).map((r) => [sheetKey(r), r.id]));
   const ids = list.map((w) => stored.get(sheetKey(w.row)) ?? null);
   const raised = list.flatMap((w, i) => (ids[i] ? [{ a: w.alert, responseId: ids[i] }] : []));
   if (!raised.length) return ids;
@@ -513,7 +530,11 @@ async function storeWarned(tx: Db, deps: Deps, list: Warned[]): Promise<(string 
  * submission was a dozen statements one after the other, most of a run's statements.
  */
 function warnedBatcher(deps: Deps): Batcher<Warned, string | null> {
-  const store = (list: Warned[]) => deps.db.transaction((tx) => storeWarned(tx, deps, list));
+  const store = async (list: Warned[]) => {
+    // sealed before the transaction: it holds a connection and the students' alerts meanwhile
+    const rows = await sealRows(deps.config, list.map((w) => w.row));
+    return deps.db.transaction((tx) => storeWarned(tx, deps, list, rows));
+  };
   return batcherFor(deps.db, 'screening-warned', () => new Batcher<Warned, string | null>(
     (items) => writeSheets(items, (w) => w.row, store, async (w) => (await store([w]))[0] ?? null),
     { concurrency: 2, maxBatch: 100 },
