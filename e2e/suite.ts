@@ -256,12 +256,21 @@ async function apiInPage<T>(page: Page, method: string, url: string, body?: unkn
   ) as Promise<T>;
 }
 
-/** Picks an option of an antd Select (the first, or the one with `text`) and waits for its list to close. */
+/**
+ * Picks an option of an antd Select (the first, or the one with `text`) and waits for its list to
+ * close. A click that lands while the list is still sliding in can miss (seen in a fresh-clone run:
+ * the list stayed open): the option is clicked again while the list stays open.
+ */
 async function pickOption(page: Page, testId: string, text?: string): Promise<void> {
   await page.getByTestId(testId).click();
   const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option');
-  await (text ? open.filter({ hasText: text }) : open).first().click();
-  await page.waitForFunction(() => !document.querySelector('.ant-select-dropdown:not(.ant-select-dropdown-hidden)'));
+  const option = (text ? open.filter({ hasText: text }) : open).first();
+  const closed = () => page.waitForFunction(() => !document.querySelector('.ant-select-dropdown:not(.ant-select-dropdown-hidden)'), undefined, { timeout: 3000 }).then(() => true, () => false);
+  for (let attempt = 1; ; attempt++) {
+    await option.click();
+    if (await closed()) return;
+    if (attempt >= 4) throw new Error(`the options of ${testId} stayed open after ${attempt} clicks`);
+  }
 }
 
 // before the journey that resets the counselor's password

@@ -135,9 +135,10 @@ describe.skipIf(!onPg)('the server with two worker processes (PostgreSQL)', () =
     expect(signedIn.status).toBe(200);
     const cookie = signedIn.cookies.map((c) => c.split(';')[0]!).find((c) => c.startsWith('xinyu_sid='))!;
     for (let i = 0; i < 8; i++) expect((await request(server.port, 'GET', '/api/v1/auth/me', { cookie })).status).toBe(200);
-    // the request log names the process that answered: both workers served the session
-    const servedBy = new Set([...server.log().matchAll(/"pid":(\d+)[^\n]*"url":"\/api\/v1\/auth\/me"/g)].map((m) => Number(m[1])));
-    expect([...servedBy].sort()).toEqual([...workers].sort());
+    // the request log (written asynchronously) names the process that answered: both workers served the session
+    const servedBy = () => new Set([...server.log().matchAll(/"pid":(\d+)[^\n]*"url":"\/api\/v1\/auth\/me"/g)].map((m) => Number(m[1])));
+    await until('both workers in the request log', () => servedBy().size >= 2, 5000).catch(() => undefined);
+    expect([...servedBy()].sort()).toEqual([...workers].sort());
 
     process.kill(workers[0]!, 'SIGKILL');
     const replaced = await until('a replacement worker', () => {
