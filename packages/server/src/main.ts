@@ -18,8 +18,9 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoTotpSecrets, isEmpty, seedDemo } from
  * one shared port) and the first process serves none: it migrates, seeds, runs the start-up sealing
  * passes and the scheduled jobs, starts the workers, replaces one that dies, and stops them all on
  * SIGTERM. A single Node event loop tops out at about one core; even one worker gains, because the
- * jobs (the audit chain's hashing above all) then run beside it instead of between its requests. Every piece of shared state lives in PostgreSQL (sessions, throttles,
- * import progress; the jobs take advisory locks), so which worker a request reaches does not matter.
+ * jobs (the audit chain's hashing above all) then run beside it instead of between its requests.
+ * Every piece of shared state lives in PostgreSQL (sessions, throttles, import progress; the jobs
+ * take advisory locks), so which worker a request reaches does not matter.
  * The embedded database belongs to one process: with PGlite there is always one.
  */
 async function main() {
@@ -62,7 +63,7 @@ async function main() {
 }
 
 /**
- * What runs beside the HTTP server, once per installation however many workers serve: values
+ * What runs beside the HTTP server, once per instance however many workers serve: values
  * stored in plain before their field was sealed (or by the demo seed) are sealed by one walker
  * (jobs/seal-walker.ts: plain ones stay readable meanwhile, a value sealed by a request is kept,
  * each table's figure is logged as it finishes), and the scheduled jobs. Returns their stop.
