@@ -542,13 +542,24 @@ export async function benchScreening(args: string[]): Promise<void> {
     // each line: the latency of the acknowledgements since the previous line (is the tail steady, or a start-up or kill effect?)
     let shown = 0;
     let shownPaced = 0;
+    // the whole machine's CPU between two lines (/proc/stat): a slow stretch with idle CPUs waited on something else
+    const cpuTimes = () => {
+      const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      return { idle: f[3]! + f[4]!, iowait: f[4]!, steal: f[7] ?? 0, total: f.reduce((a, b) => a + b, 0) };
+    };
+    let cpuBefore = cpuTimes();
     const progress = setInterval(() => {
       const t = performance.now() - tStart;
+      const cpuNow = cpuTimes();
+      const span = Math.max(1, cpuNow.total - cpuBefore.total);
+      const share = (k: 'idle' | 'iowait' | 'steal') => Math.round((100 * (cpuNow[k] - cpuBefore[k])) / span);
+      const machine = `machine CPUs ${100 - share('idle')} % busy, ${share('iowait')} % iowait, ${share('steal')} % steal`;
+      cpuBefore = cpuNow;
       const paced = !Number.isNaN(pacedStart);
       const recent = paced ? pacedLat.slice(shownPaced, pacedDone).sort() : latencies.slice(shown, done).sort();
       if (paced) shownPaced = pacedDone;
       else shown = done;
-      console.log(`    ${secs(t).padStart(6)} s  ${fmt(done + pacedDone).padStart(7)} acknowledged  ${fmt(retries)} retries  p50 / p99 since the last line ${fmt(percentile(recent, 50))} / ${fmt(percentile(recent, 99))} ms  (the clients' event loop stalled up to ${fmt(clientLoop.max / 1e6)} ms)`);
+      console.log(`    ${secs(t).padStart(6)} s  ${fmt(done + pacedDone).padStart(7)} acknowledged  ${fmt(retries)} retries  p50 / p99 since the last line ${fmt(percentile(recent, 50))} / ${fmt(percentile(recent, 99))} ms  (the clients' event loop stalled up to ${fmt(clientLoop.max / 1e6)} ms; ${machine})`);
       clientLoop.reset();
     }, 5000);
     await Promise.all(connections.map(client));
