@@ -12,8 +12,8 @@
 // 30 %) offers a fixed rate (--rate N, default 2,000/s; 0 = no phase 2) and measures latency from each
 // sheet's due time, so that a backlog counts (with clients back to back the mean latency is just
 // clients / rate, whatever the server does).
-// The server runs as `npm start` runs it with XINYU_WORKERS set to this machine's CPUs (--workers N
-// for another number; 1 = one process, main.ts).
+// The server runs as `npm start` runs it, with XINYU_WORKERS=1: one HTTP worker beside a supervising
+// process that runs the jobs (main.ts; --workers N for N workers, --workers 0 for one process).
 // Options: --students N, --clients N, --workers N, --no-kill, --cpu-prof (profiles of the server in the temp dir,
 // kept), --node-flags "<flags>" (the server's node flags instead of npm start's, to try V8 settings), --keep-db (the bench database is not dropped, for a look at its plans; DATABASE_URL only),
 // --pg-stats (the statements of the load from pg_stat_statements, when DATABASE_URL's server preloads it).
@@ -213,8 +213,6 @@ export function freePort(): Promise<number> {
     });
   });
 }
-
-export { bundleServer };
 
 export class Server {
   child: ChildProcess | null = null;

@@ -3,7 +3,8 @@
 // bench's Server (bench/screening.ts): its own process group, so a signal reaches all of it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleServer, freePort, get, Server, waitReady } from '../../bench/screening.js';
+import { freePort, get, Server, waitReady } from '../../bench/screening.js';
+import { bundleServer } from '../../packages/server/src/test/server-bundle.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let bundled: Promise<string> | undefined;

@@ -116,7 +116,7 @@ function onStopSignal(stop: () => Promise<void>): void {
 const STARTED_MS = 10_000;
 
 /**
- * The first process with several workers: starts them, prints the banner once all listen, replaces
+ * The supervising process (XINYU_WORKERS set): starts the workers, prints the banner once all listen, replaces
  * a worker that dies later (a worker that cannot start — the port is taken, the database refuses —
  * stops everything: starting it again would fail the same way), runs the
  * background work, and on SIGTERM stops the workers (each finishes its requests in flight) before

@@ -23,18 +23,24 @@ interface Key {
   bytes: Buffer;
 }
 
-const cache = new WeakMap<Config, Sealer>();
+const cache = new WeakMap<Config, { keys: Key[]; sealer: Sealer }>();
 
 export class SealError extends Error {}
 
+/** The keys and sealer of a configuration, read once per configuration object. */
+function keyringOf(config: Config): { keys: Key[]; sealer: Sealer } {
+  let found = cache.get(config);
+  if (!found) {
+    const keys = loadKeys(config);
+    found = { keys, sealer: makeSealer(keys) };
+    cache.set(config, found);
+  }
+  return found;
+}
+
 /** The sealer of a configuration (keys read once per configuration object). */
 export function sealerFor(config: Config): Sealer {
-  let sealer = cache.get(config);
-  if (!sealer) {
-    sealer = makeSealer(loadKeys(config));
-    cache.set(config, sealer);
-  }
-  return sealer;
+  return keyringOf(config).sealer;
 }
 
 function keyOf(b64: string, origin: string): Key {
@@ -87,9 +93,9 @@ export function sealWith(crypto: { createCipheriv: typeof createCipheriv }, keyI
   return ['v1', keyId, Buffer.from(iv.buffer, iv.byteOffset, iv.byteLength).toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
 }
 
-/** The key that seals (the first configured), for the sealing thread. */
+/** The key that seals (the first configured, as sealerFor reads it), for the sealing thread. */
 export function sealingKeyOf(config: Config): { id: string; bytes: Buffer } {
-  const key = loadKeys(config)[0];
+  const key = keyringOf(config).keys[0];
   if (!key) throw new Error('no data key');
   return key;
 }

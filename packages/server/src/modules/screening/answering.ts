@@ -495,7 +495,6 @@ interface Warned {
   alert: AlertInput;
 }
 
-
 /**
  * Stores warned responses with their warnings, in the caller's transaction: the responses and the
  * students' re-check follow-ups for the campaign at the highest level any instrument raised (one
