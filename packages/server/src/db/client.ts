@@ -168,6 +168,32 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
+/**
+ * A text[] parameter for long values (sealed answers and scores). To PostgreSQL it travels in the
+ * binary array format, which the server copies as it is: as an array literal or a field of a JSON
+ * document each value was scanned character by character for quotes and escapes, the larger part
+ * of a batched insert's parsing. PGlite takes the plain array.
+ */
+export function longTextArray(db: Db, values: readonly string[]): Buffer | readonly string[] {
+  const client = (db._.session as unknown as { client?: unknown }).client;
+  if (!(client instanceof pg.Pool || client instanceof pg.Client)) return values;
+  const bytes = values.map((v) => Buffer.from(v, 'utf8'));
+  // header: dimensions, has-nulls flag, element type (text), then the one dimension's length and lower bound
+  const out = Buffer.allocUnsafe(20 + bytes.reduce((n, b) => n + 4 + b.length, 0));
+  out.writeInt32BE(1, 0);
+  out.writeInt32BE(0, 4);
+  out.writeInt32BE(25, 8);
+  out.writeInt32BE(bytes.length, 12);
+  out.writeInt32BE(1, 16);
+  let at = 20;
+  for (const b of bytes) {
+    out.writeInt32BE(b.length, at);
+    b.copy(out, at + 4);
+    at += 4 + b.length;
+  }
+  return out;
+}
+
 const dialect = new PgDialect();
 
 /**

@@ -19,7 +19,7 @@ import {
 import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { Batcher, batcherFor } from '../../db/batch.js';
-import { prepared, rows, type Db } from '../../db/client.js';
+import { longTextArray, prepared, rows, type Db } from '../../db/client.js';
 import type { Caller, Deps } from '../../http/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors.js';
 import { scopeOf } from '../access/service.js';
@@ -333,15 +333,16 @@ async function clientIdChecked<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A submitted response as it is stored (snake_case: it travels to PostgreSQL as one JSON record). */
-interface ResponseRow {
+/**
+ * A submitted response's fields as stored, but for its sealed answers and score (snake_case: they
+ * travel to PostgreSQL as one JSON record; the sealed values travel beside them, SealedBatch).
+ */
+interface ResponseFields {
   region_id: number;
   campaign_id: string;
   student_id: string;
   instrument_key: string;
   instrument_version: string;
-  /** sealed (sealing.ts) */
-  answers: string;
   client_id: string;
   school_id: number;
   class_id: number;
@@ -350,8 +351,6 @@ interface ResponseRow {
   started_at: string;
   submitted_at: string;
   duration_seconds: number | null;
-  /** sealed (sealing.ts) */
-  score: string;
   warning_level: string;
   valid: boolean;
   /** for the audit row (screening_audit_queue) */
@@ -366,18 +365,32 @@ interface ResponseRow {
 const rankSql = (column: string) => sql.raw(`(case ${column} when 'red' then 3 when 'orange' then 2 when 'yellow' then 1 else 0 end)`);
 
 /** A response before its answers and score are sealed (the batch seals them together, lib/seal-pool.ts). */
-type SheetRow = Omit<ResponseRow, 'answers' | 'score'> & { answers_plain: string; score_plain: string };
+interface SheetRow extends ResponseFields {
+  answers_plain: string;
+  score_plain: string;
+}
+
+/** A batch of responses ready to store: their fields, and per response its sealed answers and score. */
+interface SealedBatch {
+  fields: ResponseFields[];
+  answers: string[];
+  scores: string[];
+}
 
 /**
  * Seals a batch's answers and scores (as sealAnswers / sealScore do, bound to their sheet), off the
  * event loop when the batch is big enough.
  */
-async function sealRows(config: Deps['config'], list: SheetRow[]): Promise<ResponseRow[]> {
+async function sealRows(config: Deps['config'], list: SheetRow[]): Promise<SealedBatch> {
   const sealed = await sealMany(config, list.flatMap((r) => [
     { plain: r.answers_plain, aad: answersAad(r.campaign_id, r.student_id, r.instrument_key) },
     { plain: r.score_plain, aad: scoreAad(r.campaign_id, r.student_id, r.instrument_key) },
   ]));
-  return list.map(({ answers_plain: _a, score_plain: _s, ...rest }, i) => ({ ...rest, answers: sealed[2 * i]!, score: sealed[2 * i + 1]! }));
+  return {
+    fields: list.map(({ answers_plain: _a, score_plain: _s, ...fields }) => fields),
+    answers: list.map((_, i) => sealed[2 * i]!),
+    scores: list.map((_, i) => sealed[2 * i + 1]!),
+  };
 }
 
 const sheetKey = (r: { campaign_id: string; student_id: string; instrument_key: string }) => `${r.campaign_id}|${r.student_id}|${r.instrument_key}`;
@@ -390,12 +403,18 @@ const sheetKey = (r: { campaign_id: string; student_id: string; instrument_key: 
  * with statistics older than a campaign's first burst of submissions the planner ANDed in the
  * campaign's index, every row of it). The live response, if any, always has the highest attempt.
  */
-async function insertResponses(db: Db, list: ResponseRow[]): Promise<{ id: string; campaign_id: string; student_id: string; instrument_key: string }[]> {
+async function insertResponses(db: Db, batch: SealedBatch): Promise<{ id: string; campaign_id: string; student_id: string; instrument_key: string }[]> {
   return prepared(db, 'xinyu_insert_responses', sql`
     with v as materialized (
-      select * from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(region_id int, campaign_id uuid, student_id uuid, instrument_key text, instrument_version text,
-        answers text, client_id uuid, school_id int, class_id int, grade_level smallint, gender text, started_at timestamptz, submitted_at timestamptz,
-        duration_seconds int, score text, warning_level text, valid boolean, org_path text, actor_id text, actor_name text, follow_up_level text)
+      -- the sealed answers and scores beside the other fields, not inside their JSON (longTextArray)
+      select * from rows from (
+        json_to_recordset(${JSON.stringify(batch.fields)}::json) as (region_id int, campaign_id uuid, student_id uuid, instrument_key text, instrument_version text,
+          client_id uuid, school_id int, class_id int, grade_level smallint, gender text, started_at timestamptz, submitted_at timestamptz,
+          duration_seconds int, warning_level text, valid boolean, org_path text, actor_id text, actor_name text, follow_up_level text),
+        unnest(${sql.param(longTextArray(db, batch.answers))}::text[]),
+        unnest(${sql.param(longTextArray(db, batch.scores))}::text[])
+      ) as v(region_id, campaign_id, student_id, instrument_key, instrument_version, client_id, school_id, class_id, grade_level, gender, started_at, submitted_at,
+        duration_seconds, warning_level, valid, org_path, actor_id, actor_name, follow_up_level, answers, score)
     ), stored as (
       insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,
         school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)
@@ -503,8 +522,8 @@ interface Warned {
  * the school's counselors and leaders at once, warning/service.ts decides who hears what).
  * Returns the stored response's id per item, or null when nothing was stored.
  */
-async function storeWarned(tx: Db, deps: Deps, list: Warned[], rows: ResponseRow[]): Promise<(string | null)[]> {
-  const stored = new Map((await insertResponses(tx, rows)).map((r) => [sheetKey(r), r.id]));
+async function storeWarned(tx: Db, deps: Deps, list: Warned[], batch: SealedBatch): Promise<(string | null)[]> {
+  const stored = new Map((await insertResponses(tx, batch)).map((r) => [sheetKey(r), r.id]));
   const ids = list.map((w) => stored.get(sheetKey(w.row)) ?? null);
   const raised = list.flatMap((w, i) => (ids[i] ? [{ a: w.alert, responseId: ids[i] }] : []));
   if (!raised.length) return ids;
@@ -531,8 +550,8 @@ async function storeWarned(tx: Db, deps: Deps, list: Warned[], rows: ResponseRow
 function warnedBatcher(deps: Deps): Batcher<Warned, string | null> {
   const store = async (list: Warned[]) => {
     // sealed before the transaction: it holds a connection and the students' alerts meanwhile
-    const rows = await sealRows(deps.config, list.map((w) => w.row));
-    return deps.db.transaction((tx) => storeWarned(tx, deps, list, rows));
+    const batch = await sealRows(deps.config, list.map((w) => w.row));
+    return deps.db.transaction((tx) => storeWarned(tx, deps, list, batch));
   };
   return batcherFor(deps.db, 'screening-warned', () => new Batcher<Warned, string | null>(
     (items) => writeSheets(items, (w) => w.row, store, async (w) => (await store([w]))[0] ?? null),
