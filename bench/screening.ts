@@ -217,12 +217,17 @@ export function freePort(): Promise<number> {
 export class Server {
   child: ChildProcess | null = null;
   exited: Promise<void> = Promise.resolve();
+  /** added to the niceness the server inherits (to undo a raised priority of the caller's thread) */
+  niceness = 0;
   constructor(private readonly main: string, private readonly env: NodeJS.ProcessEnv, private readonly logFile: string, private readonly nodeArgs: string[]) {}
 
   start(): void {
     const out = fs.openSync(this.logFile, 'a');
+    const command = [process.execPath, ...this.nodeArgs, this.main];
     // its own process group, so SIGKILL reaches every process of the server (cluster workers too)
-    const child = spawn(process.execPath, [...this.nodeArgs, this.main], { env: this.env, stdio: ['ignore', out, out], detached: true, cwd: ROOT });
+    const child = this.niceness
+      ? spawn('nice', ['-n', String(this.niceness), ...command], { env: this.env, stdio: ['ignore', out, out], detached: true, cwd: ROOT })
+      : spawn(command[0]!, command.slice(1), { env: this.env, stdio: ['ignore', out, out], detached: true, cwd: ROOT });
     fs.closeSync(out);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -391,6 +396,19 @@ export async function benchScreening(args: string[]): Promise<void> {
     const flags = flagsAt >= 0 ? (args[flagsAt + 1] ?? '').split(/\s+/).filter(Boolean) : ['--max-semi-space-size=64'];
     const nodeArgs = [...flags, ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
     server = new Server(main, env, logFile, nodeArgs);
+    // The clients stand in for 500 phones on their own machines. Here they share two CPUs with the
+    // server and PostgreSQL, and a client waiting for a CPU before it reads its answer counted as
+    // the server's latency; so their thread gets the CPU first (nice -5; root only, else as before;
+    // they use a tenth of the CPU), while the server and PostgreSQL run at the usual priority.
+    const clientsFirst = (() => {
+      try {
+        os.setPriority(-5);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    if (clientsFirst) server.niceness = 5;
     server.start();
     await waitReady(port, server, logFile);
     // /readyz answers from the first worker up; the banner comes once every worker listens
@@ -398,7 +416,7 @@ export async function benchScreening(args: string[]): Promise<void> {
       if (server.child?.exitCode !== null) throw new Error(`the server exited:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
       await sleep(20);
     }
-    console.log(`  server: bundled and started (PORT ${port}, ${workers ? `XINYU_WORKERS=${workers}: ${workers} HTTP worker process${workers > 1 ? 'es' : ''} beside the supervising one` : 'one process'}) in ${secs(performance.now() - tb)} s; log ${logFile}`);
+    console.log(`  server: bundled and started (PORT ${port}, ${workers ? `XINYU_WORKERS=${workers}: ${workers} HTTP worker process${workers > 1 ? 'es' : ''} beside the supervising one` : 'one process'}) in ${secs(performance.now() - tb)} s; log ${logFile}${clientsFirst ? '; the clients run at nice -5, the server and PostgreSQL at 0' : ''}`);
 
     // --- 3. the clients ---
     const order = Uint32Array.from({ length: n }, (_, i) => i);
