@@ -12,6 +12,8 @@
 // 30 %) offers a fixed rate (--rate N, default 2,000/s; 0 = no phase 2) and measures latency from each
 // sheet's due time, so that a backlog counts (with clients back to back the mean latency is just
 // clients / rate, whatever the server does).
+// The clients' thread runs at nice -5 and the server at 0 (when the bench may: root), so that a client
+// waiting for a CPU before it reads its answer does not count as the server's latency.
 // The server runs as `npm start` runs it, with XINYU_WORKERS=1: one HTTP worker beside a supervising
 // process that runs the jobs (main.ts; --workers N for N workers, --workers 0 for one process).
 // Options: --students N, --clients N, --workers N, --no-kill, --cpu-prof (profiles of the server in the temp dir,
