@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { contracts } from '@xinyu/core';
 import type { z } from 'zod';
@@ -55,10 +55,18 @@ interface ChainedFields {
 }
 
 export function rowHash(prevHash: string, r: ChainedFields): string {
-  const content = canonicalJson([
-    prevHash, r.seq, typeof r.at === 'string' ? r.at : r.at.toISOString(), r.actorId, r.actorName, r.action, r.objectType, r.objectId, r.outcome, r.ip, r.orgPath, r.detail,
+  return chainHash(prevHash, r, canonicalJson(r.detail));
+}
+
+/**
+ * rowHash with the detail already in canonical JSON (appendAudit has it anyway): the hashed text is
+ * the canonical JSON of the array of the fields and the detail, built without walking the detail twice.
+ */
+function chainHash(prevHash: string, r: Omit<ChainedFields, 'detail'>, detailJson: string): string {
+  const head = canonicalJson([
+    prevHash, r.seq, typeof r.at === 'string' ? r.at : r.at.toISOString(), r.actorId, r.actorName, r.action, r.objectType, r.objectId, r.outcome, r.ip, r.orgPath,
   ]);
-  return createHash('sha256').update(content).digest('hex');
+  return hash('sha256', `${head.slice(0, -1)},${detailJson}]`);
 }
 
 const GENESIS = '0'.repeat(64);
@@ -77,11 +85,14 @@ export async function appendAudit(db: Db, entries: AuditInput | AuditInput[], no
     const last = await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
     let seq = last[0]?.seq ?? 0;
     let prev = last[0]?.hash ?? GENESIS;
+    const at = now.toISOString();
     const values = list.map((e) => {
       seq += 1;
-      const fields: ChainedFields = {
+      // the detail as it reads back from jsonb (sorted keys, no undefined), hashed and stored as this text
+      const detail = canonicalJson(e.detail ?? {});
+      const fields: Omit<ChainedFields, 'detail'> = {
         seq,
-        at: now,
+        at,
         actorId: e.actorId ?? null,
         actorName: e.actorName ?? null,
         action: e.action,
@@ -90,23 +101,22 @@ export async function appendAudit(db: Db, entries: AuditInput | AuditInput[], no
         outcome: e.outcome ?? 'ok',
         ip: e.ip ?? null,
         orgPath: e.orgPath ?? null,
-        detail: JSON.parse(canonicalJson(e.detail ?? {})) as unknown,
       };
-      const hash = rowHash(prev, fields);
+      const rowHashed = chainHash(prev, fields, detail);
       const row = {
-        seq, at: now.toISOString(), actor_id: fields.actorId, actor_name: fields.actorName, action: fields.action, object_type: fields.objectType,
-        object_id: fields.objectId, outcome: fields.outcome, ip: fields.ip, org_path: fields.orgPath, detail: fields.detail, prev_hash: prev, hash,
+        seq, at, actor_id: fields.actorId, actor_name: fields.actorName, action: fields.action, object_type: fields.objectType,
+        object_id: fields.objectId, outcome: fields.outcome, ip: fields.ip, org_path: fields.orgPath, detail, prev_hash: prev, hash: rowHashed,
       };
-      prev = hash;
+      prev = rowHashed;
       return row;
     });
     // the rows travel as one JSON document: building thousands of bound parameters cost more than the insert
     for (let i = 0; i < values.length; i += 2000) {
       await tx.execute(sql`
         insert into audit_log (seq, at, actor_id, actor_name, action, object_type, object_id, outcome, ip, org_path, detail, prev_hash, hash)
-        select v.seq, v.at, v.actor_id, v.actor_name, v.action, v.object_type, v.object_id, v.outcome, v.ip, v.org_path, v.detail, v.prev_hash, v.hash
-        from jsonb_to_recordset(${JSON.stringify(values.slice(i, i + 2000))}::jsonb) as v(seq bigint, at timestamptz, actor_id text, actor_name text,
-          action text, object_type text, object_id text, outcome text, ip text, org_path text, detail jsonb, prev_hash text, hash text)`);
+        select v.seq, v.at, v.actor_id, v.actor_name, v.action, v.object_type, v.object_id, v.outcome, v.ip, v.org_path, v.detail::jsonb, v.prev_hash, v.hash
+        from json_to_recordset(${JSON.stringify(values.slice(i, i + 2000))}::json) as v(seq bigint, at timestamptz, actor_id text, actor_name text,
+          action text, object_type text, object_id text, outcome text, ip text, org_path text, detail text, prev_hash text, hash text)`);
     }
   });
 }
