@@ -81,6 +81,15 @@ describe('sessions', () => {
     expect((await s.get('/api/v1/auth/me')).statusCode).toBe(401);
   });
 
+  it('requests of one session that share a lookup each get the account’s roles once', async () => {
+    const s = await env.login('counselor');
+    const alone = (await s.get('/api/v1/auth/me')).json();
+    // sent together, they are looked up in one batched statement (the session twice or more in it)
+    const together = await Promise.all(Array.from({ length: 5 }, () => s.get('/api/v1/auth/me')));
+    for (const res of together) expect(res.json()).toEqual(alone);
+    expect(alone.roles.length).toBeGreaterThan(0);
+  });
+
   it('dies after 30 idle minutes and after 12 hours whatever the activity', async () => {
     const s = await env.login('counselor');
     env.clock.advance(29 * 60000);

@@ -244,6 +244,18 @@ interface SessionRow {
   assignments: CallerAssignment[];
 }
 
+/** A session with one of its account's roles (the ra_ columns; null for an account without roles). */
+type SessionAssignmentRow = Omit<SessionRow, 'assignments'> & {
+  ra_id: string | null;
+  ra_role: CallerAssignment['role'] | null;
+  ra_org_unit_id: number | null;
+  ra_org_path: string | null;
+  ra_org_unit_name: string | null;
+  ra_student_id: string | null;
+  ra_student_name: string | null;
+  ra_home_path: string | null;
+};
+
 interface SessionLookup {
   id: string;
   now: Date;
@@ -262,7 +274,9 @@ function sessionBatcher(deps: Deps): Batcher<SessionLookup, SessionRow | null> {
     // by their ctid (a TID scan) instead of looking both up again. A row changed meanwhile (touched
     // by a concurrent batch, or deleted) no longer has that ctid and is left alone, which is right:
     // a touch is only needed once a minute.
-    const found = await prepared<SessionRow>(db, 'xinyu_load_callers', sql`
+    // one row per session and role (none for an account without roles), gathered per session below:
+    // flat rows cost PostgreSQL less than building each session's roles as JSON
+    const found = await prepared<SessionAssignmentRow>(db, 'xinyu_load_callers', sql`
       with input as (
         select i.id, i.now, i.now - make_interval(mins => i.idle_minutes) as idle_cutoff
         from unnest(${sql.param(items.map((i) => i.id))}::text[], ${sql.param(items.map((i) => i.now.toISOString()))}::timestamptz[],
@@ -279,16 +293,33 @@ function sessionBatcher(deps: Deps): Batcher<SessionLookup, SessionRow | null> {
         returning t.id
       )
       select f.session_id, f.valid, f.csrf_token, f.account_id, f.username, f.display_name, f.region_id, f.must_change_password, f.password_changed_at, f.totp_enabled, f.locale,
-        (select coalesce(json_agg(json_build_object('id', ra.id, 'role', ra.role, 'orgUnitId', ra.org_unit_id, 'orgPath', u.path, 'orgUnitName', u.name,
-            'studentId', ra.student_id, 'studentName', st.name, 'homePath', coalesce(u.path, st.org_path))), '[]'::json)
-          -- lookups by key, not joins: planned as joins, each session's roles were hashed against a
-          -- scan of every org unit (three quarters of the statement's time in a city of 500 units)
-          from role_assignments ra
-            left join lateral (select x.path, x.name from org_units x where x.id = ra.org_unit_id limit 1) u on true
-            left join lateral (select y.name, y.org_path from students y where y.id = ra.student_id limit 1) st on true
-          where ra.account_id = f.account_id) as assignments
-      from found f`);
-    const byId = new Map(found.map((r) => [r.session_id, r]));
+        ra.id as ra_id, ra.role as ra_role, ra.org_unit_id as ra_org_unit_id, u.path as ra_org_path, u.name as ra_org_unit_name,
+        ra.student_id as ra_student_id, st.name as ra_student_name, coalesce(u.path, st.org_path) as ra_home_path
+      from found f
+        -- lookups by key, not joins: planned as joins, each session's roles were hashed against a
+        -- scan of every org unit (three quarters of the statement's time in a city of 500 units)
+        left join lateral (select r.id, r.role, r.org_unit_id, r.student_id from role_assignments r where r.account_id = f.account_id) ra on true
+        left join lateral (select x.path, x.name from org_units x where x.id = ra.org_unit_id limit 1) u on true
+        left join lateral (select y.name, y.org_path from students y where y.id = ra.student_id limit 1) st on true`);
+    const byId = new Map<string, SessionRow>();
+    for (const r of found) {
+      let session = byId.get(r.session_id);
+      if (!session) {
+        session = {
+          session_id: r.session_id, valid: r.valid, csrf_token: r.csrf_token, account_id: r.account_id, username: r.username, display_name: r.display_name,
+          region_id: r.region_id, must_change_password: r.must_change_password, password_changed_at: r.password_changed_at, totp_enabled: r.totp_enabled,
+          locale: r.locale, assignments: [],
+        };
+        byId.set(r.session_id, session);
+      }
+      // the same session twice in a batch (two requests at once) brings its roles twice
+      if (r.ra_id && !session.assignments.some((a) => a.id === r.ra_id)) {
+        session.assignments.push({
+          id: r.ra_id, role: r.ra_role!, orgUnitId: r.ra_org_unit_id, orgPath: r.ra_org_path, orgUnitName: r.ra_org_unit_name,
+          studentId: r.ra_student_id, studentName: r.ra_student_name, homePath: r.ra_home_path,
+        });
+      }
+    }
     return items.map((i) => byId.get(i.id) ?? null);
   }, { concurrency: 3, maxBatch: 500 }));
 }
