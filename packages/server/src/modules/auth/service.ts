@@ -15,6 +15,8 @@ import { matchTotp, newTotpSecret, totpUri } from './totp.js';
 export const SESSION_COOKIE = 'xinyu_sid';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** A session's row id: the hash of its token (the cookie value); the token itself is never stored. */
+export const sessionIdOf = (token: string) => sha256(token);
 const invalidCredentials = () => new AppError(401, 'invalid_credentials', '账号或密码错误');
 
 type LoginBody = z.infer<typeof contracts.LoginBody>;

@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/service.js';
 import { SESSION_COOKIE } from '../auth/service.js';
 import { homePath } from '../access/service.js';
 import { auditActor } from '../org/service.js';
-import { answerSheet, classCodeLogin, myTasks, saveDraft, submit } from './answering.js';
+import { answerSheet, classCodeLogin, myTasks, prefetchedSheetContext, prefetchSheetContext, saveDraft, submit } from './answering.js';
 import {
   campaignVersionsOf,
   createCampaign,
@@ -136,18 +136,26 @@ export const campaignRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app)
     schema: { tags, summary: '学生：我的测评任务', querystring: z.object({ locale: z.enum(['zh-CN', 'en-US']).default('zh-CN') }), response: { 200: z.object({ items: z.array(contracts.MyTask) }), ...errors } },
   }, async (req) => ({ items: await myTasks(deps, callerOf(req), req.query.locale) }));
 
+  // the answering context is looked up beside the session, as soon as a request arrives (answering.ts)
+  const prefetch = (req: Parameters<typeof prefetchSheetContext>[1], _reply: unknown, done: () => void) => {
+    prefetchSheetContext(deps, req);
+    done();
+  };
   app.get('/my/screenings/:campaignId/:key', {
     config: { access: 'screening.answer' },
+    onRequest: prefetch,
     schema: { tags, summary: '学生：答题卡（题目与选项，已保存的答案）', params: contracts.SheetParams, querystring: z.object({ locale: z.enum(['zh-CN', 'en-US']).default('zh-CN') }), response: { 200: contracts.AnswerSheet, ...errors } },
-  }, async (req) => answerSheet(deps, callerOf(req), req.params.campaignId, req.params.key, req.query.locale));
+  }, async (req) => answerSheet(deps, callerOf(req), req.params.campaignId, req.params.key, req.query.locale, prefetchedSheetContext(req)));
 
   app.put('/my/screenings/:campaignId/:key/draft', {
     config: { access: 'screening.answer' },
+    onRequest: prefetch,
     schema: { tags, summary: '学生：自动保存答案', params: contracts.SheetParams, body: contracts.SaveDraftBody, response: { 200: z.object({ savedAt: z.string() }), ...errors } },
-  }, async (req) => saveDraft(deps, callerOf(req), req.params.campaignId, req.params.key, req.body));
+  }, async (req) => saveDraft(deps, callerOf(req), req.params.campaignId, req.params.key, req.body, prefetchedSheetContext(req)));
 
   app.post('/my/screenings/:campaignId/:key/submit', {
     config: { access: 'screening.answer' },
+    onRequest: prefetch,
     schema: {
       tags,
       summary: '学生：提交（同一 clientId 重复提交只保存一次）',
@@ -156,7 +164,7 @@ export const campaignRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app)
       body: contracts.SubmitBody,
       response: { 200: contracts.SubmitAck, ...errors },
     },
-  }, async (req) => submit(deps, callerOf(req), req.params.campaignId, req.params.key, req.body));
+  }, async (req) => submit(deps, callerOf(req), req.params.campaignId, req.params.key, req.body, prefetchedSheetContext(req)));
 
   // --- completion ----------------------------------------------------------------------------------
   app.get('/screening/campaigns/:id/completion', {
