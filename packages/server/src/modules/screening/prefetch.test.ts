@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
 import { loadCaller } from '../auth/service.js';
+import { openGad7Campaign } from './test-campaign.js';
 import { prefetchedSheetContext, prefetchSheetContext, submit } from './answering.js';
 
 let env: TestEnv;
@@ -21,22 +22,7 @@ beforeAll(async () => {
   env = await setupTestEnv();
   counselor = await env.login('counselor');
   student = await env.login('student');
-  const created = await counselor.post('/api/v1/screening/campaigns', {
-    title: '七年级焦虑筛查',
-    purpose: '了解学生的焦虑情况。',
-    plan: [{ gradeLevels: [7, 8, 9], instruments: [{ key: 'gad-7', version: '1.0.0' }] }],
-    window: { start: '2026-11-24', end: '2026-12-04' },
-    ownerUnitId: env.ids.schoolA,
-    targetUnitIds: [env.ids.classA],
-  });
-  expect(created.statusCode, created.body).toBe(200);
-  campaignId = created.json().id;
-  await counselor.post(`/api/v1/screening/campaigns/${campaignId}/publish`);
-  await counselor.post(`/api/v1/screening/campaigns/${campaignId}/releases`, { classIds: [env.ids.classA] });
-  for (const studentId of [env.ids.studentSelf, env.ids.classmate]) {
-    const consent = await counselor.post(`/api/v1/screening/campaigns/${campaignId}/consents`, { studentId, decision: 'granted', guardianName: '家长', formDate: '2026-11-24' });
-    expect(consent.statusCode, consent.body).toBe(200);
-  }
+  campaignId = await openGad7Campaign(env, counselor, [{ studentId: env.ids.studentSelf }, { studentId: env.ids.classmate }]);
 }, 120_000);
 afterAll(async () => env?.close());
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { sealerFor } from '../../lib/sealed.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
+import { openGad7Campaign } from './test-campaign.js';
 import { consentAad, isSealed, openAnswers, openText, sealLegacyScreeningText, signOffAad } from './sealing.js';
 
 let env: TestEnv;
@@ -22,20 +23,7 @@ beforeAll(async () => {
   env = await setupTestEnv();
   counselor = await env.login('counselor');
   student = await env.login('student');
-  const created = await counselor.post('/api/v1/screening/campaigns', {
-    title: '七年级焦虑筛查',
-    purpose: '了解学生的焦虑情况。',
-    plan: [{ gradeLevels: [7, 8, 9], instruments: [{ key: 'gad-7', version: '1.0.0' }] }],
-    window: { start: '2026-11-24', end: '2026-12-04' },
-    ownerUnitId: env.ids.schoolA,
-    targetUnitIds: [env.ids.classA],
-  });
-  expect(created.statusCode, created.body).toBe(200);
-  campaignId = created.json().id;
-  await counselor.post(`/api/v1/screening/campaigns/${campaignId}/publish`);
-  await counselor.post(`/api/v1/screening/campaigns/${campaignId}/releases`, { classIds: [env.ids.classA] });
-  const consent = await counselor.post(`/api/v1/screening/campaigns/${campaignId}/consents`, { studentId: env.ids.studentSelf, decision: 'granted', guardianName: '家长', formDate: '2026-11-24', note: '家长说孩子最近睡眠不好' });
-  expect(consent.statusCode, consent.body).toBe(200);
+  campaignId = await openGad7Campaign(env, counselor, [{ studentId: env.ids.studentSelf, note: '家长说孩子最近睡眠不好' }]);
 }, 120_000);
 afterAll(async () => env?.close());
 
