@@ -10,7 +10,7 @@ import {
   scoreResponse,
   screeningAlert,
   windowOpen,
-  type contracts,
+  contracts,
   type GradeBandPlan,
   type InstrumentDefinition,
   type ItemCondition,
@@ -154,7 +154,6 @@ function contextBySession(db: Db, sessionId: string, campaignId: string): Promis
   return batcher.load({ sessionId, campaignId });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const prefetched = new WeakMap<object, Promise<SheetContext | null>>();
 
 /**
@@ -165,10 +164,10 @@ const prefetched = new WeakMap<object, Promise<SheetContext | null>>();
  */
 export function prefetchSheetContext(deps: Deps, req: { cookies: Record<string, string | undefined>; params: unknown }): void {
   const token = req.cookies[SESSION_COOKIE];
-  const campaignId = (req.params as { campaignId?: unknown } | undefined)?.campaignId;
-  // the address is not validated yet: a malformed id would fail the whole batch's statement
-  if (!token || typeof campaignId !== 'string' || !UUID.test(campaignId)) return;
-  const lookup = contextBySession(deps.db, sessionIdOf(token), campaignId).catch(() => null);
+  // the address is not validated yet (onRequest): a malformed id would fail the whole batch's statement
+  const params = contracts.SheetParams.safeParse(req.params);
+  if (!token || !params.success) return;
+  const lookup = contextBySession(deps.db, sessionIdOf(token), params.data.campaignId).catch(() => null);
   prefetched.set(req, lookup);
 }
 

@@ -28,28 +28,28 @@ afterAll(async () => env?.close());
 
 describe('the answering context fetched ahead with the request', () => {
   it('is the session’s own student and campaign', async () => {
-    const req = { cookies: { xinyu_sid: tokenOf(student) }, params: { campaignId } };
+    const req = { cookies: { xinyu_sid: tokenOf(student) }, params: { campaignId, key: 'gad-7' } };
     prefetchSheetContext(env.deps, req);
     const found = await prefetchedSheetContext(req);
     expect(found).toMatchObject({ student_id: env.ids.studentSelf, campaign_id: campaignId, class_id: env.ids.classA });
   });
 
   it('is not started without a session cookie or with a malformed campaign id, and finds nothing for a staff session', async () => {
-    const none = { cookies: {}, params: { campaignId } };
+    const none = { cookies: {}, params: { campaignId, key: 'gad-7' } };
     prefetchSheetContext(env.deps, none);
     expect(prefetchedSheetContext(none)).toBeUndefined();
-    const malformed = { cookies: { xinyu_sid: tokenOf(student) }, params: { campaignId: 'not-a-uuid' } };
+    const malformed = { cookies: { xinyu_sid: tokenOf(student) }, params: { campaignId: 'not-a-uuid', key: 'gad-7' } };
     prefetchSheetContext(env.deps, malformed);
     expect(prefetchedSheetContext(malformed)).toBeUndefined();
     expect((await student.post('/api/v1/my/screenings/not-a-uuid/gad-7/submit', { clientId: randomUUID(), answers, startedAt: new Date().toISOString() })).statusCode).toBe(400);
-    const staff = { cookies: { xinyu_sid: tokenOf(counselor) }, params: { campaignId } };
+    const staff = { cookies: { xinyu_sid: tokenOf(counselor) }, params: { campaignId, key: 'gad-7' } };
     prefetchSheetContext(env.deps, staff);
     expect(await prefetchedSheetContext(staff)).toBeNull();
   });
 
   it('is ignored when it is not the caller’s: the response is stored for the signed-in student only', async () => {
     const caller = (await loadCaller(env.deps, tokenOf(student), '127.0.0.1'))!;
-    const own = { cookies: { xinyu_sid: tokenOf(student) }, params: { campaignId } };
+    const own = { cookies: { xinyu_sid: tokenOf(student) }, params: { campaignId, key: 'gad-7' } };
     prefetchSheetContext(env.deps, own);
     const mine = (await prefetchedSheetContext(own))!;
     // a context claiming to be a classmate's, handed to the student's submit
