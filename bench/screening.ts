@@ -5,7 +5,9 @@
 // Halfway through phase 1 the server is killed with SIGKILL and restarted at once; the clients keep
 // retrying with the same client id. At the end the database is checked (one response per student,
 // every acknowledged client id stored once, an alert per warning, an audit row per response) and a
-// plain batched INSERT of the same rows is timed as the ceiling.
+// plain batched INSERT of the same rows is timed as the ceiling. CES-DC has no critical item: its
+// warnings are queued with the response and raised by the server's job (the run waits for it and
+// prints how long they waited); a critical item's would be raised with the response.
 // Uses DATABASE_URL's server when set (in a new database), else a temporary PostgreSQL 15 server
 // with fsync on and the settings docs/operations.md recommends, reached through its Unix socket.
 // Phase 1 (70 % of the students) measures capacity: clients send back to back. Phase 2 (the other
@@ -557,6 +559,22 @@ export async function benchScreening(args: string[]): Promise<void> {
     };
 
     const sampler = setInterval(() => void cpu.sample(serverGroups, pool, dbName), 1000);
+    // warnings without a critical item are raised by a job from a queue (raiseQueuedWarnings): how
+    // many wait, and how long the oldest has waited since its submission, sampled once a second
+    let warnQueueMax = 0;
+    let warnAgeMax = 0;
+    let warnAgeMaxPaced = 0;
+    const warnSampler = setInterval(() => {
+      void pool.query<{ n: number; age: number }>(
+        `select count(*)::int as n, coalesce(max(extract(epoch from clock_timestamp() - r.submitted_at)), 0)::float8 as age
+         from screening_warning_queue q join screening_responses r on r.id = q.response_id`,
+      ).then((r) => {
+        warnQueueMax = Math.max(warnQueueMax, r.rows[0]!.n);
+        warnAgeMax = Math.max(warnAgeMax, r.rows[0]!.age);
+        if (!Number.isNaN(pacedStart)) warnAgeMaxPaced = Math.max(warnAgeMaxPaced, r.rows[0]!.age);
+      }, () => undefined);
+    }, 1000);
+    warnSampler.unref();
     // each line: the latency of the acknowledgements since the previous line (is the tail steady, or a start-up or kill effect?)
     let shown = 0;
     let shownPaced = 0;
@@ -591,6 +609,7 @@ export async function benchScreening(args: string[]): Promise<void> {
     clearInterval(progress);
     clearInterval(sampler);
     clearInterval(waitSampler);
+    clearInterval(warnSampler);
     await cpu.sample(serverGroups, pool, dbName);
     const cpuMs = cpu.totals();
     const walBytes = Number((await pool.query<{ b: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::bigint::text as b', [wal0])).rows[0]!.b);
@@ -602,19 +621,22 @@ export async function benchScreening(args: string[]): Promise<void> {
     const loadMs = performance.now() - tStart;
     const acks = done + pacedDone;
     for (const c of connections) c.close();
-    // the audit rows of submissions are appended by a scheduled job: wait for it to catch up
+    // the audit rows and the queued warnings of submissions are written by scheduled jobs: wait for them to catch up
     const tAudit = performance.now();
     let unaudited = Infinity;
+    let unraised = Infinity;
     let auditWaitMs = 0;
     while (performance.now() - tAudit < 60_000) {
-      unaudited = (await pool.query<{ n: number }>(`select count(*)::int as n from screening_audit_queue`)).rows[0]!.n;
+      const left = (await pool.query<{ audit: number; warn: number }>(`select (select count(*)::int from screening_audit_queue) as audit, (select count(*)::int from screening_warning_queue) as warn`)).rows[0]!;
+      unaudited = left.audit;
+      unraised = left.warn;
       auditWaitMs = performance.now() - tAudit;
-      if (!unaudited) break;
+      if (!unaudited && !unraised) break;
       await sleep(250);
     }
     await server.stop();
     server = null;
-    console.log(`  load: ${fmt(acks)} acknowledged in ${secs(loadMs)} s; the audit job had ${unaudited ? `${fmt(unaudited)} still unaudited after 60 s` : `caught up ${secs(auditWaitMs)} s later`}`);
+    console.log(`  load: ${fmt(acks)} acknowledged in ${secs(loadMs)} s; the audit and warning jobs had ${unaudited || unraised ? `${fmt(unaudited)} unaudited and ${fmt(unraised)} unraised after 60 s` : `caught up ${secs(auditWaitMs)} s later`}`);
     if (failures.length) console.log(`  unexpected answers: ${failures.length}, e.g. ${failures.slice(0, 3).join(' | ')}`);
 
     // --- 5. verification ---
@@ -702,6 +724,7 @@ export async function benchScreening(args: string[]): Promise<void> {
         ['  latency from the due time p50 / p95 / p99 / max', `${ms(percentile(pLat, 50))} / ${ms(percentile(pLat, 95))} / ${ms(percentile(pLat, 99))} / ${ms(pLat[pLat.length - 1] ?? NaN)}`],
         ['    of them with a warning (p50 / p95 / p99)', `${ms(percentile(pWarnedLat, 50))} / ${ms(percentile(pWarnedLat, 95))} / ${ms(percentile(pWarnedLat, 99))} (${fmt(pWarnedLat.length)} requests)`],
       ] as [string, string][] : []),
+      ['warnings queued for the job (most / oldest wait)', `${fmt(warnQueueMax)} / ${warnAgeMax.toFixed(1)} s since submission${nPaced ? ` (${warnAgeMaxPaced.toFixed(1)} s in phase 2)` : ''}, sampled each second; critical items are raised with the response`],
       ['ceiling: plain INSERT, 1,000 rows × 4 conns', `${fmt(ceiling)} rows/s (${fmt(all.length)} rows in ${secs(ceilingMs)} s)`],
       ['whole run / ceiling', `${((rate / ceiling) * 100).toFixed(1)} %`],
       ['CPU per submission: server / PostgreSQL / clients', `${(cpuMs.server / acks).toFixed(2)} / ${(cpuMs.postgres / acks).toFixed(2)} / ${(cpuMs.client / acks).toFixed(2)} ms (${secs(cpuMs.server + cpuMs.postgres + cpuMs.client)} CPU-s in ${secs(loadMs)} s on ${os.cpus().length} CPUs)`],

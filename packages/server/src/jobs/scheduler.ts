@@ -7,7 +7,7 @@ import { clearExpiredImportCredentials } from '../modules/org/import.js';
 import { disableStaleAccounts } from '../modules/auth/service.js';
 import { deliverOutbox } from '../modules/notify/service.js';
 import { refreshDashboardCache } from '../modules/supervision/dashboard-cache.js';
-import { auditSubmissions } from '../modules/screening/answering.js';
+import { auditSubmissions, raiseQueuedWarnings } from '../modules/screening/answering.js';
 import { sendScheduledReminders } from '../modules/screening/reminders.js';
 import { escalateAlerts } from '../modules/warning/service.js';
 
@@ -30,6 +30,8 @@ export const JOBS: { name: string; lockKey: number; everyMs: number; run: (deps:
   // often and in small runs: a run's hashing holds the event loop, so thousands of rows at once
   // stalled every request in flight (up to 4,000/s drained)
   { name: 'audit of screening submissions', lockKey: 7318102, everyMs: 500, run: (deps, tx) => auditSubmissions(deps, tx, 2000) },
+  // a screening warning without a critical item reaches the warning lists within a second or so
+  { name: 'screening warnings', lockKey: 7318110, everyMs: 500, run: (deps, tx) => raiseQueuedWarnings(deps, tx) },
   { name: 'screening reminders', lockKey: 7318103, everyMs: 15 * 60_000, run: (deps, tx) => sendScheduledReminders(deps, tx) },
   // overdue alerts climb a tier within a minute of their deadline
   { name: 'alert escalation', lockKey: 7318104, everyMs: 60_000, run: (deps, tx) => escalateAlerts(deps, tx) },

@@ -28,12 +28,12 @@ import { openSession, SESSION_COOKIE, sessionIdOf } from '../auth/service.js';
 import { accounts, loginThrottle } from '../auth/tables.js';
 import { roleAssignments } from '../access/tables.js';
 import { hashPassword } from '../auth/passwords.js';
-import { raiseAlerts } from '../warning/service.js';
+import { raiseAlerts, type SignalInput } from '../warning/service.js';
 import { cstToday } from './campaigns.js';
 import { getInstrumentInRegion } from './service.js';
 import { sealerFor } from '../../lib/sealed.js';
 import { sealMany } from '../../lib/seal-pool.js';
-import { answersAad, openAnswers, sealAnswers, scoreAad } from './sealing.js';
+import { answersAad, openAnswers, openScore, sealAnswers, scoreAad } from './sealing.js';
 
 type Status = 'not_started' | 'in_progress' | 'submitted';
 
@@ -354,12 +354,14 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
     duration_seconds: score.durationSeconds === undefined ? null : Math.round(score.durationSeconds),
     score_plain: JSON.stringify(score), warning_level: score.warningLevel, valid: score.validity.valid,
     org_path: ctx.org_path, actor_id: caller.accountId, actor_name: caller.displayName, follow_up_level: alert?.level ?? null,
+    warn_later: alert !== null && !alert.critical,
   };
-  // without a warning the response is the only write: concurrent ones share one INSERT. With a
-  // warning, concurrent ones share one transaction: the responses, their signals and alerts, and the
-  // follow-ups (warnedBatcher)
+  // Without a critical item the response is the only write: concurrent ones share one INSERT, which
+  // also starts a warning's follow-up and queues its signal (raiseQueuedWarnings raises it within a
+  // second or so; it notifies nobody on arrival). A critical item notifies the school at once:
+  // concurrent ones share one transaction with their signals and alerts (warnedBatcher).
   const stored = await clientIdChecked(async () => {
-    if (!alert) return responseBatcher(deps).load(row);
+    if (!alert?.critical) return responseBatcher(deps).load(row);
     return warnedBatcher(deps).load({ row, alert: { regionId: caller.regionId, campaignId, studentId: ctx.student_id, schoolId: ctx.school_id, classId: ctx.class_id, orgPath: ctx.org_path, alert, now } });
   });
   if (stored) return { status: 'submitted', submittedAt: now.toISOString(), duplicate: false };
@@ -408,6 +410,8 @@ interface ResponseFields {
   actor_name: string;
   /** a warned response's level: the student's re-check follow-up for the campaign starts at the highest (screening_follow_ups) */
   follow_up_level: string | null;
+  /** a warning without a critical item: its signal is queued (screening_warning_queue) */
+  warn_later: boolean;
 }
 
 /** A warning level's rank in SQL, for keeping the highest of several. */
@@ -459,11 +463,11 @@ async function insertResponses(db: Db, batch: SealedBatch): Promise<{ id: string
       select * from rows from (
         json_to_recordset(${JSON.stringify(batch.fields)}::json) as (region_id int, campaign_id uuid, student_id uuid, instrument_key text, instrument_version text,
           client_id uuid, school_id int, class_id int, grade_level smallint, gender text, started_at timestamptz, submitted_at timestamptz,
-          duration_seconds int, warning_level text, valid boolean, org_path text, actor_id text, actor_name text, follow_up_level text),
+          duration_seconds int, warning_level text, valid boolean, org_path text, actor_id text, actor_name text, follow_up_level text, warn_later boolean),
         unnest(${sql.param(longTextArray(db, batch.answers))}::text[]),
         unnest(${sql.param(longTextArray(db, batch.scores))}::text[])
       ) as v(region_id, campaign_id, student_id, instrument_key, instrument_version, client_id, school_id, class_id, grade_level, gender, started_at, submitted_at,
-        duration_seconds, warning_level, valid, org_path, actor_id, actor_name, follow_up_level, answers, score)
+        duration_seconds, warning_level, valid, org_path, actor_id, actor_name, follow_up_level, warn_later, answers, score)
     ), stored as (
       insert into screening_responses (region_id, campaign_id, student_id, instrument_key, instrument_version, attempt, status, answers, client_id,
         school_id, class_id, grade_level, gender, started_at, submitted_at, duration_seconds, score, warning_level, valid, updated_at)
@@ -485,6 +489,12 @@ async function insertResponses(db: Db, batch: SealedBatch): Promise<{ id: string
       insert into screening_audit_queue (response_id, student_id, campaign_id, instrument_key, submitted_at, org_path, actor_id, actor_name)
       select s.id, s.student_id, s.campaign_id, s.instrument_key, s.submitted_at, v.org_path, v.actor_id, v.actor_name
       from stored s join v on v.student_id = s.student_id and v.campaign_id = s.campaign_id and v.instrument_key = s.instrument_key
+    ), warned as (
+      -- a warning without a critical item: its signal follows in a batch (raiseQueuedWarnings)
+      insert into screening_warning_queue (response_id, org_path)
+      select s.id, v.org_path
+      from stored s join v on v.student_id = s.student_id and v.campaign_id = s.campaign_id and v.instrument_key = s.instrument_key
+      where v.warn_later
     ), followed as (
       -- a warned response's re-check follow-up: one per campaign and student, at the highest level any instrument raised
       insert into screening_follow_ups (region_id, campaign_id, student_id, school_id, initial_level, created_at)
@@ -563,38 +573,40 @@ interface Warned {
   alert: AlertInput;
 }
 
+/** A stored response's signal to the warning network, the same whether raised with it or from the queue. */
+const screeningSignal = (a: AlertInput, responseId: string): SignalInput => ({
+  regionId: a.regionId,
+  studentId: a.studentId,
+  schoolId: a.schoolId,
+  classId: a.classId,
+  orgPath: a.orgPath,
+  source: 'screening',
+  sourceRef: responseId,
+  level: a.alert.level,
+  critical: a.alert.critical,
+  evidence: { campaignId: a.campaignId, responseId, ...a.alert.evidence },
+  now: a.now,
+});
+
 /**
- * Stores warned responses with their warnings, in the caller's transaction: the responses and the
- * students' re-check follow-ups for the campaign at the highest level any instrument raised (one
- * statement, insertResponses), then each stored one's signal to the warning network (`raiseAlerts`:
- * stored once per response, joining the student's open alert if there is one; a critical item tells
- * the school's counselors and leaders at once, warning/service.ts decides who hears what).
- * Returns the stored response's id per item, or null when nothing was stored.
+ * Stores responses with a critical item with their warnings, in the caller's transaction: the
+ * responses and the students' re-check follow-ups for the campaign at the highest level any
+ * instrument raised (one statement, insertResponses), then each stored one's signal to the warning
+ * network (`raiseAlerts`: stored once per response, joining the student's open alert if there is
+ * one; a critical item tells the school's counselors and leaders at once, warning/service.ts decides
+ * who hears what). Returns the stored response's id per item, or null when nothing was stored.
  */
 async function storeWarned(tx: Db, deps: Deps, list: Warned[], batch: SealedBatch): Promise<(string | null)[]> {
   const stored = new Map((await insertResponses(tx, batch)).map((r) => [sheetKey(r), r.id]));
   const ids = list.map((w) => stored.get(sheetKey(w.row)) ?? null);
-  const raised = list.flatMap((w, i) => (ids[i] ? [{ a: w.alert, responseId: ids[i] }] : []));
-  if (!raised.length) return ids;
-  await raiseAlerts(tx, deps, raised.map(({ a, responseId }) => ({
-    regionId: a.regionId,
-    studentId: a.studentId,
-    schoolId: a.schoolId,
-    classId: a.classId,
-    orgPath: a.orgPath,
-    source: 'screening',
-    sourceRef: responseId,
-    level: a.alert.level,
-    critical: a.alert.critical,
-    evidence: { campaignId: a.campaignId, responseId, ...a.alert.evidence },
-    now: a.now,
-  })));
+  const raised = list.flatMap((w, i) => (ids[i] ? [screeningSignal(w.alert, ids[i])] : []));
+  if (raised.length) await raiseAlerts(tx, deps, raised);
   return ids;
 }
 
 /**
- * Concurrent submissions with a warning share one transaction (storeWarned; writeSheets): a warned
- * submission was a dozen statements one after the other, most of a run's statements.
+ * Concurrent submissions with a critical item share one transaction (storeWarned; writeSheets): a
+ * warned submission was a dozen statements one after the other, most of a run's statements.
  */
 function warnedBatcher(deps: Deps): Batcher<Warned, string | null> {
   const store = async (list: Warned[]) => {
@@ -660,6 +672,36 @@ export async function classCodeLogin(deps: Deps, body: z.infer<typeof contracts.
   return { token, accountId };
 }
 
+
+/**
+ * Raises the queued signals of submissions with a warning but no critical item
+ * (screening_warning_queue), in bulk: each recomputed from its response's stored score, as the
+ * submit would have raised it (screeningSignal), and exactly once (its queue entry is removed in the
+ * transaction that stores the signal, and a signal's source ref is unique). Runs as a scheduled job
+ * under an advisory lock, twice a second.
+ */
+export async function raiseQueuedWarnings(deps: Pick<Deps, 'config'>, tx: Db, limit = 500): Promise<number> {
+  const list = await rows<{ response_id: string; org_path: string; region_id: number; campaign_id: string; student_id: string; instrument_key: string; school_id: number; class_id: number; submitted_at: Date | string; score: string | null }>(tx, sql`
+    with taken as (
+      delete from screening_warning_queue where id in (select id from screening_warning_queue order by id limit ${limit} for update skip locked)
+      returning *
+    )
+    select t.response_id, t.org_path, r.region_id, r.campaign_id, r.student_id, r.instrument_key, r.school_id, r.class_id, r.submitted_at, r.score
+    from taken t join screening_responses r on r.id = t.response_id order by t.id`);
+  const sealer = sealerFor(deps.config);
+  const signals = list.flatMap((r) => {
+    if (!r.score) return [];
+    const alert = screeningAlert(openScore(sealer, { campaignId: r.campaign_id, studentId: r.student_id, instrumentKey: r.instrument_key }, r.score));
+    if (!alert) return [];
+    const input: AlertInput = {
+      regionId: r.region_id, campaignId: r.campaign_id, studentId: r.student_id, schoolId: r.school_id, classId: r.class_id, orgPath: r.org_path,
+      alert, now: new Date(r.submitted_at),
+    };
+    return [screeningSignal(input, r.response_id)];
+  });
+  if (signals.length) await raiseAlerts(tx, deps, signals);
+  return list.length;
+}
 
 /**
  * Appends the audit rows of submissions in batches, off the answering hot path: every submission

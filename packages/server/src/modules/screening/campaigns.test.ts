@@ -152,6 +152,8 @@ describe('a student under 14 answers once a guardian consents', () => {
     expect(other.statusCode).toBe(409);
     expect(await count(sql`select count(*)::int as n from screening_responses where status = 'submitted'`)).toBe(1);
     expect(await count(sql`select count(*)::int as n from alerts where level = 'red' and critical = 1`)).toBe(1);
+    // raised with the response, not queued for the job (warning-queue.test.ts)
+    expect(await count(sql`select count(*)::int as n from screening_warning_queue`)).toBe(0);
 
     const inbox = async (s: Session) => (await s.get('/api/v1/notifications')).json().items.filter((n: { kind: string }) => n.kind === 'screening.critical');
     expect(await inbox(counselor)).toHaveLength(1);

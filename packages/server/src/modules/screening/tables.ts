@@ -178,6 +178,20 @@ export const screeningAuditQueue = pgTable('screening_audit_queue', {
 });
 
 /**
+ * Submissions with a warning but no critical item whose signal to the warning network is still to
+ * be raised: written by the same statement that stores the response, removed by the job that
+ * raises them in bulk (raiseQueuedWarnings) in the transaction that writes their alerts. The job
+ * recomputes each warning from the stored (sealed) score, so nothing sensitive waits here. Critical
+ * items are never queued: they are raised with the response and notify at once.
+ */
+export const screeningWarningQueue = pgTable('screening_warning_queue', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+  responseId: uuid('response_id').notNull(),
+  /** the student's org path for the signal, copied here like the audit queue's */
+  orgPath: text('org_path').notNull(),
+});
+
+/**
  * The re-check (复检) of a student flagged by a campaign: the head teacher's observation, the
  * counselor's interview and decision on the final level.
  */
