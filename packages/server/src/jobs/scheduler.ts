@@ -30,7 +30,8 @@ export const JOBS: { name: string; lockKey: number; everyMs: number; run: (deps:
   // often and in small runs: a run's hashing holds the event loop, so thousands of rows at once
   // stalled every request in flight (up to 4,000/s drained)
   { name: 'audit of screening submissions', lockKey: 7318102, everyMs: 500, run: (deps, tx) => auditSubmissions(deps, tx, 2000) },
-  // a screening warning without a critical item reaches the warning lists within a second or so
+  // a screening warning without a critical item reaches the warning lists within a second or so (a
+  // few seconds when a long job such as the dashboard figures runs first: the jobs run one at a time)
   { name: 'screening warnings', lockKey: 7318110, everyMs: 500, run: (deps, tx) => raiseQueuedWarnings(deps, tx) },
   { name: 'screening reminders', lockKey: 7318103, everyMs: 15 * 60_000, run: (deps, tx) => sendScheduledReminders(deps, tx) },
   // overdue alerts climb a tier within a minute of their deadline
