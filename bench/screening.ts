@@ -18,7 +18,8 @@
 // waiting for a CPU before it reads its answer does not count as the server's latency.
 // The server runs as `npm start` runs it, with XINYU_WORKERS=1: one HTTP worker beside a supervising
 // process that runs the jobs (main.ts; --workers N for N workers, --workers 0 for one process).
-// Options: --students N, --clients N, --workers N, --no-kill, --cpu-prof (profiles of the server in the temp dir,
+// Options: --students N, --clients N, --workers N, --no-kill, --instrument phq-9 [--critical P] (PHQ-9 in
+// grades 7–9 instead, P % of the students answering item 9 above 0, default 5: sheetPlan), --cpu-prof (profiles of the server in the temp dir,
 // kept), --node-flags "<flags>" (the server's node flags instead of npm start's, to try V8 settings), --keep-db (the bench database is not dropped, for a look at its plans; DATABASE_URL only),
 // --pg-stats (the statements of the load from pg_stat_statements, when DATABASE_URL's server preloads it).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -31,7 +32,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { BUILTIN_INSTRUMENTS, className, gradeName, screeningAlert, scoreResponse } from '@xinyu/core';
+import { BUILTIN_INSTRUMENTS, className, gradeName, screeningAlert, scoreResponse, type InstrumentDefinition } from '@xinyu/core';
 import { RawHttpConnection, postRequest, type Outcome } from './raw-http.js';
 import { migrate, openDatabase } from '../packages/server/src/db/client.js';
 import { startTempPostgres } from '../packages/server/src/db/temp-postgres.js';
@@ -42,7 +43,57 @@ import { givenName, rng, surname } from '../packages/server/src/seed/names.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CES_DC = BUILTIN_INSTRUMENTS['ces-dc']!;
-const GRADES = [4, 5, 6, 7, 8, 9];
+const PHQ_9 = BUILTIN_INSTRUMENTS['phq-9']!;
+
+/**
+ * What the city answers: CES-DC (20 items, grades 4–9, no critical item) by default; with
+ * `--instrument phq-9`, PHQ-9 in grades 7–9, where `--critical P` per cent of the students (default 5)
+ * answer item 9 above 0, a critical item that notifies the school in the submit's own transaction.
+ */
+interface SheetPlan {
+  def: InstrumentDefinition;
+  grades: number[];
+  /** one student's answers: `high` for the few percent who answer high, `critical` for item 9 above 0 (PHQ-9) */
+  answers: (r: () => number, high: boolean, critical: boolean) => Record<string, string>;
+  /** the share of students with a critical item */
+  criticalShare: number;
+}
+
+function sheetPlan(args: string[]): SheetPlan {
+  const instrument = args.includes('--instrument') ? args[args.indexOf('--instrument') + 1] : 'ces-dc';
+  if (instrument === 'phq-9') {
+    return {
+      def: PHQ_9,
+      grades: [7, 8, 9],
+      criticalShare: opt(args, '--critical', 5) / 100,
+      answers: (r, high, critical) => {
+        const answers: Record<string, string> = {};
+        for (let k = 1; k <= 8; k++) answers[`phq9_${k}`] = String((high ? r() < 0.1 : r() < 0.97) ? (r() < 0.7 ? 0 : 1) : 2 + Math.floor(r() * 2));
+        answers.phq9_9 = critical ? String(r() < 0.7 ? 1 : 2 + Math.floor(r() * 2)) : '0';
+        // item 10 is asked once any of 1–9 is above 0 (optional: most answer it)
+        if (Object.values(answers).some((v) => v !== '0') && r() < 0.9) answers.phq9_10 = r() < 0.7 ? 'not-difficult' : 'somewhat';
+        return answers;
+      },
+    };
+  }
+  if (instrument !== 'ces-dc') throw new Error(`--instrument: ces-dc or phq-9, not ${instrument}`);
+  return {
+    def: CES_DC,
+    grades: [4, 5, 6, 7, 8, 9],
+    criticalShare: 0,
+    answers: (r, high) => {
+      const answers: Record<string, string> = {};
+      for (const item of CES_DC.items) {
+        const reverse = ['cesdc_4', 'cesdc_8', 'cesdc_12', 'cesdc_16'].includes(item.id);
+        // most students answer low (reverse-scored items high); a few percent answer high
+        const low = high ? r() < 0.1 : r() < 0.97;
+        const v = low ? (reverse ? 3 - (r() < 0.7 ? 0 : 1) : r() < 0.7 ? 0 : 1) : reverse ? Math.floor(r() * 2) : 2 + Math.floor(r() * 2);
+        answers[item.id] = String(v);
+      }
+      return answers;
+    },
+  };
+}
 const CLASSES_PER_GRADE = 9;
 const CLASS_SIZE = 45;
 const DISTRICTS = 5;
@@ -63,14 +114,17 @@ interface Student {
   body: string;
   /** the warning the instrument engine gives these answers (computed here, compared with the database) */
   warns: boolean;
+  /** with a critical item (PHQ-9 item 9 above 0) */
+  critical: boolean;
 }
 
 // --- the city ---------------------------------------------------------------------------------
 
 interface Unit { id: number; kind: string; parentId: number | null; path: string; name: string; code: string | null; schoolKind: string | null; gradeLevel: number | null; classNo: number | null }
 
-async function setupCity(pool: pg.Pool, n: number, now: Date): Promise<{ regionId: number; campaignId: string; students: Student[]; classes: number; schools: number }> {
+async function setupCity(pool: pg.Pool, n: number, now: Date, plan: SheetPlan): Promise<{ regionId: number; campaignId: string; students: Student[]; classes: number; schools: number }> {
   const r = rng(20260301);
+  const GRADES = plan.grades;
   const units: Unit[] = [];
   let nextId = 1;
   const add = (u: Omit<Unit, 'id' | 'path'>, parent: Unit | null) => {
@@ -112,7 +166,7 @@ async function setupCity(pool: pg.Pool, n: number, now: Date): Promise<{ regionI
   await pool.query(
     `insert into campaigns (id, region_id, owner_unit_id, owner_path, title, purpose, status, plan, target_unit_ids, target_paths, window_start, window_end, reminder_days, published_at)
      values ($1, $2, $3, $4, '2026 年春季学期心理健康测评', '了解学生心理状况，及早发现需要帮助的学生', 'published', $5::jsonb, $6, $7, $8, $9, '{}', now())`,
-    [campaignId, regionId, city.id, city.path, JSON.stringify([{ gradeLevels: GRADES, instruments: [{ key: CES_DC.id, version: CES_DC.version }] }]), [city.id], [city.path], today, end],
+    [campaignId, regionId, city.id, city.path, JSON.stringify([{ gradeLevels: GRADES, instruments: [{ key: plan.def.id, version: plan.def.version }] }]), [city.id], [city.path], today, end],
   );
   await pool.query(
     `insert into campaign_releases (campaign_id, class_id, school_id, class_code, released_by_name)
@@ -120,8 +174,18 @@ async function setupCity(pool: pg.Pool, n: number, now: Date): Promise<{ regionI
     [campaignId, classes.map((c) => c.unit.id), classes.map((c) => c.schoolId)],
   );
 
-  // students with accounts, student roles, live sessions and granted consents, in chunks over two connections
   const passwordHash = await hashPassword(randomBytes(16).toString('hex'));
+  // each school's two counselors and a leader: a critical item tells them at once
+  const schoolIds = units.filter((u) => u.kind === 'school').map((u) => u.id);
+  const staff = schoolIds.flatMap((sid) => (['counselor', 'counselor', 'school_leader'] as const).map((role, k) => ({ id: randomUUID(), sid, role, username: `bench-${role}-${sid}-${k}` })));
+  await pool.query(
+    `with a as (insert into accounts (id, region_id, username, display_name, password_hash, password_changed_at)
+       select u.id, $1, u.username, u.username, $2, now() from unnest($3::uuid[], $4::text[]) as u(id, username) returning id)
+     insert into role_assignments (region_id, account_id, role, org_unit_id) select $1, u.id, u.role, u.sid from unnest($3::uuid[], $5::text[], $6::int[]) as u(id, role, sid)`,
+    [regionId, passwordHash, staff.map((x) => x.id), staff.map((x) => x.username), staff.map((x) => x.role), staff.map((x) => x.sid)],
+  );
+
+  // students with accounts, student roles, live sessions and granted consents, in chunks over two connections
   const schoolYear = now.getUTCMonth() >= 8 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
   const students: Student[] = [];
   const expires = new Date(now.getTime() + 12 * 3600000);
@@ -138,18 +202,11 @@ async function setupCity(pool: pg.Pool, n: number, now: Date): Promise<{ regionI
     const csrf = randomBytes(24).toString('base64url');
     const id = randomUUID();
     const warns = r() < 0.03;
-    const answers: Record<string, string> = {};
-    for (const item of CES_DC.items) {
-      const reverse = ['cesdc_4', 'cesdc_8', 'cesdc_12', 'cesdc_16'].includes(item.id);
-      // most students answer low (reverse-scored items high); a few percent answer high
-      const low = warns ? r() < 0.1 : r() < 0.97;
-      const v = low ? (reverse ? 3 - (r() < 0.7 ? 0 : 1) : r() < 0.7 ? 0 : 1) : reverse ? Math.floor(r() * 2) : 2 + Math.floor(r() * 2);
-      answers[item.id] = String(v);
-    }
+    const answers = plan.answers(r, warns, plan.criticalShare > 0 && r() < plan.criticalShare);
     const startedAt = new Date(now.getTime() - (180 + Math.floor(r() * 600)) * 1000);
-    const expected = scoreResponse(CES_DC, { answers, startedAt, submittedAt: now, respondent: { gender, gradeLevel: cls.gradeLevel } });
+    const expected = scoreResponse(plan.def, { answers, startedAt, submittedAt: now, respondent: { gender, gradeLevel: cls.gradeLevel } });
     const clientId = randomUUID();
-    students.push({ id, token, csrf, clientId, body: JSON.stringify({ clientId, answers, startedAt: startedAt.toISOString() }), warns: screeningAlert(expected) !== null });
+    students.push({ id, token, csrf, clientId, body: JSON.stringify({ clientId, answers, startedAt: startedAt.toISOString() }), warns: screeningAlert(expected) !== null, critical: expected.critical.length > 0 });
     rows.push({
       id, no: `G${String(i + 1).padStart(9, '0')}`, name: surname(r) + givenName(r, gender), gender, birth, schoolId: cls.schoolId, classId: cls.unit.id, path: cls.unit.path,
       ey: schoolYear - cls.gradeLevel + 1, accountId: randomUUID(), sessionId: createHash('sha256').update(token).digest('hex'), csrf,
@@ -354,6 +411,7 @@ export async function benchScreening(args: string[]): Promise<void> {
   const nClosed = n - nPaced;
   const cpuProf = args.includes('--cpu-prof');
   const keepDb = args.includes('--keep-db');
+  const plan = sheetPlan(args);
   const tAll = performance.now();
   const pgServer = process.env.DATABASE_URL ? null : await startTempPostgres({ durable: true });
   const adminUrl = process.env.DATABASE_URL ?? pgServer!.adminUrl;
@@ -375,10 +433,10 @@ export async function benchScreening(args: string[]): Promise<void> {
     await migrate(database);
     await database.close();
     const version = (await pool.query<{ v: string }>('select version() as v')).rows[0]!.v.split(' on ')[0];
-    const city = await setupCity(pool, n, new Date());
+    const city = await setupCity(pool, n, new Date(), plan);
     const setupMs = performance.now() - t0;
     console.log(`screening submission bench on ${version}${pgServer ? ' (temporary server, fsync on)' : ''}, ${os.cpus().length} CPUs`);
-    console.log(`  setup: ${fmt(n)} students in ${city.schools} schools / ${fmt(city.classes)} classes (grades 4–9), accounts, student roles, sessions, consents, one published campaign (CES-DC) released to every class: ${secs(setupMs)} s`);
+    console.log(`  setup: ${fmt(n)} students in ${city.schools} schools / ${fmt(city.classes)} classes (grades ${plan.grades[0]}–${plan.grades.at(-1)}), accounts, student roles, sessions, consents, one published campaign (${plan.def.id}${plan.criticalShare ? `, ${fmt(city.students.filter((s) => s.critical).length)} sheets with a critical item` : ''}) released to every class: ${secs(setupMs)} s`);
 
     // --- 2. the server ---
     const tb = performance.now();
@@ -431,7 +489,7 @@ export async function benchScreening(args: string[]): Promise<void> {
     }
     // one keep-alive connection per client, as a student's phone has (see raw-http.ts for why not undici)
     const connections = Array.from({ length: clients }, () => new RawHttpConnection(port));
-    const urlPath = `/api/v1/my/screenings/${city.campaignId}/${CES_DC.id}/submit`;
+    const urlPath = `/api/v1/my/screenings/${city.campaignId}/${plan.def.id}/submit`;
     const latencies = new Float64Array(nClosed);
     const doneAt = new Float64Array(nClosed);
     const acked: { clientId: string; studentId: string }[] = [];
@@ -528,7 +586,7 @@ export async function benchScreening(args: string[]): Promise<void> {
         const te = performance.now();
         latencies[done] = te - ts;
         doneAt[done] = te - tStart;
-        firstOfClient[done] = (first ? 1 : 0) | (s.warns ? 2 : 0);
+        firstOfClient[done] = (first ? 1 : 0) | (s.warns ? 2 : 0) | (s.critical ? 4 : 0);
         first = false;
         done++;
         if (kill && !restart && done >= nClosed / 2) restart = restartServer();
@@ -553,7 +611,7 @@ export async function benchScreening(args: string[]): Promise<void> {
         if (!(await submit(connection, s))) continue;
         pacedEnd = performance.now();
         pacedLat[pacedDone] = pacedEnd - due;
-        pacedWarned[pacedDone] = s.warns ? 1 : 0;
+        pacedWarned[pacedDone] = (s.warns ? 1 : 0) | (s.critical ? 2 : 0);
         pacedDone++;
       }
     };
@@ -664,6 +722,10 @@ export async function benchScreening(args: string[]): Promise<void> {
     const alertRows = await q(`select count(*)::int as n from alerts where source = 'screening'`);
     const alertDup = await q(`select count(*)::int as n from (select source_ref from alerts group by source, source_ref having count(*) > 1) d`);
     check('one alert per response with a warning', warned === expected && alerted === warned && alertRows === warned && alertDup === 0, `${fmt(warned)} warnings (${fmt(expected)} expected by scoring the answers here), ${fmt(alerted)} alerts on them, ${fmt(alertRows)} alerts in all, ${alertDup} duplicated source_ref`);
+    const criticalSheets = city.students.filter((s) => s.critical).length;
+    const criticalAlerts = await q(`select count(*)::int as n from alerts where source = 'screening' and critical = 1`);
+    const criticalNotices = await q(`select count(*)::int as n from notifications n join alerts a on a.id::text = n.object_id where n.kind = 'screening.critical' and a.critical = 1`);
+    check('each critical item told the school\'s two counselors and leader once', criticalAlerts === criticalSheets && criticalNotices === 3 * criticalSheets, `${fmt(criticalSheets)} sheets with a critical item, ${fmt(criticalAlerts)} critical alerts, ${fmt(criticalNotices)} notices`);
     const followUps = await q(`select count(*)::int as n from screening_follow_ups where campaign_id = $1`, [cid]);
     check('one follow-up per warned student', followUps === warned, `${fmt(followUps)} follow-ups`);
     const audited = await q(`select count(*)::int as n from audit_log a join screening_responses r on r.id::text = a.detail->>'responseId' where a.action = 'screening.submit'`);
@@ -693,9 +755,11 @@ export async function benchScreening(args: string[]): Promise<void> {
     const lat = latencies.slice(0, done).sort();
     const firstLat = latencies.slice(0, done).filter((_, i) => (firstOfClient[i]! & 1) === 1).sort();
     const laterLat = latencies.slice(0, done).filter((_, i) => (firstOfClient[i]! & 1) === 0).sort();
-    const warnedLat = latencies.slice(0, done).filter((_, i) => firstOfClient[i] === 2).sort();
+    const warnedLat = latencies.slice(0, done).filter((_, i) => (firstOfClient[i]! & 3) === 2).sort();
+    const criticalLat = latencies.slice(0, done).filter((_, i) => (firstOfClient[i]! & 5) === 4).sort();
     const pLat = pacedLat.slice(0, pacedDone).sort();
-    const pWarnedLat = pacedLat.slice(0, pacedDone).filter((_, i) => pacedWarned[i] === 1).sort();
+    const pWarnedLat = pacedLat.slice(0, pacedDone).filter((_, i) => (pacedWarned[i]! & 1) === 1).sort();
+    const pCriticalLat = pacedLat.slice(0, pacedDone).filter((_, i) => (pacedWarned[i]! & 2) === 2).sort();
     const pacedAchieved = pacedDone / ((pacedEnd - pacedStart) / 1000);
     const windowStart = killAt;
     const windowEnd = readyAt + 2000 - tStart;
@@ -719,10 +783,12 @@ export async function benchScreening(args: string[]): Promise<void> {
       ['  each client\'s first request (p50 / p99 / max)', `${ms(percentile(firstLat, 50))} / ${ms(percentile(firstLat, 99))} / ${ms(firstLat[firstLat.length - 1] ?? NaN)} (${fmt(firstLat.length)} requests: connection set up, server cold)`],
       ['  the others (p50 / p95 / p99 / max)', `${ms(percentile(laterLat, 50))} / ${ms(percentile(laterLat, 95))} / ${ms(percentile(laterLat, 99))} / ${ms(laterLat[laterLat.length - 1] ?? NaN)}`],
       ['    of them with a warning (p50 / p95 / p99)', `${ms(percentile(warnedLat, 50))} / ${ms(percentile(warnedLat, 95))} / ${ms(percentile(warnedLat, 99))} (${fmt(warnedLat.length)} requests)`],
+      ...(criticalLat.length ? [['    of them with a critical item (p50 / p95 / p99)', `${ms(percentile(criticalLat, 50))} / ${ms(percentile(criticalLat, 95))} / ${ms(percentile(criticalLat, 99))} (${fmt(criticalLat.length)} requests)`] as [string, string]] : []),
       ...(nPaced ? [
         ['phase 2, offered load: submissions/s achieved', `${fmt(pacedAchieved)} of ${fmt(pacedRate)} offered (${fmt(pacedDone)} in ${secs(pacedEnd - pacedStart)} s)`],
         ['  latency from the due time p50 / p95 / p99 / max', `${ms(percentile(pLat, 50))} / ${ms(percentile(pLat, 95))} / ${ms(percentile(pLat, 99))} / ${ms(pLat[pLat.length - 1] ?? NaN)}`],
         ['    of them with a warning (p50 / p95 / p99)', `${ms(percentile(pWarnedLat, 50))} / ${ms(percentile(pWarnedLat, 95))} / ${ms(percentile(pWarnedLat, 99))} (${fmt(pWarnedLat.length)} requests)`],
+        ...(pCriticalLat.length ? [['    of them with a critical item (p50 / p95 / p99)', `${ms(percentile(pCriticalLat, 50))} / ${ms(percentile(pCriticalLat, 95))} / ${ms(percentile(pCriticalLat, 99))} (${fmt(pCriticalLat.length)} requests)`] as [string, string]] : []),
       ] as [string, string][] : []),
       ['warnings queued for the job (most / oldest wait)', `${fmt(warnQueueMax)} / ${warnAgeMax.toFixed(1)} s since submission${nPaced ? ` (${warnAgeMaxPaced.toFixed(1)} s in phase 2)` : ''}, sampled each second; critical items are raised with the response`],
       ['ceiling: plain INSERT, 1,000 rows × 4 conns', `${fmt(ceiling)} rows/s (${fmt(all.length)} rows in ${secs(ceilingMs)} s)`],

@@ -24,9 +24,17 @@ export interface NotifyInput {
  * The outbox event carries ids and the title, never a body (which may name a student).
  */
 export async function notify(tx: Db, deps: Pick<Deps, 'config'>, input: NotifyInput, now: Date): Promise<void> {
-  const recipients = [...new Set(input.accountIds)];
-  if (!recipients.length) return;
-  await tx.insert(notifications).values(recipients.map((accountId) => ({
+  await notifyMany(tx, deps, [{ input, now }]);
+}
+
+/**
+ * `notify` for several messages at once, in order: one insert for every inbox message and one for
+ * the outbox events (a batch of warnings tells each school in two statements, not two per warning).
+ */
+export async function notifyMany(tx: Db, deps: Pick<Deps, 'config'>, list: { input: NotifyInput; now: Date }[]): Promise<void> {
+  const sent = list.map(({ input, now }) => ({ input, now, recipients: [...new Set(input.accountIds)] })).filter((m) => m.recipients.length);
+  if (!sent.length) return;
+  await tx.insert(notifications).values(sent.flatMap(({ input, now, recipients }) => recipients.map((accountId) => ({
     regionId: input.regionId,
     accountId,
     kind: input.kind,
@@ -36,16 +44,16 @@ export async function notify(tx: Db, deps: Pick<Deps, 'config'>, input: NotifyIn
     objectType: input.objectType ?? null,
     objectId: input.objectId ?? null,
     createdAt: now,
-  })));
+  }))));
   if (deps.config.webhookUrl) {
-    await tx.insert(outbox).values({
+    await tx.insert(outbox).values(sent.map(({ input, now, recipients }) => ({
       regionId: input.regionId,
-      channel: 'webhook',
+      channel: 'webhook' as const,
       event: input.kind,
       payload: { event: input.kind, title: input.title, link: input.link ?? null, objectType: input.objectType ?? null, objectId: input.objectId ?? null, recipients, at: now.toISOString() },
       nextAttemptAt: now,
       createdAt: now,
-    });
+    })));
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { rows } from '../../db/client.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
 import { newTotpSecret } from '../auth/totp.js';
@@ -487,13 +487,14 @@ describe('raiseAlerts: many signals in one transaction give what raiseAlert give
     returning id, region_id, school_id, class_id, org_path`))[0]!;
 
   /**
-   * Six students in the states a batch meets (none, an open orange alert, an open red one, a care
+   * Nine students in the states a batch meets (none, an open orange alert, an open red one, a care
    * record whose closure is proposed, a signal stored already) and the list of signals about them:
-   * screening signals with and without a critical item, a second one of the same student, a
-   * teacher's report, a signal sent before.
+   * screening signals with and without a critical item (one opening an alert, which tells the
+   * school, one joining an open alert, which does not), a second one of the same student, teachers'
+   * reports, a signal sent before.
    */
   async function scenario(): Promise<{ students: string[]; inputs: SignalInput[] }> {
-    const st = await Promise.all([0, 1, 2, 3, 4, 5].map(() => newClassmate(env.ids.classA)));
+    const st = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7, 8].map(() => newClassmate(env.ids.classA)));
     const now = env.clock.now();
     const signal = (k: number, level: 'yellow' | 'orange' | 'red', more: Partial<SignalInput> = {}): SignalInput => ({
       regionId: st[k]!.region_id, studentId: st[k]!.id, schoolId: st[k]!.school_id, classId: st[k]!.class_id, orgPath: st[k]!.org_path,
@@ -502,6 +503,7 @@ describe('raiseAlerts: many signals in one transaction give what raiseAlert give
     });
     expect((await raise(head, st[1]!.id, 'orange')).statusCode).toBe(200);
     expect((await raise(head, st[2]!.id, 'red')).statusCode).toBe(200);
+    expect((await raise(head, st[6]!.id, 'orange')).statusCode).toBe(200);
     await env.deps.db.execute(sql`insert into key_students (region_id, school_id, student_id, categories, level, sources, status, reason, added_at, proposed_by_name, proposed_at, updated_at)
       values (${st[3]!.region_id}, ${st[3]!.school_id}, ${st[3]!.id}, array['学业压力'], 'yellow', array['counselor'], 'closure_proposed', '跟踪', ${now}, '心理老师', ${now}, ${now})`);
     const sent = signal(5, 'yellow');
@@ -517,6 +519,9 @@ describe('raiseAlerts: many signals in one transaction give what raiseAlert give
       { ...sent },
       signal(0, 'orange'),
       signal(4, 'yellow', { source: 'teacher', evidence: { description: '上课哭泣' } }),
+      signal(6, 'red', { critical: true, evidence: { campaignId: randomUUID(), criticalItems: [{ itemId: 'phq9_9', level: 'red', value: '1' }] } }),
+      signal(7, 'red', { critical: true, evidence: { campaignId: randomUUID(), criticalItems: [{ itemId: 'phq9_9', level: 'red', value: '3' }] } }),
+      signal(8, 'orange', { source: 'teacher', evidence: { description: '连续几天不吃午饭' } }),
     ].map((s) => ({ ...s, now: later }));
     return { students: st.map((s) => s.id), inputs };
   }
@@ -537,7 +542,13 @@ describe('raiseAlerts: many signals in one transaction give what raiseAlert give
     })));
   }
 
-  it('the same alerts, levels, deadlines, signals, events, withdrawn closures and notifications, each signal once', async () => {
+  it('the same alerts, levels, deadlines, signals, events, withdrawn closures, notifications and webhook events, each signal once', async () => {
+    // with a webhook configured, a notice also queues an outbox event (nothing delivers it here)
+    const webhook = env.deps.config.webhookUrl;
+    env.deps.config.webhookUrl = 'http://127.0.0.1:9/xinyu-test-hook';
+    onTestFinished(() => {
+      env.deps.config.webhookUrl = webhook;
+    });
     const one = await scenario();
     const oneByOne: Awaited<ReturnType<typeof raiseAlert>>[] = [];
     await env.deps.db.transaction(async (tx) => {
@@ -556,6 +567,9 @@ describe('raiseAlerts: many signals in one transaction give what raiseAlert give
       { created: false, duplicate: true, raised: false },
       { created: false, duplicate: false, raised: true },
       { created: false, duplicate: false, raised: false },
+      { created: false, duplicate: false, raised: true },
+      { created: true, duplicate: false, raised: false },
+      { created: true, duplicate: false, raised: false },
     ]);
     // the second signal of a student joins the alert the first opened
     expect(batched[6]!.alertId).toBe(batched[0]!.alertId);
@@ -563,7 +577,13 @@ describe('raiseAlerts: many signals in one transaction give what raiseAlert give
     expect(after).toEqual(await state(one.students));
     expect(after[0]!.alerts).toMatchObject([{ level: 'orange', signals: 2, events: 'created:screening:yellow:false,level_raised:screening:orange:false', told: 0 }]);
     expect(after[3]!.care).toEqual([{ status: 'active', withdrawn: true, events: 'closure_withdrawn:screening' }]);
-    expect(after[4]!.alerts).toMatchObject([{ level: 'red', critical: 1, told_kinds: 'screening.critical' }]);
+    expect(after[4]!.alerts).toMatchObject([{ level: 'red', critical: 1, told_kinds: 'screening.critical', outbox: 1 }]);
+    // a critical item joining an open alert tells nobody more; opening one tells the counselors and leaders
+    expect(after[6]!.alerts).toMatchObject([{ level: 'red', critical: 1, told_kinds: 'alert.new' }]);
+    expect(after[7]!.alerts).toMatchObject([{ level: 'red', critical: 1, told_kinds: 'screening.critical', outbox: 1 }]);
+    expect(after[7]!.alerts[0]!.told).toBeGreaterThanOrEqual(2);
+    // a teacher's report reaches the head teacher and the counselors
+    expect(after[8]!.alerts).toMatchObject([{ level: 'orange', source: 'teacher', told_kinds: 'alert.new', outbox: 1 }]);
     expect(after[5]!.alerts).toMatchObject([{ signals: 1 }]);
     // sent again in a batch: nothing more
     const again = await env.deps.db.transaction((tx) => raiseAlerts(tx, env.deps, many.inputs));

@@ -36,7 +36,7 @@ import { hasPermission, inScope, requireRegionWide, scopeOf } from '../access/se
 import { appendAudit } from '../audit/service.js';
 import { isSealed, openOrPlain, sealerFor, type Sealer } from '../../lib/sealed.js';
 import { registerKeyStudent } from '../care/service.js';
-import { notify } from '../notify/service.js';
+import { notify, notifyMany, type NotifyInput } from '../notify/service.js';
 import { auditActor, childGrouping } from '../org/service.js';
 import { orgUnits, students } from '../org/tables.js';
 import { classWithGrade } from '../org/service.js';
@@ -176,23 +176,10 @@ export async function raiseAlert(tx: Db, deps: Pick<Deps, 'config'>, input: Sign
     await tx.execute(sql`insert into key_student_events (key_student_id, kind, actor_name, detail, at)
       values (${k.id}, 'closure_withdrawn', null, ${JSON.stringify({ source: s.source, alertId })}::jsonb, ${s.now})`);
   }
-  await notifyOnSignal(tx, deps, s, alertId, created, raised);
+  await notifyOnSignals(tx, deps, [{ s, alertId, created, raised }]);
   return { alertId, created, duplicate: false, raised };
 }
 
-/** Whether a signal tells anyone at once (notifyOnSignal): a critical screening item or any other source. */
-const mayNotify = (s: SignalInput) => s.source !== 'screening' || s.critical;
-
-/**
- * `raiseAlert` for many signals in one transaction, with the same outcome for each as if raised one
- * by one in order: each stored exactly once, joining the student's open alert or opening it (the
- * unique index decides races), raising its level, writing its event and withdrawing a proposed
- * closure. The signals that notify nobody on arrival (screening without a critical item) take three
- * statements together: the regions' deadlines, the open alerts locked, and one statement writing
- * the rest. Signals that may notify someone, a second signal of the same student or source in the
- * list, and a signal whose student had an alert opened concurrently go through `raiseAlert` one by
- * one (in the same transaction). Call inside a transaction.
- */
 type OpenAlert = Pick<AlertRow, 'id' | 'studentId' | 'level' | 'critical' | 'status' | 'createdAt' | 'levelRaisedAt' | 'tier' | 'escalatedAt'>;
 
 /**
@@ -216,6 +203,17 @@ async function lockOpenAlerts(tx: Db, regionIds: number[], studentIds: string[])
   return { policies, open };
 }
 
+/**
+ * `raiseAlert` for many signals in one transaction, with the same outcome for each as if raised one
+ * by one in order: each stored exactly once, joining the student's open alert or opening it (the
+ * unique index decides races), raising its level, writing its event, withdrawing a proposed closure
+ * and telling whoever should hear of it at once (a critical screening item: the school's counselors
+ * and leaders). Together they take three statements, plus two when someone is told: the regions'
+ * deadlines and the open alerts locked, one statement writing the rest, then the recipients and the
+ * messages (notifyOnSignals). A second signal of the same student or source in the list and a
+ * signal whose student had an alert opened concurrently go through `raiseAlert` one by one (in the
+ * same transaction). Call inside a transaction.
+ */
 export async function raiseAlerts(tx: Db, deps: Pick<Deps, 'config'>, inputs: SignalInput[]): Promise<RaiseResult[]> {
   const results: (RaiseResult | null)[] = inputs.map(() => null);
   const students = new Set<string>();
@@ -224,7 +222,7 @@ export async function raiseAlerts(tx: Db, deps: Pick<Deps, 'config'>, inputs: Si
   const alone: number[] = [];
   inputs.forEach((s, i) => {
     const ref = `${s.source}|${s.sourceRef}`;
-    (mayNotify(s) || students.has(s.studentId) || refs.has(ref) ? alone : batch).push(i);
+    (students.has(s.studentId) || refs.has(ref) ? alone : batch).push(i);
     students.add(s.studentId);
     refs.add(ref);
   });
@@ -299,6 +297,7 @@ export async function raiseAlerts(tx: Db, deps: Pick<Deps, 'config'>, inputs: Si
       )
       select i, attached_to as alert_id, created, raised from stored`);
     for (const w of written) results[w.i] = { alertId: w.alert_id, created: w.created, duplicate: false, raised: w.raised && !w.created };
+    await notifyOnSignals(tx, deps, [...written].sort((a, b) => a.i - b.i).map((w) => ({ s: inputs[w.i]!, alertId: w.alert_id, created: w.created, raised: w.raised && !w.created })));
     // not written: stored before (raiseAlert answers it as a duplicate) or raced by a concurrent signal
     for (const i of batch) if (!results[i]) alone.push(i);
   }
@@ -306,41 +305,61 @@ export async function raiseAlerts(tx: Db, deps: Pick<Deps, 'config'>, inputs: Si
   return results as RaiseResult[];
 }
 
-/** Accounts holding `roles` at the student's school (or at their class, for head teachers). */
-async function schoolStaff(tx: Db, schoolId: number, classId: number | null, roles: string[]): Promise<string[]> {
-  const found = await rows<{ account_id: string }>(tx, sql`
-    select distinct ra.account_id from role_assignments ra
-    where (ra.role = any(${sql.param(roles.filter((r) => r !== 'head_teacher'))}::text[]) and ra.org_unit_id = ${schoolId})
-      or (${roles.includes('head_teacher') && classId != null} and ra.role = 'head_teacher' and ra.org_unit_id = ${classId ?? -1})`);
-  return found.map((r) => r.account_id);
-}
-
 /**
- * Who hears of a signal at once. A screening result reaches the counselors and leaders only for a
- * critical item (the re-check lists carry the rest); any other new alert reaches the class's head
- * teacher and the school's counselors, and a red one the leaders too; a signal that raises an open
- * alert to red reaches counselors and leaders.
+ * Who hears of a signal at once, and what they read (null: nobody). A screening result reaches the
+ * counselors and leaders only for a critical item (the re-check lists carry the rest); any other new
+ * alert reaches the class's head teacher and the school's counselors, and a red one the leaders too;
+ * a signal that raises an open alert to red reaches counselors and leaders.
  */
-async function notifyOnSignal(tx: Db, deps: Pick<Deps, 'config'>, s: SignalInput, alertId: string, created: boolean, raised: boolean): Promise<void> {
+function signalNotice(s: SignalInput, alertId: string, created: boolean, raised: boolean): { roles: string[]; notice: Omit<NotifyInput, 'accountIds'> } | null {
   let roles: string[] = [];
   if (s.source === 'screening') roles = s.critical && created ? ['counselor', 'school_leader'] : [];
   else if (created) roles = s.level === 'red' || s.critical ? ['head_teacher', 'counselor', 'school_leader'] : ['head_teacher', 'counselor'];
   else if (raised && s.level === 'red') roles = ['counselor', 'school_leader'];
-  if (!roles.length) return;
-  const accountIds = (await schoolStaff(tx, s.schoolId, s.classId, roles)).filter((id) => id !== s.reportedBy);
+  if (!roles.length) return null;
   const critical = s.source === 'screening' && s.critical;
-  await notify(tx, deps, {
-    regionId: s.regionId,
-    accountIds,
-    kind: critical ? 'screening.critical' : 'alert.new',
-    title: critical ? '红色预警：测评中出现高危条目，请立即处理' : `${levelName(s.level)}预警：${ALERT_SOURCE_LABEL[s.source]}`,
-    body: critical
-      ? '一名学生在心理测评中对高危条目（如自伤或轻生念头）作了肯定回答。请尽快核实并联系学生，按危机干预流程处置。'
-      : `收到一条关于学生的${ALERT_SOURCE_LABEL[s.source]}，请在时限内确认接收并研判。`,
-    link: `/alerts/${alertId}`,
-    objectType: 'alert',
-    objectId: alertId,
-  }, s.now);
+  return {
+    roles,
+    notice: {
+      regionId: s.regionId,
+      kind: critical ? 'screening.critical' : 'alert.new',
+      title: critical ? '红色预警：测评中出现高危条目，请立即处理' : `${levelName(s.level)}预警：${ALERT_SOURCE_LABEL[s.source]}`,
+      body: critical
+        ? '一名学生在心理测评中对高危条目（如自伤或轻生念头）作了肯定回答。请尽快核实并联系学生，按危机干预流程处置。'
+        : `收到一条关于学生的${ALERT_SOURCE_LABEL[s.source]}，请在时限内确认接收并研判。`,
+      link: `/alerts/${alertId}`,
+      objectType: 'alert',
+      objectId: alertId,
+    },
+  };
+}
+
+/**
+ * For each wanted set, the accounts holding its roles at its school (or at its class, for head
+ * teachers): one statement for every notice of a batch.
+ */
+async function schoolStaff(tx: Db, wanted: { schoolId: number; classId: number | null; roles: string[] }[]): Promise<string[][]> {
+  const schoolRoles = [...new Set(wanted.flatMap((w) => w.roles.filter((r) => r !== 'head_teacher')))];
+  const schools = [...new Set(wanted.map((w) => w.schoolId))];
+  const classes = [...new Set(wanted.flatMap((w) => (w.roles.includes('head_teacher') && w.classId != null ? [w.classId] : [])))];
+  const found = await rows<{ account_id: string; role: string; org_unit_id: number }>(tx, sql`
+    select distinct ra.account_id, ra.role, ra.org_unit_id from role_assignments ra
+    where (ra.role = any(${sql.param(schoolRoles)}::text[]) and ra.org_unit_id = any(${sql.param(schools)}::int[]))
+      or (ra.role = 'head_teacher' and ra.org_unit_id = any(${sql.param(classes)}::int[]))`);
+  return wanted.map((w) => [...new Set(found
+    .filter((r) => (r.role === 'head_teacher' ? w.roles.includes('head_teacher') && r.org_unit_id === w.classId : w.roles.includes(r.role) && r.org_unit_id === w.schoolId))
+    .map((r) => r.account_id))]);
+}
+
+/** Tells whoever should hear of each signal at once (signalNotice): the recipients looked up together, the messages written together. */
+async function notifyOnSignals(tx: Db, deps: Pick<Deps, 'config'>, list: { s: SignalInput; alertId: string; created: boolean; raised: boolean }[]): Promise<void> {
+  const notices = list.flatMap(({ s, alertId, created, raised }) => {
+    const n = signalNotice(s, alertId, created, raised);
+    return n ? [{ s, ...n }] : [];
+  });
+  if (!notices.length) return;
+  const staff = await schoolStaff(tx, notices.map(({ s, roles }) => ({ schoolId: s.schoolId, classId: s.classId, roles })));
+  await notifyMany(tx, deps, notices.map(({ s, notice }, i) => ({ input: { ...notice, accountIds: staff[i]!.filter((id) => id !== s.reportedBy) }, now: s.now })));
 }
 
 const levelName = (l: AlertLevel) => ({ red: '红色', orange: '橙色', yellow: '黄色' })[l];
