@@ -30,6 +30,9 @@ export const roleAssignments = pgTable(
     index('role_assignments_account_idx').on(t.accountId),
     index('role_assignments_student_idx').on(t.studentId),
     index('role_assignments_dormitory_idx').on(t.dormitoryId).where(sql`${t.dormitoryId} is not null`),
+    // who holds a role at a unit (the school's counselors and leaders told of a warning, a class's
+    // head teacher): staff rows only, students' and parents' roles have no unit
+    index('role_assignments_unit_idx').on(t.orgUnitId, t.role).where(sql`${t.orgUnitId} is not null`),
     check('role_assignments_dormitory_ck', sql`${t.dormitoryId} is null or (${t.role} = 'committee' and ${t.orgUnitId} is null and ${t.studentId} is not null)`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "role_assignments_unit_idx" ON "role_assignments" USING btree ("org_unit_id","role") WHERE "role_assignments"."org_unit_id" is not null;
