@@ -581,7 +581,7 @@ describe('raiseAlerts: many signals in one transaction give what raiseAlert give
     // a critical item joining an open alert tells nobody more; opening one tells the counselors and leaders
     expect(after[6]!.alerts).toMatchObject([{ level: 'red', critical: 1, told_kinds: 'alert.new' }]);
     expect(after[7]!.alerts).toMatchObject([{ level: 'red', critical: 1, told_kinds: 'screening.critical', outbox: 1 }]);
-    expect(after[7]!.alerts[0]!.told).toBeGreaterThanOrEqual(2);
+    expect((after[7]!.alerts[0] as { told: number }).told).toBeGreaterThanOrEqual(2);
     // a teacher's report reaches the head teacher and the counselors
     expect(after[8]!.alerts).toMatchObject([{ level: 'orange', source: 'teacher', told_kinds: 'alert.new', outbox: 1 }]);
     expect(after[5]!.alerts).toMatchObject([{ signals: 1 }]);
