@@ -14,9 +14,8 @@ import { matchTotp, newTotpSecret, totpUri } from './totp.js';
 
 export const SESSION_COOKIE = 'xinyu_sid';
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** A session's row id: the hash of its token (the cookie value); the token itself is never stored. */
-export const sessionIdOf = (token: string) => sha256(token);
+export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('hex');
 const invalidCredentials = () => new AppError(401, 'invalid_credentials', '账号或密码错误');
 
 type LoginBody = z.infer<typeof contracts.LoginBody>;
@@ -202,7 +201,7 @@ export async function login(deps: Deps, body: LoginBody, ctx: LoginContext): Pro
   await db.delete(loginThrottle).where(eq(loginThrottle.login, loginKey));
   await releaseSource(deps, ctx.ip, now, true);
   await db.update(accounts).set({ lastLoginAt: now }).where(eq(accounts.id, account.id));
-  if (ctx.previousToken) await db.delete(sessions).where(eq(sessions.id, sha256(ctx.previousToken)));
+  if (ctx.previousToken) await db.delete(sessions).where(eq(sessions.id, sessionIdOf(ctx.previousToken)));
   // expired sessions of this account are swept at each sign-in
   await db.delete(sessions).where(and(eq(sessions.accountId, account.id), lt(sessions.expiresAt, now)));
 
@@ -218,7 +217,7 @@ export async function openSession(deps: Deps, accountId: string, ctx: { ip: stri
   const now = deps.clock();
   const token = randomBytes(32).toString('base64url');
   await deps.db.insert(sessions).values({
-    id: sha256(token),
+    id: sessionIdOf(token),
     accountId,
     csrfToken: randomBytes(24).toString('base64url'),
     createdAt: now,
@@ -331,7 +330,7 @@ function sessionBatcher(deps: Deps): Batcher<SessionLookup, SessionRow | null> {
  * Concurrent requests share one statement (sessionBatcher).
  */
 export async function loadCaller(deps: Deps, token: string, ip: string): Promise<Caller | null> {
-  const id = sha256(token);
+  const id = sessionIdOf(token);
   const row = await sessionBatcher(deps).load({ id, now: deps.clock(), idleMinutes: deps.config.sessionIdleMinutes });
   if (!row) return null;
   if (!row.valid) {

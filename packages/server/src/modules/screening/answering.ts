@@ -320,8 +320,9 @@ function mismatchFields(e: ResponseMismatchError): Record<string, string> {
 
 /**
  * Submits a sheet. The client's id makes it idempotent: a retry or a double click returns the
- * first acknowledgement and stores nothing more. Scored at once; a warning, a follow-up and
- * (for a critical item) the notification are written in the same transaction.
+ * first acknowledgement and stores nothing more. Scored at once; a warning's follow-up is written
+ * with the response, and its signal is queued for the warning job, or, for a critical item, raised
+ * and told to the school in the same transaction.
  */
 export async function submit(deps: Deps, caller: Caller, campaignId: string, key: string, body: z.infer<typeof contracts.SubmitBody>, early?: Promise<SheetContext | null>): Promise<z.infer<typeof contracts.SubmitAck>> {
   const { ctx, def } = await ready(deps, caller, campaignId, key, early);
@@ -359,10 +360,10 @@ export async function submit(deps: Deps, caller: Caller, campaignId: string, key
   // Without a critical item the response is the only write: concurrent ones share one INSERT, which
   // also starts a warning's follow-up and queues its signal (raiseQueuedWarnings raises it within a
   // second or so; it notifies nobody on arrival). A critical item notifies the school at once:
-  // concurrent ones share one transaction with their signals and alerts (warnedBatcher).
+  // concurrent ones share one transaction with their signals and alerts (criticalBatcher).
   const stored = await clientIdChecked(async () => {
     if (!alert?.critical) return responseBatcher(deps).load(row);
-    return warnedBatcher(deps).load({ row, alert: { regionId: caller.regionId, campaignId, studentId: ctx.student_id, schoolId: ctx.school_id, classId: ctx.class_id, orgPath: ctx.org_path, alert, now } });
+    return criticalBatcher(deps).load({ row, alert: { regionId: caller.regionId, campaignId, studentId: ctx.student_id, schoolId: ctx.school_id, classId: ctx.class_id, orgPath: ctx.org_path, alert, now } });
   });
   if (stored) return { status: 'submitted', submittedAt: now.toISOString(), duplicate: false };
   // nothing was stored: this sheet was submitted before. The same client id is a retry; another is a second attempt.
@@ -568,7 +569,8 @@ interface AlertInput {
   now: Date;
 }
 
-interface Warned {
+/** A response with a critical item and its warning (criticalBatcher). */
+interface CriticalSheet {
   row: SheetRow;
   alert: AlertInput;
 }
@@ -596,7 +598,7 @@ const screeningSignal = (a: AlertInput, responseId: string): SignalInput => ({
  * one; a critical item tells the school's counselors and leaders at once, warning/service.ts decides
  * who hears what). Returns the stored response's id per item, or null when nothing was stored.
  */
-async function storeWarned(tx: Db, deps: Deps, list: Warned[], batch: SealedBatch): Promise<(string | null)[]> {
+async function storeCritical(tx: Db, deps: Deps, list: CriticalSheet[], batch: SealedBatch): Promise<(string | null)[]> {
   const stored = new Map((await insertResponses(tx, batch)).map((r) => [sheetKey(r), r.id]));
   const ids = list.map((w) => stored.get(sheetKey(w.row)) ?? null);
   const raised = list.flatMap((w, i) => (ids[i] ? [screeningSignal(w.alert, ids[i])] : []));
@@ -605,16 +607,16 @@ async function storeWarned(tx: Db, deps: Deps, list: Warned[], batch: SealedBatc
 }
 
 /**
- * Concurrent submissions with a critical item share one transaction (storeWarned; writeSheets): a
- * warned submission was a dozen statements one after the other, most of a run's statements.
+ * Concurrent submissions with a critical item share one transaction (storeCritical; writeSheets):
+ * one by one, each was a dozen statements one after the other.
  */
-function warnedBatcher(deps: Deps): Batcher<Warned, string | null> {
-  const store = async (list: Warned[]) => {
+function criticalBatcher(deps: Deps): Batcher<CriticalSheet, string | null> {
+  const store = async (list: CriticalSheet[]) => {
     // sealed before the transaction: it holds a connection and the students' alerts meanwhile
     const batch = await sealRows(deps.config, list.map((w) => w.row));
-    return deps.db.transaction((tx) => storeWarned(tx, deps, list, batch));
+    return deps.db.transaction((tx) => storeCritical(tx, deps, list, batch));
   };
-  return batcherFor(deps.db, 'screening-warned', () => new Batcher<Warned, string | null>(
+  return batcherFor(deps.db, 'screening-critical', () => new Batcher<CriticalSheet, string | null>(
     (items) => writeSheets(items, (w) => w.row, store, async (w) => (await store([w]))[0] ?? null),
     { concurrency: 2, maxBatch: 100 },
   ));

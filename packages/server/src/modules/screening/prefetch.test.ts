@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { setupTestEnv, type Session, type TestEnv } from '../../test/fixture.js';
-import { loadCaller } from '../auth/service.js';
+import { loadCaller, SESSION_COOKIE } from '../auth/service.js';
 import { openGad7Campaign } from './test-campaign.js';
 import { prefetchedSheetContext, prefetchSheetContext, submit } from './answering.js';
 
@@ -16,7 +16,7 @@ let student: Session;
 let campaignId: string;
 
 const answers = Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((i) => [`gad7_${i}`, '1']));
-const tokenOf = (s: Session) => s.cookie.slice('xinyu_sid='.length);
+const tokenOf = (s: Session) => s.cookie.slice(`${SESSION_COOKIE}=`.length);
 
 beforeAll(async () => {
   env = await setupTestEnv();
