@@ -543,8 +543,13 @@ export async function benchScreening(args: string[]): Promise<void> {
       console.log(`  killed (SIGKILL) at ${secs(killAt - tStart)} s after ${fmt(done)} acknowledgements; restarted and ready after ${((readyAt - killAt) / 1000).toFixed(2)} s`);
     };
 
-    // per acknowledgement: 1 = a client's first (its connection opened with it, on a cold server), 2 = a warned sheet
-    const firstOfClient = new Uint8Array(nClosed);
+    // per acknowledgement, in both phases: FIRST (a client's first: its connection opened with it, on a
+    // cold server; phase 1 only), WARNED (a sheet with a warning), CRITICAL (with a critical item)
+    const FIRST = 1;
+    const WARNED = 2;
+    const CRITICAL = 4;
+    const flagsOf = (s: Student, first: boolean) => (first ? FIRST : 0) | (s.warns ? WARNED : 0) | (s.critical ? CRITICAL : 0);
+    const ackFlags = new Uint8Array(nClosed);
     /** Sends one sheet until it is answered (retrying 5xx and cut connections with the same client id). */
     const submit = async (connection: RawHttpConnection, s: Student): Promise<boolean> => {
       const request = postRequest(`127.0.0.1:${port}`, urlPath, { cookie: `xinyu_sid=${s.token}`, 'x-csrf-token': s.csrf, 'content-type': 'application/json' }, s.body);
@@ -586,7 +591,7 @@ export async function benchScreening(args: string[]): Promise<void> {
         const te = performance.now();
         latencies[done] = te - ts;
         doneAt[done] = te - tStart;
-        firstOfClient[done] = (first ? 1 : 0) | (s.warns ? 2 : 0) | (s.critical ? 4 : 0);
+        ackFlags[done] = flagsOf(s, first);
         first = false;
         done++;
         if (kill && !restart && done >= nClosed / 2) restart = restartServer();
@@ -595,7 +600,7 @@ export async function benchScreening(args: string[]): Promise<void> {
     // phase 2, latency at a given load: sheet j is due at start + j / rate whether or not a client is
     // free, and its latency counts from then (a backlog shows as latency, not as a slower sender)
     const pacedLat = new Float64Array(nPaced);
-    const pacedWarned = new Uint8Array(nPaced);
+    const pacedFlags = new Uint8Array(nPaced);
     let pacedNext = 0;
     let pacedDone = 0;
     let pacedStart = NaN;
@@ -611,7 +616,7 @@ export async function benchScreening(args: string[]): Promise<void> {
         if (!(await submit(connection, s))) continue;
         pacedEnd = performance.now();
         pacedLat[pacedDone] = pacedEnd - due;
-        pacedWarned[pacedDone] = (s.warns ? 1 : 0) | (s.critical ? 2 : 0);
+        pacedFlags[pacedDone] = flagsOf(s, false);
         pacedDone++;
       }
     };
@@ -753,13 +758,15 @@ export async function benchScreening(args: string[]): Promise<void> {
 
     // --- 7. figures ---
     const lat = latencies.slice(0, done).sort();
-    const firstLat = latencies.slice(0, done).filter((_, i) => (firstOfClient[i]! & 1) === 1).sort();
-    const laterLat = latencies.slice(0, done).filter((_, i) => (firstOfClient[i]! & 1) === 0).sort();
-    const warnedLat = latencies.slice(0, done).filter((_, i) => (firstOfClient[i]! & 3) === 2).sort();
-    const criticalLat = latencies.slice(0, done).filter((_, i) => (firstOfClient[i]! & 5) === 4).sort();
+    /** the sorted latencies of the acknowledgements whose flags, masked, equal `value` */
+    const where = (all: Float64Array, flags: Uint8Array, mask: number, value: number) => all.filter((_, i) => (flags[i]! & mask) === value).sort();
+    const firstLat = where(latencies.slice(0, done), ackFlags, FIRST, FIRST);
+    const laterLat = where(latencies.slice(0, done), ackFlags, FIRST, 0);
+    const warnedLat = where(latencies.slice(0, done), ackFlags, FIRST | WARNED, WARNED);
+    const criticalLat = where(latencies.slice(0, done), ackFlags, FIRST | CRITICAL, CRITICAL);
     const pLat = pacedLat.slice(0, pacedDone).sort();
-    const pWarnedLat = pacedLat.slice(0, pacedDone).filter((_, i) => (pacedWarned[i]! & 1) === 1).sort();
-    const pCriticalLat = pacedLat.slice(0, pacedDone).filter((_, i) => (pacedWarned[i]! & 2) === 2).sort();
+    const pWarnedLat = where(pacedLat.slice(0, pacedDone), pacedFlags, WARNED, WARNED);
+    const pCriticalLat = where(pacedLat.slice(0, pacedDone), pacedFlags, CRITICAL, CRITICAL);
     const pacedAchieved = pacedDone / ((pacedEnd - pacedStart) / 1000);
     const windowStart = killAt;
     const windowEnd = readyAt + 2000 - tStart;
@@ -775,6 +782,9 @@ export async function benchScreening(args: string[]): Promise<void> {
     const rate = done / (closedMs / 1000);
     const steadyRate = steadyCount / (steadyMs / 1000);
     const ms = (v: number) => `${v.toFixed(0)} ms`;
+    /** a subset's row ("of them with …"): its p50 / p95 / p99; none when the subset is empty and optional */
+    const subset = (what: string, lat: Float64Array, optional = false): [string, string][] =>
+      optional && !lat.length ? [] : [[`    of them with ${what} (p50 / p95 / p99)`, `${ms(percentile(lat, 50))} / ${ms(percentile(lat, 95))} / ${ms(percentile(lat, 99))} (${fmt(lat.length)} requests)`]];
     const table: [string, string][] = [
       ['phase 1, capacity: submissions/s, whole phase', `${fmt(rate)} (${fmt(done)} in ${secs(closedMs)} s, ${clients} clients back to back)`],
       ['submissions/s, steady', kill ? `${fmt(steadyRate)} (excluding ${secs(windowEnd - (windowStart - tStart))} s from the kill to 2 s after ready)` : fmt(steadyRate)],
@@ -782,13 +792,13 @@ export async function benchScreening(args: string[]): Promise<void> {
       ['latency p50 / p95 / p99 / max (closed loop: the mean is clients / rate)', `${ms(percentile(lat, 50))} / ${ms(percentile(lat, 95))} / ${ms(percentile(lat, 99))} / ${ms(lat[lat.length - 1] ?? NaN)}`],
       ['  each client\'s first request (p50 / p99 / max)', `${ms(percentile(firstLat, 50))} / ${ms(percentile(firstLat, 99))} / ${ms(firstLat[firstLat.length - 1] ?? NaN)} (${fmt(firstLat.length)} requests: connection set up, server cold)`],
       ['  the others (p50 / p95 / p99 / max)', `${ms(percentile(laterLat, 50))} / ${ms(percentile(laterLat, 95))} / ${ms(percentile(laterLat, 99))} / ${ms(laterLat[laterLat.length - 1] ?? NaN)}`],
-      ['    of them with a warning (p50 / p95 / p99)', `${ms(percentile(warnedLat, 50))} / ${ms(percentile(warnedLat, 95))} / ${ms(percentile(warnedLat, 99))} (${fmt(warnedLat.length)} requests)`],
-      ...(criticalLat.length ? [['    of them with a critical item (p50 / p95 / p99)', `${ms(percentile(criticalLat, 50))} / ${ms(percentile(criticalLat, 95))} / ${ms(percentile(criticalLat, 99))} (${fmt(criticalLat.length)} requests)`] as [string, string]] : []),
+      ...subset('a warning', warnedLat),
+      ...subset('a critical item', criticalLat, true),
       ...(nPaced ? [
         ['phase 2, offered load: submissions/s achieved', `${fmt(pacedAchieved)} of ${fmt(pacedRate)} offered (${fmt(pacedDone)} in ${secs(pacedEnd - pacedStart)} s)`],
         ['  latency from the due time p50 / p95 / p99 / max', `${ms(percentile(pLat, 50))} / ${ms(percentile(pLat, 95))} / ${ms(percentile(pLat, 99))} / ${ms(pLat[pLat.length - 1] ?? NaN)}`],
-        ['    of them with a warning (p50 / p95 / p99)', `${ms(percentile(pWarnedLat, 50))} / ${ms(percentile(pWarnedLat, 95))} / ${ms(percentile(pWarnedLat, 99))} (${fmt(pWarnedLat.length)} requests)`],
-        ...(pCriticalLat.length ? [['    of them with a critical item (p50 / p95 / p99)', `${ms(percentile(pCriticalLat, 50))} / ${ms(percentile(pCriticalLat, 95))} / ${ms(percentile(pCriticalLat, 99))} (${fmt(pCriticalLat.length)} requests)`] as [string, string]] : []),
+        ...subset('a warning', pWarnedLat),
+        ...subset('a critical item', pCriticalLat, true),
       ] as [string, string][] : []),
       ['warnings queued for the job (most / oldest wait)', `${fmt(warnQueueMax)} / ${warnAgeMax.toFixed(1)} s since submission${nPaced ? ` (${warnAgeMaxPaced.toFixed(1)} s in phase 2)` : ''}, sampled each second; critical items are raised with the response`],
       ['ceiling: plain INSERT, 1,000 rows × 4 conns', `${fmt(ceiling)} rows/s (${fmt(all.length)} rows in ${secs(ceilingMs)} s)`],
