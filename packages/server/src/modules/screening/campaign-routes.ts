@@ -159,7 +159,7 @@ export const campaignRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app)
     schema: {
       tags,
       summary: '学生：提交（同一 clientId 重复提交只保存一次）',
-      description: '立即计分并生成预警；学生只会看到感谢页，不会看到分数或等级。',
+      description: '立即计分并记录复检跟进；高危条目立即生成预警并通知学校心理教师与领导，其余预警由后台任务在约 1 秒内生成。学生只会看到感谢页，不会看到分数或等级。',
       params: contracts.SheetParams,
       body: contracts.SubmitBody,
       response: { 200: contracts.SubmitAck, ...errors },
